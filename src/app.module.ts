@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { AccessGuard } from './common/access/access.guard.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import { ETagInterceptor } from './common/http/conditional.js';
+import { LocationInterceptor } from './common/http/location.js';
+import { validationPipe } from './common/http/validation.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { DATABASE_URL } from './database/prisma.service.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
+import { PromotersModule } from './promoters/promoters.module.js';
+import { ReferenceModule } from './reference/reference.module.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The request id of a request: the caller's X-Request-Id when sane, else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  // Fastify and pino-http both ask; the first answer is kept on the request for the second.
+  const r = req as IncomingMessage & { requestId?: string };
+  if (r.requestId) return r.requestId;
+  const header = req.headers['x-request-id'];
+  r.requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  return r.requestId;
+}
+
+@Module({})
+class CoreModule {}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        {
+          module: CoreModule,
+          global: true,
+          providers: [
+            { provide: APP_CONFIG, useValue: config },
+            { provide: DATABASE_URL, useValue: databaseUrl },
+          ],
+          exports: [APP_CONFIG, DATABASE_URL],
+        },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: requestIdOf,
+            // Never a credential in a log line.
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.password', '*.refreshToken'],
+              censor: '[redacted]',
+            },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+            autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+          },
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        }),
+        DatabaseModule,
+        MetricsModule,
+        HealthModule,
+        AuthModule,
+        ReferenceModule,
+        PromotersModule,
+        ProjectsModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
+      ],
+    };
+  }
+}

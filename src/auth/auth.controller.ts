@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, EVERY_ROLE, Public, Roles } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import { type AuthenticatedUser, AuthService } from './auth.service.js';
+import { LoginDto, MeDto, TokensDto } from './dto/login.dto.js';
+import { LocalAuthGuard } from './local-auth.guard.js';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('auth/login')
+  @Public()
+  @UseGuards(LocalAuthGuard)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange an e-mail and a password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokensDto })
+  login(@Body() _body: LoginDto, @Req() request: { user: AuthenticatedUser }): Promise<TokensDto> {
+    return this.auth.issueTokens(request.user);
+  }
+
+  @Get('me')
+  @Roles(...EVERY_ROLE)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller: user or API key, its role, organisation and territory' })
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentPrincipal() p: Principal): MeDto {
+    return {
+      kind: p.kind,
+      id: p.id,
+      role: p.role,
+      organizationId: p.organizationId,
+      regionCode: p.regionCode,
+      departmentCode: p.departmentCode,
+      funders: p.funders,
+    };
+  }
+}

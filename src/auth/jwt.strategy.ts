@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { AccountsRepository } from '../accounts/accounts.repository.js';
+import type { Principal } from '../common/access/principal.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly accounts: AccountsRepository,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwt.secret!,
+      // HS256 only: `alg: none` and every other algorithm are refused.
+      algorithms: ['HS256'],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  /** Reloaded on every request, so a deactivated account is refused at once. */
+  validate(payload: { sub?: unknown; kind?: unknown }): Promise<Principal | null> {
+    if (typeof payload.sub !== 'string' || payload.kind !== 'USER') return Promise.resolve(null);
+    return this.accounts.findActivePrincipal(payload.sub);
+  }
+}

@@ -1,0 +1,169 @@
+// RFC 9457 problem details: the one shape of every error the service answers.
+// `toProblem` maps anything thrown (our ApiProblem, Nest's HTTP exceptions, Fastify's own
+// errors, Prisma and PostgreSQL errors) to a problem; the global filter and Fastify's error
+// handler both use it, so there is one mapping.
+
+export interface FieldError {
+  field: string;
+  message: string;
+  /** For a file upload (CSV): the line of the file, header = 1. */
+  line?: number;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export const problemType = (slug: string) => `tag:msp-funding,2026:problem/${slug}`;
+
+/** An error the service means to answer with, as it is. */
+export class ApiProblem extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+    readonly slug = 'about:blank',
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ApiProblem';
+  }
+
+  toProblem(): Problem {
+    return {
+      type: this.slug === 'about:blank' ? 'about:blank' : problemType(this.slug),
+      title: TITLES[this.status] ?? 'Error',
+      status: this.status,
+      detail: this.message,
+      ...this.extensions,
+    };
+  }
+}
+
+export const invalid = (errors: FieldError[], detail = 'The request is invalid: see errors.') =>
+  new ApiProblem(400, detail, 'validation', { errors });
+export const unauthorized = (detail = 'Authentication is required.') =>
+  new ApiProblem(401, detail, 'unauthenticated', {}, { 'WWW-Authenticate': 'Bearer' });
+export const forbidden = (detail = 'Your role may not do this.') => new ApiProblem(403, detail, 'forbidden');
+export const notFound = (what: string) => new ApiProblem(404, `${what} was not found.`, 'not-found');
+export const conflict = (detail: string, extensions: Record<string, unknown> = {}) =>
+  new ApiProblem(409, detail, 'conflict', extensions);
+export const preconditionFailed = (currentVersion: number) =>
+  new ApiProblem(412, `If-Match does not match: the current version is ${currentVersion}.`, 'version-mismatch', {
+    currentVersion,
+  });
+export const businessRule = (rule: string, detail: string, extensions: Record<string, unknown> = {}) =>
+  new ApiProblem(422, detail, `rule/${rule}`, { rule, ...extensions });
+export const unavailable = (detail = 'The database is unreachable; try again shortly.') =>
+  new ApiProblem(503, detail, 'unavailable', {}, { 'Retry-After': '5' });
+
+// PostgreSQL SQLSTATE classes and driver messages that mean "the database is not there
+// right now" rather than "your request is wrong".
+const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-4]|57014)/;
+const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+const UNAVAILABLE_MESSAGES =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?(?:closed|lost|refused)|terminating connection|the database system is (?:starting|shutting) up|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout/i;
+
+function isUnavailable(error: Record<string, unknown>): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  if (UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_SQLSTATES.test(code)) return true;
+  const cause = error.cause as Record<string, unknown> | undefined;
+  const originalCode = cause && typeof cause.originalCode === 'string' ? cause.originalCode : '';
+  if (UNAVAILABLE_SQLSTATES.test(originalCode)) return true;
+  if (cause?.kind === 'DatabaseNotReachable' || cause?.kind === 'ConnectionClosed' || cause?.kind === 'SocketTimeout') {
+    return true;
+  }
+  return typeof error.message === 'string' && UNAVAILABLE_MESSAGES.test(error.message);
+}
+
+function fromPrisma(error: Record<string, unknown>): ApiProblem | undefined {
+  const code = error.code;
+  if (typeof code !== 'string' || !/^P\d{4}$/.test(code)) return undefined;
+  if (code === 'P2002') return conflict('A resource with the same unique value already exists.');
+  if (code === 'P2025') return notFound('The resource');
+  if (code === 'P2003') return conflict('The resource is referenced by, or references, another one.');
+  return undefined;
+}
+
+interface HttpLike {
+  getStatus(): number;
+  getResponse(): string | Record<string, unknown>;
+}
+
+const isHttpException = (e: unknown): e is HttpLike & Error =>
+  typeof (e as HttpLike)?.getStatus === 'function' && typeof (e as HttpLike)?.getResponse === 'function';
+
+export interface MappedProblem {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True when the error is ours to fix, not the client's: it is logged with its stack. */
+  unexpected: boolean;
+}
+
+export function toProblem(error: unknown): MappedProblem {
+  if (error instanceof ApiProblem) return { problem: error.toProblem(), headers: error.headers, unexpected: false };
+
+  if (isHttpException(error)) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : Array.isArray(response.message)
+          ? response.message.join('; ')
+          : String(response.message ?? error.message);
+    const detail =
+      status === 404 && /^Cannot \w+ /.test(message) ? `No route matches ${message.replace(/^Cannot /, '')}.` : message;
+    return { problem: new ApiProblem(status, detail).toProblem(), headers: {}, unexpected: status >= 500 };
+  }
+
+  const e = (error ?? {}) as Record<string, unknown>;
+  // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a
+  // 4xx statusCode and a safe message.
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
+    const detail =
+      e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The body is not valid JSON.'
+        : String(e.message);
+    return { problem: new ApiProblem(e.statusCode, detail).toProblem(), headers: {}, unexpected: false };
+  }
+  if (e.type === 'entity.parse.failed' || (error instanceof SyntaxError && /JSON/.test(error.message))) {
+    return { problem: new ApiProblem(400, 'The body is not valid JSON.').toProblem(), headers: {}, unexpected: false };
+  }
+
+  if (isUnavailable(e)) {
+    const p = unavailable();
+    return { problem: p.toProblem(), headers: p.headers, unexpected: false };
+  }
+  const prisma = fromPrisma(e);
+  if (prisma) return { problem: prisma.toProblem(), headers: {}, unexpected: false };
+
+  return {
+    problem: new ApiProblem(500, 'An unexpected error occurred; it has been logged.').toProblem(),
+    headers: {},
+    unexpected: true,
+  };
+}

@@ -1,0 +1,35 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpCode,
+  Injectable,
+  type NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
+
+const LOCATION = 'http:location';
+
+/** A POST that creates a resource: 201 with `Location` built from the created body. */
+export const Created = <T>(location: (body: T) => string) =>
+  applyDecorators(HttpCode(201), SetMetadata(LOCATION, location));
+
+@Injectable()
+export class LocationInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const location = this.reflector.get<((body: unknown) => string) | undefined>(LOCATION, context.getHandler());
+    if (!location) return next.handle();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      map((body: unknown) => {
+        void reply.header('Location', `/api/v1${location(body)}`);
+        return body;
+      }),
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { type FieldError, invalid } from '../errors/problem.js';
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      // class-validator starts messages with the property name; the field says it already.
+      message: message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message,
+    }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+const options = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  // Query strings arrive as strings: DTOs convert explicitly with @Type.
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors: ValidationError[]) => invalid(flatten(errors)),
+};
+
+export const validationPipe = () => new ValidationPipe(options);
+
+/** Validates a body outside the pipe (before passport, which would answer a vague 401). */
+export async function validateBody<T extends object>(cls: new () => T, body: unknown): Promise<T> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid([{ field: '', message: 'the body must be a JSON object' }]);
+  }
+  const instance = plainToInstance(cls, body);
+  const errors = await validate(instance, options);
+  if (errors.length) throw invalid(flatten(errors));
+  return instance;
+}

@@ -1,0 +1,140 @@
+// Typed configuration, read once from the environment and validated: a bad variable stops
+// the start with a message that names it. Pure: no Nest, no I/O.
+
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  /** Unset: an embedded PostgreSQL under `embedded.dir`. */
+  databaseUrl: string | undefined;
+  database: {
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleTimeoutMs: number;
+  };
+  embedded: { dir: string; port: number };
+  jwt: { secret: string | undefined; issuer: string; audience: string; accessTtlSeconds: number };
+  bootstrap: { email: string; password: string | undefined; regionCode: string };
+  logLevel: LogLevel;
+  reportsCron: string;
+  rateLimitPerMinute: number;
+  loginMaxFailures: number;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  /** Behind a load balancer: take the client address from X-Forwarded-For (rate limits). */
+  trustProxy: boolean;
+  /** Run migrations at start (the default); off when operators run `npm run db:migrate`. */
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!values.includes(raw as T)) {
+      problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (!['true', 'false', '1', '0'].includes(raw)) {
+      problems.push(`${name} must be true or false (got "${raw}")`);
+      return fallback;
+    }
+    return raw === 'true' || raw === '1';
+  };
+
+  const nodeEnv = oneOf<NodeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    try {
+      const url = new URL(databaseUrl);
+      if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new Error();
+    } catch {
+      problems.push('DATABASE_URL must be a postgresql:// connection string');
+    }
+  }
+
+  const jwtSecret = str('JWT_SECRET');
+  if (nodeEnv === 'production' && (jwtSecret === undefined || Buffer.byteLength(jwtSecret) < 32)) {
+    problems.push('JWT_SECRET is required in production and must be at least 32 bytes long');
+  } else if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 16) {
+    problems.push('JWT_SECRET must be at least 16 bytes long (32 in production)');
+  }
+
+  const bootstrapEmail = (str('BOOTSTRAP_ADMIN_EMAIL') ?? 'admin@localhost').toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(bootstrapEmail)) problems.push('BOOTSTRAP_ADMIN_EMAIL must be an e-mail address');
+  const bootstrapPassword = str('BOOTSTRAP_ADMIN_PASSWORD');
+  if (bootstrapPassword !== undefined && bootstrapPassword.length < 12) {
+    problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters long');
+  }
+  const bootstrapRegion = str('BOOTSTRAP_REGION_CODE') ?? '84';
+  if (!/^\d{2,3}$/.test(bootstrapRegion)) problems.push('BOOTSTRAP_REGION_CODE must be an INSEE region code such as 84');
+
+  const reportsCron = str('REPORTS_CRON') ?? '0 2 * * *';
+  if (reportsCron.split(/\s+/).length !== 5) problems.push('REPORTS_CRON must be a 5-field cron expression');
+
+  const config: AppConfig = {
+    nodeEnv,
+    host: str('HOST') ?? '0.0.0.0',
+    port: int('PORT', 3000, 0, 65535),
+    databaseUrl,
+    database: {
+      poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+      connectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
+      statementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
+      idleTimeoutMs: int('DATABASE_IDLE_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    },
+    embedded: { dir: str('EMBEDDED_PG_DIR') ?? '.data/postgres', port: int('EMBEDDED_PG_PORT', 54329, 1024, 65535) },
+    jwt: {
+      secret: jwtSecret,
+      issuer: str('JWT_ISSUER') ?? 'msp-funding',
+      audience: str('JWT_AUDIENCE') ?? 'msp-funding-api',
+      accessTtlSeconds: int('JWT_ACCESS_TTL_SECONDS', 900, 60, 86_400),
+    },
+    bootstrap: { email: bootstrapEmail, password: bootstrapPassword, regionCode: bootstrapRegion },
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    reportsCron,
+    rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+    loginMaxFailures: int('LOGIN_MAX_FAILURES', 10, 1, 10_000),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    corsOrigins: (str('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: bool('TRUST_PROXY', false),
+    migrateOnStart: bool('MIGRATE_ON_START', true),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

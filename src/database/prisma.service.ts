@@ -1,0 +1,42 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
+export function createPool(url: string, config: AppConfig, applicationName = 'msp-funding'): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: config.database.poolSize,
+    // A database that does not answer fails the request within these bounds (503) instead
+    // of holding it.
+    connectionTimeoutMillis: config.database.connectTimeoutMs,
+    idleTimeoutMillis: config.database.idleTimeoutMs,
+    statement_timeout: config.database.statementTimeoutMs,
+    query_timeout: config.database.statementTimeoutMs + 2000,
+    application_name: applicationName,
+  });
+  // An idle connection killed by the server (restart, pg_terminate_backend) must not crash
+  // the process: the pool drops it and opens another on the next request.
+  pool.on('error', (error) => new Logger('Database').warn(`idle connection lost: ${error.message}`));
+  return pool;
+}
+
+/** The one Prisma client of the process, over an explicitly sized `pg` pool. */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  readonly pool: pg.Pool;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_URL) url: string) {
+    const pool = createPool(url, config);
+    super({ adapter: new PrismaPg(pool) });
+    this.pool = pool;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,55 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Public } from '../common/access/decorators.js';
+import { ApiProblem } from '../common/errors/problem.js';
+import { PrismaService } from '../database/prisma.service.js';
+
+const PING_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'The process answers' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'The database answers (503 otherwise)' })
+  async ready() {
+    try {
+      return await this.health.check([() => this.database()]);
+    } catch (error) {
+      const details = (error as { getResponse?: () => { details?: unknown } }).getResponse?.().details;
+      throw new ApiProblem(503, 'The database is unreachable.', 'unavailable', { checks: details }, { 'Retry-After': '5' });
+    }
+  }
+
+  private async database() {
+    const indicator = this.indicators.check('database');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.prisma.$queryRaw`SELECT 1`,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer within 2 s')), PING_TIMEOUT_MS);
+        }),
+      ]);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message.split('\n')[0] : 'unreachable' });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { CurrentPrincipal, INSTRUCTING, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import { expectedVersion } from '../common/http/conditional.js';
+import { Created } from '../common/http/location.js';
+import { UuidParam } from '../common/http/params.js';
+import { CreateProjectDto, ProjectDto, ProjectPageDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
+import { ProjectsService } from './projects.service.js';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller('projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Post()
+  @Roles(...INSTRUCTING)
+  @Created((p: ProjectDto) => `/projects/${p.id}`)
+  @ApiCreatedResponse({ type: ProjectDto })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
+    return this.projects.create(p, dto);
+  }
+
+  @Get()
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: ProjectPageDto })
+  list(@CurrentPrincipal() p: Principal, @Query() query: ProjectQuery) {
+    return this.projects.list(p, query);
+  }
+
+  @Get(':id')
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: ProjectDto })
+  get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<ProjectDto> {
+    return this.projects.get(p, id);
+  }
+
+  @Patch(':id')
+  @Roles(...INSTRUCTING)
+  @ApiOkResponse({ type: ProjectDto })
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: UpdateProjectDto,
+    @Req() request: FastifyRequest,
+  ): Promise<ProjectDto> {
+    return this.projects.update(p, id, dto, expectedVersion(request));
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PromotersModule } from '../promoters/promoters.module.js';
+import { ReferenceModule } from '../reference/reference.module.js';
+import { ProjectsController } from './projects.controller.js';
+import { ProjectsRepository } from './projects.repository.js';
+import { ProjectsService } from './projects.service.js';
+
+@Module({
+  imports: [ReferenceModule, PromotersModule],
+  controllers: [ProjectsController],
+  providers: [ProjectsService, ProjectsRepository],
+  exports: [ProjectsRepository],
+})
+export class ProjectsModule {}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
+import { invalid, notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { centsToJsonOrNull } from '../common/money.js';
+import type { Project } from '../generated/prisma/client.js';
+import { PromotersRepository } from '../promoters/promoters.repository.js';
+import { CommuneLookup } from '../reference/commune-lookup.js';
+import type { CreateProjectDto, ProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
+import { type ProjectData, ProjectsRepository } from './projects.repository.js';
+
+export const toProjectDto = (p: Project): ProjectDto => ({
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  promoterId: p.promoterId,
+  communeInsee: p.communeInsee,
+  regionCode: p.regionCode,
+  departmentCode: p.departmentCode,
+  existing: p.existing,
+  doctorsPlanned: p.doctorsPlanned,
+  professionalsPlanned: p.professionalsPlanned,
+  populationServed: p.populationServed,
+  balancedBudget: p.balancedBudget,
+  convention: p.convention,
+  forecastDeficitCents: centsToJsonOrNull(p.forecastDeficitCents),
+  version: p.version,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly projects: ProjectsRepository,
+    private readonly promoters: PromotersRepository,
+    private readonly communes: CommuneLookup,
+  ) {}
+
+  async list(principal: Principal, query: ProjectQuery): Promise<Page<ProjectDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.projects.list(territoryOf(principal), query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
+    return toPage(rows, limit, (r) => r.id, toProjectDto);
+  }
+
+  async get(principal: Principal, id: string): Promise<ProjectDto> {
+    const row = await this.projects.find(territoryOf(principal), id);
+    if (!row) throw notFound(`Project ${id}`);
+    return toProjectDto(row);
+  }
+
+  async create(principal: Principal, dto: CreateProjectDto): Promise<ProjectDto> {
+    const territory = territoryOf(principal);
+    await this.requirePromoter(territory, dto.promoterId);
+    const commune = await this.communes.require(territory, dto.communeInsee);
+    const { forecastDeficitCents, ...rest } = dto;
+    return toProjectDto(
+      await this.projects.create({
+        ...rest,
+        forecastDeficitCents: forecastDeficitCents === undefined ? null : BigInt(forecastDeficitCents),
+        regionCode: commune.regionCode,
+        departmentCode: commune.departmentCode,
+      }),
+    );
+  }
+
+  async update(principal: Principal, id: string, dto: UpdateProjectDto, expectedVersion?: number): Promise<ProjectDto> {
+    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    const territory = territoryOf(principal);
+    const { forecastDeficitCents, ...rest } = dto;
+    const data: Partial<ProjectData> = { ...rest };
+    if (forecastDeficitCents !== undefined) data.forecastDeficitCents = BigInt(forecastDeficitCents);
+    if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
+    if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
+    return toProjectDto(await this.projects.update(territory, id, expectedVersion, data));
+  }
+
+  private async requirePromoter(territory: Territory, promoterId: string): Promise<void> {
+    if (!(await this.promoters.find(territory, promoterId))) {
+      throw invalid([{ field: 'promoterId', message: `no promoter ${promoterId} in your territory` }]);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+import { INSEE_COMMUNE, SIREN } from '../../common/validation/codes.js';
+import { LegalType } from '../../generated/prisma/enums.js';
+
+const LEGAL_TYPES = Object.values(LegalType);
+
+export class CreatePromoterDto {
+  @ApiProperty({ example: 'Commune de Saint-Flour' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: '211501874' })
+  @IsOptional()
+  @Matches(SIREN, { message: 'must be a SIREN number of 9 digits' })
+  siren?: string;
+
+  @ApiProperty({ enum: LEGAL_TYPES })
+  @IsIn(LEGAL_TYPES)
+  legalType: LegalType;
+
+  @ApiProperty({ example: '15187' })
+  @Matches(INSEE_COMMUNE, { message: 'must be an INSEE commune code' })
+  communeInsee: string;
+}
+
+export class UpdatePromoterDto extends PartialType(CreatePromoterDto) {}
+
+export class PromoterQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: LEGAL_TYPES }) @IsOptional() @IsIn(LEGAL_TYPES) legalType?: LegalType;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(100) q?: string;
+}
+
+export class PromoterDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: String, nullable: true }) siren: string | null;
+  @ApiProperty({ enum: LEGAL_TYPES }) legalType: LegalType;
+  @ApiProperty() communeInsee: string;
+  @ApiProperty() regionCode: string;
+  @ApiProperty() departmentCode: string;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class PromoterPageDto {
+  @ApiProperty({ type: [PromoterDto] }) items: PromoterDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

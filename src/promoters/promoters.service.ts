@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { type Principal, territoryOf } from '../common/access/principal.js';
+import { invalid, notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import type { Promoter } from '../generated/prisma/client.js';
+import { CommuneLookup } from '../reference/commune-lookup.js';
+import type { CreatePromoterDto, PromoterDto, PromoterQuery, UpdatePromoterDto } from './dto/promoter.dto.js';
+import { type PromoterData, PromotersRepository } from './promoters.repository.js';
+
+export const toPromoterDto = (p: Promoter): PromoterDto => ({
+  id: p.id,
+  name: p.name,
+  siren: p.siren,
+  legalType: p.legalType,
+  communeInsee: p.communeInsee,
+  regionCode: p.regionCode,
+  departmentCode: p.departmentCode,
+  version: p.version,
+  createdAt: p.createdAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class PromotersService {
+  constructor(
+    private readonly promoters: PromotersRepository,
+    private readonly communes: CommuneLookup,
+  ) {}
+
+  async list(principal: Principal, query: PromoterQuery): Promise<Page<PromoterDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.promoters.list(territoryOf(principal), query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
+    return toPage(rows, limit, (r) => r.id, toPromoterDto);
+  }
+
+  async get(principal: Principal, id: string): Promise<PromoterDto> {
+    const row = await this.promoters.find(territoryOf(principal), id);
+    if (!row) throw notFound(`Promoter ${id}`);
+    return toPromoterDto(row);
+  }
+
+  async create(principal: Principal, dto: CreatePromoterDto): Promise<PromoterDto> {
+    const commune = await this.communes.require(territoryOf(principal), dto.communeInsee);
+    return toPromoterDto(
+      await this.promoters.create({
+        name: dto.name,
+        siren: dto.siren ?? null,
+        legalType: dto.legalType,
+        communeInsee: commune.inseeCode,
+        regionCode: commune.regionCode,
+        departmentCode: commune.departmentCode,
+      }),
+    );
+  }
+
+  async update(principal: Principal, id: string, dto: UpdatePromoterDto, expectedVersion?: number): Promise<PromoterDto> {
+    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    const territory = territoryOf(principal);
+    const data: Partial<PromoterData> = { ...dto };
+    if (dto.communeInsee) {
+      const commune = await this.communes.require(territory, dto.communeInsee);
+      data.departmentCode = commune.departmentCode;
+    }
+    return toPromoterDto(await this.promoters.update(territory, id, expectedVersion, data));
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import { expectedVersion } from '../common/http/conditional.js';
+import { Created } from '../common/http/location.js';
+import { InseeParam } from '../common/http/params.js';
+import { CommunesService } from './communes.service.js';
+import { CommuneDto, CommunePageDto, CommuneQuery, CreateCommuneDto, ImportResultDto, UpdateCommuneDto } from './dto/commune.dto.js';
+
+@ApiTags('communes')
+@ApiBearerAuth()
+@Controller('communes')
+export class CommunesController {
+  constructor(private readonly communes: CommunesService) {}
+
+  @Post()
+  @Roles(...ADMIN_ONLY)
+  @Created((c: CommuneDto) => `/communes/${c.inseeCode}`)
+  @ApiCreatedResponse({ type: CommuneDto })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateCommuneDto): Promise<CommuneDto> {
+    return this.communes.create(p, dto);
+  }
+
+  @Post('import')
+  @Roles(...ADMIN_ONLY)
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    description: 'CSV with the header inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural',
+    schema: { type: 'string' },
+  })
+  @ApiOkResponse({ type: ImportResultDto })
+  importCsv(@CurrentPrincipal() p: Principal, @Req() request: FastifyRequest): Promise<ImportResultDto> {
+    return this.communes.importCsv(p, request.body);
+  }
+
+  @Get()
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: CommunePageDto })
+  list(@CurrentPrincipal() p: Principal, @Query() query: CommuneQuery) {
+    return this.communes.list(p, query);
+  }
+
+  @Get(':inseeCode')
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: CommuneDto })
+  get(@CurrentPrincipal() p: Principal, @Param('inseeCode', InseeParam) inseeCode: string): Promise<CommuneDto> {
+    return this.communes.get(p, inseeCode);
+  }
+
+  @Patch(':inseeCode')
+  @Roles(...ADMIN_ONLY)
+  @ApiOkResponse({ type: CommuneDto })
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('inseeCode', InseeParam) inseeCode: string,
+    @Body() dto: UpdateCommuneDto,
+    @Req() request: FastifyRequest,
+  ): Promise<CommuneDto> {
+    return this.communes.update(p, inseeCode, dto, expectedVersion(request));
+  }
+}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { type Principal, territoryOf } from '../common/access/principal.js';
+import { forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../common/http/pagination.js';
+import { communeInDepartment } from '../common/validation/codes.js';
+import { type CommuneRow, CommunesRepository, type ManualCommune } from './communes.repository.js';
+import { communeDetr } from './detr.js';
+import { CommuneDto, type CommuneQuery, CreateCommuneDto, type ImportResultDto, type UpdateCommuneDto } from './dto/commune.dto.js';
+
+const INSEE_KEY = /^(?:\d{5}|2[AB]\d{3})$/;
+
+export function toCommuneDto(c: CommuneRow): CommuneDto {
+  return {
+    inseeCode: c.inseeCode,
+    name: c.name,
+    departmentCode: c.departmentCode,
+    regionCode: c.regionCode,
+    population: c.population,
+    zone: c.zone,
+    qpv: c.qpv,
+    island: c.island,
+    rural: c.rural,
+    source: c.source,
+    postalCodes: c.postalCodes,
+    siren: c.siren,
+    epciSiren: c.epciSiren,
+    epciName: c.epci?.name ?? null,
+    detr: communeDetr(c.population, c.departmentCode),
+    active: c.active,
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+const CSV_COLUMNS = {
+  inseeCode: csvText,
+  name: csvText,
+  departmentCode: csvText,
+  regionCode: csvText,
+  population: csvInt,
+  zone: csvText,
+  qpv: csvBool,
+  island: csvBool,
+  rural: csvBool,
+};
+
+@Injectable()
+export class CommunesService {
+  constructor(private readonly communes: CommunesRepository) {}
+
+  async list(principal: Principal, query: CommuneQuery): Promise<Page<CommuneDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = decodeCursor(query.cursor, INSEE_KEY);
+    const rows = await this.communes.list(territoryOf(principal), query, after, limit + 1);
+    return toPage(rows, limit, (r) => r.inseeCode, toCommuneDto);
+  }
+
+  async get(principal: Principal, inseeCode: string): Promise<CommuneDto> {
+    const row = await this.communes.find(territoryOf(principal), inseeCode);
+    if (!row) throw notFound(`Commune ${inseeCode}`);
+    return toCommuneDto(row);
+  }
+
+  async create(principal: Principal, dto: CreateCommuneDto): Promise<CommuneDto> {
+    this.checkOwnRegion(principal, dto.regionCode);
+    this.checkDepartment(dto);
+    return toCommuneDto(await this.communes.create(dto));
+  }
+
+  async update(principal: Principal, inseeCode: string, dto: UpdateCommuneDto, expectedVersion?: number) {
+    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    return toCommuneDto(await this.communes.update(territoryOf(principal), inseeCode, expectedVersion, dto));
+  }
+
+  async importCsv(principal: Principal, body: unknown): Promise<ImportResultDto> {
+    const rows = await parseCsvRows(body, CSV_COLUMNS, CreateCommuneDto);
+    const existing = await this.communes.regionsOf(rows.map((r) => r.row.inseeCode));
+    const errors = rows.flatMap(({ line, row }) => {
+      if (row.regionCode !== principal.regionCode) {
+        return [{ field: 'regionCode', line, message: `region ${row.regionCode} is not yours (${principal.regionCode})` }];
+      }
+      const owner = existing.get(row.inseeCode);
+      if (owner && owner !== principal.regionCode) {
+        return [{ field: 'inseeCode', line, message: `commune ${row.inseeCode} belongs to region ${owner}` }];
+      }
+      if (!communeInDepartment(row.inseeCode, row.departmentCode)) {
+        return [{ field: 'departmentCode', line, message: `commune ${row.inseeCode} is not in département ${row.departmentCode}` }];
+      }
+      return [];
+    });
+    const seen = new Set<string>();
+    for (const { line, row } of rows) {
+      if (seen.has(row.inseeCode)) errors.push({ field: 'inseeCode', line, message: `${row.inseeCode} appears twice` });
+      seen.add(row.inseeCode);
+    }
+    if (errors.length) throw invalid(errors, `${new Set(errors.map((e) => e.line)).size} line(s) are invalid: nothing was imported.`);
+    const counts = await this.communes.upsertManual(rows.map((r) => r.row as ManualCommune));
+    return { ...counts, total: rows.length };
+  }
+
+  private checkOwnRegion(principal: Principal, regionCode: string): void {
+    if (regionCode !== principal.regionCode) {
+      throw forbidden(`You manage region ${principal.regionCode}, not ${regionCode}.`);
+    }
+  }
+
+  private checkDepartment(dto: { inseeCode: string; departmentCode: string }): void {
+    if (!communeInDepartment(dto.inseeCode, dto.departmentCode)) {
+      throw invalid([{ field: 'departmentCode', message: `commune ${dto.inseeCode} is not in département ${dto.departmentCode}` }]);
+    }
+  }
+}
