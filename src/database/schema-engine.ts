@@ -32,7 +32,18 @@ function loadGlue() {
     const bytes = await readFile(join(dirname(glueFile), 'schema_engine_bg.wasm'));
     // @types/node 20 does not declare the WebAssembly global.
     const wasm = (globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: unknown } }> } }).WebAssembly;
-    const { instance } = await wasm.instantiate(bytes, { './schema_engine_bg.js': bg });
+    // The engine leaves timers behind (its own timeouts) that would keep a command-line
+    // process alive for seconds after its work is done: they should not hold the process.
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(bg).filter((n) => n.startsWith('__wbg_setTimeout_'))) {
+      const set = bg[name] as (...args: unknown[]) => { unref?: () => void };
+      imports[name] = (...args: unknown[]) => {
+        const timer = set(...args);
+        timer?.unref?.();
+        return timer;
+      };
+    }
+    const { instance } = await wasm.instantiate(bytes, { './schema_engine_bg.js': imports });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start(): void }).__wbindgen_start();
     return bg as never;
@@ -47,8 +58,11 @@ const noFilters = { externalTables: [], externalEnums: [] };
 // fails. Send the script as one simple query instead, as the native engine does: PostgreSQL
 // then runs it in one implicit transaction, so a migration applies whole or not at all.
 class WholeScriptPg extends PrismaPg {
+  readonly opened: { dispose(): Promise<void> }[] = [];
+
   override async connect() {
     const adapter = await super.connect();
+    this.opened.push(adapter);
     const withErrors = adapter as unknown as { onError(e: unknown): never };
     adapter.executeScript = async (script: string) => {
       try {
@@ -67,7 +81,8 @@ export async function withSchemaEngine<T>(
   fn: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   const { SchemaEngine } = await loadGlue();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString }));
+  const factory = new WholeScriptPg({ connectionString });
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const engine = await SchemaEngine.new(
     { datamodels: [['schema.prisma', datamodel]] },
     () => undefined,
@@ -77,6 +92,8 @@ export async function withSchemaEngine<T>(
     return await fn(engine);
   } finally {
     engine.free();
+    // Close its connections now rather than when they idle out (a CLI would wait for them).
+    await Promise.all(factory.opened.map((a) => a.dispose().catch(() => undefined)));
   }
 }
 
