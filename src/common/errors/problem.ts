@@ -63,8 +63,11 @@ export class ApiProblem extends Error {
   }
 }
 
-export const invalid = (errors: FieldError[], detail = 'The request is invalid: see errors.') =>
-  new ApiProblem(400, detail, 'validation', { errors });
+const describe = (errors: FieldError[]) => {
+  const parts = errors.slice(0, 3).map((e) => `${e.line ? `line ${e.line}: ` : ''}${e.field} ${e.message}`);
+  return `Invalid input: ${parts.join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more (see errors)` : ''}.`;
+};
+export const invalid = (errors: FieldError[], detail = describe(errors)) => new ApiProblem(400, detail, 'validation', { errors });
 export const unauthorized = (detail = 'Authentication is required.') =>
   new ApiProblem(401, detail, 'unauthenticated', {}, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role may not do this.') => new ApiProblem(403, detail, 'forbidden');

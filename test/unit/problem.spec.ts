@@ -1,0 +1,46 @@
+import { NotFoundException } from '@nestjs/common';
+import { ApiProblem, conflict, toProblem } from '../../src/common/errors/problem.js';
+
+describe('toProblem', () => {
+  it('keeps an ApiProblem as it is, with its headers', () => {
+    const mapped = toProblem(conflict('Wrong status.', { currentStatus: 'DRAFT' }));
+    expect(mapped.problem).toMatchObject({ status: 409, title: 'Conflict', detail: 'Wrong status.', currentStatus: 'DRAFT' });
+    expect(mapped.unexpected).toBe(false);
+  });
+
+  it("says which route is unknown for Nest's 404", () => {
+    const { problem } = toProblem(new NotFoundException('Cannot GET /api/v1/nowhere'));
+    expect(problem).toMatchObject({ status: 404, detail: 'No route matches GET /api/v1/nowhere.' });
+  });
+
+  it('maps unique violations to 409 and missing rows to 404', () => {
+    expect(toProblem({ code: 'P2002', message: 'Unique constraint failed on the fields: (`email`)' }).problem.status).toBe(409);
+    expect(toProblem({ code: 'P2025', message: 'No record' }).problem.status).toBe(404);
+  });
+
+  it('maps a database that is away to 503 with Retry-After, never 500', () => {
+    for (const error of [
+      { code: 'P1001', message: "Can't reach database server" },
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated unexpectedly'),
+      { code: '57P01', message: 'terminating connection due to administrator command' },
+      { name: 'DriverAdapterError', message: 'x', cause: { kind: 'DatabaseNotReachable' } },
+    ]) {
+      const mapped = toProblem(error);
+      expect(mapped.problem.status).toBe(503);
+      expect(mapped.headers['Retry-After']).toBe('5');
+    }
+  });
+
+  it('answers anything else with a 500 that leaks nothing', () => {
+    const mapped = toProblem(new TypeError("Cannot read properties of undefined (reading 'x') SELECT * FROM users"));
+    expect(mapped.unexpected).toBe(true);
+    expect(mapped.problem.status).toBe(500);
+    expect(JSON.stringify(mapped.problem)).not.toMatch(/SELECT|undefined|TypeError/);
+  });
+
+  it('gives problem types as tag URIs', () => {
+    expect(new ApiProblem(422, 'x', 'rule/rate-band').toProblem().type).toBe('tag:msp-funding,2026:problem/rule/rate-band');
+  });
+});
