@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AccessGuard } from './common/access/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
@@ -67,8 +69,10 @@ export class AppModule {
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),
         DatabaseModule,
+        AuditModule,
         MetricsModule,
         HealthModule,
+        AccountsModule,
         AuthModule,
         ReferenceModule,
         PromotersModule,

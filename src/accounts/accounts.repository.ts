@@ -33,6 +33,52 @@ export class AccountsRepository {
     return this.prisma.user.findUnique({ where: { email: email.toLowerCase() } });
   }
 
+  /** The failures in the window, for this e-mail and for this client address. */
+  async countLoginFailures(email: string, ip: string, since: Date): Promise<{ byEmail: number; byIp: number; oldest: Date | null }> {
+    const [row] = await this.prisma.$queryRaw<{ by_email: bigint; by_ip: bigint; oldest: Date | null }[]>`
+      SELECT count(*) FILTER (WHERE email = ${email}) AS by_email,
+             count(*) FILTER (WHERE ip = ${ip}) AS by_ip,
+             min(at) AS oldest
+      FROM login_failures WHERE at > ${since} AND (email = ${email} OR ip = ${ip})`;
+    return { byEmail: Number(row.by_email), byIp: Number(row.by_ip), oldest: row.oldest };
+  }
+
+  async recordLoginFailure(email: string, ip: string): Promise<void> {
+    // Old rows are swept here rather than by a job: the table stays small.
+    await this.prisma.$transaction([
+      this.prisma.loginFailure.deleteMany({ where: { at: { lt: new Date(Date.now() - 24 * 3600_000) } } }),
+      this.prisma.loginFailure.create({ data: { email, ip } }),
+    ]);
+  }
+
+  async clearLoginFailures(email: string): Promise<void> {
+    await this.prisma.loginFailure.deleteMany({ where: { email } });
+  }
+
+  findRefreshToken(tokenHash: string) {
+    return this.prisma.refreshToken.findUnique({ where: { tokenHash }, include: { user: { select: { active: true } } } });
+  }
+
+  async revokeFamily(familyId: string): Promise<number> {
+    const { count } = await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return count;
+  }
+
+  /** Uses the token once: false when another request used it first. Issues its successor. */
+  async rotateRefreshToken(old: { id: string; userId: string; familyId: string }, next: string, expiresAt: Date): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const successor = await tx.refreshToken.create({
+        data: { userId: old.userId, familyId: old.familyId, tokenHash: hashToken(next), expiresAt },
+      });
+      const { count } = await tx.refreshToken.updateMany({
+        where: { id: old.id, usedAt: null, revokedAt: null },
+        data: { usedAt: new Date(), replacedById: successor.id },
+      });
+      if (count === 0) await tx.refreshToken.delete({ where: { id: successor.id } });
+      return count === 1;
+    });
+  }
+
   async recordLogin(userId: string, refreshToken: string, expiresAt: Date): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } }),

@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { RefreshDto } from '../accounts/dto/accounts.dto.js';
 import { CurrentPrincipal, EVERY_ROLE, Public, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { type AuthenticatedUser, AuthService } from './auth.service.js';
@@ -17,8 +19,26 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange an e-mail and a password for an access and a refresh token' })
   @ApiOkResponse({ type: TokensDto })
-  login(@Body() _body: LoginDto, @Req() request: { user: AuthenticatedUser }): Promise<TokensDto> {
-    return this.auth.issueTokens(request.user);
+  login(@Body() _body: LoginDto, @Req() request: FastifyRequest & { user: AuthenticatedUser }): Promise<TokensDto> {
+    return this.auth.issueTokens(request.user, request.ip);
+  }
+
+  @Post('auth/refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token for new tokens (rotation: each refresh token works once)' })
+  @ApiOkResponse({ type: TokensDto })
+  refresh(@Body() body: RefreshDto): Promise<TokensDto> {
+    return this.auth.refresh(body.refreshToken);
+  }
+
+  @Post('auth/logout')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a refresh token and its successors' })
+  @ApiNoContentResponse()
+  logout(@Body() body: RefreshDto): Promise<void> {
+    return this.auth.logout(body.refreshToken);
   }
 
   @Get('me')

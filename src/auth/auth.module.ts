@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -26,7 +25,6 @@ import { LocalStrategy } from './local.strategy.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, AccountsRepository, LocalStrategy, JwtStrategy],
-  exports: [AccountsRepository],
+  providers: [AuthService, LocalStrategy, JwtStrategy],
 })
 export class AuthModule {}

@@ -4,23 +4,40 @@ interface VersionedDelegate<W> {
   updateMany(args: { where: W; data: Record<string, unknown> }): Promise<{ count: number }>;
 }
 
-/**
- * Optimistic concurrency for every mutable row: the update applies only where the row is in
- * scope and (with If-Match) still at the expected version, and bumps the version. Nothing
- * matched → 404 when the row is absent or out of scope, 412 when its version moved on.
- */
-export async function updateVersioned<W extends object>(
+/** Updates the row only while it is still at `version`, and bumps the version. */
+export async function updateIfVersion<W extends object>(
   delegate: VersionedDelegate<W>,
   where: W,
-  expectedVersion: number | undefined,
+  version: number,
   data: Record<string, unknown>,
-  current: () => Promise<{ version: number } | null>,
-  what: string,
-): Promise<void> {
-  const condition = expectedVersion === undefined ? where : { ...where, version: expectedVersion };
-  const { count } = await delegate.updateMany({ where: condition, data: { ...data, version: { increment: 1 } } });
-  if (count > 0) return;
-  const row = await current();
-  if (!row) throw notFound(what);
-  throw preconditionFailed(row.version);
+): Promise<boolean> {
+  const { count } = await delegate.updateMany({ where: { ...where, version }, data: { ...data, version: { increment: 1 } } });
+  return count === 1;
+}
+
+/**
+ * Optimistic concurrency for every mutable row, inside the caller's transaction:
+ * absent or out of scope → 404; `If-Match` stale, or another writer got there first → 412;
+ * then `audit(before, after)` records the change in the same transaction.
+ */
+export async function changeVersioned<T extends { version: number }>(options: {
+  what: string;
+  expectedVersion: number | undefined;
+  find: () => Promise<T | null>;
+  update: (currentVersion: number) => Promise<boolean>;
+  audit: (before: T, after: T) => Promise<void>;
+}): Promise<T> {
+  const before = await options.find();
+  if (!before) throw notFound(options.what);
+  if (options.expectedVersion !== undefined && options.expectedVersion !== before.version) {
+    throw preconditionFailed(before.version);
+  }
+  if (!(await options.update(before.version))) {
+    const now = await options.find();
+    if (!now) throw notFound(options.what);
+    throw preconditionFailed(now.version);
+  }
+  const after = (await options.find())!;
+  await options.audit(before, after);
+  return after;
 }

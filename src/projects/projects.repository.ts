@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { updateVersioned } from '../database/versioned.js';
+import { updateIfVersion } from '../database/versioned.js';
+import type { Tx } from '../audit/audit.repository.js';
 import type { Prisma, Project } from '../generated/prisma/client.js';
 
 export type ProjectData = Omit<Prisma.ProjectUncheckedCreateInput, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
@@ -27,16 +28,16 @@ export class ProjectsRepository {
     return this.prisma.project.findMany({ where, orderBy: { id: 'asc' }, take });
   }
 
-  find(territory: Territory, id: string): Promise<Project | null> {
-    return this.prisma.project.findFirst({ where: { id, ...territory } });
+  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<Project | null> {
+    return db.project.findFirst({ where: { id, ...territory } });
   }
 
-  create(data: ProjectData): Promise<Project> {
-    return this.prisma.project.create({ data });
+  create(tx: Tx, data: ProjectData): Promise<Project> {
+    return tx.project.create({ data });
   }
 
-  async update(territory: Territory, id: string, expectedVersion: number | undefined, data: Partial<ProjectData>) {
-    await updateVersioned(this.prisma.project, { id, ...territory }, expectedVersion, data, () => this.find(territory, id), `Project ${id}`);
-    return (await this.find(territory, id))!;
+  update(tx: Tx, territory: Territory, id: string, version: number, data: Partial<ProjectData>): Promise<boolean> {
+    return updateIfVersion(tx.project, { id, ...territory }, version, data);
   }
+
 }

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
@@ -32,6 +35,8 @@ export const toProjectDto = (p: Project): ProjectDto => ({
 @Injectable()
 export class ProjectsService {
   constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
     private readonly projects: ProjectsRepository,
     private readonly promoters: PromotersRepository,
     private readonly communes: CommuneLookup,
@@ -54,14 +59,17 @@ export class ProjectsService {
     await this.requirePromoter(territory, dto.promoterId);
     const commune = await this.communes.require(territory, dto.communeInsee);
     const { forecastDeficitCents, ...rest } = dto;
-    return toProjectDto(
-      await this.projects.create({
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.projects.create(tx, {
         ...rest,
         forecastDeficitCents: forecastDeficitCents === undefined ? null : BigInt(forecastDeficitCents),
         regionCode: commune.regionCode,
         departmentCode: commune.departmentCode,
-      }),
-    );
+      });
+      const created = toProjectDto(row);
+      await this.audit.change(tx, principal, { entity: 'project', entityId: row.id, regionCode: row.regionCode, after: created });
+      return created;
+    });
   }
 
   async update(principal: Principal, id: string, dto: UpdateProjectDto, expectedVersion?: number): Promise<ProjectDto> {
@@ -72,7 +80,17 @@ export class ProjectsService {
     if (forecastDeficitCents !== undefined) data.forecastDeficitCents = BigInt(forecastDeficitCents);
     if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
     if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
-    return toProjectDto(await this.projects.update(territory, id, expectedVersion, data));
+    return this.prisma.$transaction(async (tx) => {
+      const after = await changeVersioned({
+        what: `Project ${id}`,
+        expectedVersion,
+        find: () => this.projects.find(territory, id, tx),
+        update: (version) => this.projects.update(tx, territory, id, version, data),
+        audit: (before, after) =>
+          this.audit.change(tx, principal, { entity: 'project', entityId: id, regionCode: after.regionCode, before: toProjectDto(before), after: toProjectDto(after) }),
+      });
+      return toProjectDto(after);
+    });
   }
 
   private async requirePromoter(territory: Territory, promoterId: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { updateVersioned } from '../database/versioned.js';
+import { updateIfVersion } from '../database/versioned.js';
+import type { Tx } from '../audit/audit.repository.js';
 import type { LegalType, Prisma, Promoter } from '../generated/prisma/client.js';
 
 export interface PromoterData {
@@ -25,16 +26,16 @@ export class PromotersRepository {
     return this.prisma.promoter.findMany({ where, orderBy: { id: 'asc' }, take });
   }
 
-  find(territory: Territory, id: string): Promise<Promoter | null> {
-    return this.prisma.promoter.findFirst({ where: { id, ...territory } });
+  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<Promoter | null> {
+    return db.promoter.findFirst({ where: { id, ...territory } });
   }
 
-  create(data: PromoterData): Promise<Promoter> {
-    return this.prisma.promoter.create({ data });
+  create(tx: Tx, data: PromoterData): Promise<Promoter> {
+    return tx.promoter.create({ data });
   }
 
-  async update(territory: Territory, id: string, expectedVersion: number | undefined, data: Partial<PromoterData>) {
-    await updateVersioned(this.prisma.promoter, { id, ...territory }, expectedVersion, data, () => this.find(territory, id), `Promoter ${id}`);
-    return (await this.find(territory, id))!;
+  update(tx: Tx, territory: Territory, id: string, version: number, data: Partial<PromoterData>): Promise<boolean> {
+    return updateIfVersion(tx.promoter, { id, ...territory }, version, data);
   }
+
 }

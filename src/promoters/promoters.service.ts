@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
@@ -23,6 +26,8 @@ export const toPromoterDto = (p: Promoter): PromoterDto => ({
 @Injectable()
 export class PromotersService {
   constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
     private readonly promoters: PromotersRepository,
     private readonly communes: CommuneLookup,
   ) {}
@@ -41,16 +46,19 @@ export class PromotersService {
 
   async create(principal: Principal, dto: CreatePromoterDto): Promise<PromoterDto> {
     const commune = await this.communes.require(territoryOf(principal), dto.communeInsee);
-    return toPromoterDto(
-      await this.promoters.create({
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.promoters.create(tx, {
         name: dto.name,
         siren: dto.siren ?? null,
         legalType: dto.legalType,
         communeInsee: commune.inseeCode,
         regionCode: commune.regionCode,
         departmentCode: commune.departmentCode,
-      }),
-    );
+      });
+      const created = toPromoterDto(row);
+      await this.audit.change(tx, principal, { entity: 'promoter', entityId: row.id, regionCode: row.regionCode, after: created });
+      return created;
+    });
   }
 
   async update(principal: Principal, id: string, dto: UpdatePromoterDto, expectedVersion?: number): Promise<PromoterDto> {
@@ -61,6 +69,16 @@ export class PromotersService {
       const commune = await this.communes.require(territory, dto.communeInsee);
       data.departmentCode = commune.departmentCode;
     }
-    return toPromoterDto(await this.promoters.update(territory, id, expectedVersion, data));
+    return this.prisma.$transaction(async (tx) => {
+      const after = await changeVersioned({
+        what: `Promoter ${id}`,
+        expectedVersion,
+        find: () => this.promoters.find(territory, id, tx),
+        update: (version) => this.promoters.update(tx, territory, id, version, data),
+        audit: (before, after) =>
+          this.audit.change(tx, principal, { entity: 'promoter', entityId: id, regionCode: after.regionCode, before: toPromoterDto(before), after: toPromoterDto(after) }),
+      });
+      return toPromoterDto(after);
+    });
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { updateVersioned } from '../database/versioned.js';
+import { updateIfVersion } from '../database/versioned.js';
+import type { Tx } from '../audit/audit.repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { searchKey } from './search-key.js';
 
@@ -41,8 +42,8 @@ export class CommunesRepository {
     return this.prisma.commune.findMany({ where, include: withEpci, orderBy: { inseeCode: 'asc' }, take });
   }
 
-  find(territory: Territory, inseeCode: string): Promise<CommuneRow | null> {
-    return this.prisma.commune.findFirst({ where: { inseeCode, ...territory }, include: withEpci });
+  find(territory: Territory, inseeCode: string, db: Tx | PrismaService = this.prisma): Promise<CommuneRow | null> {
+    return db.commune.findFirst({ where: { inseeCode, ...territory }, include: withEpci });
   }
 
   /** The regions of the given communes, whatever the caller's scope (import conflicts). */
@@ -54,38 +55,31 @@ export class CommunesRepository {
     return new Map(rows.map((r) => [r.inseeCode, r.regionCode]));
   }
 
-  create(c: ManualCommune): Promise<CommuneRow> {
-    return this.prisma.commune.create({
+  create(tx: Tx, c: ManualCommune): Promise<CommuneRow> {
+    return tx.commune.create({
       data: { ...c, searchName: searchKey(c.name), source: 'MANUAL', ruralConfirmed: true },
       include: withEpci,
     });
   }
 
-  async update(
+  update(
+    tx: Tx,
     territory: Territory,
     inseeCode: string,
-    expectedVersion: number | undefined,
+    version: number,
     data: Partial<Omit<ManualCommune, 'inseeCode' | 'departmentCode' | 'regionCode'>>,
-  ): Promise<CommuneRow> {
+  ): Promise<boolean> {
     const changes: Record<string, unknown> = { ...data };
     if (data.name !== undefined) changes.searchName = searchKey(data.name);
     // A rural flag set by a person is the préfecture's word: official loads keep it.
     if (data.rural !== undefined) changes.ruralConfirmed = true;
-    await updateVersioned(
-      this.prisma.commune,
-      { inseeCode, ...territory },
-      expectedVersion,
-      changes,
-      () => this.find(territory, inseeCode),
-      `Commune ${inseeCode}`,
-    );
-    return (await this.find(territory, inseeCode))!;
+    return updateIfVersion(tx.commune, { inseeCode, ...territory }, version, changes);
   }
 
   /** Inserts or updates all rows in one statement (all or nothing); returns the counts. */
-  async upsertManual(rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
+  async upsertManual(tx: Tx, rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
     const col = <K extends keyof ManualCommune>(k: K) => rows.map((r) => r[k]);
-    const result = await this.prisma.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
+    const result = await tx.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
       WITH input AS (
         SELECT * FROM unnest(
           ${col('inseeCode')}::text[], ${col('name')}::text[], ${rows.map((r) => searchKey(r.name))}::text[],

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
@@ -48,7 +51,11 @@ const CSV_COLUMNS = {
 
 @Injectable()
 export class CommunesService {
-  constructor(private readonly communes: CommunesRepository) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly communes: CommunesRepository,
+    private readonly audit: AuditRepository,
+  ) {}
 
   async list(principal: Principal, query: CommuneQuery): Promise<Page<CommuneDto>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
@@ -66,12 +73,30 @@ export class CommunesService {
   async create(principal: Principal, dto: CreateCommuneDto): Promise<CommuneDto> {
     this.checkOwnRegion(principal, dto.regionCode);
     this.checkDepartment(dto);
-    return toCommuneDto(await this.communes.create(dto));
+    return this.prisma.$transaction(async (tx) => {
+      const created = await this.communes.create(tx, dto);
+      const result = toCommuneDto(created);
+      await this.audit.change(tx, principal, { entity: 'commune', entityId: created.inseeCode, regionCode: created.regionCode, after: result });
+      return result;
+    });
   }
 
   async update(principal: Principal, inseeCode: string, dto: UpdateCommuneDto, expectedVersion?: number) {
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
-    return toCommuneDto(await this.communes.update(territoryOf(principal), inseeCode, expectedVersion, dto));
+    const territory = territoryOf(principal);
+    return this.prisma.$transaction(async (tx) => {
+      const after = await changeVersioned({
+        what: `Commune ${inseeCode}`,
+        expectedVersion,
+        find: () => this.communes.find(territory, inseeCode, tx),
+        update: (version) => this.communes.update(tx, territory, inseeCode, version, dto),
+        audit: (before, after) =>
+          this.audit.change(tx, principal, {
+            entity: 'commune', entityId: inseeCode, regionCode: after.regionCode, before: toCommuneDto(before), after: toCommuneDto(after),
+          }),
+      });
+      return toCommuneDto(after);
+    });
   }
 
   async importCsv(principal: Principal, body: unknown): Promise<ImportResultDto> {
@@ -96,8 +121,14 @@ export class CommunesService {
       seen.add(row.inseeCode);
     }
     if (errors.length) throw invalid(errors, `${new Set(errors.map((e) => e.line)).size} line(s) are invalid: nothing was imported.`);
-    const counts = await this.communes.upsertManual(rows.map((r) => r.row as ManualCommune));
-    return { ...counts, total: rows.length };
+    return this.prisma.$transaction(async (tx) => {
+      const counts = await this.communes.upsertManual(tx, rows.map((r) => r.row as ManualCommune));
+      await this.audit.change(tx, principal, {
+        action: 'commune.import', entity: 'commune', entityId: `import:${rows.length}`, regionCode: principal.regionCode,
+        after: { ...counts, inseeCodes: rows.map((r) => r.row.inseeCode) },
+      });
+      return { ...counts, total: rows.length };
+    });
   }
 
   private checkOwnRegion(principal: Principal, regionCode: string): void {

@@ -11,9 +11,10 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** The roles a route admits. A route without it admits nobody (403): every route must say. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ user: Principal }>().user,
-);
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const request = ctx.switchToHttp().getRequest<{ user: Principal; id: string }>();
+  return { ...request.user, requestId: request.id };
+});
 
 // The role groups of DOMAIN.md §4, named once.
 export const STAFF_READERS: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];

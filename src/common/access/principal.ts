@@ -11,6 +11,8 @@ export interface Principal {
   /** Set for a département's organisation (préfecture de département, conseil départemental). */
   departmentCode: string | null;
   funders: Funder[];
+  /** The request being served, for the audit trail. */
+  requestId?: string;
 }
 
 /** The rows a principal may see: its region, and its département when it has one. */

@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Principal } from '../common/access/principal.js';
+import { conflict, invalid, notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { changeVersioned } from '../database/versioned.js';
+import type { User } from '../generated/prisma/client.js';
+import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './dto/accounts.dto.js';
+import { roleFits } from './organization-rules.js';
+import { OrganizationsRepository } from './organizations.repository.js';
+import { hashPassword } from './passwords.js';
+import { UsersRepository } from './users.repository.js';
+
+export const toUserDto = (u: User): UserDto => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  organizationId: u.organizationId,
+  active: u.active,
+  lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  version: u.version,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+@Injectable()
+export class UsersService {
+  private readonly security = new Logger('Security');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly users: UsersRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async list(principal: Principal, query: UserQuery): Promise<Page<UserDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.users.list(principal.regionCode, query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
+    return toPage(rows, limit, (r) => r.id, toUserDto);
+  }
+
+  async get(principal: Principal, id: string): Promise<UserDto> {
+    const row = await this.users.find(principal.regionCode, id);
+    if (!row) throw notFound(`User ${id}`);
+    return toUserDto(row);
+  }
+
+  async create(principal: Principal, dto: CreateUserDto): Promise<UserDto> {
+    // Another region's organisation is, for this admin, one that does not exist.
+    const organization = await this.organizations.find(principal.regionCode, dto.organizationId);
+    if (!organization) throw notFound(`Organisation ${dto.organizationId}`);
+    if (!roleFits(organization.type, dto.role)) {
+      throw invalid([{ field: 'role', message: `a ${organization.type} organisation cannot hold the role ${dto.role}` }]);
+    }
+    const email = dto.email.toLowerCase();
+    const passwordHash = await hashPassword(dto.password);
+    return this.prisma.$transaction(async (tx) => {
+      if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
+        throw conflict(`An account with the e-mail ${email} already exists.`);
+      }
+      const row = await this.users.create(tx, { email, passwordHash, role: dto.role, organizationId: organization.id });
+      const created = toUserDto(row);
+      await this.audit.change(tx, principal, { entity: 'user', entityId: row.id, regionCode: organization.regionCode, after: created });
+      this.security.log({ event: 'user.created', userId: row.id, role: row.role, by: principal.id }, 'account created');
+      return created;
+    });
+  }
+
+  async update(principal: Principal, id: string, dto: UpdateUserDto, expectedVersion?: number): Promise<UserDto> {
+    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give role or active' }]);
+    const region = principal.regionCode;
+    return this.prisma.$transaction(async (tx) => {
+      const after = await changeVersioned({
+        what: `User ${id}`,
+        expectedVersion,
+        find: () => this.users.find(region, id, tx),
+        update: async (version) => {
+          const current = (await this.users.find(region, id, tx))!;
+          if (dto.role && !roleFits(current.organization.type, dto.role)) {
+            throw invalid([{ field: 'role', message: `a ${current.organization.type} organisation cannot hold the role ${dto.role}` }]);
+          }
+          if (current.id === principal.id && (dto.active === false || (dto.role && dto.role !== 'ADMIN'))) {
+            throw invalid([{ field: dto.active === false ? 'active' : 'role', message: 'an admin cannot deactivate or demote itself' }]);
+          }
+          return this.users.update(tx, id, version, dto);
+        },
+        audit: async (before, after) => {
+          if (dto.active === false) await this.users.revokeRefreshTokens(tx, id);
+          const action = before.role !== after.role ? 'user.role_change' : before.active !== after.active ? (after.active ? 'user.activate' : 'user.deactivate') : 'user.update';
+          await this.audit.change(tx, principal, { action, entity: 'user', entityId: id, regionCode: region, before: toUserDto(before), after: toUserDto(after) });
+          this.security.log({ event: action, userId: id, from: before.role, to: after.role, active: after.active, by: principal.id }, 'account changed');
+        },
+      });
+      return toUserDto(after);
+    });
+  }
+}
