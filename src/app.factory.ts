@@ -8,6 +8,15 @@ import type { AppConfig } from './config/config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const routes = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route the application registered (the access matrix test checks each one). */
+export const registeredRoutes = (app: NestFastifyApplication): RegisteredRoute[] => routes.get(app) ?? [];
 const CSV_BODY_LIMIT = 5 * 1024 * 1024;
 
 /** The whole HTTP application, configured; `npm start` and the tests build it here. */
@@ -41,6 +50,14 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) =>
     done(null, body),
   );
+
+  const registered: RegisteredRoute[] = [];
+  routes.set(app, registered);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') registered.push({ method, url: route.url });
+    }
+  });
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {

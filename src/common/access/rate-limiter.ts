@@ -1,30 +1,37 @@
-// A fixed-window request counter per principal. Pure (the clock is passed in).
+// A token bucket per principal: up to `perMinute` requests at once, refilled at
+// `perMinute` per minute. Pure (the clock is passed in).
 // It counts per instance: behind a load balancer with N instances a principal may reach
 // N × the limit; the login limiter, which matters for security, is in the database.
 export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly perMs: number;
 
   constructor(
     private readonly perMinute: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.perMs = perMinute / 60_000;
+  }
 
-  /** Counts one request; returns 0 when admitted, else the seconds until the window resets. */
+  /** Takes one token; returns 0 when admitted, else the seconds to wait for the next one. */
   take(key: string): number {
     if (this.perMinute <= 0) return 0;
     const now = this.now();
-    const start = now - (now % 60_000);
-    let w = this.windows.get(key);
-    if (!w || w.start !== start) {
-      if (this.windows.size > 50_000) this.sweep(start);
-      w = { start, count: 0 };
-      this.windows.set(key, w);
+    const b = this.buckets.get(key);
+    const tokens = b ? Math.min(this.perMinute, b.tokens + (now - b.at) * this.perMs) : this.perMinute;
+    if (tokens < 1) {
+      this.buckets.set(key, { tokens, at: now });
+      return Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
     }
-    w.count++;
-    return w.count > this.perMinute ? Math.ceil((start + 60_000 - now) / 1000) : 0;
+    if (!b && this.buckets.size > 50_000) this.sweep(now);
+    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    return 0;
   }
 
-  private sweep(current: number): void {
-    for (const [key, w] of this.windows) if (w.start !== current) this.windows.delete(key);
+  /** Buckets that have refilled completely carry no information: forget them. */
+  private sweep(now: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + (now - b.at) * this.perMs >= this.perMinute) this.buckets.delete(key);
+    }
   }
 }

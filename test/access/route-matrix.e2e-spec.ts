@@ -1,0 +1,217 @@
+// The role × route matrix: every route the application registers is checked against this
+// table, for an anonymous caller, every role, and a caller of another region. A route added
+// without an entry here fails the first test: access rules cannot drift as the service grows.
+import { randomUUID } from 'node:crypto';
+import { registeredRoutes } from '../../src/app.factory.js';
+import type { Role } from '../../src/generated/prisma/enums.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { actor, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
+
+type Caller = Role | 'ANONYMOUS';
+const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
+
+interface Entry {
+  /** Public routes answer without authentication. */
+  public?: true;
+  roles?: Role[];
+  /**
+   * What an admitted caller of region 53 gets on region 84's fixture (path parameters are
+   * the fixture's ids; the body is valid): 404 for what it cannot see, 403 for what it may not
+   * create there. Absent for lists (they answer the caller's own rows, tested elsewhere).
+   */
+  otherRegion?: { status: 403 | 404; body?: (f: Fixtures) => unknown };
+}
+
+interface Fixtures {
+  inseeCode: string;
+  promoterId: string;
+  projectId: string;
+  organizationId: string;
+  userId: string;
+  apiKeyId: string;
+}
+
+const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
+const INSTRUCTING: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR'];
+const ADMIN: Role[] = ['ADMIN'];
+const ACCOUNT_READERS: Role[] = ['ADMIN', 'AUDITOR'];
+
+const MATRIX: Record<string, Entry> = {
+  'GET /health/live': { public: true },
+  'GET /health/ready': { public: true },
+  'GET /metrics': { public: true },
+  'GET /docs': { public: true },
+  'GET /docs/': { public: true },
+  'GET /docs/*': { public: true },
+  'GET /docs/index.html': { public: true },
+  'GET /docs/LICENSE': { public: true },
+  'GET /docs/swagger-ui-init.js': { public: true },
+  'GET /docs/docs/swagger-ui-init.js': { public: true },
+  'GET /docs-json': { public: true },
+  'GET /docs-yaml': { public: true },
+  'POST /api/v1/auth/login': { public: true },
+  'POST /api/v1/auth/refresh': { public: true },
+  'POST /api/v1/auth/logout': { public: true },
+  'GET /api/v1/me': { roles: ROLES },
+
+  'POST /api/v1/organizations': {
+    roles: ADMIN,
+    otherRegion: { status: 403, body: () => ({ name: 'Région AURA', type: 'REGION', regionCode: '84', funders: ['REGION'] }) },
+  },
+  'GET /api/v1/organizations': { roles: ACCOUNT_READERS },
+  'GET /api/v1/organizations/:id': { roles: ACCOUNT_READERS, otherRegion: { status: 404 } },
+  'PATCH /api/v1/organizations/:id': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
+
+  'POST /api/v1/users': {
+    roles: ADMIN,
+    otherRegion: {
+      status: 404,
+      body: (f) => ({ email: `x-${randomUUID()}@test.local`, password: 'a long enough password', role: 'INSTRUCTOR', organizationId: f.organizationId }),
+    },
+  },
+  'GET /api/v1/users': { roles: ACCOUNT_READERS },
+  'GET /api/v1/users/:id': { roles: ACCOUNT_READERS, otherRegion: { status: 404 } },
+  'PATCH /api/v1/users/:id': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ active: false }) } },
+
+  'POST /api/v1/api-keys': {
+    roles: ADMIN,
+    otherRegion: { status: 404, body: (f) => ({ name: 'k', role: 'REPORTING', organizationId: f.organizationId }) },
+  },
+  'GET /api/v1/api-keys': { roles: ACCOUNT_READERS },
+  'DELETE /api/v1/api-keys/:id': { roles: ADMIN, otherRegion: { status: 404 } },
+
+  'POST /api/v1/communes': {
+    roles: ADMIN,
+    otherRegion: {
+      status: 403,
+      body: () => ({ inseeCode: '43199', name: 'X', departmentCode: '43', regionCode: '84', population: 1, zone: 'ZIP', qpv: false, island: false, rural: true }),
+    },
+  },
+  'POST /api/v1/communes/import': { roles: ADMIN },
+  'GET /api/v1/communes': { roles: STAFF },
+  'GET /api/v1/communes/:inseeCode': { roles: STAFF, otherRegion: { status: 404 } },
+  'PATCH /api/v1/communes/:inseeCode': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ zone: 'ZAC' }) } },
+
+  'POST /api/v1/promoters': {
+    roles: INSTRUCTING,
+    // The commune named is region 84's: for region 53 it does not exist (400 naming the field).
+  },
+  'GET /api/v1/promoters': { roles: STAFF },
+  'GET /api/v1/promoters/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'PATCH /api/v1/promoters/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
+
+  'POST /api/v1/projects': { roles: INSTRUCTING },
+  'GET /api/v1/projects': { roles: STAFF },
+  'GET /api/v1/projects/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'PATCH /api/v1/projects/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
+};
+
+const routeKey = (method: string, url: string) => `${method} ${url}`;
+
+/** Path parameters: a well-formed id of nothing (role checks), or the fixture's (other region). */
+function fill(url: string, f: Fixtures | null): string {
+  const byParam: Record<string, string> = f
+    ? {
+        ':inseeCode': f.inseeCode,
+        ':id': '',
+      }
+    : { ':inseeCode': '43998', ':id': randomUUID() };
+  if (f) {
+    const resource = url.split('/')[3];
+    byParam[':id'] =
+      { organizations: f.organizationId, users: f.userId, 'api-keys': f.apiKeyId, promoters: f.promoterId, projects: f.projectId }[resource] ?? '';
+  }
+  return url.replace('/*', '/index.html').replace(/:(\w+)/g, (m) => byParam[m] ?? m);
+}
+
+describe('role × route access matrix', () => {
+  let t: TestApp;
+  const tokens = new Map<Caller, Record<string, string>>();
+  let otherRegionAdmin: Record<string, string>;
+  let otherRegion: Record<Role, Record<string, string>>;
+  let fixtures: Fixtures;
+  let routes: { method: string; url: string }[];
+
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    routes = registeredRoutes(t.app).filter((r) => r.method !== 'OPTIONS');
+    tokens.set('ANONYMOUS', {});
+    const admin = await actor(t, 'ADMIN');
+    for (const role of ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'AUDITOR'] as Role[]) {
+      tokens.set(role, { Authorization: role === 'ADMIN' ? admin.auth : (await actor(t, role)).auth });
+    }
+    tokens.set('PARTNER', { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth });
+    const key = await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201);
+    tokens.set('REPORTING', { 'X-API-Key': key.body.key });
+
+    const commune = await makeCommune(t, { inseeCode: '43040', regionCode: '84' });
+    const promoter = await makePromoter(t, commune.inseeCode);
+    const project = await makeProject(t, promoter.id, commune.inseeCode);
+    fixtures = {
+      inseeCode: commune.inseeCode,
+      promoterId: promoter.id,
+      projectId: project.id,
+      organizationId: admin.organizationId,
+      userId: admin.userId,
+      apiKeyId: key.body.id,
+    };
+    const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
+    otherRegionAdmin = { Authorization: other53.auth };
+    otherRegion = { ADMIN: otherRegionAdmin } as Record<Role, Record<string, string>>;
+    for (const role of ['INSTRUCTOR', 'DIRECTOR', 'AUDITOR'] as Role[]) {
+      otherRegion[role] = { Authorization: (await actor(t, role, { regionCode: '53' })).auth };
+    }
+    otherRegion.PARTNER = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', regionCode: '53', funders: ['REGION'] })).auth };
+  });
+  afterAll(() => t.close());
+
+  it('has an entry for every registered route, and no entry for a route that does not exist', () => {
+    const registered = new Set(routes.map((r) => routeKey(r.method, r.url)));
+    const missing = [...registered].filter((k) => !MATRIX[k]);
+    const stale = Object.keys(MATRIX).filter((k) => !registered.has(k));
+    expect({ missing, stale }).toEqual({ missing: [], stale: [] });
+  });
+
+  it('answers every (route, caller) pair as the table says', async () => {
+    const failures: string[] = [];
+    let cases = 0;
+    for (const { method, url } of routes) {
+      const entry = MATRIX[routeKey(method, url)];
+      if (!entry) continue;
+      for (const [caller, headers] of tokens) {
+        const res = await t.http()[method.toLowerCase() as 'get'](fill(url, null)).set(headers).send(method === 'GET' || method === 'DELETE' ? undefined : {});
+        cases++;
+        const admitted = entry.public || (caller !== 'ANONYMOUS' && entry.roles!.includes(caller));
+        const expected = admitted ? 'not 401/403' : caller === 'ANONYMOUS' ? 401 : 403;
+        const ok = admitted ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === expected;
+        if (!ok) failures.push(`${method} ${url} as ${caller}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+      }
+    }
+    // Reported for the closing note: routes × callers.
+    console.info(`access matrix: ${routes.length} routes × ${tokens.size} callers = ${cases} cases`);
+    expect(failures).toEqual([]);
+  });
+
+  it('hides region 84 from every admitted role of region 53', async () => {
+    const failures: string[] = [];
+    let cases = 0;
+    for (const { method, url } of routes) {
+      const entry = MATRIX[routeKey(method, url)];
+      if (!entry?.otherRegion) continue;
+      for (const role of entry.roles!.filter((r) => r !== 'REPORTING')) {
+        const res = await t.http()[method.toLowerCase() as 'get'](fill(url, fixtures)).set(otherRegion[role]).send(entry.otherRegion.body?.(fixtures) as object);
+        cases++;
+        if (res.status !== entry.otherRegion.status) {
+          failures.push(`${method} ${url} as ${role} of region 53: expected ${entry.otherRegion.status}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+        }
+      }
+    }
+    console.info(`other-region cases: ${cases}`);
+    expect(cases).toBeGreaterThan(15);
+    expect(failures).toEqual([]);
+    // And nothing of region 84 was changed by those attempts.
+    expect((await t.prisma.commune.findUniqueOrThrow({ where: { inseeCode: fixtures.inseeCode } })).zone).toBe('ZIP');
+    expect((await t.prisma.user.findUniqueOrThrow({ where: { id: fixtures.userId } })).active).toBe(true);
+    expect((await t.prisma.apiKey.findUniqueOrThrow({ where: { id: fixtures.apiKeyId } })).revokedAt).toBeNull();
+  });
+});
