@@ -4,11 +4,15 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { ApplicationsModule } from './applications/applications.module.js';
+import { CarpecModule } from './carpec/carpec.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AccessGuard } from './common/access/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { ETagInterceptor } from './common/http/conditional.js';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { IdempotencyRepository } from './common/idempotency/idempotency.repository.js';
 import { LocationInterceptor } from './common/http/location.js';
 import { validationPipe } from './common/http/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
@@ -77,11 +81,16 @@ export class AppModule {
         ReferenceModule,
         PromotersModule,
         ProjectsModule,
+        ApplicationsModule,
+        CarpecModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: validationPipe },
+        IdempotencyRepository,
+        // Outermost first: idempotency records what the inner ones (ETag, Location) produced.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
       ],

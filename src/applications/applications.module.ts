@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { ApplicationsController } from './applications.controller.js';
+import { ApplicationsRepository } from './applications.repository.js';
+import { ApplicationsService } from './applications.service.js';
+
+@Module({
+  controllers: [ApplicationsController],
+  providers: [ApplicationsService, ApplicationsRepository],
+  exports: [ApplicationsService, ApplicationsRepository],
+})
+export class ApplicationsModule {}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../audit/audit.repository.js';
+import type { Territory } from '../common/access/principal.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { ApplicationStatus, Prisma, ProjectKind, Zone } from '../generated/prisma/client.js';
+
+const view = {
+  project: { select: { name: true, existing: true, convention: true } },
+  receipt: true,
+  decisions: { orderBy: { createdAt: 'desc' }, take: 1 },
+} satisfies Prisma.ApplicationInclude;
+
+export type ApplicationRow = Prisma.ApplicationGetPayload<{ include: typeof view }>;
+
+export interface ApplicationFilter {
+  statuses?: ApplicationStatus[];
+  departmentCode?: string;
+  zone?: Zone;
+  kind?: ProjectKind;
+  q?: string;
+  updatedSince?: Date;
+  assigneeId?: string;
+}
+
+export interface NewEvent {
+  type: string;
+  actorId: string | null;
+  actorKind: 'USER' | 'API_KEY' | 'SYSTEM';
+  fromStatus?: ApplicationStatus | null;
+  toStatus?: ApplicationStatus | null;
+  reason?: string | null;
+  data?: Prisma.InputJsonValue;
+}
+
+@Injectable()
+export class ApplicationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<ApplicationRow | null> {
+    return db.application.findFirst({ where: { id, ...territory }, include: view });
+  }
+
+  /** One query: the filters, the territory and the keyset are all in the WHERE clause. */
+  list(territory: Territory, f: ApplicationFilter, after: string | undefined, take: number): Promise<ApplicationRow[]> {
+    const where: Prisma.ApplicationWhereInput = { ...territory };
+    const and: Prisma.ApplicationWhereInput[] = [];
+    if (f.departmentCode) and.push({ departmentCode: f.departmentCode });
+    if (f.statuses) and.push({ status: { in: f.statuses } });
+    if (f.zone) and.push({ zone: f.zone });
+    if (f.kind) and.push({ kind: f.kind });
+    if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
+    if (f.updatedSince) and.push({ updatedAt: { gte: f.updatedSince } });
+    if (f.q) and.push({ project: { name: { contains: f.q, mode: 'insensitive' } } });
+    if (after) and.push({ id: { gt: after } });
+    if (and.length) where.AND = and;
+    return this.prisma.application.findMany({ where, include: view, orderBy: { id: 'asc' }, take });
+  }
+
+  create(tx: Tx, data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
+    return tx.application.create({ data, include: view });
+  }
+
+  /**
+   * Moves the dossier only if it is still in `from` at `version` (the compare-and-set that
+   * makes concurrent moves safe): false when another request moved it first.
+   */
+  async move(tx: Tx, id: string, from: ApplicationStatus, version: number, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<boolean> {
+    const { count } = await tx.application.updateMany({
+      where: { id, status: from, version },
+      data: { ...data, version: { increment: 1 }, lastEventAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  async setAssignee(tx: Tx, id: string, version: number, assigneeId: string | null): Promise<boolean> {
+    const { count } = await tx.application.updateMany({ where: { id, version }, data: { assigneeId, version: { increment: 1 }, lastEventAt: new Date() } });
+    return count === 1;
+  }
+
+  async addEvent(tx: Tx, applicationId: string, e: NewEvent): Promise<void> {
+    await tx.applicationEvent.create({
+      data: { applicationId, type: e.type, actorId: e.actorId, actorKind: e.actorKind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, reason: e.reason ?? null, data: e.data ?? {} },
+    });
+  }
+
+  events(applicationId: string, after: string | undefined, take: number) {
+    return this.prisma.applicationEvent.findMany({
+      where: { applicationId, ...(after && { id: { gt: after } }) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+
+  /** Whether the dossier has a CARPEC opinion (not a mere NOTED information). */
+  async hasOpinion(tx: Tx, applicationId: string): Promise<{ outcome: string } | null> {
+    return tx.carpecOpinion.findFirst({
+      where: { applicationId, outcome: { not: 'NOTED' } },
+      orderBy: { createdAt: 'desc' },
+      select: { outcome: true },
+    });
+  }
+
+  projectWithCommune(territory: Territory, projectId: string) {
+    return this.prisma.project.findFirst({ where: { id: projectId, ...territory }, include: { commune: true } });
+  }
+
+  commune(tx: Tx, applicationId: string) {
+    return tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { project: { select: { commune: true } } } });
+  }
+
+  userInRegion(userId: string, regionCode: string) {
+    return this.prisma.user.findFirst({ where: { id: userId, active: true, organization: { regionCode, type: 'ARS' } }, select: { id: true, role: true } });
+  }
+}

@@ -1,0 +1,160 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { PageQuery } from '../../common/http/pagination.js';
+import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
+import { IsBusinessDate } from '../../common/validation/dates.js';
+import { ApplicationStatus, DecisionOutcome, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+
+const STATUSES = Object.values(ApplicationStatus);
+const KINDS = Object.values(ProjectKind);
+const ZONES = Object.values(Zone);
+const OUTCOMES = Object.values(DecisionOutcome);
+const FINESS = /^[0-9][0-9AB][0-9]{7}$/;
+
+export class CreateApplicationDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() projectId: string;
+}
+
+export class UpdateApplicationDto {
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'The instructor in charge (null: nobody)' })
+  @ValidateIf((o: UpdateApplicationDto) => o.assigneeId !== null)
+  @IsUUID()
+  assigneeId: string | null;
+}
+
+export class ApplicationQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: ApplicationStatus;
+  @ApiPropertyOptional({ enum: [1, 2, 3] }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3) step?: 1 | 2 | 3;
+  @ApiPropertyOptional() @IsOptional() @Matches(DEPARTMENT_CODE, { message: 'must be a département code such as 74' }) departmentCode?: string;
+  @ApiPropertyOptional({ enum: ZONES }) @IsOptional() @IsIn(ZONES) zone?: Zone;
+  @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS) kind?: ProjectKind;
+  @ApiPropertyOptional({ description: "Part of the project's name" }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ description: 'Changed since this instant (ISO 8601)' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'updatedSince must be an ISO 8601 instant' })
+  updatedSince?: string;
+  @ApiPropertyOptional({ description: '`me` or a user id' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: 'must be me or a user id' })
+  assignee?: string;
+}
+
+export class SiteMeetingDto {
+  @ApiProperty({ example: '2026-10-12' }) @IsBusinessDate() heldOn: string;
+  @ApiProperty({ example: 'Maire, 3 médecins généralistes, 2 IDE, ARS (DD43)' }) @IsString() @MinLength(1) @MaxLength(2000) participants: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(10_000) findings: string;
+}
+
+export class SubmitDto {
+  @ApiPropertyOptional({ description: 'When the request for accompaniment and the letter of intent arrived', example: '2026-10-30' })
+  @IsOptional()
+  @IsBusinessDate()
+  receivedOn?: string;
+}
+
+export class DecisionDto {
+  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: DecisionOutcome;
+  @ApiProperty({ example: '2026-11-20' }) @IsBusinessDate() decidedOn: string;
+  @ApiPropertyOptional({ description: 'Required to reject' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(10_000) motivation?: string;
+}
+
+export class DeliverablesDto {
+  @ApiProperty({ description: 'Projet de santé and engagement de conformité received: the 2-month clock starts' })
+  @IsBusinessDate()
+  receivedOn: string;
+}
+
+export class ReceiptDto {
+  @ApiProperty() @IsBusinessDate() issuedOn: string;
+  @ApiProperty({ example: '350000123', description: 'FINESS of the legal entity (9 characters)' })
+  @Matches(FINESS, { message: 'must be a FINESS number of 9 characters, such as 350000123 or 2A0000123' })
+  finessEj: string;
+  @ApiProperty({ example: '350000131', description: 'FINESS of the establishment (9 characters)' })
+  @Matches(FINESS, { message: 'must be a FINESS number of 9 characters, such as 350000131' })
+  finessEt: string;
+}
+
+export class CompleteDto {
+  @ApiProperty({ description: 'The coordination deliverable: the pluri-professional organisation in place' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10_000)
+  summary: string;
+}
+
+export class ReasonDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason: string;
+}
+
+export class SiteMeetingViewDto {
+  @ApiProperty() heldOn: string;
+  @ApiProperty() participants: string;
+  @ApiProperty() findings: string;
+}
+
+export class ReceiptViewDto {
+  @ApiProperty() issuedOn: string;
+  @ApiProperty() finessEj: string;
+  @ApiProperty() finessEt: string;
+  @ApiProperty() late: boolean;
+}
+
+export class DecisionViewDto {
+  @ApiProperty({ enum: OUTCOMES }) outcome: DecisionOutcome;
+  @ApiProperty() decidedOn: string;
+  @ApiProperty({ type: String, nullable: true }) motivation: string | null;
+  @ApiProperty({ description: 'The decision differs from the CARPEC opinion' }) differsFromOpinion: boolean;
+}
+
+export class ApplicationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) projectId: string;
+  @ApiProperty() projectName: string;
+  @ApiProperty({ enum: STATUSES }) status: ApplicationStatus;
+  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3] }) step: 1 | 2 | 3 | null;
+  @ApiProperty() eligible: boolean;
+  @ApiProperty({ type: [String] }) eligibilityReasons: string[];
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) assigneeId: string | null;
+  @ApiProperty() regionCode: string;
+  @ApiProperty() departmentCode: string;
+  @ApiProperty({ enum: KINDS }) kind: ProjectKind;
+  @ApiProperty({ enum: ZONES }) zone: Zone;
+  @ApiProperty({ type: SiteMeetingViewDto, nullable: true }) siteMeeting: SiteMeetingViewDto | null;
+  @ApiProperty({ type: DecisionViewDto, nullable: true }) decision: DecisionViewDto | null;
+  @ApiProperty({ type: String, nullable: true }) deliverablesReceivedOn: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Deliverables received + 2 calendar months' }) receiptDueOn: string | null;
+  @ApiProperty({ description: 'The récépissé was issued after its due date, or is still missing past it' }) receiptLate: boolean;
+  @ApiProperty({ type: String, nullable: true, enum: ['PENDING', 'DUE_SOON', 'OVERDUE', 'ISSUED_ON_TIME', 'ISSUED_LATE'] })
+  receiptStatus: string | null;
+  @ApiProperty({ type: ReceiptViewDto, nullable: true }) receipt: ReceiptViewDto | null;
+  @ApiProperty({ type: String, nullable: true }) completionSummary: string | null;
+  @ApiProperty({ type: String, nullable: true }) closingReason: string | null;
+  @ApiProperty({ type: [String], description: "What the caller's role may do next" }) allowedActions: string[];
+  @ApiProperty() lastEventAt: string;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class ApplicationPageDto {
+  @ApiProperty({ type: [ApplicationDto] }) items: ApplicationDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class EventDto {
+  @ApiProperty() at: string;
+  @ApiProperty() actor: { id: string | null; kind: string };
+  @ApiProperty() type: string;
+  @ApiProperty({ type: String, nullable: true }) fromStatus: string | null;
+  @ApiProperty({ type: String, nullable: true }) toStatus: string | null;
+  @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ type: Object }) data: unknown;
+}
+
+export class EventPageDto {
+  @ApiProperty({ type: [EventDto] }) items: EventDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

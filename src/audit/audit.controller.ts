@@ -1,0 +1,70 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import { decodeCursor, DEFAULT_LIMIT, PageQuery, toPage } from '../common/http/pagination.js';
+import { PrismaService } from '../database/prisma.service.js';
+
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'application' }) @IsOptional() @Matches(/^[a-z_]{1,40}$/, { message: 'must be an entity name such as application' }) entity?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) id?: string;
+}
+
+export class AuditRowDto {
+  @ApiProperty() at: string;
+  @ApiProperty({ type: String, nullable: true }) actorId: string | null;
+  @ApiProperty() actorKind: string;
+  @ApiProperty() action: string;
+  @ApiProperty() entity: string;
+  @ApiProperty() entityId: string;
+  @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+  @ApiProperty({ type: Object, nullable: true }) before: unknown;
+  @ApiProperty({ type: Object, nullable: true }) after: unknown;
+  @ApiProperty() hash: string;
+  @ApiProperty() prevHash: string;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditRowDto] }) items: AuditRowDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly prisma: PrismaService) {}
+
+  @Get()
+  @Roles('ADMIN', 'AUDITOR')
+  @ApiOperation({ summary: "The region's audit trail, oldest first: one row per write" })
+  @ApiOkResponse({ type: AuditPageDto })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const after = decodeCursor(q.cursor, /^\d{1,19}$/);
+    const rows = await this.prisma.auditLog.findMany({
+      where: {
+        regionCode: p.regionCode,
+        ...(q.entity && { entity: q.entity }),
+        ...(q.id && { entityId: q.id }),
+        ...(after && { id: { gt: BigInt(after) } }),
+      },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit, (r) => r.id.toString(), (r) => ({
+      at: r.at.toISOString(),
+      actorId: r.actorId,
+      actorKind: r.actorKind,
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entityId,
+      requestId: r.requestId,
+      before: r.before,
+      after: r.after,
+      hash: r.hash,
+      prevHash: r.prevHash,
+    }));
+  }
+}

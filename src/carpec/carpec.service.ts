@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { ApplicationsService } from '../applications/applications.service.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import type { Principal } from '../common/access/principal.js';
+import { businessRule, conflict, notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { CarpecOpinion } from '../generated/prisma/client.js';
+import { CarpecRepository, type SessionRow } from './carpec.repository.js';
+import type { AgendaItemDto, AgendaItemViewDto, CreateSessionDto, OpinionDto, OpinionViewDto, SessionDto } from './dto/carpec.dto.js';
+
+export const toSessionDto = (s: SessionRow): SessionDto => ({
+  id: s.id,
+  regionCode: s.regionCode,
+  sessionDate: fromDbDate(s.sessionDate),
+  title: s.title,
+  agenda: s.agendaItems.map((i) => ({
+    id: i.id,
+    sessionId: i.sessionId,
+    applicationId: i.applicationId,
+    purpose: i.purpose,
+    outcome: i.opinion?.outcome ?? null,
+    reservations: i.opinion?.reservations ?? null,
+    createdAt: i.createdAt.toISOString(),
+  })),
+  version: s.version,
+  createdAt: s.createdAt.toISOString(),
+});
+
+@Injectable()
+export class CarpecService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sessions: CarpecRepository,
+    private readonly applications: ApplicationsService,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  async list(p: Principal, query: PageQuery): Promise<Page<SessionDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const rows = await this.sessions.list(p.regionCode, decodeCursor(query.cursor, UUID_KEY), limit + 1);
+    return toPage(rows, limit, (r) => r.id, toSessionDto);
+  }
+
+  async get(p: Principal, id: string): Promise<SessionDto> {
+    const row = await this.sessions.find(p.regionCode, id);
+    if (!row) throw notFound(`CARPEC session ${id}`);
+    return toSessionDto(row);
+  }
+
+  create(p: Principal, dto: CreateSessionDto): Promise<SessionDto> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.sessions.create(tx, { regionCode: p.regionCode, sessionDate: toDbDate(dto.sessionDate), title: dto.title });
+      const created = toSessionDto(row);
+      await this.audit.change(tx, p, { entity: 'carpec_session', entityId: row.id, regionCode: row.regionCode, after: created });
+      return created;
+    });
+  }
+
+  /** OPINION: a SUBMITTED dossier goes to CARPEC_REVIEW; INFORMATION: a RECEIPT_ISSUED one is listed. */
+  async addToAgenda(p: Principal, sessionId: string, dto: AgendaItemDto): Promise<AgendaItemViewDto> {
+    const session = await this.sessions.find(p.regionCode, sessionId);
+    if (!session) throw notFound(`CARPEC session ${sessionId}`);
+    let itemId = '';
+    await this.applications.transition(p, dto.applicationId, dto.purpose === 'OPINION' ? 'SCHEDULE_OPINION' : 'SCHEDULE_INFORMATION', undefined, {
+      event: { type: dto.purpose === 'OPINION' ? 'CARPEC_OPINION_SCHEDULED' : 'CARPEC_INFORMATION_SCHEDULED', data: { sessionId, sessionDate: fromDbDate(session.sessionDate) } },
+      check: async (_app, tx) => {
+        if (await this.sessions.openItem(tx, sessionId, dto.applicationId, dto.purpose)) {
+          throw conflict(`The dossier is already on this session's agenda for ${dto.purpose}.`);
+        }
+      },
+      alsoWrite: async (tx) => {
+        itemId = (await this.sessions.addItem(tx, sessionId, dto.applicationId, dto.purpose)).id;
+      },
+    });
+    const item = (await this.sessions.find(p.regionCode, sessionId))!.agendaItems.find((i) => i.id === itemId)!;
+    return toSessionDto({ ...session, agendaItems: [item] }).agenda[0];
+  }
+
+  /** The CARPEC's avis (or NOTED for information), recorded after its séance. */
+  async recordOpinion(p: Principal, sessionId: string, dto: OpinionDto): Promise<OpinionViewDto> {
+    const session = await this.sessions.find(p.regionCode, sessionId);
+    if (!session) throw notFound(`CARPEC session ${sessionId}`);
+    if (fromDbDate(session.sessionDate) > parisToday()) {
+      throw businessRule('session-not-held', `The séance of ${fromDbDate(session.sessionDate)} has not taken place yet.`);
+    }
+    const purpose = dto.outcome === 'NOTED' ? 'INFORMATION' : 'OPINION';
+    let opinion: CarpecOpinion | undefined;
+    const dossier = await this.applications.transition(p, dto.applicationId, purpose === 'OPINION' ? 'RECORD_OPINION' : 'NOTE_INFORMATION', undefined, {
+      event: { type: purpose === 'OPINION' ? 'CARPEC_OPINION_RECORDED' : 'CARPEC_INFORMATION_NOTED', data: { sessionId, outcome: dto.outcome, reservations: dto.reservations ?? null } },
+      check: async (_app, tx) => {
+        if (!(await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))) {
+          throw businessRule('not-on-agenda', `The dossier is not on this session's agenda for ${purpose === 'OPINION' ? 'an opinion' : 'information'} (or it was given already).`);
+        }
+      },
+      alsoWrite: async (tx) => {
+        const item = (await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))!;
+        opinion = await this.sessions.addOpinion(tx, {
+          sessionId,
+          applicationId: dto.applicationId,
+          agendaItemId: item.id,
+          outcome: dto.outcome,
+          reservations: dto.reservations ?? null,
+          recordedById: p.id,
+        });
+      },
+    });
+    return {
+      id: opinion!.id,
+      sessionId,
+      applicationId: dto.applicationId,
+      outcome: opinion!.outcome,
+      reservations: opinion!.reservations,
+      applicationStatus: dossier.status,
+      createdAt: opinion!.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,17 @@
+// `npm run audit:verify`: exit 0 when every chain of the audit trail holds, else exit 1
+// naming the first altered row.
+import { verifyAuditTrail } from '../audit/verify.js';
+import { prepare } from './runtime.js';
+
+const { db } = await prepare({ migrate: false });
+try {
+  const result = await verifyAuditTrail(db.url);
+  if (result.broken) {
+    process.stderr.write(`audit trail BROKEN at row ${result.broken.id} (region ${result.broken.regionCode ?? '-'}): ${result.broken.reason}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stdout.write(`audit trail holds: ${result.rows} rows in ${result.chains} chain(s)\n`);
+  }
+} finally {
+  await db.stop();
+}

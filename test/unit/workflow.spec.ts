@@ -1,0 +1,109 @@
+import { eligibilityOf } from '../../src/applications/eligibility.js';
+import { type Action, ALL_STATUSES, allowedActions, decide, type DossierFacts, stepOf, TERMINAL, TRANSITIONS } from '../../src/applications/workflow.js';
+import type { ApplicationStatus, Role } from '../../src/generated/prisma/enums.js';
+import { addMonths, isCalendarDate, parisToday } from '../../src/common/validation/dates.js';
+
+const facts: DossierFacts = { existing: false, eligible: true, eligibilityReasons: ['ZIP'], convention: 'ACI', hasOpinion: true };
+const ACTIONS = TRANSITIONS.map((t) => t.action);
+const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
+
+// The expected graph, written out by hand from DOMAIN.md §5: the table must match it.
+const EXPECTED: Record<string, ApplicationStatus> = {
+  'DRAFT RECORD_SITE_MEETING': 'SITE_MEETING_HELD',
+  'SITE_MEETING_HELD SUBMIT': 'SUBMITTED',
+  'SUBMITTED SCHEDULE_OPINION': 'CARPEC_REVIEW',
+  'CARPEC_REVIEW RECORD_OPINION': 'AWAITING_DECISION',
+  'AWAITING_DECISION APPROVE': 'STEP2_IN_PROGRESS',
+  'AWAITING_DECISION REJECT': 'REJECTED',
+  'STEP2_IN_PROGRESS RECEIVE_DELIVERABLES': 'DELIVERABLES_RECEIVED',
+  'DELIVERABLES_RECEIVED ISSUE_RECEIPT': 'RECEIPT_ISSUED',
+  'RECEIPT_ISSUED SCHEDULE_INFORMATION': 'RECEIPT_ISSUED',
+  'RECEIPT_ISSUED NOTE_INFORMATION': 'STEP3_IN_PROGRESS',
+  'STEP3_IN_PROGRESS COMPLETE': 'COMPLETED',
+};
+
+describe('workflow transition table', () => {
+  const cases = ALL_STATUSES.flatMap((status) => ACTIONS.map((action) => [status, action] as [ApplicationStatus, Action]));
+
+  it.each(cases)('%s + %s goes where DOMAIN.md says, or is illegal', (status, action) => {
+    const role: Role = ['APPROVE', 'REJECT', 'ISSUE_RECEIPT'].includes(action) ? 'DIRECTOR' : 'INSTRUCTOR';
+    const result = decide(status, action, role, facts);
+    const expected = (action === 'WITHDRAW' || action === 'CLOSE') && !TERMINAL.includes(status)
+      ? (action === 'WITHDRAW' ? 'WITHDRAWN' : 'CLOSED')
+      : EXPECTED[`${status} ${action}`];
+    if (expected) {
+      expect(result).toEqual({ ok: true, to: expected });
+    } else {
+      expect(result).toMatchObject({ ok: false, kind: 'ILLEGAL', allowedActions: allowedActions(status) });
+    }
+  });
+
+  it('has no move out of a terminal status', () => {
+    for (const status of TERMINAL) expect(allowedActions(status)).toEqual([]);
+  });
+
+  it('lets only the director decide and issue the récépissé; never a partner, an auditor, an admin or a key', () => {
+    for (const role of ROLES) {
+      const r = decide('AWAITING_DECISION', 'APPROVE', role, facts);
+      expect(r.ok).toBe(role === 'DIRECTOR');
+      expect(decide('DELIVERABLES_RECEIVED', 'ISSUE_RECEIPT', role, facts).ok).toBe(role === 'DIRECTOR');
+      expect(decide('DRAFT', 'RECORD_SITE_MEETING', role, facts).ok).toBe(role === 'INSTRUCTOR' || role === 'DIRECTOR');
+    }
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'INSTRUCTOR', facts)).toMatchObject({ ok: false, kind: 'FORBIDDEN' });
+  });
+
+  it('sends an approved existing centre straight to step 3', () => {
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: true })).toEqual({ ok: true, to: 'STEP3_IN_PROGRESS' });
+  });
+
+  it('refuses to approve an ineligible dossier, or any decision without an opinion, naming the rule', () => {
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, eligible: false })).toMatchObject({
+      ok: false,
+      kind: 'RULE',
+      breach: { rule: 'ineligible-territory' },
+    });
+    expect(decide('AWAITING_DECISION', 'REJECT', 'DIRECTOR', { ...facts, eligible: false })).toEqual({ ok: true, to: 'REJECTED' });
+    expect(decide('AWAITING_DECISION', 'REJECT', 'DIRECTOR', { ...facts, hasOpinion: false })).toMatchObject({ breach: { rule: 'opinion-required' } });
+  });
+
+  it('completes only with a convention', () => {
+    expect(decide('STEP3_IN_PROGRESS', 'COMPLETE', 'INSTRUCTOR', { ...facts, convention: 'NONE' })).toMatchObject({ breach: { rule: 'convention-required' } });
+    expect(decide('STEP3_IN_PROGRESS', 'COMPLETE', 'INSTRUCTOR', { ...facts, convention: 'ACCORD_NATIONAL' })).toEqual({ ok: true, to: 'COMPLETED' });
+  });
+
+  it('derives the step from the status', () => {
+    expect(ALL_STATUSES.map((s) => [s, stepOf(s)])).toEqual([
+      ['DRAFT', 1], ['SITE_MEETING_HELD', 1], ['SUBMITTED', 1], ['CARPEC_REVIEW', 1], ['AWAITING_DECISION', 1],
+      ['STEP2_IN_PROGRESS', 2], ['DELIVERABLES_RECEIVED', 2], ['RECEIPT_ISSUED', 2], ['STEP3_IN_PROGRESS', 3],
+      ['REJECTED', null], ['COMPLETED', 3], ['WITHDRAWN', null], ['CLOSED', null],
+    ]);
+  });
+});
+
+describe('eligibility from zoning', () => {
+  it('puts ZIP, QPV and islands first, then ZAC, and refuses the rest with the reason', () => {
+    expect(eligibilityOf({ name: 'Brioude', zone: 'ZIP', qpv: false, island: false })).toMatchObject({ eligible: true, rank: 'PRIORITY' });
+    expect(eligibilityOf({ name: 'Montluçon', zone: 'ZAC', qpv: true, island: false })).toMatchObject({ eligible: true, rank: 'PRIORITY' });
+    expect(eligibilityOf({ name: 'Ouessant', zone: 'NONE', qpv: false, island: true })).toMatchObject({ eligible: true, rank: 'PRIORITY' });
+    expect(eligibilityOf({ name: 'Évian', zone: 'ZAC', qpv: false, island: false })).toMatchObject({ eligible: true, rank: 'SECONDARY' });
+    const none = eligibilityOf({ name: 'Annonay', zone: 'NONE', qpv: false, island: false });
+    expect(none).toMatchObject({ eligible: false, rank: null });
+    expect(none.reasons[0]).toContain('Annonay');
+  });
+});
+
+describe('business dates', () => {
+  it('adds calendar months, clamped to the end of the month', () => {
+    expect(addMonths('2026-03-15', 2)).toBe('2026-05-15');
+    expect(addMonths('2026-12-31', 2)).toBe('2027-02-28');
+    expect(addMonths('2027-12-31', 2)).toBe('2028-02-29');
+    expect(addMonths('2026-11-30', 3)).toBe('2027-02-28');
+  });
+
+  it('knows real calendar days and today in Paris', () => {
+    expect(isCalendarDate('2026-02-30')).toBe(false);
+    expect(isCalendarDate('2028-02-29')).toBe(true);
+    expect(isCalendarDate('26-02-01')).toBe(false);
+    expect(parisToday(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
