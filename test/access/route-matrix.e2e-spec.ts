@@ -29,12 +29,16 @@ interface Fixtures {
   organizationId: string;
   userId: string;
   apiKeyId: string;
+  applicationId: string;
+  sessionId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
 const INSTRUCTING: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR'];
 const ADMIN: Role[] = ['ADMIN'];
 const ACCOUNT_READERS: Role[] = ['ADMIN', 'AUDITOR'];
+const WORKFLOW: Role[] = ['INSTRUCTOR', 'DIRECTOR'];
+const DIRECTOR: Role[] = ['DIRECTOR'];
 
 const MATRIX: Record<string, Entry> = {
   'GET /health/live': { public: true },
@@ -101,6 +105,40 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/promoters/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
 
   'POST /api/v1/projects': { roles: INSTRUCTING },
+
+  'POST /api/v1/applications': { roles: WORKFLOW },
+  'GET /api/v1/applications': { roles: STAFF },
+  'GET /api/v1/applications/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'PATCH /api/v1/applications/:id': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ assigneeId: null }) } },
+  'GET /api/v1/applications/:id/events': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/site-meeting': {
+    roles: WORKFLOW,
+    otherRegion: { status: 404, body: () => ({ heldOn: '2026-01-05', participants: 'x', findings: 'y' }) },
+  },
+  'POST /api/v1/applications/:id/submit': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({}) } },
+  'POST /api/v1/applications/:id/decision': { roles: DIRECTOR, otherRegion: { status: 404, body: () => ({ outcome: 'APPROVED', decidedOn: '2026-01-05' }) } },
+  'POST /api/v1/applications/:id/deliverables': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ receivedOn: '2026-01-05' }) } },
+  'POST /api/v1/applications/:id/receipt': {
+    roles: DIRECTOR,
+    otherRegion: { status: 404, body: () => ({ issuedOn: '2026-01-05', finessEj: '430000123', finessEt: '430000131' }) },
+  },
+  'POST /api/v1/applications/:id/complete': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ summary: 'x' }) } },
+  'POST /api/v1/applications/:id/withdraw': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ reason: 'x' }) } },
+  'POST /api/v1/applications/:id/close': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ reason: 'x' }) } },
+
+  'POST /api/v1/carpec-sessions': { roles: WORKFLOW },
+  'GET /api/v1/carpec-sessions': { roles: STAFF },
+  'GET /api/v1/carpec-sessions/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/carpec-sessions/:id/agenda': {
+    roles: WORKFLOW,
+    otherRegion: { status: 404, body: (f) => ({ applicationId: f.applicationId, purpose: 'OPINION' }) },
+  },
+  'POST /api/v1/carpec-sessions/:id/opinions': {
+    roles: WORKFLOW,
+    otherRegion: { status: 404, body: (f) => ({ applicationId: f.applicationId, outcome: 'FAVORABLE' }) },
+  },
+
+  'GET /api/v1/audit': { roles: ACCOUNT_READERS },
   'GET /api/v1/projects': { roles: STAFF },
   'GET /api/v1/projects/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/projects/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
@@ -147,6 +185,9 @@ describe('role × route access matrix', () => {
     const commune = await makeCommune(t, { inseeCode: '43040', regionCode: '84' });
     const promoter = await makePromoter(t, commune.inseeCode);
     const project = await makeProject(t, promoter.id, commune.inseeCode);
+    const instructor84 = await actor(t, 'INSTRUCTOR');
+    const dossier = await t.http().post('/api/v1/applications').set('Authorization', instructor84.auth).send({ projectId: project.id }).expect(201);
+    const session = await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor84.auth).send({ sessionDate: '2026-01-05', title: 'CARPEC' }).expect(201);
     fixtures = {
       inseeCode: commune.inseeCode,
       promoterId: promoter.id,
@@ -154,6 +195,8 @@ describe('role × route access matrix', () => {
       organizationId: admin.organizationId,
       userId: admin.userId,
       apiKeyId: key.body.id,
+      applicationId: dossier.body.id,
+      sessionId: session.body.id,
     };
     const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
     otherRegionAdmin = { Authorization: other53.auth };
@@ -213,5 +256,6 @@ describe('role × route access matrix', () => {
     expect((await t.prisma.commune.findUniqueOrThrow({ where: { inseeCode: fixtures.inseeCode } })).zone).toBe('ZIP');
     expect((await t.prisma.user.findUniqueOrThrow({ where: { id: fixtures.userId } })).active).toBe(true);
     expect((await t.prisma.apiKey.findUniqueOrThrow({ where: { id: fixtures.apiKeyId } })).revokedAt).toBeNull();
+    expect((await t.prisma.application.findUniqueOrThrow({ where: { id: fixtures.applicationId } })).version).toBe(1);
   });
 });
