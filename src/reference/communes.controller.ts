@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LoadOfficialDto, LoadResultDto, ZoningResultDto } from './dto/epci.dto.js';
+import { OfficialService } from './official/official.service.js';
 import type { FastifyRequest } from 'fastify';
 import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
@@ -13,7 +15,10 @@ import { CommuneDto, CommunePageDto, CommuneQuery, CreateCommuneDto, ImportResul
 @ApiBearerAuth()
 @Controller('communes')
 export class CommunesController {
-  constructor(private readonly communes: CommunesService) {}
+  constructor(
+    private readonly communes: CommunesService,
+    private readonly official: OfficialService,
+  ) {}
 
   @Post()
   @Roles(...ADMIN_ONLY)
@@ -34,6 +39,25 @@ export class CommunesController {
   @ApiOkResponse({ type: ImportResultDto })
   importCsv(@CurrentPrincipal() p: Principal, @Req() request: FastifyRequest): Promise<ImportResultDto> {
     return this.communes.importCsv(p, request.body);
+  }
+
+  @Post('zoning/import')
+  @Roles(...ADMIN_ONLY)
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({ description: 'CSV with the header inseeCode,zone,qpv,island: all lines or none', schema: { type: 'string' } })
+  @ApiOkResponse({ type: ZoningResultDto })
+  importZoning(@CurrentPrincipal() p: Principal, @Req() request: FastifyRequest): Promise<ZoningResultDto> {
+    return this.communes.importZoning(p, request.body);
+  }
+
+  @Post('load-official')
+  @Roles(...ADMIN_ONLY)
+  @HttpCode(200)
+  @ApiOperation({ summary: "Upsert the region's current communes and their EPCI from the State's dataset (idempotent)" })
+  @ApiOkResponse({ type: LoadResultDto })
+  loadOfficial(@CurrentPrincipal() p: Principal, @Body() dto: LoadOfficialDto): Promise<LoadResultDto> {
+    return this.official.load(p, dto.regionCode);
   }
 
   @Get()

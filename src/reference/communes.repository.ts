@@ -76,6 +76,16 @@ export class CommunesRepository {
     return updateIfVersion(tx.commune, { inseeCode, ...territory }, version, changes);
   }
 
+  /** Sets the zoning of existing communes of the region; returns how many changed. */
+  async updateZoning(tx: Tx, regionCode: string, rows: { inseeCode: string; zone: string; qpv: boolean; island: boolean }[]): Promise<number> {
+    const col = <K extends 'inseeCode' | 'zone' | 'qpv' | 'island'>(k: K) => rows.map((r) => r[k]);
+    return tx.$executeRaw`
+      UPDATE communes c SET zone = z.zone::"Zone", qpv = z.qpv, island = z.island, version = c.version + 1, updated_at = now()
+      FROM unnest(${col('inseeCode')}::text[], ${col('zone')}::text[], ${col('qpv')}::boolean[], ${col('island')}::boolean[]) AS z(insee_code, zone, qpv, island)
+      WHERE c.insee_code = z.insee_code AND c.region_code = ${regionCode}
+        AND (c.zone::text, c.qpv, c.island) IS DISTINCT FROM (z.zone, z.qpv, z.island)`;
+  }
+
   /** Inserts or updates all rows in one statement (all or nothing); returns the counts. */
   async upsertManual(tx: Tx, rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
     const col = <K extends keyof ManualCommune>(k: K) => rows.map((r) => r[k]);

@@ -3,13 +3,14 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
-import { forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../common/http/pagination.js';
 import { communeInDepartment } from '../common/validation/codes.js';
 import { type CommuneRow, CommunesRepository, type ManualCommune } from './communes.repository.js';
 import { communeDetr } from './detr.js';
 import { CommuneDto, type CommuneQuery, CreateCommuneDto, type ImportResultDto, type UpdateCommuneDto } from './dto/commune.dto.js';
+import { type ZoningResultDto, ZoningRowDto } from './dto/epci.dto.js';
 
 const INSEE_KEY = /^(?:\d{5}|2[AB]\d{3})$/;
 
@@ -100,27 +101,26 @@ export class CommunesService {
   }
 
   async importCsv(principal: Principal, body: unknown): Promise<ImportResultDto> {
-    const rows = await parseCsvRows(body, CSV_COLUMNS, CreateCommuneDto);
-    const existing = await this.communes.regionsOf(rows.map((r) => r.row.inseeCode));
-    const errors = rows.flatMap(({ line, row }) => {
-      if (row.regionCode !== principal.regionCode) {
-        return [{ field: 'regionCode', line, message: `region ${row.regionCode} is not yours (${principal.regionCode})` }];
-      }
-      const owner = existing.get(row.inseeCode);
-      if (owner && owner !== principal.regionCode) {
-        return [{ field: 'inseeCode', line, message: `commune ${row.inseeCode} belongs to region ${owner}` }];
-      }
-      if (!communeInDepartment(row.inseeCode, row.departmentCode)) {
-        return [{ field: 'departmentCode', line, message: `commune ${row.inseeCode} is not in département ${row.departmentCode}` }];
-      }
-      return [];
+    const rows = await parseCsvRows(body, CSV_COLUMNS, CreateCommuneDto, async (valid) => {
+      const existing = await this.communes.regionsOf(valid.map((r) => r.row.inseeCode));
+      const seen = new Set<string>();
+      return valid.flatMap(({ line, row }) => {
+        const errors: FieldError[] = [];
+        if (row.regionCode !== principal.regionCode) {
+          errors.push({ field: 'regionCode', line, message: `region ${row.regionCode} is not yours (${principal.regionCode})` });
+        }
+        const owner = existing.get(row.inseeCode);
+        if (owner && owner !== principal.regionCode) {
+          errors.push({ field: 'inseeCode', line, message: `commune ${row.inseeCode} belongs to region ${owner}` });
+        }
+        if (!communeInDepartment(row.inseeCode, row.departmentCode)) {
+          errors.push({ field: 'departmentCode', line, message: `commune ${row.inseeCode} is not in département ${row.departmentCode}` });
+        }
+        if (seen.has(row.inseeCode)) errors.push({ field: 'inseeCode', line, message: `${row.inseeCode} appears twice` });
+        seen.add(row.inseeCode);
+        return errors;
+      });
     });
-    const seen = new Set<string>();
-    for (const { line, row } of rows) {
-      if (seen.has(row.inseeCode)) errors.push({ field: 'inseeCode', line, message: `${row.inseeCode} appears twice` });
-      seen.add(row.inseeCode);
-    }
-    if (errors.length) throw invalid(errors, `${new Set(errors.map((e) => e.line)).size} line(s) are invalid: nothing was imported.`);
     return this.prisma.$transaction(async (tx) => {
       const counts = await this.communes.upsertManual(tx, rows.map((r) => r.row as ManualCommune));
       await this.audit.change(tx, principal, {
@@ -128,6 +128,24 @@ export class CommunesService {
         after: { ...counts, inseeCodes: rows.map((r) => r.row.inseeCode) },
       });
       return { ...counts, total: rows.length };
+    });
+  }
+
+  /** Sets the ARS's zoning of existing communes: all rows or none. */
+  async importZoning(principal: Principal, body: unknown): Promise<ZoningResultDto> {
+    const rows = await parseCsvRows(body, { inseeCode: csvText, zone: csvText, qpv: csvBool, island: csvBool }, ZoningRowDto, async (valid) => {
+      const known = await this.communes.regionsOf(valid.map((r) => r.row.inseeCode));
+      return valid.flatMap(({ line, row }) =>
+        known.get(row.inseeCode) === principal.regionCode ? [] : [{ field: 'inseeCode', line, message: `no commune ${row.inseeCode} in region ${principal.regionCode}` }],
+      );
+    });
+    return this.prisma.$transaction(async (tx) => {
+      const updated = await this.communes.updateZoning(tx, principal.regionCode, rows.map((r) => r.row));
+      await this.audit.change(tx, principal, {
+        action: 'commune.zoning_import', entity: 'commune', entityId: `zoning:${rows.length}`, regionCode: principal.regionCode,
+        after: { updated, rows: rows.map((r) => r.row) },
+      });
+      return { updated, total: rows.length };
     });
   }
 

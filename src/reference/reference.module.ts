@@ -3,10 +3,14 @@ import { CommunesController } from './communes.controller.js';
 import { CommunesRepository } from './communes.repository.js';
 import { CommunesService } from './communes.service.js';
 import { CommuneLookup } from './commune-lookup.js';
+import { EpcisController } from './epcis.controller.js';
+import { EpcisRepository } from './epcis.repository.js';
+import { OfficialRepository } from './official/official.repository.js';
+import { OfficialService } from './official/official.service.js';
 
 @Module({
-  controllers: [CommunesController],
-  providers: [CommunesService, CommunesRepository, CommuneLookup],
+  controllers: [CommunesController, EpcisController],
+  providers: [CommunesService, CommunesRepository, CommuneLookup, EpcisRepository, OfficialRepository, OfficialService],
   exports: [CommunesRepository, CommuneLookup],
 })
 export class ReferenceModule {}

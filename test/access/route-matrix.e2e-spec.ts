@@ -31,6 +31,7 @@ interface Fixtures {
   apiKeyId: string;
   applicationId: string;
   sessionId: string;
+  epciSiren: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -92,6 +93,10 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   'POST /api/v1/communes/import': { roles: ADMIN },
+  'POST /api/v1/communes/zoning/import': { roles: ADMIN },
+  'POST /api/v1/communes/load-official': { roles: ADMIN, otherRegion: { status: 403, body: () => ({ regionCode: '84' }) } },
+  'GET /api/v1/epcis': { roles: STAFF },
+  'GET /api/v1/epcis/:siren': { roles: STAFF, otherRegion: { status: 404 } },
   'GET /api/v1/communes': { roles: STAFF },
   'GET /api/v1/communes/:inseeCode': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/communes/:inseeCode': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ zone: 'ZAC' }) } },
@@ -151,9 +156,10 @@ function fill(url: string, f: Fixtures | null): string {
   const byParam: Record<string, string> = f
     ? {
         ':inseeCode': f.inseeCode,
+        ':siren': f.epciSiren,
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':id': randomUUID() };
+    : { ':inseeCode': '43998', ':siren': '200000999', ':id': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
     byParam[':id'] =
@@ -182,7 +188,9 @@ describe('role × route access matrix', () => {
     const key = await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201);
     tokens.set('REPORTING', { 'X-API-Key': key.body.key });
 
+    const epci = await t.prisma.epci.create({ data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 } });
     const commune = await makeCommune(t, { inseeCode: '43040', regionCode: '84' });
+    await t.prisma.commune.update({ where: { inseeCode: '43040' }, data: { epciSiren: epci.siren } });
     const promoter = await makePromoter(t, commune.inseeCode);
     const project = await makeProject(t, promoter.id, commune.inseeCode);
     const instructor84 = await actor(t, 'INSTRUCTOR');
@@ -197,6 +205,7 @@ describe('role × route access matrix', () => {
       apiKeyId: key.body.id,
       applicationId: dossier.body.id,
       sessionId: session.body.id,
+      epciSiren: epci.siren,
     };
     const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
     otherRegionAdmin = { Authorization: other53.auth };

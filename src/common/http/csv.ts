@@ -21,6 +21,8 @@ export async function parseCsvRows<T extends object>(
   body: unknown,
   columns: Record<string, CsvCell>,
   dto: new () => T,
+  /** Checks that need the other rows or the database, on the rows that are valid alone. */
+  check?: (rows: { line: number; row: T }[]) => Promise<FieldError[]> | FieldError[],
 ): Promise<{ line: number; row: T }[]> {
   if (typeof body !== 'string' || body.trim() === '') {
     throw invalid([{ field: 'body', message: 'send the file as text/csv with a header line' }]);
@@ -58,8 +60,10 @@ export async function parseCsvRows<T extends object>(
         errors.push({ field: p.property, line, message: message.replace(new RegExp(`^${p.property} `), '') });
       }
     }
-    rows.push({ line, row });
+    if (!problems.length) rows.push({ line, row });
   }
+  if (check) errors.push(...(await check(rows)));
+  errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (errors.length) throw invalid(errors, `${new Set(errors.map((e) => e.line)).size} line(s) are invalid: nothing was imported.`);
   return rows;
 }

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import type { Territory } from '../common/access/principal.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Epci, Prisma } from '../generated/prisma/client.js';
+
+@Injectable()
+export class EpcisRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** An EPCI is in a territory when one of its member communes is. */
+  list(territory: Territory, f: { q?: string; departmentCode?: string }, after: string | undefined, take: number): Promise<Epci[]> {
+    const where: Prisma.EpciWhereInput = {
+      communes: { some: { ...territory, ...(f.departmentCode && { AND: [{ departmentCode: f.departmentCode }] }) } },
+    };
+    if (f.q) where.name = { contains: f.q, mode: 'insensitive' };
+    if (after) where.siren = { gt: after };
+    return this.prisma.epci.findMany({ where, orderBy: { siren: 'asc' }, take });
+  }
+
+  find(territory: Territory, siren: string): Promise<Epci | null> {
+    return this.prisma.epci.findFirst({ where: { siren, communes: { some: { ...territory } } } });
+  }
+}
+
