@@ -6,6 +6,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ApplicationsModule } from './applications/applications.module.js';
 import { CarpecModule } from './carpec/carpec.module.js';
+import { EnvelopesModule } from './envelopes/envelopes.module.js';
+import { FundingModule } from './funding/funding.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AccessGuard } from './common/access/access.guard.js';
@@ -83,6 +85,8 @@ export class AppModule {
         ProjectsModule,
         ApplicationsModule,
         CarpecModule,
+        EnvelopesModule,
+        FundingModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -5,6 +5,7 @@ import { ApiProblem, businessRule, conflict, forbidden, invalid, notFound, preco
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
 import { addMonths, daysBetween, fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import type { ApplicationStatus, Prisma } from '../generated/prisma/client.js';
 import { type ApplicationRow, ApplicationsRepository } from './applications.repository.js';
 import type {
@@ -89,6 +90,7 @@ export class ApplicationsService {
     private readonly prisma: PrismaService,
     private readonly applications: ApplicationsRepository,
     private readonly audit: AuditRepository,
+    private readonly envelopes: EnvelopesRepository,
   ) {}
 
   async list(principal: Principal, query: ApplicationQuery): Promise<Page<ApplicationDto>> {
@@ -263,12 +265,21 @@ export class ApplicationsService {
     });
   }
 
+  // Withdrawing or closing gives back to the envelopes what a committed plan consumed.
   withdraw(p: Principal, id: string, dto: ReasonDto, v?: number) {
-    return this.transition(p, id, 'WITHDRAW', v, { data: () => ({ closingReason: dto.reason }), event: { type: 'WITHDRAWN', reason: dto.reason } });
+    return this.transition(p, id, 'WITHDRAW', v, {
+      data: () => ({ closingReason: dto.reason }),
+      event: { type: 'WITHDRAWN', reason: dto.reason },
+      alsoWrite: (tx, app) => this.envelopes.releaseApplication(tx, app.id, p.id, `dossier withdrawn: ${dto.reason}`),
+    });
   }
 
   close(p: Principal, id: string, dto: ReasonDto, v?: number) {
-    return this.transition(p, id, 'CLOSE', v, { data: () => ({ closingReason: dto.reason }), event: { type: 'CLOSED', reason: dto.reason } });
+    return this.transition(p, id, 'CLOSE', v, {
+      data: () => ({ closingReason: dto.reason }),
+      event: { type: 'CLOSED', reason: dto.reason },
+      alsoWrite: (tx, app) => this.envelopes.releaseApplication(tx, app.id, p.id, `dossier closed: ${dto.reason}`),
+    });
   }
 
   /**

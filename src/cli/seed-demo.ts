@@ -3,8 +3,10 @@
 // The zoning is illustrative (demo data), not the ARS's official zoning. Running it twice
 // changes nothing.
 import { PrismaPg } from '@prisma/adapter-pg';
+import { eligibilityOf } from '../applications/eligibility.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { LegalType, ProjectKind, Zone } from '../generated/prisma/enums.js';
+import { CPER_AURA_ENVELOPES, EXAMPLE_RULE_SETS } from '../funding/examples.js';
 import { searchKey } from '../reference/search-key.js';
 import { log, prepare } from './runtime.js';
 
@@ -79,7 +81,7 @@ try {
       },
     });
     // A dossier in DRAFT for each project: its candidature is recorded.
-    const eligible = commune.zone !== 'NONE' || Boolean(commune.qpv);
+    const eligibility = eligibilityOf({ name: commune.name, zone: commune.zone, qpv: commune.qpv ?? false, island: false });
     await prisma.application.create({
       data: {
         projectId: project.id,
@@ -87,12 +89,31 @@ try {
         departmentCode: commune.dep,
         kind: p.kind,
         zone: commune.zone,
-        eligible,
-        eligibilityReasons: eligible ? [`commune in ${commune.zone}${commune.qpv ? ' with a QPV' : ''}`] : ['commune in no eligible zone (ZIP, ZAC, QPV, island)'],
+        eligible: eligibility.eligible,
+        eligibilityReasons: eligibility.reasons,
       },
     });
     dossiers++;
   }
+  // Example rule sets from the seeds (each in its own region), the AURA one active in 84,
+  // and the CPER AURA 2021-2027 envelopes (seed 000).
+  let ruleSets = 0;
+  for (const example of EXAMPLE_RULE_SETS) {
+    if (await prisma.fundingRuleSet.findFirst({ where: { regionCode: example.regionCode, name: example.name } })) continue;
+    const funders = JSON.parse(JSON.stringify(example.ruleSet.funders, (_, v) => (typeof v === 'bigint' ? Number(v) : v)));
+    const active = !(await prisma.fundingRuleSet.findFirst({ where: { regionCode: example.regionCode, active: true } }));
+    await prisma.fundingRuleSet.create({
+      data: { regionCode: example.regionCode, name: example.name, publicCeilingBps: example.ruleSet.publicCeilingBps, funders, active },
+    });
+    ruleSets++;
+  }
+  let envelopes = 0;
+  for (const e of CPER_AURA_ENVELOPES) {
+    if (await prisma.envelope.findFirst({ where: { funder: e.funder, regionCode: e.regionCode, status: 'OPEN' } })) continue;
+    await prisma.envelope.create({ data: { ...e } });
+    envelopes++;
+  }
+  log.info(`demo funding: ${ruleSets} example rule set(s), ${envelopes} CPER envelope(s)`);
   log.info(`demo data of region 84: ${COMMUNES.length} communes, ${PROMOTERS.length} promoters, ${PROJECTS.length} projects, ${dossiers} new dossier(s)`);
 } finally {
   await prisma.$disconnect();

@@ -6,6 +6,7 @@ import { registeredRoutes } from '../../src/app.factory.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { actor, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
+import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 type Caller = Role | 'ANONYMOUS';
 const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
@@ -32,6 +33,8 @@ interface Fixtures {
   applicationId: string;
   sessionId: string;
   epciSiren: string;
+  ruleSetId: string;
+  envelopeId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -144,6 +147,31 @@ const MATRIX: Record<string, Entry> = {
   },
 
   'GET /api/v1/audit': { roles: ACCOUNT_READERS },
+
+  'POST /api/v1/funding-rule-sets': { roles: ADMIN },
+  'GET /api/v1/funding-rule-sets': { roles: STAFF },
+  'POST /api/v1/funding-rule-sets/:id/activate': { roles: ADMIN, otherRegion: { status: 404 } },
+  'GET /api/v1/applications/:id/expenses': { roles: STAFF, otherRegion: { status: 404 } },
+  'PUT /api/v1/applications/:id/expenses': {
+    roles: WORKFLOW,
+    otherRegion: { status: 404, body: () => [{ category: 'IMMOBILIER', label: 'x', amountCents: 1 }] },
+  },
+  'POST /api/v1/applications/:id/funding-plan/compute': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({}) } },
+  'GET /api/v1/applications/:id/funding-plan': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/funding-plan/commit': { roles: DIRECTOR, otherRegion: { status: 404, body: () => ({}) } },
+  'PUT /api/v1/applications/:id/funding-plan/lines/:funder': { roles: ['PARTNER'], otherRegion: { status: 404, body: () => ({ committedCents: 1 }) } },
+  'POST /api/v1/applications/:id/funding-plan/lines/:funder/payments': {
+    roles: ['PARTNER'],
+    otherRegion: { status: 404, body: () => ({ kind: 'ADVANCE', amountCents: 1, paidOn: '2026-01-05' }) },
+  },
+  'POST /api/v1/funding/simulate': { roles: ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER'] },
+
+  'POST /api/v1/envelopes': { roles: ADMIN, otherRegion: { status: 403, body: () => ({ funder: 'REGION', regionCode: '84', programme: 'x', amountCents: 1 }) } },
+  'GET /api/v1/envelopes': { roles: STAFF },
+  'GET /api/v1/envelopes/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'GET /api/v1/envelopes/:id/movements': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/envelopes/:id/adjustments': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ amountCents: 1, note: 'x' }) } },
+  'POST /api/v1/envelopes/:id/close': { roles: ADMIN, otherRegion: { status: 404 } },
   'GET /api/v1/projects': { roles: STAFF },
   'GET /api/v1/projects/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/projects/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
@@ -157,9 +185,10 @@ function fill(url: string, f: Fixtures | null): string {
     ? {
         ':inseeCode': f.inseeCode,
         ':siren': f.epciSiren,
+        ':funder': 'REGION',
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':siren': '200000999', ':id': randomUUID() };
+    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':id': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
     byParam[':id'] =
@@ -206,6 +235,8 @@ describe('role × route access matrix', () => {
       applicationId: dossier.body.id,
       sessionId: session.body.id,
       epciSiren: epci.siren,
+      ruleSetId: (await activeRuleSet(t, admin)).id,
+      envelopeId: (await envelope(t, admin, 'REGION', 1_000_000)).id,
     };
     const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
     otherRegionAdmin = { Authorization: other53.auth };
@@ -266,5 +297,7 @@ describe('role × route access matrix', () => {
     expect((await t.prisma.user.findUniqueOrThrow({ where: { id: fixtures.userId } })).active).toBe(true);
     expect((await t.prisma.apiKey.findUniqueOrThrow({ where: { id: fixtures.apiKeyId } })).revokedAt).toBeNull();
     expect((await t.prisma.application.findUniqueOrThrow({ where: { id: fixtures.applicationId } })).version).toBe(1);
+    expect(await t.prisma.envelope.findUniqueOrThrow({ where: { id: fixtures.envelopeId } })).toMatchObject({ status: 'OPEN' });
+    expect(await t.prisma.envelopeMovement.count()).toBe(0);
   });
 });

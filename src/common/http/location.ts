@@ -14,7 +14,7 @@ import { map, type Observable } from 'rxjs';
 const LOCATION = 'http:location';
 
 /** A POST that creates a resource: 201 with `Location` built from the created body. */
-export const Created = <T>(location: (body: T) => string) =>
+export const Created = <T>(location: (body: T, params: Record<string, string>) => string) =>
   applyDecorators(HttpCode(201), SetMetadata(LOCATION, location));
 
 @Injectable()
@@ -22,12 +22,13 @@ export class LocationInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const location = this.reflector.get<((body: unknown) => string) | undefined>(LOCATION, context.getHandler());
+    const location = this.reflector.get<((body: unknown, params: Record<string, string>) => string) | undefined>(LOCATION, context.getHandler());
     if (!location) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const params = context.switchToHttp().getRequest<{ params: Record<string, string> }>().params ?? {};
     return next.handle().pipe(
       map((body: unknown) => {
-        void reply.header('Location', `/api/v1${location(body)}`);
+        void reply.header('Location', `/api/v1${location(body, params)}`);
         return body;
       }),
     );

@@ -38,3 +38,22 @@ export async function validateBody<T extends object>(cls: new () => T, body: unk
   if (errors.length) throw invalid(flatten(errors));
   return instance;
 }
+
+/** Validates a JSON array body, each item as `cls`; fields are named `[i].field`. */
+export async function validateArray<T extends object>(cls: new () => T, body: unknown, maxItems: number): Promise<T[]> {
+  if (!Array.isArray(body)) throw invalid([{ field: 'body', message: 'must be a JSON array' }]);
+  if (body.length > maxItems) throw invalid([{ field: 'body', message: `at most ${maxItems} items` }]);
+  const errors: FieldError[] = [];
+  const items: T[] = [];
+  for (const [i, item] of body.entries()) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      errors.push({ field: `[${i}]`, message: 'must be an object' });
+      continue;
+    }
+    const instance = plainToInstance(cls, item);
+    errors.push(...flatten(await validate(instance, options), `[${i}]`));
+    items.push(instance);
+  }
+  if (errors.length) throw invalid(errors);
+  return items;
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import type { Principal } from '../common/access/principal.js';
+import { Created } from '../common/http/location.js';
+import { PageQuery } from '../common/http/pagination.js';
+import { UuidParam } from '../common/http/params.js';
+import { AdjustmentDto, CreateEnvelopeDto, EnvelopeDto, EnvelopePageDto, MovementPageDto } from './dto/envelope.dto.js';
+import { EnvelopesService } from './envelopes.service.js';
+
+@ApiTags('envelopes')
+@ApiBearerAuth()
+@Controller('envelopes')
+export class EnvelopesController {
+  constructor(private readonly envelopes: EnvelopesService) {}
+
+  @Post()
+  @Roles(...ADMIN_ONLY)
+  @Created((e: EnvelopeDto) => `/envelopes/${e.id}`)
+  @ApiOperation({ summary: 'Reserve a funder’s programme amount for the region (one open envelope per funder and region)' })
+  @ApiCreatedResponse({ type: EnvelopeDto })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateEnvelopeDto): Promise<EnvelopeDto> {
+    return this.envelopes.create(p, dto);
+  }
+
+  @Get()
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: EnvelopePageDto })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
+    return this.envelopes.list(p, q);
+  }
+
+  @Get(':id')
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: EnvelopeDto })
+  get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<EnvelopeDto> {
+    return this.envelopes.get(p, id);
+  }
+
+  @Get(':id/movements')
+  @Roles(...STAFF_READERS)
+  @ApiOkResponse({ type: MovementPageDto })
+  movements(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Query() q: PageQuery) {
+    return this.envelopes.movements(p, id, q);
+  }
+
+  @Post(':id/adjustments')
+  @Roles(...ADMIN_ONLY)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'An ADJUSTMENT movement (a correction of what is consumed)' })
+  @ApiOkResponse({ type: EnvelopeDto })
+  adjust(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: AdjustmentDto): Promise<EnvelopeDto> {
+    return this.envelopes.adjust(p, id, dto);
+  }
+
+  @Post(':id/close')
+  @Roles(...ADMIN_ONLY)
+  @HttpCode(200)
+  @ApiOkResponse({ type: EnvelopeDto })
+  close(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<EnvelopeDto> {
+    return this.envelopes.close(p, id);
+  }
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../audit/audit.repository.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Envelope, Funder, MovementKind } from '../generated/prisma/client.js';
+
+export type EnvelopeWithTotal = Envelope & { committedCents: bigint };
+
+/**
+ * The envelope ledger: movements are rows, committed and remaining amounts are their sums.
+ * Writers lock the envelope row first (SELECT … FOR UPDATE), so two commits never both see
+ * the same remaining amount.
+ */
+@Injectable()
+export class EnvelopesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async list(regionCode: string, after: string | undefined, take: number): Promise<EnvelopeWithTotal[]> {
+    const rows = await this.prisma.envelope.findMany({
+      where: { regionCode, ...(after && { id: { gt: after } }) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+    const sums = await this.committed(this.prisma, rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, committedCents: sums.get(r.id) ?? 0n }));
+  }
+
+  async find(regionCode: string, id: string, db: Tx | PrismaService = this.prisma): Promise<EnvelopeWithTotal | null> {
+    const row = await db.envelope.findFirst({ where: { id, regionCode } });
+    if (!row) return null;
+    return { ...row, committedCents: (await this.committed(db, [id])).get(id) ?? 0n };
+  }
+
+  private async committed(db: Tx | PrismaService, ids: string[]): Promise<Map<string, bigint>> {
+    if (!ids.length) return new Map();
+    const sums = await db.envelopeMovement.groupBy({ by: ['envelopeId'], where: { envelopeId: { in: ids } }, _sum: { amountCents: true } });
+    return new Map(sums.map((s) => [s.envelopeId, s._sum.amountCents ?? 0n]));
+  }
+
+  create(tx: Tx, data: { funder: Funder; regionCode: string; programme: string; amountCents: bigint }): Promise<Envelope> {
+    return tx.envelope.create({ data });
+  }
+
+  /** Locks an envelope row for the rest of the transaction and returns it with its total. */
+  async lock(tx: Tx, id: string): Promise<EnvelopeWithTotal> {
+    await tx.$queryRaw`SELECT id FROM envelopes WHERE id = ${id}::uuid FOR UPDATE`;
+    const row = await tx.envelope.findUniqueOrThrow({ where: { id } });
+    return { ...row, committedCents: (await this.committed(tx, [id])).get(id) ?? 0n };
+  }
+
+  /** The open envelope of a funder in a region, locked; null when there is none. */
+  async lockOpen(tx: Tx, funder: Funder, regionCode: string): Promise<EnvelopeWithTotal | null> {
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM envelopes WHERE funder = ${funder}::"Funder" AND region_code = ${regionCode} AND status = 'OPEN' FOR UPDATE`;
+    return row ? this.lock(tx, row.id) : null;
+  }
+
+  async addMovement(
+    tx: Tx,
+    m: { envelopeId: string; kind: MovementKind; amountCents: bigint; applicationId?: string; planId?: string; note?: string; actorId?: string | null },
+  ): Promise<void> {
+    await tx.envelopeMovement.create({ data: { ...m, actorId: m.actorId ?? null } });
+  }
+
+  /**
+   * Gives back what a dossier's committed plan consumed (withdrawal, closure): one RELEASE
+   * per envelope, for what is still consumed. Returns what was released, per envelope.
+   */
+  async releaseApplication(tx: Tx, applicationId: string, actorId: string | null, note: string): Promise<{ envelopeId: string; amountCents: bigint }[]> {
+    const held = await tx.envelopeMovement.groupBy({
+      by: ['envelopeId'],
+      where: { applicationId, kind: { in: ['COMMITMENT', 'RELEASE'] } },
+      _sum: { amountCents: true },
+    });
+    const released: { envelopeId: string; amountCents: bigint }[] = [];
+    for (const h of held.sort((a, b) => (a.envelopeId < b.envelopeId ? -1 : 1))) {
+      const amount = h._sum.amountCents ?? 0n;
+      if (amount <= 0n) continue;
+      await this.lock(tx, h.envelopeId);
+      await this.addMovement(tx, { envelopeId: h.envelopeId, kind: 'RELEASE', amountCents: -amount, applicationId, note, actorId });
+      released.push({ envelopeId: h.envelopeId, amountCents: amount });
+    }
+    return released;
+  }
+
+  movements(envelopeId: string, after: string | undefined, take: number) {
+    return this.prisma.envelopeMovement.findMany({ where: { envelopeId, ...(after && { id: { gt: after } }) }, orderBy: { id: 'asc' }, take });
+  }
+
+  async close(tx: Tx, id: string): Promise<boolean> {
+    const { count } = await tx.envelope.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'CLOSED', closedAt: new Date(), version: { increment: 1 } } });
+    return count === 1;
+  }
+}

@@ -1,0 +1,403 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AuditRepository, type Tx } from '../audit/audit.repository.js';
+import { type Principal, territoryOf } from '../common/access/principal.js';
+import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { centsToJson, centsToJsonOrNull } from '../common/money.js';
+import { toDbDate } from '../common/validation/dates.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
+import { type ApplicationStatus, Funder, type FundingRuleSet, type Prisma } from '../generated/prisma/client.js';
+import { computePlan, type FunderRule, mulBps, type Plan, RateOutOfBand, type RuleSet } from './calculator.js';
+import {
+  type CommitmentDto,
+  type ComputeDto,
+  type ExpenseDto,
+  type ExpensesViewDto,
+  type CreateRuleSetDto,
+  FunderRuleDto,
+  type PaymentDto,
+  type PlanDto,
+  type RuleSetDto,
+  type SimulateDto,
+} from './dto/funding.dto.js';
+import { FundingRepository, type PlanRow } from './funding.repository.js';
+
+const FUNDERS = Object.values(Funder);
+/** A plan is committed once the DG approved the dossier, and while it is open. */
+const COMMITTABLE: ApplicationStatus[] = ['STEP2_IN_PROGRESS', 'DELIVERABLES_RECEIVED', 'RECEIPT_ISSUED', 'STEP3_IN_PROGRESS'];
+const CLOSED: ApplicationStatus[] = ['REJECTED', 'WITHDRAWN', 'CLOSED', 'COMPLETED'];
+// Payment tranches: an advance at most 30 % of the commitment, advances and instalments at
+// most 80 % until the dossier is COMPLETED, the balance only then.
+const ADVANCE_BPS = 3000;
+const BEFORE_COMPLETION_BPS = 8000;
+
+export const toRuleSetDto = (r: FundingRuleSet): RuleSetDto => ({
+  id: r.id,
+  name: r.name,
+  regionCode: r.regionCode,
+  revision: r.revision,
+  active: r.active,
+  publicCeilingBps: r.publicCeilingBps,
+  funders: r.funders as Record<string, unknown>,
+  version: r.version,
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** The stored rule set as the calculator takes it (caps as bigint cents). */
+export function toRuleSet(r: Pick<FundingRuleSet, 'publicCeilingBps' | 'funders'>): RuleSet {
+  const funders: RuleSet['funders'] = {};
+  for (const [funder, raw] of Object.entries(r.funders as unknown as Record<string, FunderRuleDto>)) {
+    const { capCents, capCentsExisting, ...rest } = raw;
+    funders[funder as Funder] = {
+      ...rest,
+      ...(capCents !== undefined && { capCents: BigInt(capCents) }),
+      ...(capCentsExisting !== undefined && { capCentsExisting: BigInt(capCentsExisting) }),
+    } as FunderRule;
+  }
+  return { publicCeilingBps: r.publicCeilingBps, funders };
+}
+
+function planDto(plan: Plan, ruleSet: { id: string; revision: number }): PlanDto {
+  return {
+    ruleSetId: ruleSet.id,
+    ruleSetRevision: ruleSet.revision,
+    totalCents: centsToJson(plan.totalCents),
+    eligibleCostCents: centsToJson(plan.eligibleCostCents),
+    publicCeilingCents: centsToJson(plan.publicCeilingCents),
+    publicTotalCents: centsToJson(plan.publicTotalCents),
+    selfFinancingCents: centsToJson(plan.selfFinancingCents),
+    lines: plan.lines.map((l) => ({
+      funder: l.funder,
+      eligible: l.eligible,
+      reasons: l.reasons,
+      baseCents: centsToJson(l.baseCents),
+      requestedRateBps: l.requestedRateBps,
+      appliedRateBps: l.appliedRateBps,
+      amountCents: centsToJson(l.amountCents),
+      boundBy: l.boundBy,
+    })),
+  };
+}
+
+export function storedPlanDto(row: PlanRow): PlanDto {
+  const publicTotal = row.lines.reduce((s, l) => s + l.amountCents, 0n);
+  return {
+    id: row.id,
+    status: row.status,
+    ruleSetId: row.ruleSetId,
+    ruleSetRevision: row.ruleSet.revision,
+    totalCents: centsToJson(row.totalCents),
+    eligibleCostCents: centsToJson(row.eligibleCostCents),
+    publicCeilingCents: centsToJson(row.publicCeilingCents),
+    publicTotalCents: centsToJson(publicTotal),
+    selfFinancingCents: centsToJson(row.selfFinancingCents),
+    lines: row.lines.map((l) => ({
+      funder: l.funder,
+      eligible: l.eligible,
+      reasons: l.reasons,
+      baseCents: centsToJson(l.baseCents),
+      requestedRateBps: l.requestedRateBps,
+      appliedRateBps: l.appliedRateBps,
+      amountCents: centsToJson(l.amountCents),
+      boundBy: l.boundBy,
+      committedCents: centsToJsonOrNull(l.committedCents),
+      paidCents: centsToJson(l.paidCents),
+    })),
+    version: row.version,
+  };
+}
+
+@Injectable()
+export class FundingService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly funding: FundingRepository,
+    private readonly envelopes: EnvelopesRepository,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  // ------------------------------------------------------------ rule sets
+
+  async listRuleSets(p: Principal, q: PageQuery): Promise<Page<RuleSetDto>> {
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    return toPage(await this.funding.listRuleSets(p.regionCode, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toRuleSetDto);
+  }
+
+  async createRuleSet(p: Principal, dto: CreateRuleSetDto): Promise<RuleSetDto> {
+    const funders = await validateFunders(dto.funders);
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.funding.createRuleSet(tx, {
+        regionCode: p.regionCode,
+        name: dto.name,
+        publicCeilingBps: dto.publicCeilingBps,
+        funders: funders as unknown as Prisma.InputJsonValue,
+        createdById: p.id,
+      });
+      const created = toRuleSetDto(row);
+      await this.audit.change(tx, p, { entity: 'funding_rule_set', entityId: row.id, regionCode: row.regionCode, after: created });
+      return created;
+    });
+  }
+
+  activateRuleSet(p: Principal, id: string): Promise<RuleSetDto> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await this.funding.findRuleSet(p.regionCode, id, tx);
+      if (!before) throw notFound(`Rule set ${id}`);
+      await this.funding.activate(tx, p.regionCode, id);
+      const after = (await this.funding.findRuleSet(p.regionCode, id, tx))!;
+      await this.audit.change(tx, p, { action: 'funding_rule_set.activate', entity: 'funding_rule_set', entityId: id, regionCode: p.regionCode, before: { active: before.active }, after: { active: true } });
+      return toRuleSetDto(after);
+    });
+  }
+
+  // ------------------------------------------------------------ expenses
+
+  async expenses(p: Principal, id: string): Promise<ExpensesViewDto> {
+    const dossier = await this.funding.dossier(territoryOf(p), id);
+    if (!dossier) throw notFound(`Dossier ${id}`);
+    return expensesView(dossier.expenses);
+  }
+
+  replaceExpenses(p: Principal, id: string, items: ExpenseDto[]): Promise<ExpensesViewDto> {
+    return this.prisma.$transaction(async (tx) => {
+      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+      if (!dossier) throw notFound(`Dossier ${id}`);
+      if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} takes no more expenses.`, { currentStatus: dossier.status });
+      const plan = await this.funding.findPlan(id, tx);
+      if (plan?.status === 'COMMITTED') throw conflict('The funding plan is committed: its expenses are frozen.');
+      await this.funding.replaceExpenses(tx, id, items.map((e) => ({ ...e, amountCents: BigInt(e.amountCents) })));
+      const after = (await this.funding.dossier(territoryOf(p), id, tx))!;
+      const view = expensesView(after.expenses);
+      await this.audit.change(tx, p, { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view });
+      return view;
+    });
+  }
+
+  // ------------------------------------------------------------ plans
+
+  /** Computes the dossier's plan and keeps it as its current plan. */
+  compute(p: Principal, id: string, dto: ComputeDto): Promise<PlanDto> {
+    return this.prisma.$transaction(async (tx) => {
+      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+      if (!dossier) throw notFound(`Dossier ${id}`);
+      if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} gets no plan.`, { currentStatus: dossier.status });
+      const current = await this.funding.findPlan(id, tx);
+      if (current?.status === 'COMMITTED') throw conflict('The funding plan is committed: it is not recomputed.');
+      const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, tx);
+      const rates = requestedRates(dto.requestedRates, ruleSet);
+      const plan = calculate({
+        ruleSet: toRuleSet(ruleSet),
+        promoterType: dossier.project.promoter.legalType,
+        project: dossier.project,
+        commune: dossier.project.commune,
+        expenses: dossier.expenses,
+        requestedRates: rates,
+      });
+      const saved = await this.funding.savePlan(tx, id, ruleSet.id, rates as Prisma.InputJsonValue, plan);
+      const result = storedPlanDto(saved);
+      await this.audit.change(tx, p, { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result });
+      return result;
+    });
+  }
+
+  async simulate(p: Principal, dto: SimulateDto): Promise<PlanDto> {
+    const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, this.prisma);
+    const plan = calculate({
+      ruleSet: toRuleSet(ruleSet),
+      promoterType: dto.promoterType,
+      project: { ...dto.project, forecastDeficitCents: dto.project.forecastDeficitCents === undefined ? null : BigInt(dto.project.forecastDeficitCents) },
+      commune: dto.commune,
+      expenses: dto.expenses.map((e) => ({ category: e.category, amountCents: BigInt(e.amountCents) })),
+      requestedRates: requestedRates(dto.requestedRates, ruleSet),
+    });
+    return planDto(plan, ruleSet);
+  }
+
+  async plan(p: Principal, id: string): Promise<PlanDto> {
+    if (!(await this.funding.dossier(territoryOf(p), id))) throw notFound(`Dossier ${id}`);
+    const row = await this.funding.findPlan(id);
+    if (!row) throw notFound(`The funding plan of dossier ${id}`);
+    return storedPlanDto(row);
+  }
+
+  /**
+   * Freezes the plan and consumes, for every line above 0, the open envelope of its funder in
+   * the dossier's region. Envelopes are locked in a fixed order, so concurrent commits wait
+   * for each other instead of both seeing the same remaining amount (or deadlocking); any
+   * envelope missing or short → 409 and nothing written.
+   */
+  commit(p: Principal, id: string): Promise<PlanDto> {
+    return this.prisma.$transaction(async (tx) => {
+      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+      if (!dossier) throw notFound(`Dossier ${id}`);
+      if (!COMMITTABLE.includes(dossier.status)) {
+        throw conflict(`A plan is committed once the dossier is approved and while it is open; it is ${dossier.status}.`, { currentStatus: dossier.status });
+      }
+      const plan = await this.funding.findPlan(id, tx);
+      if (!plan) throw conflict('The dossier has no computed plan: compute it first.');
+      if (plan.status === 'COMMITTED') throw conflict('The funding plan is already committed.');
+      const lines = plan.lines.filter((l) => l.amountCents > 0n).sort((a, b) => (a.funder < b.funder ? -1 : 1));
+      const consumed: { funder: Funder; envelopeId: string; amountCents: bigint; remainingCents: bigint }[] = [];
+      for (const line of lines) {
+        const envelope = await this.envelopes.lockOpen(tx, line.funder, dossier.regionCode);
+        if (!envelope) throw conflict(`No open ${line.funder} envelope in region ${dossier.regionCode}.`, { funder: line.funder });
+        const remaining = envelope.amountCents - envelope.committedCents;
+        if (line.amountCents > remaining) {
+          throw conflict(`The ${line.funder} envelope has ${remaining} cents left; the plan needs ${line.amountCents}.`, {
+            funder: line.funder,
+            envelopeId: envelope.id,
+            remainingCents: centsToJson(remaining),
+            requestedCents: centsToJson(line.amountCents),
+          });
+        }
+        await this.envelopes.addMovement(tx, { envelopeId: envelope.id, kind: 'COMMITMENT', amountCents: line.amountCents, applicationId: id, planId: plan.id, actorId: p.id });
+        consumed.push({ funder: line.funder, envelopeId: envelope.id, amountCents: line.amountCents, remainingCents: remaining - line.amountCents });
+      }
+      if (!(await this.funding.markCommitted(tx, plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
+      const after = storedPlanDto((await this.funding.findPlan(id, tx))!);
+      await this.audit.change(tx, p, { action: 'funding_plan.commit', entity: 'funding_plan', entityId: plan.id, regionCode: dossier.regionCode, before: { status: 'COMPUTED' }, after: { status: 'COMMITTED', consumed } });
+      return after;
+    });
+  }
+
+  // ------------------------------------------------------------ partners' lines
+
+  /** A partner records its own funder's commitment (≤ the line's amount). */
+  setCommitment(p: Principal, id: string, funder: Funder, dto: CommitmentDto): Promise<PlanDto> {
+    return this.onPartnerLine(p, id, funder, async (tx, line) => {
+      const committed = BigInt(dto.committedCents);
+      if (committed > line.amountCents) {
+        throw businessRule('commitment-above-amount', `${funder} may commit at most the line's amount, ${line.amountCents} cents.`, { maxCents: centsToJson(line.amountCents) });
+      }
+      if (committed < line.paidCents) {
+        throw businessRule('commitment-below-paid', `${line.paidCents} cents are already paid on this line.`, { paidCents: centsToJson(line.paidCents) });
+      }
+      await this.funding.setCommitment(tx, line.id, committed);
+      return { action: 'funding_line.commit', before: { committedCents: centsToJsonOrNull(line.committedCents) }, after: { committedCents: dto.committedCents } };
+    });
+  }
+
+  /** A payment in tranches: advance ≤ 30 %, advances + instalments ≤ 80 % until COMPLETED, balance only then. */
+  addPayment(p: Principal, id: string, funder: Funder, dto: PaymentDto): Promise<PlanDto> {
+    return this.onPartnerLine(p, id, funder, async (tx, line, status) => {
+      const committed = line.committedCents;
+      if (committed === null) throw businessRule('no-commitment', `${funder} has recorded no commitment on this line yet.`);
+      const amount = BigInt(dto.amountCents);
+      const sum = (kinds: string[]) => line.payments.filter((x) => kinds.includes(x.kind)).reduce((s, x) => s + x.amountCents, 0n);
+      const completed = status === 'COMPLETED';
+      if (dto.kind === 'ADVANCE' && sum(['ADVANCE']) + amount > mulBps(committed, ADVANCE_BPS)) {
+        throw businessRule('advance-limit', `Advances may total at most 30 % of the commitment (${mulBps(committed, ADVANCE_BPS)} cents).`);
+      }
+      if (dto.kind !== 'BALANCE' && !completed && sum(['ADVANCE', 'INSTALMENT']) + amount > mulBps(committed, BEFORE_COMPLETION_BPS)) {
+        throw businessRule('before-completion-limit', `Until the dossier is COMPLETED, advances and instalments may total at most 80 % of the commitment (${mulBps(committed, BEFORE_COMPLETION_BPS)} cents).`);
+      }
+      if (dto.kind === 'BALANCE' && !completed) {
+        throw businessRule('balance-before-completion', `The balance is paid once the dossier is COMPLETED; it is ${status}.`);
+      }
+      if (line.paidCents + amount > committed) {
+        throw businessRule('paid-above-commitment', `Payments may total at most the commitment (${committed} cents; ${line.paidCents} paid).`);
+      }
+      await this.funding.addPayment(tx, line.id, { kind: dto.kind, amountCents: amount, paidOn: toDbDate(dto.paidOn), recordedById: p.id });
+      return { action: 'funding_line.payment', before: { paidCents: centsToJson(line.paidCents) }, after: { paidCents: centsToJson(line.paidCents + amount), payment: dto } };
+    });
+  }
+
+  private onPartnerLine(
+    p: Principal,
+    id: string,
+    funder: Funder,
+    change: (tx: Tx, line: NonNullable<Awaited<ReturnType<FundingRepository['lockLine']>>>, status: ApplicationStatus) => Promise<{ action: string; before: unknown; after: unknown }>,
+  ): Promise<PlanDto> {
+    if (!FUNDERS.includes(funder)) throw invalid([{ field: 'funder', message: `must be one of ${FUNDERS.join(', ')}` }]);
+    if (!p.funders.includes(funder)) throw forbidden(`Your organisation grants ${p.funders.join(', ') || 'no funds'}, not ${funder}.`);
+    return this.prisma.$transaction(async (tx) => {
+      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+      if (!dossier) throw notFound(`Dossier ${id}`);
+      const plan = await this.funding.findPlan(id, tx);
+      if (!plan || plan.status !== 'COMMITTED') throw conflict('The funding plan is not committed yet.');
+      const line = await this.funding.lockLine(tx, plan.id, funder);
+      if (!line) throw notFound(`The ${funder} line of this plan`);
+      const { action, before, after } = await change(tx, line, dossier.status);
+      await this.audit.change(tx, p, { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after });
+      return storedPlanDto((await this.funding.findPlan(id, tx))!);
+    });
+  }
+
+  private async ruleSetFor(p: Principal, ruleSetId: string | undefined, db: Tx | PrismaService): Promise<FundingRuleSet> {
+    if (ruleSetId) {
+      const r = await this.funding.findRuleSet(p.regionCode, ruleSetId, db);
+      if (!r) throw invalid([{ field: 'ruleSetId', message: `no rule set ${ruleSetId} in your region` }]);
+      return r;
+    }
+    const active = await this.funding.activeRuleSet(p.regionCode, db);
+    if (!active) throw conflict(`Region ${p.regionCode} has no active funding rule set: create and activate one, or give ruleSetId.`);
+    return active;
+  }
+}
+
+function expensesView(rows: { category: ExpenseDto['category']; label: string; amountCents: bigint }[]): ExpensesViewDto {
+  return {
+    items: rows.map((e) => ({ category: e.category, label: e.label, amountCents: centsToJson(e.amountCents) })),
+    totalCents: centsToJson(rows.reduce((s, e) => s + e.amountCents, 0n)),
+  };
+}
+
+function calculate(input: Parameters<typeof computePlan>[0]): Plan {
+  try {
+    return computePlan(input);
+  } catch (error) {
+    if (error instanceof RateOutOfBand) {
+      throw businessRule('rate-outside-band', error.message, {
+        funder: error.funder,
+        requestedRateBps: error.requestedRateBps,
+        minRateBps: error.minRateBps,
+        maxRateBps: error.maxRateBps,
+      });
+    }
+    throw error;
+  }
+}
+
+function requestedRates(raw: Record<string, unknown> | undefined, ruleSet: FundingRuleSet): Partial<Record<Funder, number>> {
+  if (!raw) return {};
+  const known = Object.keys(ruleSet.funders as object);
+  const errors: FieldError[] = [];
+  const rates: Partial<Record<Funder, number>> = {};
+  for (const [funder, rate] of Object.entries(raw)) {
+    if (!known.includes(funder)) errors.push({ field: `requestedRates.${funder}`, message: `the rule set has no funder ${funder}` });
+    else if (!Number.isInteger(rate) || (rate as number) < 0 || (rate as number) > 10000) {
+      errors.push({ field: `requestedRates.${funder}`, message: 'must be an integer of basis points from 0 to 10000' });
+    } else rates[funder as Funder] = rate as number;
+  }
+  if (errors.length) throw invalid(errors);
+  return rates;
+}
+
+async function validateFunders(raw: Record<string, unknown>): Promise<Record<string, FunderRuleDto>> {
+  const errors: FieldError[] = [];
+  const out: Record<string, FunderRuleDto> = {};
+  if (Object.keys(raw).length === 0) errors.push({ field: 'funders', message: 'must name at least one funder' });
+  for (const [funder, value] of Object.entries(raw)) {
+    if (!FUNDERS.includes(funder as Funder)) {
+      errors.push({ field: `funders.${funder}`, message: `is not a funder (${FUNDERS.join(', ')})` });
+      continue;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      errors.push({ field: `funders.${funder}`, message: 'must be an object' });
+      continue;
+    }
+    const rule = plainToInstance(FunderRuleDto, value);
+    for (const e of await validate(rule, { whitelist: true, forbidNonWhitelisted: true })) {
+      for (const message of Object.values(e.constraints ?? {})) errors.push({ field: `funders.${funder}.${e.property}`, message: message.replace(`${e.property} `, '') });
+    }
+    if (rule.minRateBps > rule.defaultRateBps || rule.defaultRateBps > rule.maxRateBps) {
+      errors.push({ field: `funders.${funder}.defaultRateBps`, message: 'the band must hold minRateBps ≤ defaultRateBps ≤ maxRateBps' });
+    }
+    out[funder] = { ...rule };
+  }
+  if (errors.length) throw invalid(errors);
+  return out;
+}
