@@ -25,6 +25,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { PromotersModule } from './promoters/promoters.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -87,6 +88,7 @@ export class AppModule {
         CarpecModule,
         EnvelopesModule,
         FundingModule,
+        ReportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

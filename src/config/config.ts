@@ -27,6 +27,10 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Behind a load balancer: take the client address from X-Forwarded-For (rate limits). */
   trustProxy: boolean;
+  /** Run the job workers (reports) in this process; false for an API-only instance. */
+  workersEnabled: boolean;
+  /** How often pg-boss checks its schedules (seconds, 1-45). */
+  jobsCronIntervalSeconds: number;
   /** Run migrations at start (the default); off when operators run `npm run db:migrate`. */
   migrateOnStart: boolean;
 }
@@ -132,6 +136,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: (str('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: bool('TRUST_PROXY', false),
     migrateOnStart: bool('MIGRATE_ON_START', true),
+    workersEnabled: bool('WORKERS_ENABLED', true),
+    jobsCronIntervalSeconds: int('JOBS_CRON_INTERVAL_SECONDS', 30, 1, 45),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

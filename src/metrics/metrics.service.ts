@@ -22,6 +22,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly reportRuns = new client.Counter({
+    name: 'report_runs_total',
+    help: 'Report runs finished by a worker, by type and status (SUCCEEDED or FAILED).',
+    labelNames: ['type', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reportDuration = new client.Histogram({
+    name: 'report_run_duration_seconds',
+    help: 'Time to compute a report run, by type.',
+    labelNames: ['type'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
   constructor(prisma: PrismaService) {
     client.collectDefaultMetrics({ register: this.registry });
     const pool = prisma.pool;

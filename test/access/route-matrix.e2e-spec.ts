@@ -35,6 +35,7 @@ interface Fixtures {
   epciSiren: string;
   ruleSetId: string;
   envelopeId: string;
+  reportRunId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -168,6 +169,10 @@ const MATRIX: Record<string, Entry> = {
 
   'POST /api/v1/envelopes': { roles: ADMIN, otherRegion: { status: 403, body: () => ({ funder: 'REGION', regionCode: '84', programme: 'x', amountCents: 1 }) } },
   'GET /api/v1/envelopes': { roles: STAFF },
+  'POST /api/v1/reports/runs': { roles: ['ADMIN', 'DIRECTOR', 'REPORTING'] },
+  'GET /api/v1/reports/runs': { roles: [...STAFF, 'REPORTING'] },
+  'GET /api/v1/reports/runs/:id': { roles: [...STAFF, 'REPORTING'], otherRegion: { status: 404 } },
+  'GET /api/v1/reports/runs/:id/download': { roles: [...STAFF, 'REPORTING'] },
   'GET /api/v1/envelopes/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'GET /api/v1/envelopes/:id/movements': { roles: STAFF, otherRegion: { status: 404 } },
   'POST /api/v1/envelopes/:id/adjustments': { roles: ADMIN, otherRegion: { status: 404, body: () => ({ amountCents: 1, note: 'x' }) } },
@@ -237,6 +242,7 @@ describe('role × route access matrix', () => {
       epciSiren: epci.siren,
       ruleSetId: (await activeRuleSet(t, admin)).id,
       envelopeId: (await envelope(t, admin, 'REGION', 1_000_000)).id,
+      reportRunId: (await t.prisma.reportRun.create({ data: { regionCode: '84', type: 'PIPELINE', date: new Date('2026-01-05') } })).id,
     };
     const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
     otherRegionAdmin = { Authorization: other53.auth };

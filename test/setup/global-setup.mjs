@@ -3,6 +3,7 @@
 // The server: TEST_DATABASE_URL or DATABASE_URL when set (CI points them at the machine's
 // PostgreSQL), otherwise an embedded PostgreSQL under .data/test-postgres.
 import pg from 'pg';
+import PgBoss from 'pg-boss';
 import { startEmbeddedPostgres } from '../../dist/database/embedded.js';
 import { migrate } from '../../dist/database/migrations.js';
 import { withDatabase } from '../../dist/database/server.js';
@@ -27,6 +28,10 @@ export default async function globalSetup() {
     await admin.end();
   }
   await migrate(withDatabase(serverUrl, template));
+  // The job queue's schema too, so that each test database starts with it.
+  const boss = new PgBoss({ connectionString: withDatabase(serverUrl, template), schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  await boss.stop({ graceful: false, wait: true });
   process.env.MSP_TEST_SERVER_URL = serverUrl;
   process.env.MSP_TEST_TEMPLATE = template;
 }

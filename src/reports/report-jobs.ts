@@ -1,0 +1,138 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { unavailable } from '../common/errors/problem.js';
+import { parisToday } from '../common/validation/dates.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DATABASE_URL, PrismaService } from '../database/prisma.service.js';
+import type { ReportType } from '../generated/prisma/enums.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { REPORT_TYPES } from './report-types.js';
+import { executeRun, ReportsRepository } from './reports.repository.js';
+
+export const RUN_QUEUE = 'report-run';
+export const NIGHTLY_QUEUE = 'reports-nightly';
+
+/**
+ * The job queue, in the service's own PostgreSQL (pg-boss): report runs are jobs, retried with
+ * backoff; the nightly schedule is a pg-boss cron, sent once per tick however many instances
+ * run. With WORKERS_ENABLED=false an instance only sends jobs (an API-only instance).
+ */
+@Injectable()
+export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReportJobs');
+  private boss?: PgBoss;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    private readonly prisma: PrismaService,
+    private readonly reports: ReportsRepository,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  private ready?: Promise<PgBoss>;
+  private stopped = false;
+
+  /**
+   * Starts the queue without holding up the service: a database that is away at start delays
+   * the jobs, not the API (attempts go on every 5 s until it answers).
+   */
+  onApplicationBootstrap(): void {
+    this.ready = new Promise((resolve) => {
+      const attempt = async () => {
+        if (this.stopped) return;
+        try {
+          resolve(await this.start());
+        } catch (error) {
+          this.logger.warn({ err: error }, 'job queue not started yet: retrying in 5 s');
+          setTimeout(() => void attempt(), 5000).unref();
+        }
+      };
+      void attempt();
+    });
+  }
+
+  private async start(): Promise<PgBoss> {
+    const workers = this.config.workersEnabled;
+    const boss = new PgBoss({
+      connectionString: this.databaseUrl,
+      schema: 'pgboss',
+      max: 3,
+      application_name: 'msp-funding-jobs',
+      supervise: workers,
+      schedule: workers,
+      cronMonitorIntervalSeconds: this.config.jobsCronIntervalSeconds,
+      cronWorkerIntervalSeconds: Math.min(5, this.config.jobsCronIntervalSeconds),
+    });
+    boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
+    await boss.start();
+    this.boss = boss;
+    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
+    await boss.createQueue(NIGHTLY_QUEUE, { name: NIGHTLY_QUEUE, retryLimit: 2, retryDelay: 60 });
+    if (workers) {
+      await boss.schedule(NIGHTLY_QUEUE, this.config.reportsCron, {}, { tz: 'Europe/Paris' });
+      await boss.work<{ runId: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.run(job.data.runId));
+      await boss.work(NIGHTLY_QUEUE, { batchSize: 1 }, async () => {
+        await this.nightly();
+      });
+    }
+    return boss;
+  }
+
+  /** The started queue, or 503 when it could not start within a few seconds. */
+  private async queue(): Promise<PgBoss> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.ready!,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(unavailable('The job queue is not ready yet; try again shortly.')), 5000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Stops fetching, lets a running job finish (bounded), closes the queue's pool.
+    this.stopped = true;
+    await this.boss?.stop({ graceful: true, wait: true, timeout: 8000 });
+  }
+
+  /** Queues the runs of (region, types, date); each answers at once with QUEUED. */
+  async request(regionCode: string, types: ReportType[], date: string) {
+    const runs = [];
+    for (const type of types) {
+      const run = await this.reports.request(regionCode, type, date);
+      await (await this.queue()).send(RUN_QUEUE, { runId: run.id });
+      runs.push(run);
+    }
+    return runs;
+  }
+
+  /** Every region with an ARS, every report, for today (Europe/Paris). */
+  async nightly(): Promise<number> {
+    const date = parisToday();
+    let count = 0;
+    for (const region of await this.reports.regions()) count += (await this.request(region, REPORT_TYPES, date)).length;
+    this.logger.log({ date, runs: count }, 'nightly reports queued');
+    return count;
+  }
+
+  private async run(runId: string): Promise<void> {
+    const started = process.hrtime.bigint();
+    let type = 'unknown';
+    try {
+      const run = await executeRun(this.prisma, runId);
+      type = run.type;
+      this.metrics.reportRuns.inc({ type, status: 'SUCCEEDED' });
+    } catch (error) {
+      this.metrics.reportRuns.inc({ type, status: 'FAILED' });
+      this.logger.error({ err: error, runId }, 'report run failed (it will be retried)');
+      throw error;
+    } finally {
+      this.metrics.reportDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// The four reports and their columns (the order of the CSV and XLSX downloads). Pure.
+import type { ReportType } from '../generated/prisma/enums.js';
+
+export const REPORT_COLUMNS: Record<ReportType, string[]> = {
+  PIPELINE: ['departmentCode', 'step', 'status', 'kind', 'zone', 'count'],
+  FUNDING: ['departmentCode', 'funder', 'dossiers', 'computedCents', 'committedCents', 'paidCents'],
+  DEADLINES: ['departmentCode', 'applicationId', 'projectName', 'reason', 'receivedOn', 'receiptDueOn', 'issuedOn', 'daysLate', 'lastEventAt'],
+  FOLLOW_UP: ['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned'],
+};
+
+export const REPORT_TYPES = Object.keys(REPORT_COLUMNS) as ReportType[];
+
+/** A récépissé due within this many days is DUE_SOON; a dossier without event this long is DORMANT. */
+export const DUE_SOON_DAYS = 15;
+export const DORMANT_DAYS = 90;
+
+export const reportFileName = (regionCode: string, type: ReportType, date: string, ext: 'csv' | 'xlsx') =>
+  `report-${regionCode}-${type.toLowerCase()}-${date}.${ext}`;

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import type { Territory } from '../common/access/principal.js';
+import { toDbDate } from '../common/validation/dates.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Prisma, PrismaClient, ReportRun, ReportType } from '../generated/prisma/client.js';
+import { computeReport } from './report-queries.js';
+
+type Db = PrismaService | PrismaClient;
+
+/** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
+export async function executeRun(prisma: Db, runId: string): Promise<ReportRun> {
+  const run = await prisma.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
+  const date = run.date.toISOString().slice(0, 10);
+  try {
+    // Readers see the previous rows until this commits, then the new ones: never half a run.
+    return await prisma.$transaction(
+      async (tx) => {
+        const { rowCount, summary } = await computeReport(tx, run.id, run.type, run.regionCode, date);
+        return tx.reportRun.update({
+          where: { id: run.id },
+          data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary: summary as Prisma.InputJsonValue },
+        });
+      },
+      { timeout: 10 * 60_000 },
+    );
+  } catch (error) {
+    await prisma.reportRun.update({
+      where: { id: run.id },
+      data: { status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) },
+    });
+    throw error;
+  }
+}
+
+@Injectable()
+export class ReportsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The run of (region, type, date), created or reset to QUEUED (its rows stay until replaced). */
+  request(regionCode: string, type: ReportType, date: string): Promise<ReportRun> {
+    return this.prisma.reportRun.upsert({
+      where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } },
+      create: { regionCode, type, date: toDbDate(date) },
+      update: { status: 'QUEUED', error: null, startedAt: null, finishedAt: null },
+    });
+  }
+
+  list(regionCode: string, f: { type?: ReportType; date?: string }, after: string | undefined, take: number): Promise<ReportRun[]> {
+    return this.prisma.reportRun.findMany({
+      where: { regionCode, ...(f.type && { type: f.type }), ...(f.date && { date: toDbDate(f.date) }), ...(after && { id: { gt: after } }) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+
+  /** The run and its rows as one snapshot (a run being replaced shows whole, old or new). */
+  readWithRows(territory: Territory, id: string, rowLimit: number) {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const run = await tx.reportRun.findFirst({ where: { id, regionCode: territory.regionCode } });
+        if (!run) return null;
+        const rows = await tx.reportRow.findMany({
+          where: { runId: id, ...(territory.departmentCode && { departmentCode: territory.departmentCode }) },
+          orderBy: { position: 'asc' },
+          take: rowLimit,
+          select: { data: true },
+        });
+        return { run, rows: rows.map((r) => r.data) };
+      },
+      { isolationLevel: 'RepeatableRead' },
+    );
+  }
+
+  find(territory: Territory, id: string) {
+    return this.prisma.reportRun.findFirst({ where: { id, regionCode: territory.regionCode } });
+  }
+
+  /**
+   * Streams a run's rows in batches inside one REPEATABLE READ transaction (one snapshot for
+   * the whole download), keyset-paged on position: memory stays flat whatever the size.
+   */
+  async streamRows(territory: Territory, id: string, onBatch: (rows: Record<string, unknown>[]) => Promise<void>): Promise<void> {
+    await this.prisma.$transaction(
+      async (tx) => {
+        let after = 0;
+        for (;;) {
+          const batch = await tx.reportRow.findMany({
+            where: { runId: id, position: { gt: after }, ...(territory.departmentCode && { departmentCode: territory.departmentCode }) },
+            orderBy: { position: 'asc' },
+            take: 2000,
+            select: { position: true, data: true },
+          });
+          if (batch.length === 0) return;
+          await onBatch(batch.map((b) => b.data as Record<string, unknown>));
+          after = batch[batch.length - 1].position;
+        }
+      },
+      { isolationLevel: 'RepeatableRead', timeout: 10 * 60_000, maxWait: 10_000 },
+    );
+  }
+
+  /** The regions that have an ARS: the nightly job runs their reports. */
+  async regions(): Promise<string[]> {
+    const rows = await this.prisma.organization.findMany({ where: { type: 'ARS' }, distinct: ['regionCode'], select: { regionCode: true } });
+    return rows.map((r) => r.regionCode);
+  }
+}

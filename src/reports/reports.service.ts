@@ -1,0 +1,91 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { type Principal, territoryOf } from '../common/access/principal.js';
+import { notFound } from '../common/errors/problem.js';
+import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { parisToday } from '../common/validation/dates.js';
+import type { ReportRun } from '../generated/prisma/client.js';
+import type { RequestedRunsDto, RequestRunsDto, RunDto, RunQuery } from './dto/report.dto.js';
+import { ReportJobs } from './report-jobs.js';
+import { REPORT_COLUMNS, REPORT_TYPES, reportFileName } from './report-types.js';
+import { ReportsRepository } from './reports.repository.js';
+
+/** JSON reads carry at most this many rows; the downloads carry all of them. */
+export const JSON_ROW_LIMIT = 10_000;
+
+const toRunDto = (r: ReportRun): RunDto => ({
+  id: r.id,
+  type: r.type,
+  date: r.date.toISOString().slice(0, 10),
+  status: r.status,
+  regionCode: r.regionCode,
+  startedAt: r.startedAt?.toISOString() ?? null,
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  rowCount: r.rowCount,
+  error: r.error,
+  summary: r.summary,
+});
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly reports: ReportsRepository,
+    private readonly jobs: ReportJobs,
+  ) {}
+
+  async request(p: Principal, dto: RequestRunsDto): Promise<RequestedRunsDto> {
+    const runs = await this.jobs.request(p.regionCode, dto.type ? [dto.type] : REPORT_TYPES, dto.date ?? parisToday());
+    return { items: runs.map((r) => ({ id: r.id, type: r.type, date: r.date.toISOString().slice(0, 10), status: r.status })) };
+  }
+
+  async list(p: Principal, q: RunQuery): Promise<Page<RunDto>> {
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    return toPage(await this.reports.list(p.regionCode, q, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toRunDto);
+  }
+
+  async get(p: Principal, id: string): Promise<RunDto> {
+    const found = await this.reports.readWithRows(territoryOf(p), id, JSON_ROW_LIMIT);
+    if (!found) throw notFound(`Report run ${id}`);
+    return { ...toRunDto(found.run), rows: found.rows };
+  }
+
+  /** The rows as CSV or XLSX, streamed: a header line, then one line per row. */
+  async download(p: Principal, id: string, format: 'csv' | 'xlsx'): Promise<{ fileName: string; contentType: string; body: Readable }> {
+    const territory = territoryOf(p);
+    const run = await this.reports.find(territory, id);
+    if (!run) throw notFound(`Report run ${id}`);
+    const columns = REPORT_COLUMNS[run.type];
+    const date = run.date.toISOString().slice(0, 10);
+    const region = territory.departmentCode ? `${run.regionCode}-${territory.departmentCode}` : run.regionCode;
+    const out = new PassThrough();
+    const fail = (error: unknown) => out.destroy(error as Error);
+    if (format === 'csv') {
+      const csv = stringify({ header: true, columns, cast: { boolean: (v) => String(v) } });
+      csv.pipe(out);
+      void this.reports
+        .streamRows(territory, id, async (rows) => {
+          for (const row of rows) if (!csv.write(columns.map((c) => row[c] ?? ''))) await new Promise((r) => csv.once('drain', r));
+        })
+        .then(() => csv.end(), fail);
+      return { fileName: reportFileName(region, run.type, date, 'csv'), contentType: 'text/csv; charset=utf-8', body: out };
+    }
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+    const sheet = workbook.addWorksheet(run.type);
+    sheet.addRow(columns).commit();
+    void this.reports
+      .streamRows(territory, id, async (rows) => {
+        for (const row of rows) sheet.addRow(columns.map((c) => row[c] ?? null)).commit();
+      })
+      .then(async () => {
+        sheet.commit();
+        await workbook.commit();
+      }, fail);
+    return {
+      fileName: reportFileName(region, run.type, date, 'xlsx'),
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: out,
+    };
+  }
+}
