@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
@@ -41,9 +41,7 @@ export class ApiKeysService {
   ) {}
 
   async list(principal: Principal, query: PageQuery): Promise<Page<ApiKeyDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.keys.list(principal.regionCode, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toApiKeyDto);
+    return pageOf(query, (after, take) => this.keys.list(principal.regionCode, after, take), toApiKeyDto);
   }
 
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {

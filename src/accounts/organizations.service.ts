@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { forbidden, invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned, updateIfVersion } from '../database/versioned.js';
 import type { Organization } from '../generated/prisma/client.js';
@@ -31,9 +31,7 @@ export class OrganizationsService {
   ) {}
 
   async list(principal: Principal, query: PageQuery): Promise<Page<OrganizationDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.organizations.list(principal.regionCode, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toOrganizationDto);
+    return pageOf(query, (after, take) => this.organizations.list(principal.regionCode, after, take), toOrganizationDto);
   }
 
   async get(principal: Principal, id: string): Promise<OrganizationDto> {

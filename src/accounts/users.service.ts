@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { conflict, invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
 import type { User } from '../generated/prisma/client.js';
@@ -36,9 +36,7 @@ export class UsersService {
   ) {}
 
   async list(principal: Principal, query: UserQuery): Promise<Page<UserDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.users.list(principal.regionCode, query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toUserDto);
+    return pageOf(query, (after, take) => this.users.list(principal.regionCode, query, after, take), toUserDto);
   }
 
   async get(principal: Principal, id: string): Promise<UserDto> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { ApiProblem, businessRule, conflict, forbidden, invalid, notFound, preconditionFailed } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
 import { addMonths, daysBetween, fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
@@ -94,26 +94,20 @@ export class ApplicationsService {
   ) {}
 
   async list(principal: Principal, query: ApplicationQuery): Promise<Page<ApplicationDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
     let statuses: ApplicationStatus[] | undefined;
     if (query.step) statuses = statusesOfStep(query.step);
     if (query.status) statuses = statuses ? statuses.filter((s) => s === query.status) : [query.status];
-    const rows = await this.applications.list(
-      territoryOf(principal),
-      {
-        statuses,
-        departmentCode: query.departmentCode,
-        zone: query.zone,
-        kind: query.kind,
-        q: query.q,
-        updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
-        assigneeId: query.assignee === 'me' ? principal.id : query.assignee,
-      },
-      decodeCursor(query.cursor, UUID_KEY),
-      limit + 1,
-    );
+    const filter = {
+      statuses,
+      departmentCode: query.departmentCode,
+      zone: query.zone,
+      kind: query.kind,
+      q: query.q,
+      updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
+      assigneeId: query.assignee === 'me' ? principal.id : query.assignee,
+    };
     const today = parisToday();
-    return toPage(rows, limit, (r) => r.id, (r) => toApplicationDto(r, principal, today));
+    return pageOf(query, (after, take) => this.applications.list(territoryOf(principal), filter, after, take), (r) => toApplicationDto(r, principal, today));
   }
 
   async get(principal: Principal, id: string): Promise<ApplicationDto> {
@@ -181,9 +175,7 @@ export class ApplicationsService {
 
   async events(principal: Principal, id: string, query: { limit?: number; cursor?: string }): Promise<Page<EventDto>> {
     if (!(await this.applications.find(territoryOf(principal), id))) throw notFound(`Dossier ${id}`);
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.applications.events(id, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, (e) => ({
+    return pageOf(query, (after, take) => this.applications.events(id, after, take), (e) => ({
       at: e.at.toISOString(),
       actor: { id: e.actorId, kind: e.actorKind },
       type: e.type,

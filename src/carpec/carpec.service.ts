@@ -3,7 +3,7 @@ import { ApplicationsService } from '../applications/applications.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { businessRule, conflict, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { CarpecOpinion } from '../generated/prisma/client.js';
@@ -38,9 +38,7 @@ export class CarpecService {
   ) {}
 
   async list(p: Principal, query: PageQuery): Promise<Page<SessionDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.sessions.list(p.regionCode, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toSessionDto);
+    return pageOf(query, (after, take) => this.sessions.list(p.regionCode, after, take), toSessionDto);
   }
 
   async get(p: Principal, id: string): Promise<SessionDto> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { conflict, forbidden, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsToJson } from '../common/money.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { EnvelopeMovement } from '../generated/prisma/client.js';
@@ -41,8 +41,7 @@ export class EnvelopesService {
   ) {}
 
   async list(p: Principal, q: PageQuery): Promise<Page<EnvelopeDto>> {
-    const limit = q.limit ?? DEFAULT_LIMIT;
-    return toPage(await this.envelopes.list(p.regionCode, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toEnvelopeDto);
+    return pageOf(q, (after, take) => this.envelopes.list(p.regionCode, after, take), toEnvelopeDto);
   }
 
   async get(p: Principal, id: string): Promise<EnvelopeDto> {
@@ -53,8 +52,7 @@ export class EnvelopesService {
 
   async movements(p: Principal, id: string, q: PageQuery): Promise<Page<MovementDto>> {
     if (!(await this.envelopes.find(p.regionCode, id))) throw notFound(`Envelope ${id}`);
-    const limit = q.limit ?? DEFAULT_LIMIT;
-    return toPage(await this.envelopes.movements(id, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toMovementDto);
+    return pageOf(q, (after, take) => this.envelopes.movements(id, after, take), toMovementDto);
   }
 
   create(p: Principal, dto: CreateEnvelopeDto): Promise<EnvelopeDto> {

@@ -4,7 +4,7 @@ import { validate } from 'class-validator';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, type PageQuery, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsToJson, centsToJsonOrNull } from '../common/money.js';
 import { toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -60,6 +60,17 @@ export function toRuleSet(r: Pick<FundingRuleSet, 'publicCeilingBps' | 'funders'
   return { publicCeilingBps: r.publicCeilingBps, funders };
 }
 
+const lineDto = (l: Plan['lines'][number]) => ({
+  funder: l.funder,
+  eligible: l.eligible,
+  reasons: l.reasons,
+  baseCents: centsToJson(l.baseCents),
+  requestedRateBps: l.requestedRateBps,
+  appliedRateBps: l.appliedRateBps,
+  amountCents: centsToJson(l.amountCents),
+  boundBy: l.boundBy,
+});
+
 function planDto(plan: Plan, ruleSet: { id: string; revision: number }): PlanDto {
   return {
     ruleSetId: ruleSet.id,
@@ -69,16 +80,7 @@ function planDto(plan: Plan, ruleSet: { id: string; revision: number }): PlanDto
     publicCeilingCents: centsToJson(plan.publicCeilingCents),
     publicTotalCents: centsToJson(plan.publicTotalCents),
     selfFinancingCents: centsToJson(plan.selfFinancingCents),
-    lines: plan.lines.map((l) => ({
-      funder: l.funder,
-      eligible: l.eligible,
-      reasons: l.reasons,
-      baseCents: centsToJson(l.baseCents),
-      requestedRateBps: l.requestedRateBps,
-      appliedRateBps: l.appliedRateBps,
-      amountCents: centsToJson(l.amountCents),
-      boundBy: l.boundBy,
-    })),
+    lines: plan.lines.map(lineDto),
   };
 }
 
@@ -95,14 +97,7 @@ export function storedPlanDto(row: PlanRow): PlanDto {
     publicTotalCents: centsToJson(publicTotal),
     selfFinancingCents: centsToJson(row.selfFinancingCents),
     lines: row.lines.map((l) => ({
-      funder: l.funder,
-      eligible: l.eligible,
-      reasons: l.reasons,
-      baseCents: centsToJson(l.baseCents),
-      requestedRateBps: l.requestedRateBps,
-      appliedRateBps: l.appliedRateBps,
-      amountCents: centsToJson(l.amountCents),
-      boundBy: l.boundBy,
+      ...lineDto(l),
       committedCents: centsToJsonOrNull(l.committedCents),
       paidCents: centsToJson(l.paidCents),
     })),
@@ -122,8 +117,7 @@ export class FundingService {
   // ------------------------------------------------------------ rule sets
 
   async listRuleSets(p: Principal, q: PageQuery): Promise<Page<RuleSetDto>> {
-    const limit = q.limit ?? DEFAULT_LIMIT;
-    return toPage(await this.funding.listRuleSets(p.regionCode, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toRuleSetDto);
+    return pageOf(q, (after, take) => this.funding.listRuleSets(p.regionCode, after, take), toRuleSetDto);
   }
 
   async createRuleSet(p: Principal, dto: CreateRuleSetDto): Promise<RuleSetDto> {

@@ -4,7 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
 import { centsToJsonOrNull } from '../common/money.js';
 import type { Project } from '../generated/prisma/client.js';
 import { PromotersRepository } from '../promoters/promoters.repository.js';
@@ -43,9 +43,7 @@ export class ProjectsService {
   ) {}
 
   async list(principal: Principal, query: ProjectQuery): Promise<Page<ProjectDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.projects.list(territoryOf(principal), query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toProjectDto);
+    return pageOf(query, (after, take) => this.projects.list(territoryOf(principal), query, after, take), toProjectDto);
   }
 
   async get(principal: Principal, id: string): Promise<ProjectDto> {

@@ -4,7 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
 import type { Promoter } from '../generated/prisma/client.js';
 import { CommuneLookup } from '../reference/commune-lookup.js';
 import type { CreatePromoterDto, PromoterDto, PromoterQuery, UpdatePromoterDto } from './dto/promoter.dto.js';
@@ -33,9 +33,7 @@ export class PromotersService {
   ) {}
 
   async list(principal: Principal, query: PromoterQuery): Promise<Page<PromoterDto>> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const rows = await this.promoters.list(territoryOf(principal), query, decodeCursor(query.cursor, UUID_KEY), limit + 1);
-    return toPage(rows, limit, (r) => r.id, toPromoterDto);
+    return pageOf(query, (after, take) => this.promoters.list(territoryOf(principal), query, after, take), toPromoterDto);
   }
 
   async get(principal: Principal, id: string): Promise<PromoterDto> {

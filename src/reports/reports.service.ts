@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { notFound } from '../common/errors/problem.js';
-import { decodeCursor, DEFAULT_LIMIT, type Page, toPage, UUID_KEY } from '../common/http/pagination.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
 import { parisToday } from '../common/validation/dates.js';
 import type { ReportRun } from '../generated/prisma/client.js';
 import type { RequestedRunsDto, RequestRunsDto, RunDto, RunQuery } from './dto/report.dto.js';
@@ -41,8 +41,7 @@ export class ReportsService {
   }
 
   async list(p: Principal, q: RunQuery): Promise<Page<RunDto>> {
-    const limit = q.limit ?? DEFAULT_LIMIT;
-    return toPage(await this.reports.list(p.regionCode, q, decodeCursor(q.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, toRunDto);
+    return pageOf(q, (after, take) => this.reports.list(p.regionCode, q, after, take), toRunDto);
   }
 
   async get(p: Principal, id: string): Promise<RunDto> {

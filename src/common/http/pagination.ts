@@ -46,3 +46,16 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => string
 }
 
 export const UUID_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * One page of a list keyed by UUID (v7: creation order): fetches `limit + 1` rows after the
+ * cursor and maps them. The one pagination path of the service's lists.
+ */
+export async function pageOf<R extends { id: string }, T>(
+  query: PageQuery,
+  fetch: (after: string | undefined, take: number) => Promise<R[]>,
+  map: (row: R) => T,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  return toPage(await fetch(decodeCursor(query.cursor, UUID_KEY), limit + 1), limit, (r) => r.id, map);
+}
