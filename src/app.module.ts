@@ -70,8 +70,16 @@ export class AppModule {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-            autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
+            // Probes and scrapes are not logged (pino-http's autoLogging.ignore is lost when the
+            // middleware is built more than once: it deletes the option it reads).
+            customLogLevel: (req, res, error) =>
+              req.url === '/health/live' || req.url === '/metrics'
+                ? 'silent'
+                : error || res.statusCode >= 500
+                  ? 'error'
+                  : res.statusCode >= 400
+                    ? 'warn'
+                    : 'info',
           },
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
         }),

@@ -2,12 +2,15 @@ import 'reflect-metadata';
 import { ensureBootstrapAdmin, printBootstrapBanner } from './accounts/bootstrap.js';
 import { createApp } from './app.factory.js';
 import { log, prepare } from './cli/runtime.js';
+import { takeOverSignals } from './database/embedded.js';
 import { PrismaService } from './database/prisma.service.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const started = process.hrtime.bigint();
 
 const { config, db } = await prepare({ migrate: true });
+// This process stops the embedded database itself, after its own shutdown.
+takeOverSignals();
 const app = await createApp(config, db.url);
 printBootstrapBanner(await ensureBootstrapAdmin(app.get(PrismaService), config), config.bootstrap.regionCode);
 await app.listen({ port: config.port, host: config.host });

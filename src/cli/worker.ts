@@ -4,9 +4,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../app.module.js';
+import { takeOverSignals } from '../database/embedded.js';
 import { log, prepare } from './runtime.js';
 
 const { config, db } = await prepare({ migrate: true });
+// This process stops the embedded database itself, after its own shutdown.
+takeOverSignals();
 const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, workersEnabled: true }, db.url), { bufferLogs: true });
 app.useLogger(app.get(Logger));
 log.info('worker started: report runs and the nightly schedule');

