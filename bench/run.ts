@@ -1,0 +1,245 @@
+// `npm run bench`: seeds 100,000 dossiers, starts the service (production mode) and a bare
+// Fastify + pg baseline, loads both with autocannon (same connections, duration, warm-up), one
+// after the other, and prints the table, also written to bench/results/<date>.md.
+// Also measured: the service's start time, the four reports of a region at this volume, and
+// the service's peak memory while a 100,000-row XLSX downloads.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { hashPassword } from '../src/accounts/passwords.js';
+import { startEmbeddedPostgres } from '../src/database/embedded.js';
+import { migrate } from '../src/database/migrations.js';
+import { withDatabase } from '../src/database/server.js';
+import { DOSSIERS, seedBench } from './seed.js';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const SERVICE_PORT = 3101;
+const BASELINE_PORT = 3102;
+const PASSWORD = 'bench password 2026';
+const today = new Date().toISOString().slice(0, 10);
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function server(): Promise<{ url: string; stop(): Promise<void> }> {
+  const configured = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (configured) return { url: withDatabase(configured, 'postgres'), stop: async () => undefined };
+  const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
+  return { url: embedded.serverUrl, stop: embedded.stop };
+}
+
+function startProcess(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<{ child: ChildProcess; ms: number; output: () => string }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready(out)) resolve({ child, ms: Date.now() - started, output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
+  });
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+interface Scenario {
+  name: string;
+  connections: number;
+  method?: 'GET' | 'POST';
+  path: () => string;
+  body?: () => string;
+  auth?: boolean;
+}
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  total: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function load(base: string, s: Scenario, headers: Record<string, string>, duration: number): Promise<Measure> {
+  const latencies: number[] = [];
+  let errors = 0;
+  // autocannon's instance is both an event emitter and a promise of the result.
+  const instance = autocannon({
+    url: base,
+    connections: s.connections,
+    duration,
+    requests: [
+      {
+        setupRequest: (req) => ({
+          ...req,
+          method: s.method ?? 'GET',
+          path: s.path(),
+          headers: { 'content-type': 'application/json', ...(s.auth ? headers : {}) },
+          ...(s.body ? { body: s.body() } : {}),
+        }),
+      },
+    ],
+  }) as unknown as autocannon.Instance & PromiseLike<autocannon.Result>;
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+    if (statusCode >= 400) errors++;
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / duration, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors: errors + result.errors, total: latencies.length };
+}
+
+async function main(): Promise<void> {
+  const pgServer = await server();
+  const dbName = 'msp_bench';
+  const admin = new pg.Client({ connectionString: pgServer.url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = withDatabase(pgServer.url, dbName);
+  await migrate(url);
+  log(`seeding ${DOSSIERS.toLocaleString('en-US')} dossiers…`);
+  const seeded = await seedBench(url, await hashPassword(PASSWORD));
+  log(`seeded in ${seeded.ms} ms: ${JSON.stringify(seeded.counts)}`);
+
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const ids = (await db.query(`SELECT id FROM applications WHERE region_code = '84' ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id as string);
+  const computable = (
+    await db.query(`SELECT a.id FROM applications a LEFT JOIN funding_plans p ON p.application_id = a.id
+                    WHERE a.region_code = '84' AND a.status NOT IN ('REJECTED','WITHDRAWN','CLOSED','COMPLETED') AND (p.id IS NULL OR p.status = 'COMPUTED')
+                    ORDER BY random() LIMIT 2000`)
+  ).rows.map((r) => r.id as string);
+  const deep = (await db.query(`SELECT id FROM applications WHERE region_code = '84' ORDER BY id OFFSET ${999 * 50 - 1} LIMIT 1`)).rows[0].id as string;
+  const deepCursor = Buffer.from(deep).toString('base64url');
+  const pick = (list: string[]) => list[Math.floor(Math.random() * list.length)];
+
+  const env = {
+    NODE_ENV: 'production',
+    PORT: String(SERVICE_PORT),
+    HOST: '127.0.0.1',
+    DATABASE_URL: url,
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_PER_MINUTE: '0',
+    WORKERS_ENABLED: 'false',
+    MIGRATE_ON_START: 'false',
+    DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '20',
+    BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+  };
+  const service = await startProcess(['dist/main.js'], env, (o) => o.includes('serving on'));
+  await waitReady(`http://127.0.0.1:${SERVICE_PORT}/health/ready`);
+  log(`service ready in ${service.ms} ms`);
+  const baseline = await startProcess(['bench/baseline.mjs'], { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE }, (o) => o.includes('baseline ready'));
+
+  const login = await fetch(`http://127.0.0.1:${SERVICE_PORT}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench-instructor@ars.test', password: PASSWORD }),
+  });
+  const token = ((await login.json()) as { accessToken: string }).accessToken;
+  const headers = { authorization: `Bearer ${token}` };
+
+  const scenarios: Scenario[] = [
+    { name: 'GET /health/live', connections: 100, path: () => '/health/live' },
+    { name: 'GET /applications/{id}', connections: 100, path: () => `/api/v1/applications/${pick(ids)}`, auth: true },
+    { name: 'GET /applications?status&departmentCode (page 1)', connections: 100, path: () => '/api/v1/applications?status=SUBMITTED&departmentCode=43', auth: true },
+    { name: 'GET /applications page 1,000 (cursor)', connections: 100, path: () => `/api/v1/applications?cursor=${deepCursor}`, auth: true },
+    { name: 'GET /applications page 1', connections: 100, path: () => '/api/v1/applications', auth: true },
+    { name: 'POST funding-plan/compute', connections: 20, method: 'POST', path: () => `/api/v1/applications/${pick(computable)}/funding-plan/compute`, body: () => '{}', auth: true },
+    {
+      name: 'POST /auth/login',
+      connections: 10,
+      method: 'POST',
+      path: () => '/api/v1/auth/login',
+      body: () => JSON.stringify({ email: 'bench-admin@ars.test', password: PASSWORD }),
+    },
+  ];
+
+  const rows: string[] = [];
+  const results: Record<string, { service: Measure; baseline: Measure }> = {};
+  for (const s of scenarios) {
+    const measure: Record<string, Measure> = {};
+    for (const [target, port] of [['service', SERVICE_PORT], ['baseline', BASELINE_PORT]] as const) {
+      const base = `http://127.0.0.1:${port}`;
+      await load(base, s, headers, WARMUP);
+      measure[target] = await load(base, s, headers, DURATION);
+      log(`${s.name} — ${target}: ${measure[target].rps.toFixed(0)} req/s, p95 ${measure[target].p95} ms`);
+    }
+    results[s.name] = { service: measure.service, baseline: measure.baseline };
+    const ratio = measure.service.rps / measure.baseline.rps;
+    rows.push(
+      `| ${s.name} | ${s.connections} | ${measure.service.rps.toFixed(0)} | ${measure.service.p50} / ${measure.service.p95} / ${measure.service.p99} | ${measure.baseline.rps.toFixed(0)} | ${measure.baseline.p50} / ${measure.baseline.p95} / ${measure.baseline.p99} | ${(ratio * 100).toFixed(0)} % | ${measure.service.errors} / ${measure.baseline.errors} |`,
+    );
+  }
+
+  // Reports at this volume: the four reports of region 84, through the CLI.
+  const reportStarted = Date.now();
+  const report = spawn(process.execPath, ['dist/cli/report.js', '--region', '84'], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, LOG_LEVEL: 'info' } });
+  let reportOut = '';
+  report.stdout.on('data', (d: Buffer) => (reportOut += d.toString()));
+  await new Promise((r) => report.once('exit', r));
+  const reportMs = Date.now() - reportStarted;
+  const reportLines = reportOut.split('\n').filter((l) => l.includes('rows in')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+
+  // A 100,000-row run, downloaded as XLSX from the service while its memory is sampled.
+  const run = (await db.query(`INSERT INTO report_runs (id, region_code, type, date, status, row_count) VALUES (gen_random_uuid(), '84', 'DEADLINES', '2000-01-01', 'SUCCEEDED', 100000) RETURNING id`)).rows[0].id;
+  await db.query(`INSERT INTO report_rows (run_id, position, department_code, data)
+                  SELECT $1, n, '43', jsonb_build_object('departmentCode', '43', 'applicationId', gen_random_uuid(), 'projectName', 'MSP ' || n, 'reason', 'DORMANT',
+                         'receivedOn', null, 'receiptDueOn', null, 'issuedOn', null, 'daysLate', null, 'lastEventAt', now())
+                  FROM generate_series(1, 100000) n`, [run]);
+  const rss = () => Number(readFileSync(`/proc/${service.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+  const before = rss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+  const downloadStarted = Date.now();
+  const download = await fetch(`http://127.0.0.1:${SERVICE_PORT}/api/v1/reports/runs/${run}/download?format=xlsx`, { headers });
+  const size = (await download.arrayBuffer()).byteLength;
+  clearInterval(sampler);
+  const downloadMs = Date.now() - downloadStarted;
+
+  service.child.kill('SIGTERM');
+  baseline.child.kill('SIGTERM');
+  await db.end();
+  await pgServer.stop();
+
+  const table = [
+    `# Benchmark — ${today}`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}. Data: ${DOSSIERS.toLocaleString('en-US')} dossiers, 2 regions, 20 départements (${JSON.stringify(seeded.counts)}), seeded in ${(seeded.ms / 1000).toFixed(1)} s.`,
+    `Each line: ${WARMUP} s warm-up then ${DURATION} s of load per target, one target after the other, same connections; latencies in ms (p50 / p95 / p99).`,
+    `Service: \`node dist/main.js\`, NODE_ENV=production, pool ${env.DATABASE_POOL_SIZE}, authenticated as an instructor (JWT). Baseline: bare Fastify + pg, same SQL results and JSON, no auth.`,
+    '',
+    '| request | conn. | service req/s | service p50/p95/p99 | baseline req/s | baseline p50/p95/p99 | service / baseline | errors (svc / base) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Service start (production mode, migrations already applied): ready in ${service.ms} ms.`,
+    `Reports of region 84 at this volume (\`npm run report -- --region 84\`, whole command ${reportMs} ms): ${reportLines.join('; ')}.`,
+    `XLSX download of a 100,000-row run: ${(size / 1024 / 1024).toFixed(1)} MB in ${downloadMs} ms; service RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB during.`,
+    '',
+  ].join('\n');
+  writeFileSync(`bench/results/${today}.md`, table);
+  process.stdout.write(`${table}\n`);
+  process.stdout.write(`written to bench/results/${today}.md\n`);
+  void results;
+}
+
+await main();
