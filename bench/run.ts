@@ -30,27 +30,25 @@ async function server(): Promise<{ url: string; stop(): Promise<void> }> {
   return { url: embedded.serverUrl, stop: embedded.stop };
 }
 
-function startProcess(args: string[], env: Record<string, string>, ready: (out: string) => boolean): Promise<{ child: ChildProcess; ms: number; output: () => string }> {
+const children: ChildProcess[] = [];
+process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+/** Spawns `node args…` and resolves once `readyUrl` answers 2xx (or rejects if it exits). */
+async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
   let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (ready(out)) resolve({ child, ms: Date.now() - started, output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
-  });
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; i < 600 && !exited; i++) {
+    if (await fetch(readyUrl).then((r) => r.ok, () => false)) return { child, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`${url} never became ready`);
+  child.kill('SIGKILL');
+  throw new Error(`${args.join(' ')} did not become ready:\n${out}`);
 }
 
 interface Scenario {
@@ -121,6 +119,7 @@ async function main(): Promise<void> {
 
   const db = new pg.Client({ connectionString: url });
   await db.connect();
+  log('picking dossiers…');
   const ids = (await db.query(`SELECT id FROM applications WHERE region_code = '84' ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id as string);
   const computable = (
     await db.query(`SELECT a.id FROM applications a LEFT JOIN funding_plans p ON p.application_id = a.id
@@ -144,10 +143,10 @@ async function main(): Promise<void> {
     DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '20',
     BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
   };
-  const service = await startProcess(['dist/main.js'], env, (o) => o.includes('serving on'));
-  await waitReady(`http://127.0.0.1:${SERVICE_PORT}/health/ready`);
+  log('starting the service…');
+  const service = await startProcess(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
   log(`service ready in ${service.ms} ms`);
-  const baseline = await startProcess(['bench/baseline.mjs'], { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE }, (o) => o.includes('baseline ready'));
+  const baseline = await startProcess(['bench/baseline.mjs'], { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE }, `http://127.0.0.1:${BASELINE_PORT}/health/live`);
 
   const login = await fetch(`http://127.0.0.1:${SERVICE_PORT}/api/v1/auth/login`, {
     method: 'POST',
@@ -242,4 +241,7 @@ async function main(): Promise<void> {
   void results;
 }
 
-await main();
+await main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -31,8 +31,13 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_URL) url: string) {
     const pool = createPool(url, config);
-    super({ adapter: new PrismaPg(pool) });
+    super({ adapter: new PrismaPg(pool), log: config.database.queryEvents ? [{ emit: 'event', level: 'query' }] : [] });
     this.pool = pool;
+  }
+
+  /** Every SQL statement sent, when DATABASE_QUERY_EVENTS is on (else never called). */
+  onQuery(listener: (event: Prisma.QueryEvent) => void): void {
+    (this as unknown as PrismaClient<'query'>).$on('query', listener);
   }
 
   async onModuleDestroy(): Promise<void> {

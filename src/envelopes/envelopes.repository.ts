@@ -82,8 +82,17 @@ export class EnvelopesRepository {
     return released;
   }
 
-  movements(envelopeId: string, after: string | undefined, take: number) {
-    return this.prisma.envelopeMovement.findMany({ where: { envelopeId, ...(after && { id: { gt: after } }) }, orderBy: { id: 'asc' }, take });
+  /** The movements of an envelope of the region (the scope is in the same statement). */
+  movements(regionCode: string, envelopeId: string, after: string | undefined, take: number) {
+    return this.prisma.envelopeMovement.findMany({
+      where: { envelopeId, envelope: { regionCode }, ...(after && { id: { gt: after } }) },
+      orderBy: { id: 'asc' },
+      take,
+    });
+  }
+
+  async exists(regionCode: string, id: string): Promise<boolean> {
+    return (await this.prisma.envelope.count({ where: { id, regionCode } })) === 1;
   }
 
   async close(tx: Tx, id: string): Promise<boolean> {

@@ -51,8 +51,10 @@ export class EnvelopesService {
   }
 
   async movements(p: Principal, id: string, q: PageQuery): Promise<Page<MovementDto>> {
-    if (!(await this.envelopes.find(p.regionCode, id))) throw notFound(`Envelope ${id}`);
-    return pageOf(q, (after, take) => this.envelopes.movements(id, after, take), toMovementDto);
+    const page = await pageOf(q, (after, take) => this.envelopes.movements(p.regionCode, id, after, take), toMovementDto);
+    // An empty page: an envelope with no movement yet, or none in the caller's scope (404).
+    if (!page.items.length && !(await this.envelopes.exists(p.regionCode, id))) throw notFound(`Envelope ${id}`);
+    return page;
   }
 
   create(p: Principal, dto: CreateEnvelopeDto): Promise<EnvelopeDto> {

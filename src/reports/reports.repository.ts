@@ -7,6 +7,9 @@ import { computeReport } from './report-queries.js';
 
 type Db = PrismaService | PrismaClient;
 
+/** Rows per statement of a streamed download. */
+export const DOWNLOAD_BATCH = 2000;
+
 /** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
 export async function executeRun(prisma: Db, runId: string): Promise<ReportRun> {
   const run = await prisma.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
@@ -53,22 +56,22 @@ export class ReportsRepository {
     });
   }
 
-  /** The run and its rows as one snapshot (a run being replaced shows whole, old or new). */
-  readWithRows(territory: Territory, id: string, rowLimit: number) {
-    return this.prisma.$transaction(
-      async (tx) => {
-        const run = await tx.reportRun.findFirst({ where: { id, regionCode: territory.regionCode } });
-        if (!run) return null;
-        const rows = await tx.reportRow.findMany({
-          where: { runId: id, ...(territory.departmentCode && { departmentCode: territory.departmentCode }) },
+  /** The run and its rows in one statement, so one snapshot: a run being replaced shows whole, old or new. */
+  async readWithRows(territory: Territory, id: string, rowLimit: number) {
+    const run = await this.prisma.reportRun.findFirst({
+      where: { id, regionCode: territory.regionCode },
+      include: {
+        rows: {
+          where: territory.departmentCode ? { departmentCode: territory.departmentCode } : {},
           orderBy: { position: 'asc' },
           take: rowLimit,
           select: { data: true },
-        });
-        return { run, rows: rows.map((r) => r.data) };
+        },
       },
-      { isolationLevel: 'RepeatableRead' },
-    );
+    });
+    if (!run) return null;
+    const { rows, ...rest } = run;
+    return { run: rest, rows: rows.map((r) => r.data) };
   }
 
   find(territory: Territory, id: string) {
@@ -87,11 +90,11 @@ export class ReportsRepository {
           const batch = await tx.reportRow.findMany({
             where: { runId: id, position: { gt: after }, ...(territory.departmentCode && { departmentCode: territory.departmentCode }) },
             orderBy: { position: 'asc' },
-            take: 2000,
+            take: DOWNLOAD_BATCH,
             select: { position: true, data: true },
           });
-          if (batch.length === 0) return;
-          await onBatch(batch.map((b) => b.data as Record<string, unknown>));
+          if (batch.length) await onBatch(batch.map((b) => b.data as Record<string, unknown>));
+          if (batch.length < DOWNLOAD_BATCH) return;
           after = batch[batch.length - 1].position;
         }
       },
