@@ -50,7 +50,8 @@ export class ApplicationsRepository {
     if (f.kind) and.push({ kind: f.kind });
     if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
     if (f.updatedSince) and.push({ updatedAt: { gte: f.updatedSince } });
-    if (f.q) and.push({ project: { name: { contains: f.q, mode: 'insensitive' } } });
+    // `contains` is a LIKE: % and _ in what was typed are characters of the name, not wildcards.
+    if (f.q) and.push({ project: { name: { contains: f.q.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } } });
     if (after) and.push({ id: { gt: after } });
     if (and.length) where.AND = and;
     return this.prisma.application.findMany({ where, include: view, orderBy: { id: 'asc' }, take });

@@ -159,7 +159,10 @@ export class ApplicationsService {
       if (!before) throw notFound(`Dossier ${id}`);
       if (expectedVersion !== undefined && expectedVersion !== before.version) throw preconditionFailed(before.version);
       if (!(await this.applications.setAssignee(tx, id, before.version, assigneeId))) {
-        throw preconditionFailed((await this.applications.find(territory, id, tx))?.version ?? before.version);
+        const now = await this.applications.find(territory, id, tx);
+        // 412 answers an If-Match; a request without one lost a race: 409.
+        if (expectedVersion === undefined) throw changedMeanwhile(now?.status ?? before.status, principal);
+        throw preconditionFailed(now?.version ?? before.version);
       }
       await this.applications.addEvent(tx, id, {
         type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
@@ -303,6 +306,8 @@ export class ApplicationsService {
         if (now && now.status !== app.status) {
           throw illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.status, principal.role));
         }
+        // 412 answers an If-Match; a request without one lost a race: 409.
+        if (expectedVersion === undefined) throw changedMeanwhile(now?.status ?? app.status, principal);
         throw preconditionFailed(now?.version ?? app.version);
       }
       await this.applications.addEvent(tx, id, {
@@ -352,3 +357,7 @@ export class ApplicationsService {
 export function illegalMove(status: ApplicationStatus, detail: string, allowed: Action[]): ApiProblem {
   return conflict(detail, { currentStatus: status, allowedActions: allowed });
 }
+
+/** Another write changed the dossier between its read and this one's (a request without If-Match). */
+const changedMeanwhile = (status: ApplicationStatus, principal: Principal): ApiProblem =>
+  illegalMove(status, 'The dossier was changed by another request meanwhile; read it again and retry.', allowedActions(status, principal.role));

@@ -20,8 +20,10 @@ export async function verifyAuditTrail(connectionString: string): Promise<Verify
     let after = '0';
     for (;;) {
       const { rows: page } = await client.query(
+        // `audit_log.id`, not `id`: that would name the output column, the text `id::text`, and
+        // sort 1, 10, 100, 11, … (the walk would see a broken link from the tenth row on).
         `SELECT id::text, at, actor_id, actor_kind, region_code, action, entity, entity_id, request_id, before, after, prev_hash, hash
-         FROM audit_log WHERE id > $1 ORDER BY id LIMIT ${batch}`,
+         FROM audit_log WHERE audit_log.id > $1::bigint ORDER BY audit_log.id LIMIT ${batch}`,
         [after],
       );
       for (const r of page) {

@@ -1,6 +1,7 @@
 // Drives dossiers through the workflow with the real API, for tests that need one in a
 // given status.
-import type { ApplicationStatus } from '../../src/generated/prisma/enums.js';
+import { type Action, TRANSITIONS } from '../../src/applications/workflow.js';
+import type { ApplicationStatus, ProjectKind } from '../../src/generated/prisma/enums.js';
 import type { TestApp } from './app.js';
 import { type Actor, makeCommune, makeProject, makePromoter, type CommuneOptions } from './factories.js';
 
@@ -11,6 +12,9 @@ export interface DossierOptions {
   commune?: CommuneOptions;
   existing?: boolean;
   convention?: 'NONE' | 'ACCORD_NATIONAL' | 'ACI';
+  /** The project's name (what `?q=` searches) and kind. */
+  name?: string;
+  kind?: ProjectKind;
 }
 
 let seq = 0;
@@ -18,7 +22,7 @@ export async function makeDossier(t: TestApp, instructor: Actor, o: DossierOptio
   seq++;
   const commune = await makeCommune(t, { inseeCode: o.commune?.inseeCode ?? `43${String(500 + seq).padStart(3, '0')}`, ...o.commune });
   const promoter = await makePromoter(t, commune.inseeCode);
-  const project = await makeProject(t, promoter.id, commune.inseeCode, { existing: o.existing });
+  const project = await makeProject(t, promoter.id, commune.inseeCode, { existing: o.existing, name: o.name, kind: o.kind });
   if (o.convention) await t.prisma.project.update({ where: { id: project.id }, data: { convention: o.convention } });
   const res = await t.http().post('/api/v1/applications').set('Authorization', instructor.auth).send({ projectId: project.id }).expect(201);
   return { id: res.body.id, projectId: project.id };
@@ -71,4 +75,99 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
     }
   }
   throw new Error(`did not reach ${target}`);
+}
+
+/** The role a move needs: the director for what only it may do, an instructor otherwise (from the table). */
+export const actorFor = (action: Action, who: { instructor: Actor; director: Actor }): { actor: Actor; role: 'INSTRUCTOR' | 'DIRECTOR' } =>
+  TRANSITIONS.find((tr) => tr.action === action)!.roles.includes('INSTRUCTOR')
+    ? { actor: who.instructor, role: 'INSTRUCTOR' }
+    : { actor: who.director, role: 'DIRECTOR' };
+
+/** A held CARPEC séance (yesterday). */
+export async function heldSession(t: TestApp, instructor: Actor): Promise<string> {
+  return (await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor.auth).send({ sessionDate: daysAgo(1), title: 'CARPEC' }).expect(201)).body.id;
+}
+
+/** The séance on whose agenda the dossier awaits an opinion (or information), if any. */
+async function openAgendaSession(t: TestApp, id: string, purpose: 'OPINION' | 'INFORMATION'): Promise<string | undefined> {
+  const item = await t.prisma.carpecAgendaItem.findFirst({ where: { applicationId: id, purpose, opinion: null }, orderBy: { createdAt: 'desc' } });
+  return item?.sessionId;
+}
+
+/**
+ * Sends the API request of one workflow action (`Action` of src/applications/workflow.ts) with a
+ * valid body, as the role the table requires, and returns the answer whatever it is.
+ */
+export async function act(
+  t: TestApp,
+  id: string,
+  action: Action,
+  who: { instructor: Actor; director: Actor },
+  options: { headers?: Record<string, string>; /** The séance to use instead of a new one. */ session?: string } = {},
+) {
+  const { actor: a } = actorFor(action, who);
+  const headers = options.headers ?? {};
+  const session = async () => options.session ?? (await heldSession(t, who.instructor));
+  const post = (path: string, body: object) => t.http().post(path).set('Authorization', a.auth).set(headers).send(body);
+  const app = `/api/v1/applications/${id}`;
+  switch (action) {
+    case 'RECORD_SITE_MEETING':
+      return post(`${app}/site-meeting`, { heldOn: daysAgo(30), participants: 'ARS, maire', findings: 'OK' });
+    case 'SUBMIT':
+      return post(`${app}/submit`, {});
+    case 'SCHEDULE_OPINION':
+      return post(`/api/v1/carpec-sessions/${await session()}/agenda`, { applicationId: id, purpose: 'OPINION' });
+    case 'RECORD_OPINION': {
+      const on = (await openAgendaSession(t, id, 'OPINION')) ?? (await session());
+      return post(`/api/v1/carpec-sessions/${on}/opinions`, { applicationId: id, outcome: 'FAVORABLE' });
+    }
+    case 'APPROVE':
+      return post(`${app}/decision`, { outcome: 'APPROVED', decidedOn: daysAgo(20) });
+    case 'REJECT':
+      return post(`${app}/decision`, { outcome: 'REJECTED', decidedOn: daysAgo(20), motivation: 'Projet de santé insuffisant' });
+    case 'RECEIVE_DELIVERABLES':
+      return post(`${app}/deliverables`, { receivedOn: daysAgo(10) });
+    case 'ISSUE_RECEIPT':
+      return post(`${app}/receipt`, { issuedOn: today(), finessEj: '430000123', finessEt: '430000131' });
+    case 'SCHEDULE_INFORMATION':
+      return post(`/api/v1/carpec-sessions/${await session()}/agenda`, { applicationId: id, purpose: 'INFORMATION' });
+    case 'NOTE_INFORMATION': {
+      const on = (await openAgendaSession(t, id, 'INFORMATION')) ?? (await session());
+      return post(`/api/v1/carpec-sessions/${on}/opinions`, { applicationId: id, outcome: 'NOTED' });
+    }
+    case 'COMPLETE':
+      return post(`${app}/complete`, { summary: 'Coordination en place' });
+    case 'WITHDRAW':
+      return post(`${app}/withdraw`, { reason: 'Le promoteur renonce' });
+    case 'CLOSE':
+      return post(`${app}/close`, { reason: 'Sans suite' });
+  }
+}
+
+/** Like `advance`, and also into the terminal statuses that are not on the main path. */
+export async function reach(t: TestApp, id: string, target: ApplicationStatus, who: { instructor: Actor; director: Actor }) {
+  const moves: Partial<Record<ApplicationStatus, [ApplicationStatus, Action]>> = {
+    REJECTED: ['AWAITING_DECISION', 'REJECT'],
+    WITHDRAWN: ['DRAFT', 'WITHDRAW'],
+    CLOSED: ['DRAFT', 'CLOSE'],
+  };
+  const last = moves[target];
+  if (!last) return advance(t, id, target, who);
+  await advance(t, id, last[0], who);
+  const res = await act(t, id, last[1], who);
+  if (res.status !== 200) throw new Error(`could not reach ${target}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time (setting up many dossiers without flooding a small pool). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

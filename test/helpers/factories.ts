@@ -2,7 +2,7 @@
 // set the scene), with sensible defaults that each test overrides where it matters.
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/accounts/passwords.js';
-import type { Funder, OrganizationType, Role, Zone } from '../../src/generated/prisma/enums.js';
+import type { Funder, OrganizationType, ProjectKind, Role, Zone } from '../../src/generated/prisma/enums.js';
 import { searchKey } from '../../src/reference/search-key.js';
 import type { TestApp } from './app.js';
 
@@ -114,12 +114,12 @@ export async function makePromoter(t: TestApp, communeInsee: string, o: { name?:
   });
 }
 
-export async function makeProject(t: TestApp, promoterId: string, communeInsee: string, o: { name?: string; existing?: boolean } = {}) {
+export async function makeProject(t: TestApp, promoterId: string, communeInsee: string, o: { name?: string; existing?: boolean; kind?: ProjectKind } = {}) {
   const commune = await t.prisma.commune.findUniqueOrThrow({ where: { inseeCode: communeInsee } });
   return t.prisma.project.create({
     data: {
       name: o.name ?? `MSP ${unique()}`,
-      kind: 'MSP',
+      kind: o.kind ?? 'MSP',
       promoterId,
       communeInsee,
       regionCode: commune.regionCode,
@@ -145,5 +145,5 @@ export function expectProblem(res: { status: number; headers: Record<string, str
   for (const key of ['type', 'title', 'status', 'detail']) {
     if (!(key in res.body)) throw new Error(`problem without ${key}: ${JSON.stringify(res.body)}`);
   }
-  return res.body as { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string; line?: number }[] };
+  return res.body as { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string; line?: number }[] } & Record<string, unknown>;
 }

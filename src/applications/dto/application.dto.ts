@@ -86,7 +86,8 @@ export class CompleteDto {
 }
 
 export class ReasonDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason: string;
+  // A blank reason is no reason: withdrawing or closing must say why (DOMAIN.md §5).
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) @Matches(/\S/, { message: 'must not be blank' }) reason: string;
 }
 
 export class SiteMeetingViewDto {
