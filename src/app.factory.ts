@@ -1,9 +1,13 @@
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, requestIdOf } from './app.module.js';
+import { sendProblem, writeClientProblem } from './common/errors/problem.filter.js';
+import { invalid } from './common/errors/problem.js';
+import { inputProblem } from './common/http/validation.js';
 import type { AppConfig } from './config/config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -26,6 +30,11 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     genReqId: requestIdOf,
     routerOptions: { maxParamLength: 200 },
     trustProxy: config.trustProxy,
+    // What the router refuses before any hook (a malformed URL: 400; a path parameter longer
+    // than maxParamLength: 414) and what the HTTP parser refuses (headers too large: 431) are
+    // problems too, not Fastify's own JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply),
+    clientErrorHandler: writeClientProblem,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     bufferLogs: true,
@@ -46,6 +55,14 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       },
     },
   });
+  // Every input, before guards and pipes: a body nested deeper than any DTO (walked recursively
+  // afterwards: a stack overflow, 500) or a NUL character anywhere (PostgreSQL refuses it in
+  // text: 500) is a 400 naming the field.
+  fastify.addHook('preValidation', async (request) => {
+    if (request.is404) return;
+    const problem = inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
+    if (problem) throw invalid([problem]);
+  });
   // CSV uploads (commune and zoning imports) arrive as text.
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) =>
     done(null, body),
@@ -65,6 +82,17 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  // A graceful stop: once the server is closing, every response (those of the requests in
+  // flight included) closes its connection. Otherwise a kept-alive connection holds the
+  // server's close() until its keep-alive timeout (72 s), far past the shutdown's grace.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('Connection', 'close');
+    return payload;
   });
 
   const document = SwaggerModule.createDocument(

@@ -5,6 +5,8 @@ import { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -24,7 +26,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** Reloaded on every request, so a deactivated account is refused at once. */
   validate(payload: { sub?: unknown; kind?: unknown }): Promise<Principal | null> {
-    if (typeof payload.sub !== 'string' || payload.kind !== 'USER') return Promise.resolve(null);
+    // A subject that is not a user id (only a token signed with the secret can carry one) is
+    // refused like any bad token, before the database would reject it as a 500.
+    if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub) || payload.kind !== 'USER') return Promise.resolve(null);
     return this.accounts.findActivePrincipal(payload.sub);
   }
 }

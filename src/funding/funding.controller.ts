@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DIRECTOR, WORKFLOW } from '../applications/applications.controller.js';
 import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
@@ -9,13 +9,15 @@ import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { validateArray } from '../common/http/validation.js';
 import type { Funder } from '../generated/prisma/enums.js';
-import { CommitmentDto, ComputeDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
+import { CommitmentDto, ComputeDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
 import { FundingService } from './funding.service.js';
 
 const MAX_EXPENSES = 500;
 
 @ApiTags('funding')
 @ApiBearerAuth()
+// CreateRuleSetDto.funders refers to FunderRuleDto by $ref: the document must define it.
+@ApiExtraModels(FunderRuleDto)
 @Controller('funding-rule-sets')
 export class RuleSetsController {
   constructor(private readonly funding: FundingService) {}

@@ -34,6 +34,9 @@ export class FundingRepository {
   }
 
   async activate(tx: Tx, regionCode: string, id: string): Promise<void> {
+    // One activation at a time per region: two at once lock each other's rows in opposite
+    // orders (a deadlock: P2034, which was a 500).
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset-active:' || ${regionCode}))`;
     await tx.fundingRuleSet.updateMany({ where: { regionCode, active: true, NOT: { id } }, data: { active: false, version: { increment: 1 } } });
     await tx.fundingRuleSet.updateMany({ where: { id, active: false }, data: { active: true, version: { increment: 1 } } });
   }

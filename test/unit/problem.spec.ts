@@ -26,6 +26,9 @@ describe('toProblem', () => {
       new Error('Connection terminated unexpectedly'),
       { code: '57P01', message: 'terminating connection due to administrator command' },
       { name: 'DriverAdapterError', message: 'x', cause: { kind: 'DatabaseNotReachable' } },
+      // Every pool connection busy (or being re-opened) past the transaction's maxWait.
+      { code: 'P2028', message: 'Transaction API error: Unable to start a transaction in the given time.' },
+      { code: 'P2028', message: 'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.' },
     ]) {
       const mapped = toProblem(error);
       expect(mapped.problem.status).toBe(503);

@@ -26,13 +26,16 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -87,8 +90,11 @@ export const unavailable = (detail = 'The database is unreachable; try again sho
 // right now" rather than "your request is wrong".
 const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-4]|57014)/;
 const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
+// Prisma's P2028 is any "Transaction API error"; two of them are the database not keeping up:
+// no pool connection within the transaction's maxWait (every connection busy or being
+// re-opened after the server dropped them), and a transaction outliving its timeout.
 const UNAVAILABLE_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?(?:closed|lost|refused)|terminating connection|the database system is (?:starting|shutting) up|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?(?:closed|lost|refused)|terminating connection|the database system is (?:starting|shutting) up|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout|Unable to start a transaction in the given time|expired transaction/i;
 
 function isUnavailable(error: Record<string, unknown>): boolean {
   const code = typeof error.code === 'string' ? error.code : '';
@@ -108,6 +114,8 @@ function fromPrisma(error: Record<string, unknown>): ApiProblem | undefined {
   if (code === 'P2002') return conflict('A resource with the same unique value already exists.');
   if (code === 'P2025') return notFound('The resource');
   if (code === 'P2003') return conflict('The resource is referenced by, or references, another one.');
+  // A write conflict or a deadlock with a concurrent request (PostgreSQL chose this one to fail).
+  if (code === 'P2034') return conflict('The request collided with a concurrent one that changed the same data; send it again.');
   return undefined;
 }
 

@@ -57,3 +57,33 @@ export async function validateArray<T extends object>(cls: new () => T, body: un
   if (errors.length) throw invalid(errors);
   return items;
 }
+
+/** JSON bodies nested deeper than this are refused: no DTO comes close (the deepest has 4). */
+export const MAX_JSON_DEPTH = 32;
+const NUL = '\u0000';
+
+/**
+ * What the HTTP boundary refuses in any input (path parameters, query, body) before a DTO sees
+ * it: nesting deeper than `maxDepth` (the recursive walkers after it, class-transformer and
+ * the idempotency hash, would overflow the stack) and the NUL character, which PostgreSQL text
+ * cannot hold. The first offence as a field error (fields named as the validation pipe names
+ * them), or undefined. Walked without recursion.
+ */
+export function inputProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): FieldError | undefined {
+  const stack: [unknown, string, number][] = [[value, '', 1]];
+  while (stack.length) {
+    const [v, field, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes(NUL)) return { field: field || 'body', message: 'must not contain the NUL character (\\u0000)' };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return { field: 'body', message: `is nested more than ${maxDepth} levels deep` };
+    for (const [key, child] of Object.entries(v)) {
+      const name = Array.isArray(v) ? `${field}[${key}]` : field ? `${field}.${key}` : key;
+      if (key.includes(NUL)) return { field: name, message: 'must not contain the NUL character (\\u0000)' };
+      stack.push([child, name, depth + 1]);
+    }
+  }
+  return undefined;
+}

@@ -106,9 +106,10 @@ export class SimulatedCommuneDto {
 }
 
 export class SimulateDto extends ComputeDto {
-  @ApiProperty({ type: SimulatedProjectDto }) @ValidateNested() @Type(() => SimulatedProjectDto) project: SimulatedProjectDto;
+  // @IsObject: @ValidateNested alone lets an absent object or an array through.
+  @ApiProperty({ type: SimulatedProjectDto }) @IsObject() @ValidateNested() @Type(() => SimulatedProjectDto) project: SimulatedProjectDto;
   @ApiProperty({ enum: LEGAL }) @IsIn(LEGAL) promoterType: LegalType;
-  @ApiProperty({ type: SimulatedCommuneDto }) @ValidateNested() @Type(() => SimulatedCommuneDto) commune: SimulatedCommuneDto;
+  @ApiProperty({ type: SimulatedCommuneDto }) @IsObject() @ValidateNested() @Type(() => SimulatedCommuneDto) commune: SimulatedCommuneDto;
   @ApiProperty({ type: [ExpenseDto] }) @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ExpenseDto) expenses: ExpenseDto[];
 }
 
