@@ -4,6 +4,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { jwtKey } from './jwt-key.js';
 
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwt.secret!,
+      // A KeyObject (passport-jwt hands it to jsonwebtoken as it is; its types say string).
+      secretOrKey: jwtKey(config.jwt.secret!) as unknown as string,
       // HS256 only: `alg: none` and every other algorithm are refused.
       algorithms: ['HS256'],
       issuer: config.jwt.issuer,

@@ -15,6 +15,8 @@ export interface AppConfig {
     connectTimeoutMs: number;
     statementTimeoutMs: number;
     idleTimeoutMs: number;
+    /** Keep statements prepared per connection (off behind a pooler that cannot: PgBouncer < 1.21 in transaction mode). */
+    preparedStatements: boolean;
     /** Emit Prisma's query events (counting statements per request in tests, debugging). */
     queryEvents: boolean;
   };
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       connectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
       statementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
       idleTimeoutMs: int('DATABASE_IDLE_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+      preparedStatements: bool('DATABASE_PREPARED_STATEMENTS', true),
       queryEvents: bool('DATABASE_QUERY_EVENTS', false),
     },
     embedded: { dir: str('EMBEDDED_PG_DIR') ?? '.data/postgres', port: int('EMBEDDED_PG_PORT', 54329, 1024, 65535) },

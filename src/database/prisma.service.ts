@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -30,6 +31,28 @@ export function createPool(url: string, config: AppConfig, applicationName = 'ms
   return pool;
 }
 
+/** Distinct statements kept prepared on each connection; past this, statements are sent unnamed. */
+const MAX_PREPARED_STATEMENTS = 1000;
+
+/**
+ * Names for prepared statements, one per distinct SQL text. pg keeps a named statement parsed
+ * on its connection and PostgreSQL keeps its plan: here planning costs more than executing
+ * (an application read: 0.65 ms unprepared, 0.16 ms prepared). Bounded, because SQL texts with
+ * a variable number of parameters (IN lists) are distinct statements.
+ */
+export function statementNames(): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_PREPARED_STATEMENTS) {
+      name = `p_${createHash('sha1').update(sql).digest('base64url')}`;
+      names.set(sql, name);
+    }
+    // undefined: an unnamed statement, parsed and planned for this execution only.
+    return name as string;
+  };
+}
+
 /** The one Prisma client of the process, over an explicitly sized `pg` pool. */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
@@ -37,7 +60,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_URL) url: string) {
     const pool = createPool(url, config);
-    super({ adapter: new PrismaPg(pool), log: config.database.queryEvents ? [{ emit: 'event', level: 'query' }] : [] });
+    const adapter = new PrismaPg(pool, config.database.preparedStatements ? { statementNameGenerator: statementNames() } : undefined);
+    super({ adapter, log: config.database.queryEvents ? [{ emit: 'event', level: 'query' }] : [] });
     this.pool = pool;
   }
 

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(c.rateLimitPerMinute).toBe(600);
     expect(c.loginMaxFailures).toBe(10);
     expect(c.reportsCron).toBe('0 2 * * *');
-    expect(c.database).toEqual({ poolSize: 10, connectTimeoutMs: 3000, statementTimeoutMs: 15000, idleTimeoutMs: 30000, queryEvents: false });
+    expect(c.database).toEqual({ poolSize: 10, connectTimeoutMs: 3000, statementTimeoutMs: 15000, idleTimeoutMs: 30000, preparedStatements: true, queryEvents: false });
   });
 
   it('names every bad variable at once', () => {

@@ -4,8 +4,11 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Today's date in Europe/Paris, as YYYY-MM-DD. */
+// Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
+const PARIS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function parisToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return PARIS_DATE.format(now);
 }
 
 export function isCalendarDate(value: string): boolean {
