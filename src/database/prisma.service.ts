@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { PrismaClient } from '../generated/prisma/client.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -57,6 +57,7 @@ export function statementNames(): (query: { sql: string }) => string {
 @Injectable()
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: pg.Pool;
+  private readonly directQueryListeners: ((event: { query: string }) => void)[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(DATABASE_URL) url: string) {
     const pool = createPool(url, config);
@@ -65,9 +66,19 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     this.pool = pool;
   }
 
-  /** Every SQL statement sent, when DATABASE_QUERY_EVENTS is on (else never called). */
-  onQuery(listener: (event: Prisma.QueryEvent) => void): void {
+  /** Every SQL statement sent, through Prisma or `direct`, when DATABASE_QUERY_EVENTS is on. */
+  onQuery(listener: (event: { query: string }) => void): void {
     (this as unknown as PrismaClient<'query'>).$on('query', listener);
+    this.directQueryListeners.push(listener);
+  }
+
+  /**
+   * A named (prepared) statement sent to the pool without the ORM: for the few statements on
+   * every request's path, where Prisma's own per-query work would dominate.
+   */
+  direct<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    for (const listener of this.directQueryListeners) listener({ query: text });
+    return this.pool.query<R>({ name, text, values });
   }
 
   /**
