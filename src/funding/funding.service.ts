@@ -202,7 +202,8 @@ export class FundingService {
     const plan = calculate({
       ruleSet: toRuleSet(ruleSet),
       promoterType: dto.promoterType,
-      project: { ...dto.project, forecastDeficitCents: dto.project.forecastDeficitCents === undefined ? null : BigInt(dto.project.forecastDeficitCents) },
+      // Absent or null: no forecast (BigInt(null) threw: a 500).
+      project: { ...dto.project, forecastDeficitCents: dto.project.forecastDeficitCents == null ? null : BigInt(dto.project.forecastDeficitCents) },
       commune: dto.commune,
       expenses: dto.expenses.map((e) => ({ category: e.category, amountCents: BigInt(e.amountCents) })),
       requestedRates: requestedRates(dto.requestedRates, ruleSet),

@@ -60,7 +60,7 @@ export class ProjectsService {
     return this.prisma.$transaction(async (tx) => {
       const row = await this.projects.create(tx, {
         ...rest,
-        forecastDeficitCents: forecastDeficitCents === undefined ? null : BigInt(forecastDeficitCents),
+        forecastDeficitCents: forecastDeficitCents == null ? null : BigInt(forecastDeficitCents),
         regionCode: commune.regionCode,
         departmentCode: commune.departmentCode,
       });
@@ -75,7 +75,8 @@ export class ProjectsService {
     const territory = territoryOf(principal);
     const { forecastDeficitCents, ...rest } = dto;
     const data: Partial<ProjectData> = { ...rest };
-    if (forecastDeficitCents !== undefined) data.forecastDeficitCents = BigInt(forecastDeficitCents);
+    // null clears the forecast (BigInt(null) threw: a 500).
+    if (forecastDeficitCents !== undefined) data.forecastDeficitCents = forecastDeficitCents === null ? null : BigInt(forecastDeficitCents);
     if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
     if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
     return this.prisma.$transaction(async (tx) => {

@@ -15,6 +15,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
+import { IsOmittable } from '../../common/validation/optional.js';
 import { DEPARTMENT_CODE, REGION_CODE } from '../../common/validation/codes.js';
 import { Funder, OrganizationType, Role } from '../../generated/prisma/enums.js';
 import { MIN_PASSWORD_LENGTH } from '../passwords.js';
@@ -41,9 +42,9 @@ export class CreateOrganizationDto {
 }
 
 export class UpdateOrganizationDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({ enum: FUNDERS, isArray: true })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(FUNDERS, { each: true })
@@ -79,9 +80,9 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOptional() @IsIn(USER_ROLES) role?: Role;
+  @ApiPropertyOptional({ enum: USER_ROLES }) @IsOmittable() @IsIn(USER_ROLES) role?: Role;
   @ApiPropertyOptional({ description: 'false deactivates the account: its tokens stop working at once' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   active?: boolean;
 }

@@ -106,11 +106,11 @@ export class SimulatedCommuneDto {
 }
 
 export class SimulateDto extends ComputeDto {
-  // @IsObject: @ValidateNested alone lets an absent object or an array through.
+  // @IsObject: @ValidateNested alone lets an absent object or an array through (a 500 after).
   @ApiProperty({ type: SimulatedProjectDto }) @IsObject() @ValidateNested() @Type(() => SimulatedProjectDto) project: SimulatedProjectDto;
   @ApiProperty({ enum: LEGAL }) @IsIn(LEGAL) promoterType: LegalType;
   @ApiProperty({ type: SimulatedCommuneDto }) @IsObject() @ValidateNested() @Type(() => SimulatedCommuneDto) commune: SimulatedCommuneDto;
-  @ApiProperty({ type: [ExpenseDto] }) @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ExpenseDto) expenses: ExpenseDto[];
+  @ApiProperty({ type: [ExpenseDto] }) @IsArray() @ArrayMaxSize(500) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ExpenseDto) expenses: ExpenseDto[];
 }
 
 export class PlanLineDto {

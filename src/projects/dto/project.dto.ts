@@ -28,7 +28,9 @@ export class CreateProjectDto {
   forecastDeficitCents?: number;
 }
 
-export class UpdateProjectDto extends PartialType(CreateProjectDto) {}
+// skipNullProperties: false — a field may be left out, but null only where the create
+// admits it (forecastDeficitCents: it clears it); a null promoterId reached Prisma (500).
+export class UpdateProjectDto extends PartialType(CreateProjectDto, { skipNullProperties: false }) {}
 
 export class ProjectQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() promoterId?: string;

@@ -27,7 +27,9 @@ export class CreatePromoterDto {
   communeInsee: string;
 }
 
-export class UpdatePromoterDto extends PartialType(CreatePromoterDto) {}
+// skipNullProperties: false — a field may be left out, but null only where the create
+// admits it (siren: it clears it); a null name reached Prisma (500).
+export class UpdatePromoterDto extends PartialType(CreatePromoterDto, { skipNullProperties: false }) {}
 
 export class PromoterQuery extends PageQuery {
   @ApiPropertyOptional({ enum: LEGAL_TYPES }) @IsOptional() @IsIn(LEGAL_TYPES) legalType?: LegalType;

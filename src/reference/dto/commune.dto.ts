@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE, INSEE_COMMUNE, REGION_CODE } from '../../common/validation/codes.js';
+import { IsOmittable } from '../../common/validation/optional.js';
 import { Zone } from '../../generated/prisma/enums.js';
 
 const ZONES = Object.values(Zone);
@@ -44,12 +45,12 @@ export class CreateCommuneDto {
 }
 
 export class UpdateCommuneDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000_000) population?: number;
-  @ApiPropertyOptional({ enum: ZONES }) @IsOptional() @IsIn(ZONES) zone?: Zone;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() qpv?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() island?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() rural?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsInt() @Min(0) @Max(10_000_000) population?: number;
+  @ApiPropertyOptional({ enum: ZONES }) @IsOmittable() @IsIn(ZONES) zone?: Zone;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() qpv?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() island?: boolean;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() rural?: boolean;
 }
 
 export class CommuneQuery extends PageQuery {
