@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -11,6 +11,25 @@ import type { RequestedRunsDto, RequestRunsDto, RunDto, RunQuery } from './dto/r
 import { ReportJobs } from './report-jobs.js';
 import { REPORT_COLUMNS, REPORT_TYPES, reportFileName } from './report-types.js';
 import { ReportsRepository } from './reports.repository.js';
+
+/**
+ * Until `stream` drains; refused when the response `out` closes first (the client went away):
+ * the download's transaction then ends at once instead of waiting for its timeout.
+ */
+function drained(stream: Writable, out: PassThrough): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDrain);
+      out.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the download was closed before its end'));
+    stream.once('drain', onDrain);
+    out.once('close', onClose);
+  });
+}
 
 /** JSON reads carry at most this many rows; the downloads carry all of them. */
 export const JSON_ROW_LIMIT = 10_000;
@@ -65,7 +84,7 @@ export class ReportsService {
       csv.pipe(out);
       void this.reports
         .streamRows(territory, id, async (rows) => {
-          for (const row of rows) if (!csv.write(columns.map((c) => row[c] ?? ''))) await new Promise((r) => csv.once('drain', r));
+          for (const row of rows) if (!csv.write(columns.map((c) => row[c] ?? ''))) await drained(csv, out);
         })
         .then(() => csv.end(), fail);
       return { fileName: reportFileName(region, run.type, date, 'csv'), contentType: 'text/csv; charset=utf-8', body: out };
@@ -76,6 +95,9 @@ export class ReportsService {
     void this.reports
       .streamRows(territory, id, async (rows) => {
         for (const row of rows) sheet.addRow(columns.map((c) => row[c] ?? null)).commit();
+        // exceljs writes on without waiting for the client: the next batch waits until what
+        // this one produced has gone out, so memory holds about one batch whatever the size.
+        if (out.writableNeedDrain) await drained(out, out);
       })
       .then(async () => {
         sheet.commit();

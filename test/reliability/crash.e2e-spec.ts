@@ -15,6 +15,7 @@ import {
   login,
   OwnedPostgres,
   ServiceProcess,
+  finalRunStatus,
   sleep,
 } from './harness.js';
 
@@ -215,20 +216,14 @@ describe('crash and shutdown of the service process', () => {
     const queued = await api('POST', '/api/v1/reports/runs', { type: 'PIPELINE' });
     expect(queued.status).toBe(202);
     const runId = (queued.body as { items: { id: string }[] }).items[0].id;
-    let run: { status?: string } = {};
-    const deadline = performance.now() + 20_000;
-    while (performance.now() < deadline) {
-      run = (await api('GET', `/api/v1/reports/runs/${runId}`)).body as { status?: string };
-      if (run.status === 'SUCCEEDED' || run.status === 'FAILED') break;
-      await sleep(200);
-    }
-    expect(run.status).toBe('SUCCEEDED');
+    const runStatus = await finalRunStatus(api, runId);
+    expect(runStatus).toBe('SUCCEEDED');
     expect(errorLines(service.output)).toEqual([]);
 
     console.info(
       `[crash] kill -9 after ${killedAfter} of ${count} concurrent writes: ${acknowledged.length} acknowledged, ${unanswered} unanswered; ` +
         `after the restart (ready in ${restartMs.toFixed(0)} ms) acknowledged writes lost: ${lost.length}, ` +
-        `committed but unanswered: ${rows.length - acknowledged.length}; ${migrations.length} migrations all finished; report run ${run.status}`,
+        `committed but unanswered: ${rows.length - acknowledged.length}; ${migrations.length} migrations all finished; report run ${runStatus}`,
     );
   }, 50_000);
 });

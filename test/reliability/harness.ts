@@ -262,4 +262,16 @@ export function isUnavailableProblem(a: Answer): boolean {
 export const describeAnswer = (a: Answer) =>
   `${a.status} ${a.headers.get('content-type')} retry-after=${a.headers.get('retry-after')} ${JSON.stringify(a.body).slice(0, 300)}`;
 
+/** Polls a report run until it ends (20 s at most) and gives its last status. */
+export async function finalRunStatus(api: (method: string, path: string) => Promise<Answer>, runId: string): Promise<string | undefined> {
+  let status: string | undefined;
+  const deadline = performance.now() + 20_000;
+  while (performance.now() < deadline) {
+    status = ((await api('GET', `/api/v1/reports/runs/${runId}`)).body as { status?: string }).status;
+    if (status === 'SUCCEEDED' || status === 'FAILED') break;
+    await sleep(200);
+  }
+  return status;
+}
+
 export { sleep };

@@ -14,6 +14,7 @@ import {
   login,
   OwnedPostgres,
   ServiceProcess,
+  finalRunStatus,
   sleep,
 } from './harness.js';
 
@@ -114,20 +115,14 @@ describe('database outages under the running service', () => {
     expect(service.running).toBe(true);
     // The job workers came back too: the run queued after the outage is done.
     const runId = (last[3].body as { items: { id: string }[] }).items[0].id;
-    let run: { status?: string } = {};
-    const deadline = performance.now() + 20_000;
-    while (performance.now() < deadline) {
-      run = (await api('GET', `/api/v1/reports/runs/${runId}`)).body as { status?: string };
-      if (run.status === 'SUCCEEDED' || run.status === 'FAILED') break;
-      await sleep(200);
-    }
-    expect(run.status).toBe('SUCCEEDED');
+    const runStatus = await finalRunStatus(api, runId);
+    expect(runStatus).toBe('SUCCEEDED');
     expect(service.output).not.toMatch(/unexpected error/);
 
     console.info(
       `[outage] database stop -> /health/ready 503 in ${detectedMs!.toFixed(0)} ms (database fully stopped after ${stoppedMs.toFixed(0)} ms); ` +
         `slowest 503 answers while down (ms): ${JSON.stringify(slowest)}; ` +
-        `database start took ${(dbUp - startAsked).toFixed(0)} ms, then ready + read + write + report queued in ${recoveredMs!.toFixed(0)} ms (that report run then ${run.status})`,
+        `database start took ${(dbUp - startAsked).toFixed(0)} ms, then ready + read + write + report queued in ${recoveredMs!.toFixed(0)} ms (that report run then ${runStatus})`,
     );
   }, 40_000);
 
