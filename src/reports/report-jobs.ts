@@ -31,6 +31,8 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   private ready?: Promise<PgBoss>;
+  /** The start under way, which a shutdown must wait for: it would register workers after it. */
+  private starting?: Promise<PgBoss>;
   private stopped = false;
 
   /**
@@ -42,8 +44,9 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
       const attempt = async () => {
         if (this.stopped) return;
         try {
-          resolve(await this.start());
+          resolve(await (this.starting = this.start()));
         } catch (error) {
+          if (this.stopped) return;
           this.logger.warn({ err: error }, 'job queue not started yet: retrying in 5 s');
           setTimeout(() => void attempt(), 5000).unref();
         }
@@ -103,6 +106,11 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     // Stops fetching, lets a running job finish (bounded), closes the queue's pool.
     this.stopped = true;
+    // A start still under way (a short-lived process, a database slow to answer) finishes
+    // first, bounded, so that the workers it registers are stopped too.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.starting?.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     await this.boss?.stop({ graceful: true, wait: true, timeout: 8000 });
   }
 
