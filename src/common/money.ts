@@ -7,3 +7,6 @@ export function centsToJson(cents: bigint): number {
 }
 
 export const centsToJsonOrNull = (cents: bigint | null) => (cents === null ? null : centsToJson(cents));
+
+/** JSON cents to the database's BigInt; absent or null is no amount. */
+export const centsFromJsonOrNull = (cents: number | null | undefined) => (cents == null ? null : BigInt(cents));

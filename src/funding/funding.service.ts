@@ -5,7 +5,7 @@ import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
-import { centsToJson, centsToJsonOrNull } from '../common/money.js';
+import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull } from '../common/money.js';
 import { toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
@@ -202,8 +202,8 @@ export class FundingService {
     const plan = calculate({
       ruleSet: toRuleSet(ruleSet),
       promoterType: dto.promoterType,
-      // Absent or null: no forecast (BigInt(null) threw: a 500).
-      project: { ...dto.project, forecastDeficitCents: dto.project.forecastDeficitCents == null ? null : BigInt(dto.project.forecastDeficitCents) },
+      // Absent or null: no forecast.
+      project: { ...dto.project, forecastDeficitCents: centsFromJsonOrNull(dto.project.forecastDeficitCents) },
       commune: dto.commune,
       expenses: dto.expenses.map((e) => ({ category: e.category, amountCents: BigInt(e.amountCents) })),
       requestedRates: requestedRates(dto.requestedRates, ruleSet),

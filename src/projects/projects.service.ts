@@ -5,7 +5,7 @@ import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
-import { centsToJsonOrNull } from '../common/money.js';
+import { centsFromJsonOrNull, centsToJsonOrNull } from '../common/money.js';
 import type { Project } from '../generated/prisma/client.js';
 import { PromotersRepository } from '../promoters/promoters.repository.js';
 import { CommuneLookup } from '../reference/commune-lookup.js';
@@ -60,7 +60,7 @@ export class ProjectsService {
     return this.prisma.$transaction(async (tx) => {
       const row = await this.projects.create(tx, {
         ...rest,
-        forecastDeficitCents: forecastDeficitCents == null ? null : BigInt(forecastDeficitCents),
+        forecastDeficitCents: centsFromJsonOrNull(forecastDeficitCents),
         regionCode: commune.regionCode,
         departmentCode: commune.departmentCode,
       });
@@ -75,8 +75,8 @@ export class ProjectsService {
     const territory = territoryOf(principal);
     const { forecastDeficitCents, ...rest } = dto;
     const data: Partial<ProjectData> = { ...rest };
-    // null clears the forecast (BigInt(null) threw: a 500).
-    if (forecastDeficitCents !== undefined) data.forecastDeficitCents = forecastDeficitCents === null ? null : BigInt(forecastDeficitCents);
+    // null clears the forecast.
+    if (forecastDeficitCents !== undefined) data.forecastDeficitCents = centsFromJsonOrNull(forecastDeficitCents);
     if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
     if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
     return this.prisma.$transaction(async (tx) => {
