@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, INSTRUCTING, Roles, STAFF_READERS } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
@@ -8,6 +8,7 @@ import { Created } from '../common/http/location.js';
 import { UuidParam } from '../common/http/params.js';
 import { CreateProjectDto, ProjectDto, ProjectPageDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
 import { ProjectsService } from './projects.service.js';
+import { FOLLOW_UP_MAX_YEAR, FOLLOW_UP_MIN_YEAR, FollowUpYearParam, ProjectDetailDto, ProjectFollowUpDto, PutFollowUpDto } from './dto/follow-up.dto.js';
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -32,9 +33,24 @@ export class ProjectsController {
 
   @Get(':id')
   @Roles(...STAFF_READERS)
-  @ApiOkResponse({ type: ProjectDto })
-  get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<ProjectDto> {
+  @ApiOkResponse({ type: ProjectDetailDto })
+  get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<ProjectDetailDto> {
     return this.projects.get(p, id);
+  }
+
+  @Put(':id/follow-up/:year')
+  @Roles(...INSTRUCTING)
+  @ApiOperation({ summary: "Records a year of the site's CLS follow-up (seed 003): created or replaced; a year not begun yet is 422" })
+  @ApiParam({ name: 'year', schema: { type: 'integer', minimum: FOLLOW_UP_MIN_YEAR, maximum: FOLLOW_UP_MAX_YEAR } })
+  @ApiOkResponse({ type: ProjectFollowUpDto })
+  putFollowUp(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', UuidParam) id: string,
+    @Param('year', FollowUpYearParam) year: string,
+    @Body() dto: PutFollowUpDto,
+    @Req() request: FastifyRequest,
+  ): Promise<ProjectFollowUpDto> {
+    return this.projects.putFollowUp(p, id, Number(year), dto, expectedVersion(request));
   }
 
   @Patch(':id')

@@ -3,13 +3,16 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
 import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
-import { invalid, notFound } from '../common/errors/problem.js';
+import { invalid, notFound, preconditionFailed } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { centsFromJsonOrNull, centsToJsonOrNull } from '../common/money.js';
 import type { Project } from '../generated/prisma/client.js';
 import { PromotersRepository } from '../promoters/promoters.repository.js';
 import { CommuneLookup } from '../reference/commune-lookup.js';
 import type { CreateProjectDto, ProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
+import type { ProjectDetailDto, ProjectFollowUpDto, PutFollowUpDto } from './dto/follow-up.dto.js';
+import { requireFollowUpYearStarted, toFollowUpYear, toProjectFollowUp } from './follow-up.js';
+import { FollowUpRepository } from './follow-up.repository.js';
 import { type ProjectData, ProjectsRepository } from './projects.repository.js';
 
 export const toProjectDto = (p: Project): ProjectDto => ({
@@ -40,16 +43,54 @@ export class ProjectsService {
     private readonly projects: ProjectsRepository,
     private readonly promoters: PromotersRepository,
     private readonly communes: CommuneLookup,
+    private readonly followUps: FollowUpRepository,
   ) {}
 
   async list(principal: Principal, query: ProjectQuery): Promise<Page<ProjectDto>> {
     return pageOf(query, (after, take) => this.projects.list(territoryOf(principal), query, after, take), toProjectDto);
   }
 
-  async get(principal: Principal, id: string): Promise<ProjectDto> {
-    const row = await this.projects.find(territoryOf(principal), id);
+  /** The project with its follow-up (seed 003), read in one statement. */
+  async get(principal: Principal, id: string): Promise<ProjectDetailDto> {
+    const row = await this.followUps.findProjectWithFollowUp(territoryOf(principal), id);
     if (!row) throw notFound(`Project ${id}`);
-    return toProjectDto(row);
+    return { ...toProjectDto(row), followUp: row.followUps.map(toFollowUpYear) };
+  }
+
+  /**
+   * Records a year of the site's follow-up (seed 003), created or replaced: `If-Match` is the
+   * year's version (a year not yet recorded has none: an If-Match then fails with 412).
+   */
+  async putFollowUp(principal: Principal, id: string, year: number, dto: PutFollowUpDto, expectedVersion?: number): Promise<ProjectFollowUpDto> {
+    const territory = territoryOf(principal);
+    const figures = { installations: dto.installations, studentTrainees: dto.studentTrainees, departuresReplaced: dto.departuresReplaced };
+    return this.prisma.$transaction(async (tx) => {
+      const project = await this.projects.find(territory, id, tx);
+      if (!project) throw notFound(`Project ${id}`);
+      requireFollowUpYearStarted(year);
+      const what = `Follow-up ${year} of project ${id}`;
+      const audit = { entity: 'project_follow_up', entityId: `${id}/${year}`, regionCode: project.regionCode };
+      // The year's row is locked: concurrent writes of one year take turns (the last one wins
+      // unless it carries an If-Match that went stale meanwhile).
+      if (!(await this.followUps.lock(tx, id, year))) {
+        if (expectedVersion !== undefined) throw preconditionFailed(0);
+        if (await this.followUps.createIfAbsent(tx, id, year, figures)) {
+          const created = (await this.followUps.find(tx, id, year))!;
+          await this.audit.change(tx, principal, { ...audit, after: toFollowUpYear(created) });
+          return toProjectFollowUp(created, await this.followUps.list(tx, id));
+        }
+        // A concurrent writer created it first: then this write is a change like any other.
+        await this.followUps.lock(tx, id, year);
+      }
+      const after = await changeVersioned({
+        what,
+        expectedVersion,
+        find: () => this.followUps.find(tx, id, year),
+        update: (version) => this.followUps.update(tx, id, year, version, figures),
+        audit: (before, after) => this.audit.change(tx, principal, { ...audit, before: toFollowUpYear(before), after: toFollowUpYear(after) }),
+      });
+      return toProjectFollowUp(after, await this.followUps.list(tx, id));
+    });
   }
 
   async create(principal: Principal, dto: CreateProjectDto): Promise<ProjectDto> {

@@ -2,12 +2,15 @@
 // the database (INSERT … SELECT), never loaded dossier by dossier into Node.
 import type { Tx } from '../audit/audit.repository.js';
 import type { ReportType } from '../generated/prisma/enums.js';
+import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, sqlList, stepCaseSql } from './report-statuses.js';
 import { DORMANT_DAYS, DUE_SOON_DAYS } from './report-types.js';
 
-const OPEN = `('DRAFT','SITE_MEETING_HELD','SUBMITTED','CARPEC_REVIEW','AWAITING_DECISION','STEP2_IN_PROGRESS','DELIVERABLES_RECEIVED','RECEIPT_ISSUED','STEP3_IN_PROGRESS')`;
-const STEP = `CASE WHEN a.status IN ('DRAFT','SITE_MEETING_HELD','SUBMITTED','CARPEC_REVIEW','AWAITING_DECISION') THEN 1
-                   WHEN a.status IN ('STEP2_IN_PROGRESS','DELIVERABLES_RECEIVED','RECEIPT_ISSUED') THEN 2
-                   WHEN a.status IN ('STEP3_IN_PROGRESS','COMPLETED') THEN 3 END`;
+// The status lists are generated from the workflow's constants (report-statuses.ts), never
+// copied: AUDIT_IN_PROGRESS is open, AUDIT_DELIVERED terminal, and neither has a step.
+const OPEN = sqlList(OPEN_STATUSES);
+const LIVE = sqlList(LIVE_STATUSES);
+const OPERATIONAL = sqlList(OPERATIONAL_STATUSES);
+const STEP = stepCaseSql('a.status');
 
 /** Writes the run's rows; returns how many, and the run's summary. */
 export async function computeReport(tx: Tx, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
@@ -16,13 +19,17 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
   let summary: object = {};
   switch (type) {
     case 'PIPELINE':
+      // `callId` is always null for now: calls for applications (appels à candidatures) come
+      // with a later issue, which will fill it from the dossier's call and group by it.
       rowCount = await tx.$executeRawUnsafe(
         `INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone), department_code,
-                jsonb_build_object('departmentCode', department_code, 'step', step, 'status', status, 'kind', kind, 'zone', zone, 'count', n)
-         FROM (SELECT a.department_code, ${STEP} AS step, a.status::text AS status, a.kind::text AS kind, a.zone::text AS zone, count(*) AS n
+         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure), department_code,
+                jsonb_build_object('departmentCode', department_code, 'step', step, 'status', status, 'kind', kind, 'zone', zone,
+                                   'procedure', procedure, 'callId', NULL, 'count', n)
+         FROM (SELECT a.department_code, ${STEP} AS step, a.status::text AS status, a.kind::text AS kind, a.zone::text AS zone,
+                      a.procedure::text AS procedure, count(*) AS n
                FROM applications a WHERE a.region_code = $2
-               GROUP BY 1, 2, 3, 4, 5) g`,
+               GROUP BY 1, 2, 3, 4, 5, 6) g`,
         runId,
         regionCode,
       );
@@ -91,28 +98,47 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       );
       break;
     case 'FOLLOW_UP':
-      // The contrat local de santé criteria (seed 003): a site is operational once its
-      // récépissé is issued (or it is an existing centre), in project while its dossier is open.
+      // The contrat local de santé criteria (seed 003), counted per SITE (a project), never per
+      // dossier: a project with two dossiers is one site. A site counts while one of its
+      // dossiers is open or ended with a result (LIVE); it is operational once one of them has
+      // its récépissé issued or reached step 3, or when it is an existing centre, and in project
+      // before that. Its planned doctors and professionals count once; its follow-up figures
+      // are the sums of its yearly rows up to the run's year. Per the project's département
+      // and commune (a dossier follows its project).
       rowCount = await tx.$executeRawUnsafe(
         `INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT $1::uuid, row_number() OVER (ORDER BY department_code, commune_insee), department_code,
                 jsonb_build_object('departmentCode', department_code, 'communeInsee', commune_insee, 'communeName', commune_name,
                                    'sitesInProject', in_project, 'sitesOperational', operational,
-                                   'doctorsPlanned', doctors, 'professionalsPlanned', professionals)
+                                   'doctorsPlanned', doctors, 'professionalsPlanned', professionals,
+                                   'installations', installations, 'studentTrainees', student_trainees,
+                                   'departuresReplaced', departures_replaced)
          FROM (
-           SELECT department_code, commune_insee, commune_name,
-                  count(*) FILTER (WHERE NOT operational) AS in_project, count(*) FILTER (WHERE operational) AS operational,
-                  sum(doctors_planned) AS doctors, sum(professionals_planned) AS professionals
+           SELECT s.department_code, s.commune_insee, c.name AS commune_name,
+                  count(*) FILTER (WHERE NOT s.operational) AS in_project, count(*) FILTER (WHERE s.operational) AS operational,
+                  sum(s.doctors_planned) AS doctors, sum(s.professionals_planned) AS professionals,
+                  coalesce(sum(f.installations), 0) AS installations, coalesce(sum(f.student_trainees), 0) AS student_trainees,
+                  coalesce(sum(f.departures_replaced), 0) AS departures_replaced
            FROM (
-             SELECT a.department_code, p.commune_insee, c.name AS commune_name, p.doctors_planned, p.professionals_planned,
-                    (a.status IN ('RECEIPT_ISSUED','STEP3_IN_PROGRESS','COMPLETED') OR p.existing) AS operational
-             FROM applications a JOIN projects p ON p.id = a.project_id JOIN communes c ON c.insee_code = p.commune_insee
-             WHERE a.region_code = $2 AND (a.status IN ${OPEN} OR a.status = 'COMPLETED')
+             SELECT p.id, p.department_code, p.commune_insee, p.doctors_planned, p.professionals_planned,
+                    (p.existing OR bool_or(a.status IN ${OPERATIONAL})) AS operational
+             FROM projects p JOIN applications a ON a.project_id = p.id
+             WHERE p.region_code = $2 AND a.status IN ${LIVE}
+             GROUP BY p.id
            ) s
+           JOIN communes c ON c.insee_code = s.commune_insee
+           LEFT JOIN (
+             SELECT project_id, sum(installations) AS installations, sum(student_trainees) AS student_trainees,
+                    sum(departures_replaced) AS departures_replaced
+             FROM project_follow_ups
+             WHERE year <= extract(year FROM $3::date) AND project_id IN (SELECT id FROM projects WHERE region_code = $2)
+             GROUP BY project_id
+           ) f ON f.project_id = s.id
            GROUP BY 1, 2, 3
          ) g`,
         runId,
         regionCode,
+        date,
       );
       break;
   }

@@ -2,10 +2,12 @@
 import type { ReportType } from '../generated/prisma/enums.js';
 
 export const REPORT_COLUMNS: Record<ReportType, string[]> = {
-  PIPELINE: ['departmentCode', 'step', 'status', 'kind', 'zone', 'count'],
+  // New columns go after the first version's, so that a consumer reading by position still works.
+  PIPELINE: ['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId'],
   FUNDING: ['departmentCode', 'funder', 'dossiers', 'computedCents', 'committedCents', 'paidCents'],
   DEADLINES: ['departmentCode', 'applicationId', 'projectName', 'reason', 'receivedOn', 'receiptDueOn', 'issuedOn', 'daysLate', 'lastEventAt'],
-  FOLLOW_UP: ['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned'],
+  FOLLOW_UP: ['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
+    'installations', 'studentTrainees', 'departuresReplaced'],
 };
 
 export const REPORT_TYPES = Object.keys(REPORT_COLUMNS) as ReportType[];

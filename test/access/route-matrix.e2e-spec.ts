@@ -180,6 +180,10 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/projects': { roles: STAFF },
   'GET /api/v1/projects/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/projects/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ name: 'Renamed' }) } },
+  'PUT /api/v1/projects/:id/follow-up/:year': {
+    roles: INSTRUCTING,
+    otherRegion: { status: 404, body: () => ({ installations: 1, studentTrainees: 0, departuresReplaced: 0 }) },
+  },
 };
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;
@@ -191,9 +195,10 @@ function fill(url: string, f: Fixtures | null): string {
         ':inseeCode': f.inseeCode,
         ':siren': f.epciSiren,
         ':funder': 'REGION',
+        ':year': '2025',
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':id': randomUUID() };
+    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
     byParam[':id'] =
@@ -305,5 +310,6 @@ describe('role × route access matrix', () => {
     expect((await t.prisma.application.findUniqueOrThrow({ where: { id: fixtures.applicationId } })).version).toBe(1);
     expect(await t.prisma.envelope.findUniqueOrThrow({ where: { id: fixtures.envelopeId } })).toMatchObject({ status: 'OPEN' });
     expect(await t.prisma.envelopeMovement.count()).toBe(0);
+    expect(await t.prisma.projectFollowUp.count()).toBe(0);
   });
 });

@@ -678,6 +678,8 @@ export function pathValueArb(c: Ctx, name: string, template: string): fc.Arbitra
   if (name === 'funder') good = fc.oneof(w(4, pick(FUNDERS)), w(1, pick(['region', 'REGION ', 'FOO', 'constructor', '__proto__', 'toString'])));
   else if (name === 'inseeCode') good = validArb(c, { type: 'string' }, 'inseeCode').map((v) => String(v));
   else if (name === 'siren') good = validArb(c, { type: 'string' }, 'siren').map((v) => String(v));
+  // A follow-up year (PUT /projects/{id}/follow-up/{year}): mostly in range, sometimes just outside.
+  else if (name === 'year') good = fc.oneof(w(6, fc.integer({ min: 2000, max: 2030 })), w(1, pick([1999, 2101, 2100, 0, 99999]))).map(String);
   else good = idArb(c.pools, kindOf(name, template));
   return fc.oneof(w(8, good), w(2, hostile));
 }

@@ -80,11 +80,11 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
   it('computes each report with exactly the expected rows, and a partner of the 74 reads only its rows', async () => {
     const runs = await runAll();
     expect(runs.PIPELINE.rows).toEqual([
-      { departmentCode: '43', step: 1, status: 'DRAFT', kind: 'MSP', zone: 'ZIP', count: 1 },
-      { departmentCode: '43', step: 2, status: 'DELIVERABLES_RECEIVED', kind: 'MSP', zone: 'ZIP', count: 1 },
-      { departmentCode: '43', step: 2, status: 'RECEIPT_ISSUED', kind: 'MSP', zone: 'ZIP', count: 1 },
-      { departmentCode: '74', step: 1, status: 'DRAFT', kind: 'MSP', zone: 'ZIP', count: 1 },
-      { departmentCode: '74', step: 2, status: 'DELIVERABLES_RECEIVED', kind: 'MSP', zone: 'ZIP', count: 1 },
+      { departmentCode: '43', step: 1, status: 'DRAFT', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
+      { departmentCode: '43', step: 2, status: 'DELIVERABLES_RECEIVED', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
+      { departmentCode: '43', step: 2, status: 'RECEIPT_ISSUED', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
+      { departmentCode: '74', step: 1, status: 'DRAFT', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
+      { departmentCode: '74', step: 2, status: 'DELIVERABLES_RECEIVED', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
     ]);
     expect(runs.FUNDING.rows).toEqual([
       { departmentCode: '43', funder: 'ARS', dossiers: 0, computedCents: 0, committedCents: 0, paidCents: 0 },
@@ -118,15 +118,19 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="report-84-follow_up-${today()}.csv"`);
     const parsed = parse(csv.text, { columns: true }) as Record<string, string>[];
     expect(parsed.map((r) => [r.communeInsee, Number(r.sitesOperational)])).toEqual(runs.FOLLOW_UP.rows.map((r) => [r.communeInsee, r.sitesOperational]));
-    expect(Object.keys(parsed[0])).toEqual(['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned']);
+    expect(Object.keys(parsed[0])).toEqual([
+      'departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
+      'installations', 'studentTrainees', 'departuresReplaced',
+    ]);
 
     const xlsx = await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=xlsx`).set('Authorization', prefecture74.auth).buffer(true).parse(binary as never).expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as never);
     const sheet = workbook.worksheets[0];
     const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
-    expect(values[0]).toEqual(['departmentCode', 'step', 'status', 'kind', 'zone', 'count']);
-    expect(values.slice(1)).toEqual([['74', 1, 'DRAFT', 'MSP', 'ZIP', 1], ['74', 2, 'DELIVERABLES_RECEIVED', 'MSP', 'ZIP', 1]]);
+    expect(values[0]).toEqual(['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId']);
+    // callId is null: exceljs leaves the cell empty, so the row ends at procedure.
+    expect(values.slice(1)).toEqual([['74', 1, 'DRAFT', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT'], ['74', 2, 'DELIVERABLES_RECEIVED', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT']]);
     expectProblem(await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=pdf`).set('X-API-Key', reportingKey), 400);
   }, 60_000);
 
@@ -135,7 +139,7 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     await t.http().post(`/api/v1/applications/${ids.draft}/withdraw`).set('Authorization', instructor.auth).send({ reason: 'abandon' }).expect(200);
     const second = await runAll('2026-11-02');
     expect(second.PIPELINE.id).toBe(first.PIPELINE.id);
-    expect(second.PIPELINE.rows).toContainEqual({ departmentCode: '43', step: null, status: 'WITHDRAWN', kind: 'MSP', zone: 'ZIP', count: 1 });
+    expect(second.PIPELINE.rows).toContainEqual({ departmentCode: '43', step: null, status: 'WITHDRAWN', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 });
     expect(await t.prisma.reportRow.count({ where: { runId: first.PIPELINE.id } })).toBe(second.PIPELINE.rowCount);
     const list = await t.http().get('/api/v1/reports/runs?date=2026-11-02').set('Authorization', admin.auth).expect(200);
     expect(list.body.items).toHaveLength(4);
