@@ -1,6 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { invalid } from '../common/errors/problem.js';
 import { CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
@@ -13,6 +25,10 @@ import {
   ApplicationDto,
   ApplicationPageDto,
   ApplicationQuery,
+  ATTESTATION_CODE,
+  AttestationDto,
+  AttestationViewDto,
+  AuditPlanDto,
   CompleteDto,
   CreateApplicationDto,
   DecisionDto,
@@ -38,10 +54,13 @@ export class ApplicationsController {
   @Post()
   @Roles(...WORKFLOW)
   @Created((a: ApplicationDto) => `/applications/${a.id}`)
-  @ApiOperation({ summary: "Record a promoter's candidature: a dossier in DRAFT, its eligibility from the commune's zoning" })
+  @ApiOperation({
+    summary: "Record a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions",
+  })
   @ApiCreatedResponse({ type: ApplicationDto })
+  @ApiUnprocessableEntityResponse({ description: 'An audit for a centre that is not an existing one (rule audit-existing-centre)' })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApplicationDto): Promise<ApplicationDto> {
-    return this.applications.create(p, dto.projectId);
+    return this.applications.create(p, dto.projectId, dto.procedure);
   }
 
   @Get()
@@ -60,10 +79,10 @@ export class ApplicationsController {
 
   @Patch(':id')
   @Roles(...WORKFLOW)
-  @ApiOperation({ summary: 'Assign the dossier to an instructor' })
+  @ApiOperation({ summary: 'Assign the dossier to an instructor; record whether the ARS asked for a letter of intent' })
   @ApiOkResponse({ type: ApplicationDto })
-  assign(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateApplicationDto, @Req() r: FastifyRequest) {
-    return this.applications.assign(p, id, dto.assigneeId, expectedVersion(r));
+  update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateApplicationDto, @Req() r: FastifyRequest) {
+    return this.applications.update(p, id, dto, expectedVersion(r));
   }
 
   @Get(':id/events')
@@ -127,6 +146,47 @@ export class ApplicationsController {
   @ApiOkResponse({ type: ApplicationDto })
   complete(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: CompleteDto, @Req() r: FastifyRequest) {
     return this.applications.complete(p, id, dto, expectedVersion(r));
+  }
+
+  @Post(':id/audit-plan')
+  @Roles(...WORKFLOW)
+  @HttpCode(200)
+  @ApiOperation({ summary: "The audit's plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED" })
+  @ApiOkResponse({ type: ApplicationDto })
+  @ApiUnprocessableEntityResponse({ description: 'Delivered before the decision (rule dates-out-of-order)' })
+  auditPlan(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: AuditPlanDto, @Req() r: FastifyRequest) {
+    return this.applications.auditPlan(p, id, dto, expectedVersion(r));
+  }
+
+  @Post(':id/attestations')
+  @Roles(...WORKFLOW)
+  @ApiOperation({ summary: "Attest a condition no data can check, or answer a warning (code = the warning's rule): 201, or 200 when it replaces the same code" })
+  @ApiCreatedResponse({ type: AttestationViewDto })
+  @ApiOkResponse({ type: AttestationViewDto, description: 'The attestation of the same code was replaced' })
+  async attest(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', UuidParam) id: string,
+    @Body() dto: AttestationDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AttestationViewDto> {
+    const { replaced, attestation } = await this.applications.attest(p, id, dto);
+    void reply.status(replaced ? 200 : 201);
+    if (!replaced) void reply.header('Location', `/api/v1/applications/${id}/attestations/${attestation.code}`);
+    return attestation;
+  }
+
+  @Delete(':id/attestations/:code')
+  @Roles(...WORKFLOW)
+  @HttpCode(204)
+  @ApiParam({ name: 'code', schema: { type: 'string', pattern: ATTESTATION_CODE.source, minLength: 1, maxLength: 100 } })
+  @ApiOperation({ summary: 'Withdraw an attestation' })
+  @ApiNoContentResponse()
+  @ApiBadRequestResponse({ description: 'Not an attestation code' })
+  async unattest(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Param('code') code: string): Promise<void> {
+    if (code.length > 100 || !ATTESTATION_CODE.test(code)) {
+      throw invalid([{ field: 'code', message: 'must be lower-case letters, digits and hyphens, such as cds-two-professionals' }]);
+    }
+    await this.applications.unattest(p, id, code);
   }
 
   @Post(':id/withdraw')

@@ -5,9 +5,23 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { ApplicationStatus, Prisma, ProjectKind, Zone } from '../generated/prisma/client.js';
 
 const view = {
-  project: { select: { name: true, existing: true, convention: true } },
+  project: {
+    select: {
+      name: true,
+      existing: true,
+      convention: true,
+      nature: true,
+      kind: true,
+      professionalsPlanned: true,
+      populationServed: true,
+      antenneHoursPerWeek: true,
+      antenneMinutesFromMainSite: true,
+      antenneSharesInformationSystem: true,
+    },
+  },
   receipt: true,
   decisions: { orderBy: { createdAt: 'desc' }, take: 1 },
+  attestations: { orderBy: { code: 'asc' } },
 } satisfies Prisma.ApplicationInclude;
 
 export type ApplicationRow = Prisma.ApplicationGetPayload<{ include: typeof view }>;
@@ -74,8 +88,31 @@ export class ApplicationsRepository {
   }
 
   async setAssignee(tx: Tx, id: string, version: number, assigneeId: string | null): Promise<boolean> {
-    const { count } = await tx.application.updateMany({ where: { id, version }, data: { assigneeId, version: { increment: 1 }, lastEventAt: new Date() } });
+    return this.setFields(tx, id, version, { assigneeId });
+  }
+
+  /** Changes fields other than the status, only if the dossier is still at `version`. */
+  async setFields(tx: Tx, id: string, version: number, data: { assigneeId?: string | null; letterOfIntentRequested?: boolean }): Promise<boolean> {
+    const { count } = await tx.application.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 }, lastEventAt: new Date() } });
     return count === 1;
+  }
+
+  /** Records an attestation, or replaces the one of the same code: whether it replaced one. */
+  async attest(tx: Tx, applicationId: string, code: string, note: string | null, attestedById: string | null): Promise<boolean> {
+    const before = await tx.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
+    await tx.applicationAttestation.upsert({
+      where: { applicationId_code: { applicationId, code } },
+      create: { applicationId, code, note, attestedById },
+      update: { note, attestedById, attestedAt: new Date() },
+    });
+    return before !== null;
+  }
+
+  /** Removes an attestation: the removed row, or null when there was none. */
+  async unattest(tx: Tx, applicationId: string, code: string) {
+    const row = await tx.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
+    if (row) await tx.applicationAttestation.delete({ where: { applicationId_code: { applicationId, code } } });
+    return row;
   }
 
   async addEvent(tx: Tx, applicationId: string, e: NewEvent): Promise<void> {
@@ -93,11 +130,11 @@ export class ApplicationsRepository {
   }
 
   /** Whether the dossier has a CARPEC opinion (not a mere NOTED information). */
-  async hasOpinion(tx: Tx, applicationId: string): Promise<{ outcome: string } | null> {
+  async hasOpinion(tx: Tx, applicationId: string): Promise<{ outcome: string; session: { sessionDate: Date } } | null> {
     return tx.carpecOpinion.findFirst({
       where: { applicationId, outcome: { not: 'NOTED' } },
       orderBy: { createdAt: 'desc' },
-      select: { outcome: true },
+      select: { outcome: true, session: { select: { sessionDate: true } } },
     });
   }
 

@@ -11,6 +11,9 @@ import { type ApplicationRow, ApplicationsRepository } from './applications.repo
 import type {
   ApplicationDto,
   ApplicationQuery,
+  AttestationDto,
+  AttestationViewDto,
+  AuditPlanDto,
   CompleteDto,
   DecisionDto,
   DeliverablesDto,
@@ -19,9 +22,12 @@ import type {
   ReceiptDto,
   SiteMeetingDto,
   SubmitDto,
+  UpdateApplicationDto,
 } from './dto/application.dto.js';
-import { eligibilityOf } from './eligibility.js';
+import { eligibilityOf, warningsOf } from './eligibility.js';
+import { type DatedEvent, dateOrderBreach, type KnownDates } from './procedure-dates.js';
 import { type Action, allowedActions, decide, type DossierFacts, statusesOfStep, stepOf } from './workflow.js';
+import type { Procedure } from '../generated/prisma/enums.js';
 
 /** A récépissé due within this many days is flagged DUE_SOON. */
 export const DUE_SOON_DAYS = 15;
@@ -37,16 +43,42 @@ export function receiptStatusOf(a: Pick<ApplicationRow, 'receiptDueOn' | 'receip
   return { receiptStatus: daysBetween(today, due) <= DUE_SOON_DAYS ? 'DUE_SOON' : 'PENDING', receiptLate: false };
 }
 
+/** The dates the dossier already has, for the procedure's order (the séance is looked up where needed). */
+export function knownDates(a: ApplicationRow): KnownDates {
+  const decision = a.decisions[0];
+  return {
+    SITE_MEETING: a.siteMeetingHeldOn ? fromDbDate(a.siteMeetingHeldOn) : null,
+    REQUEST: a.requestReceivedOn ? fromDbDate(a.requestReceivedOn) : null,
+    DECISION: decision ? fromDbDate(decision.decidedOn) : null,
+    DELIVERABLES: a.deliverablesReceivedOn ? fromDbDate(a.deliverablesReceivedOn) : null,
+  };
+}
+
+/** 422 `dates-out-of-order` when `event` dated `date` would precede an earlier event of the dossier. */
+export function assertDateOrder(event: DatedEvent, date: string, known: KnownDates): void {
+  const breach = dateOrderBreach(event, date, known);
+  if (breach) {
+    const { rule, detail, ...values } = breach;
+    throw businessRule(rule, detail, values);
+  }
+}
+
 export function toApplicationDto(a: ApplicationRow, principal: Principal, today = parisToday()): ApplicationDto {
   const decision = a.decisions[0];
+  const answers = new Map(a.attestations.map((x) => [x.code, x]));
   return {
     id: a.id,
     projectId: a.projectId,
     projectName: a.project.name,
+    procedure: a.procedure,
     status: a.status,
     step: stepOf(a.status),
     eligible: a.eligible,
     eligibilityReasons: a.eligibilityReasons,
+    // Computed at read: a dossier follows its project.
+    warnings: warningsOf(a.project).map((w) => ({ ...w, answered: answers.has(w.rule), answer: answers.get(w.rule)?.note ?? null })),
+    attestations: a.attestations.map(toAttestationView),
+    letterOfIntentRequested: a.letterOfIntentRequested,
     assigneeId: a.assigneeId,
     regionCode: a.regionCode,
     departmentCode: a.departmentCode,
@@ -55,6 +87,7 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     siteMeeting: a.siteMeetingHeldOn
       ? { heldOn: fromDbDate(a.siteMeetingHeldOn), participants: a.siteMeetingParticipants ?? '', findings: a.siteMeetingFindings ?? '' }
       : null,
+    requestReceivedOn: a.requestReceivedOn ? fromDbDate(a.requestReceivedOn) : null,
     decision: decision
       ? { outcome: decision.outcome, decidedOn: fromDbDate(decision.decidedOn), motivation: decision.motivation, differsFromOpinion: decision.differsFromOpinion }
       : null,
@@ -65,14 +98,25 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
       ? { issuedOn: fromDbDate(a.receipt.issuedOn), finessEj: a.receipt.finessEj, finessEt: a.receipt.finessEt, late: a.receipt.late }
       : null,
     completionSummary: a.completionSummary,
+    auditPlan: a.auditPlanDeliveredOn ? { deliveredOn: fromDbDate(a.auditPlanDeliveredOn), summary: a.auditPlanSummary ?? '' } : null,
+    detrConfirmation: a.detrDecision
+      ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null }
+      : null,
     closingReason: a.closingReason,
-    allowedActions: allowedActions(a.status, principal.role),
+    allowedActions: allowedActions(a.procedure, a.status, principal.role),
     lastEventAt: a.lastEventAt.toISOString(),
     version: a.version,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
 }
+
+const toAttestationView = (x: ApplicationRow['attestations'][number]): AttestationViewDto => ({
+  code: x.code,
+  note: x.note,
+  attestedBy: x.attestedById,
+  attestedAt: x.attestedAt.toISOString(),
+});
 
 export interface Move {
   /** Column changes that go with the move. */
@@ -116,13 +160,21 @@ export class ApplicationsService {
     return toApplicationDto(row, principal);
   }
 
-  async create(principal: Principal, projectId: string): Promise<ApplicationDto> {
+  async create(principal: Principal, projectId: string, procedure: Procedure = 'ACCOMPANIMENT'): Promise<ApplicationDto> {
     const project = await this.applications.projectWithCommune(territoryOf(principal), projectId);
     if (!project) throw invalid([{ field: 'projectId', message: `no project ${projectId} in your territory` }]);
-    const eligibility = eligibilityOf(project.commune);
+    if (procedure === 'AUDIT' && !project.existing) {
+      throw businessRule(
+        'audit-existing-centre',
+        `An audit is for an existing centre (antennes included): the project "${project.name}" is not an existing centre (existing: false).`,
+        { projectId: project.id, existing: project.existing },
+      );
+    }
+    const eligibility = eligibilityOf(project.commune, project);
     return this.prisma.$transaction(async (tx) => {
       const row = await this.applications.create(tx, {
         projectId: project.id,
+        procedure,
         regionCode: project.regionCode,
         departmentCode: project.departmentCode,
         kind: project.kind,
@@ -138,7 +190,7 @@ export class ApplicationsService {
         actorId: principal.id,
         actorKind: principal.kind,
         toStatus: 'DRAFT',
-        data: { eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons },
+        data: { procedure, eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons },
       });
       const dto = toApplicationDto(row, principal);
       await this.audit.change(tx, principal, { entity: 'application', entityId: row.id, regionCode: row.regionCode, after: dto });
@@ -146,8 +198,13 @@ export class ApplicationsService {
     });
   }
 
-  async assign(principal: Principal, id: string, assigneeId: string | null, expectedVersion?: number): Promise<ApplicationDto> {
-    if (assigneeId !== null) {
+  /** PATCH: the instructor in charge, and whether the ARS asked the promoter for a letter of intent. */
+  async update(principal: Principal, id: string, dto: UpdateApplicationDto, expectedVersion?: number): Promise<ApplicationDto> {
+    const { assigneeId, letterOfIntentRequested } = dto;
+    if (assigneeId === undefined && letterOfIntentRequested === undefined) {
+      throw invalid([{ field: 'body', message: 'give assigneeId or letterOfIntentRequested' }]);
+    }
+    if (assigneeId !== undefined && assigneeId !== null) {
       const user = await this.applications.userInRegion(assigneeId, principal.regionCode);
       if (!user || !['INSTRUCTOR', 'DIRECTOR'].includes(user.role)) {
         throw invalid([{ field: 'assigneeId', message: 'must be an active instructor or director of your ARS' }]);
@@ -158,19 +215,35 @@ export class ApplicationsService {
       const before = await this.applications.find(territory, id, tx);
       if (!before) throw notFound(`Dossier ${id}`);
       if (expectedVersion !== undefined && expectedVersion !== before.version) throw preconditionFailed(before.version);
-      if (!(await this.applications.setAssignee(tx, id, before.version, assigneeId))) {
+      const changes = {
+        ...(assigneeId !== undefined && { assigneeId }),
+        ...(letterOfIntentRequested !== undefined && { letterOfIntentRequested }),
+      };
+      if (!(await this.applications.setFields(tx, id, before.version, changes))) {
         const now = await this.applications.find(territory, id, tx);
         // 412 answers an If-Match; a request without one lost a race: 409.
-        if (expectedVersion === undefined) throw changedMeanwhile(now?.status ?? before.status, principal);
+        if (expectedVersion === undefined) throw changedMeanwhile(before.procedure, now?.status ?? before.status, principal);
         throw preconditionFailed(now?.version ?? before.version);
       }
-      await this.applications.addEvent(tx, id, {
-        type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
-      });
+      if (assigneeId !== undefined) {
+        await this.applications.addEvent(tx, id, {
+          type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
+        });
+      }
+      if (letterOfIntentRequested !== undefined && letterOfIntentRequested !== before.letterOfIntentRequested) {
+        await this.applications.addEvent(tx, id, {
+          type: letterOfIntentRequested ? 'LETTER_OF_INTENT_REQUESTED' : 'LETTER_OF_INTENT_NOT_REQUESTED',
+          actorId: principal.id,
+          actorKind: principal.kind,
+          data: { letterOfIntentRequested },
+        });
+      }
       const after = (await this.applications.find(territory, id, tx))!;
       await this.audit.change(tx, principal, {
-        action: 'application.assign', entity: 'application', entityId: id, regionCode: after.regionCode,
-        before: { assigneeId: before.assigneeId }, after: { assigneeId },
+        action: assigneeId !== undefined && letterOfIntentRequested === undefined ? 'application.assign' : 'application.update',
+        entity: 'application', entityId: id, regionCode: after.regionCode,
+        before: { assigneeId: before.assigneeId, letterOfIntentRequested: before.letterOfIntentRequested },
+        after: { assigneeId: after.assigneeId, letterOfIntentRequested: after.letterOfIntentRequested },
       });
       return toApplicationDto(after, principal);
     });
@@ -199,8 +272,11 @@ export class ApplicationsService {
   }
 
   submit(p: Principal, id: string, dto: SubmitDto, v?: number) {
+    const receivedOn = dto.receivedOn ?? parisToday();
     return this.transition(p, id, 'SUBMIT', v, {
-      event: { type: 'SUBMITTED', data: { receivedOn: dto.receivedOn ?? parisToday() } },
+      check: (app) => assertDateOrder('REQUEST', receivedOn, knownDates(app)),
+      data: () => ({ requestReceivedOn: toDbDate(receivedOn) }),
+      event: { type: 'SUBMITTED', data: { receivedOn } },
     });
   }
 
@@ -212,6 +288,7 @@ export class ApplicationsService {
     return this.transition(p, id, dto.outcome === 'APPROVED' ? 'APPROVE' : 'REJECT', v, {
       check: async (app, tx) => {
         const opinion = await this.applications.hasOpinion(tx, app.id);
+        assertDateOrder('DECISION', dto.decidedOn, { ...knownDates(app), CARPEC_SESSION: opinion ? fromDbDate(opinion.session.sessionDate) : null });
         // The DG may decide against the CARPEC's opinion: the decision keeps track of it.
         differs = opinion !== null && (dto.outcome === 'APPROVED') !== (opinion.outcome !== 'UNFAVORABLE');
       },
@@ -226,6 +303,7 @@ export class ApplicationsService {
   deliverables(p: Principal, id: string, dto: DeliverablesDto, v?: number) {
     const due = addMonths(dto.receivedOn, 2);
     return this.transition(p, id, 'RECEIVE_DELIVERABLES', v, {
+      check: (app) => assertDateOrder('DELIVERABLES', dto.receivedOn, knownDates(app)),
       data: () => ({ deliverablesReceivedOn: toDbDate(dto.receivedOn), receiptDueOn: toDbDate(due) }),
       event: { type: 'DELIVERABLES_RECEIVED', data: { receivedOn: dto.receivedOn, receiptDueOn: due } },
     });
@@ -233,11 +311,8 @@ export class ApplicationsService {
 
   receipt(p: Principal, id: string, dto: ReceiptDto, v?: number) {
     return this.transition(p, id, 'ISSUE_RECEIPT', v, {
-      check: (app) => {
-        if (app.deliverablesReceivedOn && dto.issuedOn < fromDbDate(app.deliverablesReceivedOn)) {
-          throw businessRule('receipt-before-deliverables', `The récépissé cannot be issued (${dto.issuedOn}) before the deliverables were received (${fromDbDate(app.deliverablesReceivedOn)}).`);
-        }
-      },
+      // Formerly its own rule (receipt-before-deliverables): now one of the procedure's dates.
+      check: (app) => assertDateOrder('RECEIPT', dto.issuedOn, knownDates(app)),
       event: { type: 'RECEIPT_ISSUED', data: { issuedOn: dto.issuedOn, finessEj: dto.finessEj, finessEt: dto.finessEt } },
       alsoWrite: (tx, app) =>
         tx.receipt.create({
@@ -258,6 +333,68 @@ export class ApplicationsService {
       data: () => ({ completionSummary: dto.summary }),
       event: { type: 'COMPLETED', data: { summary: dto.summary } },
     });
+  }
+
+  /** The audit's deliverable, the plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED. */
+  auditPlan(p: Principal, id: string, dto: AuditPlanDto, v?: number) {
+    return this.transition(p, id, 'DELIVER_AUDIT_PLAN', v, {
+      check: (app) => assertDateOrder('AUDIT_PLAN', dto.deliveredOn, knownDates(app)),
+      data: () => ({ auditPlanDeliveredOn: toDbDate(dto.deliveredOn), auditPlanSummary: dto.summary }),
+      event: { type: 'AUDIT_PLAN_DELIVERED', data: { deliveredOn: dto.deliveredOn, summary: dto.summary } },
+    });
+  }
+
+  // ---------------------------------------------------------------- attestations
+
+  /**
+   * What the instructor attests on the dossier: a condition of a rule set no data can check,
+   * or the answer to a warning (the code is the warning's rule). The same code again replaces
+   * it. Answers whether it replaced one, and the dossier after.
+   */
+  async attest(principal: Principal, id: string, dto: AttestationDto): Promise<{ replaced: boolean; attestation: AttestationViewDto }> {
+    const territory = territoryOf(principal);
+    return this.prisma.$transaction(async (tx) => {
+      const before = await this.applications.find(territory, id, tx);
+      if (!before) throw notFound(`Dossier ${id}`);
+      const note = dto.note ?? null;
+      const replaced = await this.applications.attest(tx, id, dto.code, note, principal.kind === 'USER' ? principal.id : null);
+      // The dossier's representation changed (attestations, answered warnings): a new version.
+      await this.bump(tx, before, principal);
+      await this.applications.addEvent(tx, id, {
+        type: 'ATTESTED', actorId: principal.id, actorKind: principal.kind, data: { code: dto.code, note, replaced },
+      });
+      const after = (await this.applications.find(territory, id, tx))!;
+      const attestation = toAttestationView(after.attestations.find((x) => x.code === dto.code)!);
+      const previous = before.attestations.find((x) => x.code === dto.code);
+      await this.audit.change(tx, principal, {
+        action: replaced ? 'application.attestation.replace' : 'application.attestation.create',
+        entity: 'application', entityId: id, regionCode: after.regionCode,
+        before: previous ? toAttestationView(previous) : null,
+        after: attestation,
+      });
+      return { replaced, attestation };
+    });
+  }
+
+  async unattest(principal: Principal, id: string, code: string): Promise<void> {
+    const territory = territoryOf(principal);
+    await this.prisma.$transaction(async (tx) => {
+      const before = await this.applications.find(territory, id, tx);
+      if (!before) throw notFound(`Dossier ${id}`);
+      const removed = await this.applications.unattest(tx, id, code);
+      if (!removed) throw notFound(`Attestation ${code} of dossier ${id}`);
+      await this.bump(tx, before, principal);
+      await this.applications.addEvent(tx, id, { type: 'ATTESTATION_REMOVED', actorId: principal.id, actorKind: principal.kind, data: { code } });
+      await this.audit.change(tx, principal, {
+        action: 'application.attestation.delete', entity: 'application', entityId: id, regionCode: before.regionCode,
+        before: toAttestationView(removed), after: null,
+      });
+    });
+  }
+
+  /** A new version of the dossier, or 409 when another request changed it meanwhile. */
+  private async bump(tx: Tx, app: ApplicationRow, principal: Principal): Promise<void> {
+    if (!(await this.applications.setFields(tx, app.id, app.version, {}))) throw changedMeanwhile(app.procedure, app.status, principal);
   }
 
   // Withdrawing or closing gives back to the envelopes what a committed plan consumed.
@@ -294,7 +431,7 @@ export class ApplicationsService {
       const verdict = decide(app.status, action, principal.role, facts);
       if (!verdict.ok) {
         if (verdict.kind === 'FORBIDDEN') throw forbidden(verdict.detail);
-        if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.status, principal.role));
+        if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.procedure, app.status, principal.role));
         throw businessRule(verdict.breach.rule, verdict.breach.detail);
       }
       await move.check?.(app, tx);
@@ -304,10 +441,10 @@ export class ApplicationsService {
       if (!(await this.applications.move(tx, id, app.status, app.version, data))) {
         const now = await this.applications.find(territory, id, tx);
         if (now && now.status !== app.status) {
-          throw illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.status, principal.role));
+          throw illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.procedure, now.status, principal.role));
         }
         // 412 answers an If-Match; a request without one lost a race: 409.
-        if (expectedVersion === undefined) throw changedMeanwhile(now?.status ?? app.status, principal);
+        if (expectedVersion === undefined) throw changedMeanwhile(app.procedure, now?.status ?? app.status, principal);
         throw preconditionFailed(now?.version ?? app.version);
       }
       await this.applications.addEvent(tx, id, {
@@ -336,18 +473,22 @@ export class ApplicationsService {
 
   private async factsFor(tx: Tx, app: ApplicationRow, action: Action): Promise<DossierFacts> {
     const facts: DossierFacts = {
+      procedure: app.procedure,
       existing: app.project.existing,
+      nature: app.project.nature,
       eligible: app.eligible,
       eligibilityReasons: app.eligibilityReasons,
       convention: app.project.convention,
       hasOpinion: app.status === 'AWAITING_DECISION',
     };
     if (action === 'APPROVE' || action === 'REJECT') {
-      // Decided on the commune's zoning of today, which the ARS may have revised since creation.
+      // Decided on the commune's zoning and the project's facts of today, which may have been
+      // revised since creation.
       const { project } = await this.applications.commune(tx, app.id);
-      const eligibility = eligibilityOf(project.commune);
+      const eligibility = eligibilityOf(project.commune, app.project);
       facts.eligible = eligibility.eligible;
       facts.eligibilityReasons = eligibility.reasons;
+      facts.ineligibleRule = eligibility.rule;
       facts.hasOpinion = (await this.applications.hasOpinion(tx, app.id)) !== null;
     }
     return facts;
@@ -359,5 +500,5 @@ export function illegalMove(status: ApplicationStatus, detail: string, allowed: 
 }
 
 /** Another write changed the dossier between its read and this one's (a request without If-Match). */
-const changedMeanwhile = (status: ApplicationStatus, principal: Principal): ApiProblem =>
-  illegalMove(status, 'The dossier was changed by another request meanwhile; read it again and retry.', allowedActions(status, principal.role));
+const changedMeanwhile = (procedure: Procedure, status: ApplicationStatus, principal: Principal): ApiProblem =>
+  illegalMove(status, 'The dossier was changed by another request meanwhile; read it again and retry.', allowedActions(procedure, status, principal.role));

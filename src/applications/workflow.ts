@@ -1,6 +1,9 @@
-// The dossier workflow (DOMAIN.md §5, seed 002): the one place that knows which move is
+// The dossier workflow (DOMAIN.md §5 and §8, seed 002): the one place that knows which move is
 // legal. Pure: no framework, no database. Services ask `decide()` and apply what it says.
-import type { ApplicationStatus, Role } from '../generated/prisma/enums.js';
+// Two procedures share the table: the ACCOMPANIMENT of étapes 1-3, and the AUDIT of an existing
+// centre (requested, given a CARPEC opinion, decided by the DG, then a plan to return to
+// balance). A transition names the procedures it belongs to; everything else is derived.
+import type { ApplicationStatus, Procedure, ProjectNature, Role } from '../generated/prisma/enums.js';
 
 export type Action =
   | 'RECORD_SITE_MEETING'
@@ -14,17 +17,24 @@ export type Action =
   | 'SCHEDULE_INFORMATION'
   | 'NOTE_INFORMATION'
   | 'COMPLETE'
+  | 'DELIVER_AUDIT_PLAN'
   | 'WITHDRAW'
   | 'CLOSE';
 
+export const PROCEDURES: readonly Procedure[] = ['ACCOMPANIMENT', 'AUDIT'];
+
 /** What the guards look at, gathered by the service before it asks. */
 export interface DossierFacts {
-  /** The centre exists already: accompanied on step 3 only. */
+  procedure: Procedure;
+  /** The centre exists already: accompanied on step 3 only, unless it becomes polyvalent. */
   existing: boolean;
+  nature: ProjectNature;
   eligible: boolean;
   eligibilityReasons: string[];
+  /** The rule that makes the dossier ineligible (`ineligible-territory`, `antenne-conditions`), when it is. */
+  ineligibleRule?: string | null;
   convention: 'NONE' | 'ACCORD_NATIONAL' | 'ACI';
-  /** A CARPEC opinion is recorded for the current step-1 request. */
+  /** A CARPEC opinion is recorded for the current request. */
   hasOpinion: boolean;
 }
 
@@ -33,8 +43,9 @@ export interface RuleBreach {
   detail: string;
 }
 
-interface Transition {
+export interface Transition {
   action: Action;
+  procedures: readonly Procedure[];
   from: ApplicationStatus[];
   /** The status after the move; a function where the facts choose. */
   to: ApplicationStatus | ((facts: DossierFacts) => ApplicationStatus);
@@ -43,59 +54,110 @@ interface Transition {
   guards?: ((facts: DossierFacts) => RuleBreach | null)[];
 }
 
-export const TERMINAL: ApplicationStatus[] = ['REJECTED', 'COMPLETED', 'WITHDRAWN', 'CLOSED'];
-const OPEN: ApplicationStatus[] = [
-  'DRAFT',
-  'SITE_MEETING_HELD',
-  'SUBMITTED',
-  'CARPEC_REVIEW',
-  'AWAITING_DECISION',
-  'STEP2_IN_PROGRESS',
-  'DELIVERABLES_RECEIVED',
-  'RECEIPT_ISSUED',
-  'STEP3_IN_PROGRESS',
-];
-export const ALL_STATUSES: ApplicationStatus[] = [...OPEN, ...TERMINAL];
+const OPEN_OF: Record<Procedure, ApplicationStatus[]> = {
+  ACCOMPANIMENT: [
+    'DRAFT',
+    'SITE_MEETING_HELD',
+    'SUBMITTED',
+    'CARPEC_REVIEW',
+    'AWAITING_DECISION',
+    'STEP2_IN_PROGRESS',
+    'DELIVERABLES_RECEIVED',
+    'RECEIPT_ISSUED',
+    'STEP3_IN_PROGRESS',
+  ],
+  AUDIT: ['DRAFT', 'SUBMITTED', 'CARPEC_REVIEW', 'AWAITING_DECISION', 'AUDIT_IN_PROGRESS'],
+};
+const TERMINAL_OF: Record<Procedure, ApplicationStatus[]> = {
+  ACCOMPANIMENT: ['REJECTED', 'COMPLETED', 'WITHDRAWN', 'CLOSED'],
+  AUDIT: ['REJECTED', 'AUDIT_DELIVERED', 'WITHDRAWN', 'CLOSED'],
+};
+/** The statuses a dossier of the procedure may be in, open ones first. */
+export const STATUSES_OF: Record<Procedure, ApplicationStatus[]> = {
+  ACCOMPANIMENT: [...OPEN_OF.ACCOMPANIMENT, ...TERMINAL_OF.ACCOMPANIMENT],
+  AUDIT: [...OPEN_OF.AUDIT, ...TERMINAL_OF.AUDIT],
+};
+export const TERMINAL: ApplicationStatus[] = [...new Set([...TERMINAL_OF.ACCOMPANIMENT, ...TERMINAL_OF.AUDIT])];
+export const ALL_STATUSES: ApplicationStatus[] = [...new Set([...OPEN_OF.ACCOMPANIMENT, ...OPEN_OF.AUDIT, ...TERMINAL])];
+export const terminalOf = (procedure: Procedure) => TERMINAL_OF[procedure];
 
 // Instructors move dossiers; the DG ARS (or its delegate, role DIRECTOR) may do all they do,
 // and alone decides and issues récépissés.
 const INSTRUCTORS: Role[] = ['INSTRUCTOR', 'DIRECTOR'];
 const DIRECTOR: Role[] = ['DIRECTOR'];
+const BOTH = PROCEDURES;
+const ACCOMPANIMENT: Procedure[] = ['ACCOMPANIMENT'];
+const AUDIT: Procedure[] = ['AUDIT'];
 
 const mustBeEligible = (f: DossierFacts): RuleBreach | null =>
-  f.eligible ? null : { rule: 'ineligible-territory', detail: `An ineligible dossier cannot be approved: ${f.eligibilityReasons.join('; ')}.` };
+  f.eligible
+    ? null
+    : { rule: f.ineligibleRule ?? 'ineligible-territory', detail: `An ineligible dossier cannot be approved: ${f.eligibilityReasons.join('; ')}.` };
 const needsOpinion = (f: DossierFacts): RuleBreach | null =>
   f.hasOpinion ? null : { rule: 'opinion-required', detail: 'A decision needs a CARPEC opinion first.' };
 const needsConvention = (f: DossierFacts): RuleBreach | null =>
   f.convention !== 'NONE'
     ? null
     : { rule: 'convention-required', detail: "Completion needs the project's convention: ACCORD_NATIONAL or ACI." };
+const auditNeedsExistingCentre = (f: DossierFacts): RuleBreach | null =>
+  f.existing ? null : { rule: 'audit-existing-centre', detail: 'An audit is for an existing centre (antennes included); the project is not an existing centre.' };
+
+/**
+ * An approved accompaniment: a new centre enters step 2; an existing one is accompanied on
+ * step 3 only, unless it is a mono-professional centre becoming polyvalent (DOMAIN.md §8).
+ */
+const approvedAccompaniment = (f: DossierFacts): ApplicationStatus =>
+  f.existing && f.nature !== 'BECOMING_POLYVALENT' ? 'STEP3_IN_PROGRESS' : 'STEP2_IN_PROGRESS';
 
 export const TRANSITIONS: readonly Transition[] = [
-  { action: 'RECORD_SITE_MEETING', from: ['DRAFT'], to: 'SITE_MEETING_HELD', roles: INSTRUCTORS },
-  { action: 'SUBMIT', from: ['SITE_MEETING_HELD'], to: 'SUBMITTED', roles: INSTRUCTORS },
-  { action: 'SCHEDULE_OPINION', from: ['SUBMITTED'], to: 'CARPEC_REVIEW', roles: INSTRUCTORS },
-  { action: 'RECORD_OPINION', from: ['CARPEC_REVIEW'], to: 'AWAITING_DECISION', roles: INSTRUCTORS },
+  { action: 'RECORD_SITE_MEETING', procedures: ACCOMPANIMENT, from: ['DRAFT'], to: 'SITE_MEETING_HELD', roles: INSTRUCTORS },
+  { action: 'SUBMIT', procedures: ACCOMPANIMENT, from: ['SITE_MEETING_HELD'], to: 'SUBMITTED', roles: INSTRUCTORS },
+  // An audit has no site meeting: the request is recorded from the draft.
+  { action: 'SUBMIT', procedures: AUDIT, from: ['DRAFT'], to: 'SUBMITTED', roles: INSTRUCTORS },
+  { action: 'SCHEDULE_OPINION', procedures: BOTH, from: ['SUBMITTED'], to: 'CARPEC_REVIEW', roles: INSTRUCTORS },
+  { action: 'RECORD_OPINION', procedures: BOTH, from: ['CARPEC_REVIEW'], to: 'AWAITING_DECISION', roles: INSTRUCTORS },
   {
     action: 'APPROVE',
+    procedures: ACCOMPANIMENT,
     from: ['AWAITING_DECISION'],
-    // A new centre enters step 2; an existing one is accompanied on step 3 only.
-    to: (f) => (f.existing ? 'STEP3_IN_PROGRESS' : 'STEP2_IN_PROGRESS'),
+    to: approvedAccompaniment,
     roles: DIRECTOR,
     guards: [needsOpinion, mustBeEligible],
   },
-  { action: 'REJECT', from: ['AWAITING_DECISION'], to: 'REJECTED', roles: DIRECTOR, guards: [needsOpinion] },
-  { action: 'RECEIVE_DELIVERABLES', from: ['STEP2_IN_PROGRESS'], to: 'DELIVERABLES_RECEIVED', roles: INSTRUCTORS },
-  { action: 'ISSUE_RECEIPT', from: ['DELIVERABLES_RECEIVED'], to: 'RECEIPT_ISSUED', roles: DIRECTOR },
+  {
+    action: 'APPROVE',
+    procedures: AUDIT,
+    from: ['AWAITING_DECISION'],
+    to: 'AUDIT_IN_PROGRESS',
+    roles: DIRECTOR,
+    guards: [needsOpinion, auditNeedsExistingCentre, mustBeEligible],
+  },
+  { action: 'REJECT', procedures: BOTH, from: ['AWAITING_DECISION'], to: 'REJECTED', roles: DIRECTOR, guards: [needsOpinion] },
+  { action: 'RECEIVE_DELIVERABLES', procedures: ACCOMPANIMENT, from: ['STEP2_IN_PROGRESS'], to: 'DELIVERABLES_RECEIVED', roles: INSTRUCTORS },
+  { action: 'ISSUE_RECEIPT', procedures: ACCOMPANIMENT, from: ['DELIVERABLES_RECEIVED'], to: 'RECEIPT_ISSUED', roles: DIRECTOR },
   // The projet de santé is presented to the CARPEC for information: listed, then noted.
-  { action: 'SCHEDULE_INFORMATION', from: ['RECEIPT_ISSUED'], to: 'RECEIPT_ISSUED', roles: INSTRUCTORS },
-  { action: 'NOTE_INFORMATION', from: ['RECEIPT_ISSUED'], to: 'STEP3_IN_PROGRESS', roles: INSTRUCTORS },
+  { action: 'SCHEDULE_INFORMATION', procedures: ACCOMPANIMENT, from: ['RECEIPT_ISSUED'], to: 'RECEIPT_ISSUED', roles: INSTRUCTORS },
+  { action: 'NOTE_INFORMATION', procedures: ACCOMPANIMENT, from: ['RECEIPT_ISSUED'], to: 'STEP3_IN_PROGRESS', roles: INSTRUCTORS },
   // Completion only from step 3: a centre that entered step 2 is committed to step 3 too.
-  { action: 'COMPLETE', from: ['STEP3_IN_PROGRESS'], to: 'COMPLETED', roles: INSTRUCTORS, guards: [needsConvention] },
-  { action: 'WITHDRAW', from: OPEN, to: 'WITHDRAWN', roles: INSTRUCTORS },
-  { action: 'CLOSE', from: OPEN, to: 'CLOSED', roles: INSTRUCTORS },
+  { action: 'COMPLETE', procedures: ACCOMPANIMENT, from: ['STEP3_IN_PROGRESS'], to: 'COMPLETED', roles: INSTRUCTORS, guards: [needsConvention] },
+  // The audit's deliverable: the plan to return to balance.
+  { action: 'DELIVER_AUDIT_PLAN', procedures: AUDIT, from: ['AUDIT_IN_PROGRESS'], to: 'AUDIT_DELIVERED', roles: INSTRUCTORS },
+  { action: 'WITHDRAW', procedures: ACCOMPANIMENT, from: OPEN_OF.ACCOMPANIMENT, to: 'WITHDRAWN', roles: INSTRUCTORS },
+  { action: 'WITHDRAW', procedures: AUDIT, from: OPEN_OF.AUDIT, to: 'WITHDRAWN', roles: INSTRUCTORS },
+  { action: 'CLOSE', procedures: ACCOMPANIMENT, from: OPEN_OF.ACCOMPANIMENT, to: 'CLOSED', roles: INSTRUCTORS },
+  { action: 'CLOSE', procedures: AUDIT, from: OPEN_OF.AUDIT, to: 'CLOSED', roles: INSTRUCTORS },
 ];
 
+/** Every action, once, in the table's order. */
+export const ACTIONS: readonly Action[] = [...new Set(TRANSITIONS.map((t) => t.action))];
+
+/** The transitions of one procedure. */
+export const transitionsOf = (procedure: Procedure): Transition[] => TRANSITIONS.filter((t) => t.procedures.includes(procedure));
+
+/** The roles that may do an action (the same in every procedure). */
+export const rolesFor = (action: Action): Role[] => TRANSITIONS.find((t) => t.action === action)!.roles;
+
+/** The étape of a status: the audit's own statuses are no étape. */
 export function stepOf(status: ApplicationStatus): 1 | 2 | 3 | null {
   switch (status) {
     case 'DRAFT':
@@ -118,9 +180,11 @@ export function stepOf(status: ApplicationStatus): 1 | 2 | 3 | null {
 
 export const statusesOfStep = (step: 1 | 2 | 3): ApplicationStatus[] => ALL_STATUSES.filter((s) => stepOf(s) === step);
 
-/** The actions legal from a status (for a role, when given). */
-export function allowedActions(status: ApplicationStatus, role?: Role): Action[] {
-  return TRANSITIONS.filter((t) => t.from.includes(status) && (!role || t.roles.includes(role))).map((t) => t.action);
+/** The actions legal from a status of a dossier of `procedure` (for a role, when given). */
+export function allowedActions(procedure: Procedure, status: ApplicationStatus, role?: Role): Action[] {
+  return transitionsOf(procedure)
+    .filter((t) => t.from.includes(status) && (!role || t.roles.includes(role)))
+    .map((t) => t.action);
 }
 
 export type Decision =
@@ -129,18 +193,21 @@ export type Decision =
   | { ok: false; kind: 'ILLEGAL'; detail: string; allowedActions: Action[] }
   | { ok: false; kind: 'RULE'; breach: RuleBreach };
 
-/** Whether `role` may do `action` on a dossier in `status`, and where it leads. */
+const words = (action: Action) => action.toLowerCase().replace(/_/g, ' ');
+
+/** Whether `role` may do `action` on a dossier in `status` (of `facts.procedure`), and where it leads. */
 export function decide(status: ApplicationStatus, action: Action, role: Role, facts: DossierFacts): Decision {
-  const transition = TRANSITIONS.find((t) => t.action === action)!;
-  if (!transition.roles.includes(role)) {
-    return { ok: false, kind: 'FORBIDDEN', detail: `The role ${role} may not ${action.toLowerCase().replace(/_/g, ' ')}.` };
+  if (!rolesFor(action).includes(role)) {
+    return { ok: false, kind: 'FORBIDDEN', detail: `The role ${role} may not ${words(action)}.` };
   }
-  if (!transition.from.includes(status)) {
+  const transition = transitionsOf(facts.procedure).find((t) => t.action === action && t.from.includes(status));
+  if (!transition) {
+    const procedure = facts.procedure === 'AUDIT' ? 'An audit dossier' : 'A dossier';
     return {
       ok: false,
       kind: 'ILLEGAL',
-      detail: `A dossier in ${status} cannot ${action.toLowerCase().replace(/_/g, ' ')}.`,
-      allowedActions: allowedActions(status),
+      detail: `${procedure} in ${status} cannot ${words(action)}.`,
+      allowedActions: allowedActions(facts.procedure, status),
     };
   }
   for (const guard of transition.guards ?? []) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApplicationsService } from '../applications/applications.service.js';
+import { ApplicationsService, assertDateOrder, knownDates } from '../applications/applications.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
 import { businessRule, conflict, notFound } from '../common/errors/problem.js';
@@ -63,10 +63,12 @@ export class CarpecService {
     let itemId = '';
     await this.applications.transition(p, dto.applicationId, dto.purpose === 'OPINION' ? 'SCHEDULE_OPINION' : 'SCHEDULE_INFORMATION', undefined, {
       event: { type: dto.purpose === 'OPINION' ? 'CARPEC_OPINION_SCHEDULED' : 'CARPEC_INFORMATION_SCHEDULED', data: { sessionId, sessionDate: fromDbDate(session.sessionDate) } },
-      check: async (_app, tx) => {
+      check: async (app, tx) => {
         if (await this.sessions.openItem(tx, sessionId, dto.applicationId, dto.purpose)) {
           throw conflict(`The dossier is already on this session's agenda for ${dto.purpose}.`);
         }
+        // The séance that gives the opinion comes after the request (DOMAIN.md §8).
+        if (dto.purpose === 'OPINION') assertDateOrder('CARPEC_SESSION', fromDbDate(session.sessionDate), knownDates(app));
       },
       alsoWrite: async (tx) => {
         itemId = (await this.sessions.addItem(tx, sessionId, dto.applicationId, dto.purpose)).id;
@@ -87,10 +89,11 @@ export class CarpecService {
     let opinion: CarpecOpinion | undefined;
     const dossier = await this.applications.transition(p, dto.applicationId, purpose === 'OPINION' ? 'RECORD_OPINION' : 'NOTE_INFORMATION', undefined, {
       event: { type: purpose === 'OPINION' ? 'CARPEC_OPINION_RECORDED' : 'CARPEC_INFORMATION_NOTED', data: { sessionId, outcome: dto.outcome, reservations: dto.reservations ?? null } },
-      check: async (_app, tx) => {
+      check: async (app, tx) => {
         if (!(await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))) {
           throw businessRule('not-on-agenda', `The dossier is not on this session's agenda for ${purpose === 'OPINION' ? 'an opinion' : 'information'} (or it was given already).`);
         }
+        if (purpose === 'OPINION') assertDateOrder('CARPEC_SESSION', fromDbDate(session.sessionDate), knownDates(app));
       },
       alsoWrite: async (tx) => {
         const item = (await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))!;

@@ -7,13 +7,30 @@ import { invalid, notFound, preconditionFailed } from '../common/errors/problem.
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { centsFromJsonOrNull, centsToJsonOrNull } from '../common/money.js';
 import type { Project } from '../generated/prisma/client.js';
+import type { ProjectNature } from '../generated/prisma/enums.js';
+import { fromDbDate, toDbDate } from '../common/validation/dates.js';
 import { PromotersRepository } from '../promoters/promoters.repository.js';
 import { CommuneLookup } from '../reference/commune-lookup.js';
-import type { CreateProjectDto, ProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
+import type { AntenneDto, CreateProjectDto, ProjectDto, ProjectQuery, UpdateProjectDto } from './dto/project.dto.js';
 import type { ProjectDetailDto, ProjectFollowUpDto, PutFollowUpDto } from './dto/follow-up.dto.js';
 import { requireFollowUpYearStarted, toFollowUpYear, toProjectFollowUp } from './follow-up.js';
 import { FollowUpRepository } from './follow-up.repository.js';
 import { type ProjectData, ProjectsRepository } from './projects.repository.js';
+
+const defaultNature = (existing: boolean): ProjectNature => (existing ? 'EXTENSION' : 'CREATION');
+
+/** The columns of the structure's facts: absent leaves them, null clears them. */
+function structureColumns(operationStartOn: string | null | undefined, antenne: AntenneDto | null | undefined): Partial<ProjectData> {
+  const out: Partial<ProjectData> = {};
+  if (operationStartOn !== undefined) out.operationStartOn = operationStartOn === null ? null : toDbDate(operationStartOn);
+  if (antenne === null) Object.assign(out, { antenneHoursPerWeek: null, antenneMinutesFromMainSite: null, antenneSharesInformationSystem: null });
+  else if (antenne !== undefined) {
+    if (antenne.hoursPerWeek !== undefined) out.antenneHoursPerWeek = antenne.hoursPerWeek;
+    if (antenne.minutesFromMainSite !== undefined) out.antenneMinutesFromMainSite = antenne.minutesFromMainSite;
+    if (antenne.sharesInformationSystem !== undefined) out.antenneSharesInformationSystem = antenne.sharesInformationSystem;
+  }
+  return out;
+}
 
 export const toProjectDto = (p: Project): ProjectDto => ({
   id: p.id,
@@ -30,6 +47,13 @@ export const toProjectDto = (p: Project): ProjectDto => ({
   balancedBudget: p.balancedBudget,
   convention: p.convention,
   forecastDeficitCents: centsToJsonOrNull(p.forecastDeficitCents),
+  nature: p.nature,
+  operationStartOn: p.operationStartOn ? fromDbDate(p.operationStartOn) : null,
+  sisa: p.sisa,
+  antenne:
+    p.antenneHoursPerWeek === null && p.antenneMinutesFromMainSite === null && p.antenneSharesInformationSystem === null
+      ? null
+      : { hoursPerWeek: p.antenneHoursPerWeek, minutesFromMainSite: p.antenneMinutesFromMainSite, sharesInformationSystem: p.antenneSharesInformationSystem },
   version: p.version,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
@@ -97,10 +121,13 @@ export class ProjectsService {
     const territory = territoryOf(principal);
     await this.requirePromoter(territory, dto.promoterId);
     const commune = await this.communes.require(territory, dto.communeInsee);
-    const { forecastDeficitCents, ...rest } = dto;
+    const { forecastDeficitCents, operationStartOn, antenne, ...rest } = dto;
     return this.prisma.$transaction(async (tx) => {
       const row = await this.projects.create(tx, {
         ...rest,
+        // An existing centre is an extension unless told otherwise (API.md, Turn 2).
+        nature: dto.nature ?? defaultNature(dto.existing),
+        ...structureColumns(operationStartOn, antenne),
         forecastDeficitCents: centsFromJsonOrNull(forecastDeficitCents),
         regionCode: commune.regionCode,
         departmentCode: commune.departmentCode,
@@ -114,13 +141,18 @@ export class ProjectsService {
   async update(principal: Principal, id: string, dto: UpdateProjectDto, expectedVersion?: number): Promise<ProjectDto> {
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
     const territory = territoryOf(principal);
-    const { forecastDeficitCents, ...rest } = dto;
-    const data: Partial<ProjectData> = { ...rest };
+    const { forecastDeficitCents, operationStartOn, antenne, ...rest } = dto;
+    const data: Partial<ProjectData> = { ...rest, ...structureColumns(operationStartOn, antenne) };
     // null clears the forecast.
     if (forecastDeficitCents !== undefined) data.forecastDeficitCents = centsFromJsonOrNull(forecastDeficitCents);
     if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
     if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
     return this.prisma.$transaction(async (tx) => {
+      if (dto.existing !== undefined && dto.nature === undefined) {
+        // The nature follows `existing` while it is still the default of the other value.
+        const current = await this.projects.find(territory, id, tx);
+        if (current && current.nature === defaultNature(current.existing)) data.nature = defaultNature(dto.existing);
+      }
       const after = await changeVersioned({
         what: `Project ${id}`,
         expectedVersion,

@@ -134,6 +134,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/applications/:id/complete': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ summary: 'x' }) } },
   'POST /api/v1/applications/:id/withdraw': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ reason: 'x' }) } },
   'POST /api/v1/applications/:id/close': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ reason: 'x' }) } },
+  'POST /api/v1/applications/:id/audit-plan': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ deliveredOn: '2026-01-05', summary: 'x' }) } },
+  'POST /api/v1/applications/:id/attestations': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ code: 'diagnostic-territorial' }) } },
+  'DELETE /api/v1/applications/:id/attestations/:code': { roles: WORKFLOW, otherRegion: { status: 404 } },
 
   'POST /api/v1/carpec-sessions': { roles: WORKFLOW },
   'GET /api/v1/carpec-sessions': { roles: STAFF },

@@ -225,13 +225,16 @@ describe('dossier workflow rules', () => {
       expect(ok.body.receipt).toMatchObject({ finessEj: '2A0000123', finessEt: '430000131' });
     });
 
-    it('cannot be issued before the deliverables were received (422)', async () => {
+    it('cannot be issued before the deliverables were received (422, one of the procedure\'s dates: dates-out-of-order)', async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'STEP2_IN_PROGRESS', who);
       await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I()).send({ receivedOn: daysAgo(5) }).expect(200);
       const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/receipt`).set(D()).send({ issuedOn: daysAgo(6), finessEj: '430000123', finessEt: '430000131' }), 422);
-      expect(body.rule).toBe('receipt-before-deliverables');
+      expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'RECEIPT', date: daysAgo(6), previousEvent: 'DELIVERABLES', mustNotBeBefore: daysAgo(5) });
+      expect(body.detail).toContain(daysAgo(6));
+      expect(body.detail).toContain(daysAgo(5));
       expect((await get(id)).status).toBe('DELIVERABLES_RECEIVED');
+      expect(await t.prisma.receipt.count({ where: { applicationId: id } })).toBe(0);
     });
   });
 });

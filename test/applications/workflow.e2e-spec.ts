@@ -1,40 +1,62 @@
-// The workflow of DOMAIN.md §5 through the real API and a real PostgreSQL: every transition of
-// the table (src/applications/workflow.ts) and every illegal move from every status, generated
-// from TRANSITIONS and ALL_STATUSES. The rules around the moves: workflow-rules.e2e-spec.ts.
-import { type Action, ALL_STATUSES, allowedActions, type DossierFacts, stepOf, TRANSITIONS } from '../../src/applications/workflow.js';
+// The workflow of DOMAIN.md §5 and §8 through the real API and a real PostgreSQL: every
+// transition of the table (src/applications/workflow.ts), for both procedures (the
+// accompaniment of étapes 1-3 and the audit), and every illegal move from every status of each,
+// generated from TRANSITIONS and STATUSES_OF. The rules around the moves: workflow-rules.e2e-spec.ts
+// and procedure.e2e-spec.ts.
+import { type Action, ACTIONS, allowedActions, type DossierFacts, PROCEDURES, STATUSES_OF, stepOf, TRANSITIONS } from '../../src/applications/workflow.js';
 import { addMonths } from '../../src/common/validation/dates.js';
-import type { ApplicationStatus } from '../../src/generated/prisma/enums.js';
+import type { ApplicationStatus, Procedure, ProjectNature } from '../../src/generated/prisma/enums.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { act, actorFor, daysAgo, heldSession, makeDossier, mapLimit, reach, today } from '../helpers/dossiers.js';
+import { act, actorFor, heldSession, makeDossier, mapLimit, reach, today, WALK } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 
 const CARPEC_ACTIONS: Action[] = ['SCHEDULE_OPINION', 'RECORD_OPINION', 'SCHEDULE_INFORMATION', 'NOTE_INFORMATION'];
 /** The answer of a successful move: the CARPEC routes create an agenda item or an opinion (201). */
 const okStatus = (action: Action) => (CARPEC_ACTIONS.includes(action) ? 201 : 200);
 
-const factsFor = (existing: boolean): DossierFacts => ({ existing, eligible: true, eligibilityReasons: [], convention: 'ACI', hasOpinion: true });
+/** The centres a move is tried on: a new one, an existing extension, an existing one becoming polyvalent. */
+interface Centre {
+  existing: boolean;
+  nature: ProjectNature;
+}
+const NEW: Centre = { existing: false, nature: 'CREATION' };
+const EXTENSION: Centre = { existing: true, nature: 'EXTENSION' };
+const POLYVALENT: Centre = { existing: true, nature: 'BECOMING_POLYVALENT' };
+const factsFor = (procedure: Procedure, c: Centre): DossierFacts => ({ procedure, ...c, eligible: true, eligibilityReasons: [], convention: 'ACI', hasOpinion: true });
 
-/** Every (from, action, to) of the table; APPROVE twice, for a new and for an existing centre. */
+/**
+ * Every (procedure, from, action, to) of the table: an audit is always of an existing centre;
+ * an accompaniment's APPROVE three times, for a new centre, an existing one and one becoming polyvalent.
+ */
 const LEGAL = TRANSITIONS.flatMap((tr) =>
-  tr.from.flatMap((from) =>
-    (tr.action === 'APPROVE' ? [false, true] : [false]).map((existing) => ({
-      from,
-      action: tr.action,
-      existing,
-      to: typeof tr.to === 'function' ? tr.to(factsFor(existing)) : tr.to,
-    })),
+  tr.procedures.flatMap((procedure) =>
+    tr.from.flatMap((from) =>
+      (procedure === 'AUDIT' ? [EXTENSION] : tr.action === 'APPROVE' ? [NEW, EXTENSION, POLYVALENT] : [NEW]).map((centre) => ({
+        procedure,
+        from,
+        action: tr.action,
+        centre,
+        to: typeof tr.to === 'function' ? tr.to(factsFor(procedure, centre)) : tr.to,
+      })),
+    ),
   ),
 );
 
-const illegalFrom = (status: ApplicationStatus): Action[] => TRANSITIONS.filter((tr) => !tr.from.includes(status)).map((tr) => tr.action);
+const illegalFrom = (procedure: Procedure, status: ApplicationStatus): Action[] => ACTIONS.filter((a) => !allowedActions(procedure, status).includes(a));
 
-// One dossier walks the main path (the table's moves other than WITHDRAW, CLOSE and REJECT, in
-// the table's order, which chain from DRAFT to COMPLETED), tried with every illegal move at each
-// status on the way. Every other move gets a dossier of its own, brought to its `from` status.
+// One dossier per procedure walks its main path (the table's moves other than WITHDRAW, CLOSE
+// and REJECT, in the table's order, which chain from DRAFT to COMPLETED or AUDIT_DELIVERED),
+// tried with every illegal move at each status on the way. Every other move gets a dossier of
+// its own, brought to its `from` status.
 const OFF_PATH: Action[] = ['WITHDRAW', 'CLOSE', 'REJECT'];
 type Move = (typeof LEGAL)[number];
-const MAIN: Move[] = LEGAL.filter((c) => !OFF_PATH.includes(c.action) && !c.existing);
-const SIDE: Move[] = LEGAL.filter((c) => !MAIN.includes(c));
+const MAIN: Record<Procedure, Move[]> = {
+  ACCOMPANIMENT: LEGAL.filter((c) => c.procedure === 'ACCOMPANIMENT' && !OFF_PATH.includes(c.action) && c.centre === NEW),
+  AUDIT: LEGAL.filter((c) => c.procedure === 'AUDIT' && !OFF_PATH.includes(c.action)),
+};
+const SIDE: Move[] = LEGAL.filter((c) => !MAIN[c.procedure].includes(c));
+const describeMove = (c: Move) =>
+  `${c.procedure === 'AUDIT' ? '[audit] ' : ''}${c.from} --${c.action}--> ${c.to}${c.centre === EXTENSION && c.procedure !== 'AUDIT' ? ' (existing centre)' : c.centre === POLYVALENT ? ' (existing centre becoming polyvalent)' : ''}`;
 
 describe('dossier workflow (every move of the table, real API)', () => {
   let t: TestApp;
@@ -60,7 +82,7 @@ describe('dossier workflow (every move of the table, real API)', () => {
     audit: await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id } }),
   });
 
-  let main = '';
+  const main: Record<Procedure, string> = { ACCOMPANIMENT: '', AUDIT: '' };
   const side = new Map<Move, string>();
   /** A held séance for the illegal attempts to name (they must not put anything on it). */
   let spare = '';
@@ -70,10 +92,11 @@ describe('dossier workflow (every move of the table, real API)', () => {
     instructor = await actor(t, 'INSTRUCTOR');
     director = await actor(t, 'DIRECTOR');
     who = { instructor, director };
-    main = (await makeDossier(t, instructor, { convention: 'ACI' })).id;
+    main.ACCOMPANIMENT = (await makeDossier(t, instructor, { convention: 'ACI' })).id;
+    main.AUDIT = (await makeDossier(t, instructor, { ...EXTENSION, procedure: 'AUDIT' })).id;
     spare = await heldSession(t, instructor);
-    const ids = await mapLimit(SIDE, 4, async ({ from, existing }) => {
-      const { id } = await makeDossier(t, instructor, { convention: 'ACI', existing });
+    const ids = await mapLimit(SIDE, 4, async ({ procedure, from, centre }) => {
+      const { id } = await makeDossier(t, instructor, { convention: 'ACI', ...centre, procedure });
       await reach(t, id, from, who);
       return id;
     });
@@ -82,13 +105,13 @@ describe('dossier workflow (every move of the table, real API)', () => {
   afterAll(() => t.close());
 
   const legalTested = new Set<Move>();
-  const illegalTested = new Set<ApplicationStatus>();
+  const illegalTested: Record<Procedure, Set<ApplicationStatus>> = { ACCOMPANIMENT: new Set(), AUDIT: new Set() };
 
   /** The move, from a dossier in `from`: the answer, the dossier after it, its one new event and what goes with it. */
   function legalMove(c: Move, dossier: () => string) {
     legalTested.add(c);
-    it(`${c.from} --${c.action}--> ${c.to}${c.existing ? ' (existing centre)' : ''}`, async () => {
-      const { from, action, to } = c;
+    it(describeMove(c), async () => {
+      const { procedure, from, action, to } = c;
       const id = dossier();
       // Noting the projet de santé needs it to be on a séance's agenda for information first.
       if (action === 'NOTE_INFORMATION' && !(await t.prisma.carpecAgendaItem.findFirst({ where: { applicationId: id, purpose: 'INFORMATION', opinion: null } }))) {
@@ -103,7 +126,7 @@ describe('dossier workflow (every move of the table, real API)', () => {
       expect({ status: res.status, body: res.body }).toMatchObject({ status: okStatus(action) });
 
       const after = await get(id);
-      expect(after.body).toMatchObject({ status: to, step: stepOf(to), version: before.version + 1, allowedActions: allowedActions(to, 'INSTRUCTOR') });
+      expect(after.body).toMatchObject({ procedure, status: to, step: stepOf(to), version: before.version + 1, allowedActions: allowedActions(procedure, to, 'INSTRUCTOR') });
       expect(after.headers.etag).toBe(`"${before.version + 1}"`);
       const history = await events(id);
       expect(history).toHaveLength(eventsBefore.length + 1);
@@ -116,7 +139,11 @@ describe('dossier workflow (every move of the table, real API)', () => {
       const last = history.at(-1)!;
       switch (action) {
         case 'RECORD_SITE_MEETING':
-          expect(after.body.siteMeeting).toEqual({ heldOn: daysAgo(30), participants: 'ARS, maire', findings: 'OK' });
+          expect(after.body.siteMeeting).toEqual({ heldOn: WALK.siteMeeting, participants: 'ARS, maire', findings: 'OK' });
+          break;
+        case 'SUBMIT':
+          expect(after.body.requestReceivedOn).toBe(WALK.request);
+          expect(last.data).toEqual({ receivedOn: WALK.request });
           break;
         case 'SCHEDULE_OPINION':
         case 'SCHEDULE_INFORMATION':
@@ -130,11 +157,11 @@ describe('dossier workflow (every move of the table, real API)', () => {
         case 'APPROVE':
         case 'REJECT':
           expect(rows.decisions).toBe(rowsBefore.decisions + 1);
-          expect(after.body.decision).toMatchObject({ outcome: action === 'APPROVE' ? 'APPROVED' : 'REJECTED', decidedOn: daysAgo(20), differsFromOpinion: action === 'REJECT' });
+          expect(after.body.decision).toMatchObject({ outcome: action === 'APPROVE' ? 'APPROVED' : 'REJECTED', decidedOn: WALK.decision, differsFromOpinion: action === 'REJECT' });
           if (action === 'REJECT') expect(last.reason).toBe('Projet de santé insuffisant');
           break;
         case 'RECEIVE_DELIVERABLES':
-          expect(after.body).toMatchObject({ deliverablesReceivedOn: daysAgo(10), receiptDueOn: addMonths(daysAgo(10), 2) });
+          expect(after.body).toMatchObject({ deliverablesReceivedOn: WALK.deliverables, receiptDueOn: addMonths(WALK.deliverables, 2) });
           break;
         case 'ISSUE_RECEIPT':
           expect(rows.receipts).toBe(1);
@@ -142,6 +169,10 @@ describe('dossier workflow (every move of the table, real API)', () => {
           break;
         case 'COMPLETE':
           expect(after.body.completionSummary).toBe('Coordination en place');
+          break;
+        case 'DELIVER_AUDIT_PLAN':
+          expect(after.body.auditPlan).toEqual({ deliveredOn: WALK.auditPlan, summary: "Plan de retour à l'équilibre" });
+          expect(last.data).toEqual({ deliveredOn: WALK.auditPlan, summary: "Plan de retour à l'équilibre" });
           break;
         case 'WITHDRAW':
         case 'CLOSE': {
@@ -155,9 +186,9 @@ describe('dossier workflow (every move of the table, real API)', () => {
   }
 
   /** Every action the table does not allow from `status`, tried on a dossier in it: 409, and nothing written. */
-  function illegalMoves(status: ApplicationStatus, dossier: () => string) {
-    illegalTested.add(status);
-    describe(`from ${status}, every move the table does not allow`, () => {
+  function illegalMoves(procedure: Procedure, status: ApplicationStatus, dossier: () => string) {
+    illegalTested[procedure].add(status);
+    describe(`${procedure === 'AUDIT' ? '[audit] ' : ''}from ${status}, every move the table does not allow`, () => {
       let version: number;
       let eventCount: number;
       let rows: Awaited<ReturnType<typeof sideRows>>;
@@ -169,14 +200,14 @@ describe('dossier workflow (every move of the table, real API)', () => {
         rows = await sideRows(dossier());
       });
 
-      it.each(illegalFrom(status))(`%s is refused with 409, the current status and the allowed actions`, async (action) => {
+      it.each(illegalFrom(procedure, status))(`%s is refused with 409, the current status and the allowed actions`, async (action) => {
         const { role } = actorFor(action, who);
-        const body = expectProblem(await act(t, dossier(), action, who, { session: spare }), 409);
-        expect(body).toMatchObject({ currentStatus: status, allowedActions: allowedActions(status, role) });
+        const body = expectProblem((await act(t, dossier(), action, who, { session: spare }))!, 409);
+        expect(body).toMatchObject({ currentStatus: status, allowedActions: allowedActions(procedure, status, role) });
       });
 
       it('and none of those refusals changed or wrote anything', async () => {
-        expect(illegalFrom(status).length).toBeGreaterThan(0);
+        expect(illegalFrom(procedure, status).length).toBeGreaterThan(0);
         expect((await get(dossier())).body).toMatchObject({ status, version });
         expect(await events(dossier())).toHaveLength(eventCount);
         expect(await sideRows(dossier())).toEqual(rows);
@@ -185,30 +216,34 @@ describe('dossier workflow (every move of the table, real API)', () => {
     });
   }
 
-  describe('the main path, from DRAFT to COMPLETED', () => {
-    it('is a chain of the table', () => {
-      expect(MAIN[0].from).toBe('DRAFT');
-      MAIN.slice(1).forEach((c, i) => expect(c.from).toBe(MAIN[i].to));
-      expect(MAIN.at(-1)!.to).toBe('COMPLETED');
+  for (const procedure of PROCEDURES) {
+    const last = procedure === 'AUDIT' ? 'AUDIT_DELIVERED' : 'COMPLETED';
+    describe(`the main path of the ${procedure.toLowerCase()}, from DRAFT to ${last}`, () => {
+      const path = MAIN[procedure];
+      it('is a chain of the table', () => {
+        expect(path[0].from).toBe('DRAFT');
+        path.slice(1).forEach((c, i) => expect(c.from).toBe(path[i].to));
+        expect(path.at(-1)!.to).toBe(last);
+      });
+      for (const c of path) {
+        if (!illegalTested[procedure].has(c.from)) illegalMoves(procedure, c.from, () => main[procedure]);
+        legalMove(c, () => main[procedure]);
+      }
+      illegalMoves(procedure, path.at(-1)!.to, () => main[procedure]);
     });
-    for (const c of MAIN) {
-      if (!illegalTested.has(c.from)) illegalMoves(c.from, () => main);
-      legalMove(c, () => main);
-    }
-    illegalMoves(MAIN.at(-1)!.to, () => main);
-  });
+  }
 
   describe('every other move, each on a dossier of its own', () => {
     for (const c of SIDE) {
       legalMove(c, () => side.get(c)!);
-      if (!illegalTested.has(c.to)) illegalMoves(c.to, () => side.get(c)!);
+      if (!illegalTested[c.procedure].has(c.to)) illegalMoves(c.procedure, c.to, () => side.get(c)!);
     }
   });
 
-  it('tried every transition of the table, and every illegal move from every status', () => {
-    // 11 single moves + WITHDRAW and CLOSE from the 9 open statuses + APPROVE of an existing centre.
-    expect(LEGAL).toHaveLength(TRANSITIONS.reduce((n, tr) => n + tr.from.length, 0) + 1);
+  it('tried every transition of the table, and every illegal move from every status, in both procedures', () => {
+    // Each (procedure, from) of the table once, + APPROVE of an accompaniment twice more (existing, becoming polyvalent).
+    expect(LEGAL).toHaveLength(TRANSITIONS.reduce((n, tr) => n + tr.procedures.length * tr.from.length, 0) + 2);
     expect(legalTested.size).toBe(LEGAL.length);
-    expect([...illegalTested].sort()).toEqual([...ALL_STATUSES].sort());
+    for (const procedure of PROCEDURES) expect([...illegalTested[procedure]].sort()).toEqual([...STATUSES_OF[procedure]].sort());
   });
 });

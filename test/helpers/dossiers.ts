@@ -1,12 +1,27 @@
 // Drives dossiers through the workflow with the real API, for tests that need one in a
 // given status.
-import { type Action, TRANSITIONS } from '../../src/applications/workflow.js';
-import type { ApplicationStatus, ProjectKind } from '../../src/generated/prisma/enums.js';
+import { type Action, rolesFor } from '../../src/applications/workflow.js';
+import type { ApplicationStatus, Procedure, ProjectKind, ProjectNature } from '../../src/generated/prisma/enums.js';
 import type { TestApp } from './app.js';
 import { type Actor, makeCommune, makeProject, makePromoter, type CommuneOptions } from './factories.js';
 
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 export const daysAgo = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() - n * 86_400_000));
+const later = (a: string, b: string | null | undefined) => (b && b > a ? b : a);
+
+/**
+ * The dates of the walk, in the procedure's order (DOMAIN.md §8: site meeting ≤ request ≤
+ * CARPEC séance ≤ decision ≤ deliverables ≤ récépissé), far enough back that a test may date
+ * the deliverables or the récépissé anywhere in the last year and a half.
+ */
+export const WALK = {
+  siteMeeting: daysAgo(730),
+  request: daysAgo(720),
+  session: daysAgo(710),
+  decision: daysAgo(700),
+  deliverables: daysAgo(10),
+  auditPlan: daysAgo(10),
+};
 
 export interface DossierOptions {
   commune?: CommuneOptions;
@@ -15,6 +30,10 @@ export interface DossierOptions {
   /** The project's name (what `?q=` searches) and kind. */
   name?: string;
   kind?: ProjectKind;
+  procedure?: Procedure;
+  nature?: ProjectNature;
+  /** Other columns of the project (professionals, population, antenne facts…). */
+  project?: Record<string, unknown>;
 }
 
 let seq = 0;
@@ -23,47 +42,57 @@ export async function makeDossier(t: TestApp, instructor: Actor, o: DossierOptio
   const commune = await makeCommune(t, { inseeCode: o.commune?.inseeCode ?? `43${String(500 + seq).padStart(3, '0')}`, ...o.commune });
   const promoter = await makePromoter(t, commune.inseeCode);
   const project = await makeProject(t, promoter.id, commune.inseeCode, { existing: o.existing, name: o.name, kind: o.kind });
-  if (o.convention) await t.prisma.project.update({ where: { id: project.id }, data: { convention: o.convention } });
-  const res = await t.http().post('/api/v1/applications').set('Authorization', instructor.auth).send({ projectId: project.id }).expect(201);
+  const extra = { ...(o.convention && { convention: o.convention }), ...(o.nature && { nature: o.nature }), ...o.project };
+  if (Object.keys(extra).length) await t.prisma.project.update({ where: { id: project.id }, data: extra });
+  const res = await t.http().post('/api/v1/applications').set('Authorization', instructor.auth).send({ projectId: project.id, ...(o.procedure && { procedure: o.procedure }) }).expect(201);
   return { id: res.body.id, projectId: project.id };
 }
 
-/** The path of DOMAIN.md §5, step by step, until `target` (a new centre unless told). */
+/** The path of DOMAIN.md §5 (or of the audit, §8), step by step, until `target` (a new centre unless told), with dates in order. */
 export async function advance(t: TestApp, id: string, target: ApplicationStatus, who: { instructor: Actor; director: Actor }) {
   const I = { Authorization: who.instructor.auth };
   const D = { Authorization: who.director.auth };
-  const status = async () => (await t.http().get(`/api/v1/applications/${id}`).set(I).expect(200)).body.status as ApplicationStatus;
+  const read = async () => (await t.http().get(`/api/v1/applications/${id}`).set(I).expect(200)).body;
   let session: string | undefined;
-  const newSession = async () =>
-    (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate: daysAgo(1), title: 'CARPEC' }).expect(201)).body.id as string;
+  const newSession = async (sessionDate: string) =>
+    (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate, title: 'CARPEC' }).expect(201)).body.id as string;
   for (let guard = 0; guard < 12; guard++) {
-    const s = await status();
+    const dossier = await read();
+    const s = dossier.status as ApplicationStatus;
     if (s === target) return;
     switch (s) {
       case 'DRAFT':
-        await t.http().post(`/api/v1/applications/${id}/site-meeting`).set(I).send({ heldOn: daysAgo(30), participants: 'ARS, maire', findings: 'OK' }).expect(200);
+        if (dossier.procedure === 'AUDIT') {
+          await t.http().post(`/api/v1/applications/${id}/submit`).set(I).send({ receivedOn: WALK.request }).expect(200);
+          break;
+        }
+        await t.http().post(`/api/v1/applications/${id}/site-meeting`).set(I).send({ heldOn: WALK.siteMeeting, participants: 'ARS, maire', findings: 'OK' }).expect(200);
         break;
       case 'SITE_MEETING_HELD':
-        await t.http().post(`/api/v1/applications/${id}/submit`).set(I).send({}).expect(200);
+        await t.http().post(`/api/v1/applications/${id}/submit`).set(I).send({ receivedOn: later(WALK.request, dossier.siteMeeting?.heldOn) }).expect(200);
         break;
       case 'SUBMITTED':
-        session = await newSession();
+        session = await newSession(later(WALK.session, dossier.requestReceivedOn));
         await t.http().post(`/api/v1/carpec-sessions/${session}/agenda`).set(I).send({ applicationId: id, purpose: 'OPINION' }).expect(201);
         break;
       case 'CARPEC_REVIEW':
+        session ??= (await openAgendaSession(t, id, 'OPINION'))!;
         await t.http().post(`/api/v1/carpec-sessions/${session}/opinions`).set(I).send({ applicationId: id, outcome: 'FAVORABLE' }).expect(201);
         break;
       case 'AWAITING_DECISION':
-        await t.http().post(`/api/v1/applications/${id}/decision`).set(D).send({ outcome: 'APPROVED', decidedOn: daysAgo(20) }).expect(200);
+        await t.http().post(`/api/v1/applications/${id}/decision`).set(D).send({ outcome: 'APPROVED', decidedOn: later(WALK.decision, await opinionSessionDate(t, id)) }).expect(200);
         break;
       case 'STEP2_IN_PROGRESS':
-        await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I).send({ receivedOn: daysAgo(10) }).expect(200);
+        await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I).send({ receivedOn: later(WALK.deliverables, dossier.decision?.decidedOn) }).expect(200);
+        break;
+      case 'AUDIT_IN_PROGRESS':
+        await t.http().post(`/api/v1/applications/${id}/audit-plan`).set(I).send({ deliveredOn: later(WALK.auditPlan, dossier.decision?.decidedOn), summary: 'Plan de retour à l\'équilibre' }).expect(200);
         break;
       case 'DELIVERABLES_RECEIVED':
         await t.http().post(`/api/v1/applications/${id}/receipt`).set(D).send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' }).expect(200);
         break;
       case 'RECEIPT_ISSUED':
-        session = await newSession();
+        session = await newSession(today());
         await t.http().post(`/api/v1/carpec-sessions/${session}/agenda`).set(I).send({ applicationId: id, purpose: 'INFORMATION' }).expect(201);
         await t.http().post(`/api/v1/carpec-sessions/${session}/opinions`).set(I).send({ applicationId: id, outcome: 'NOTED' }).expect(201);
         break;
@@ -79,13 +108,19 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
 
 /** The role a move needs: the director for what only it may do, an instructor otherwise (from the table). */
 export const actorFor = (action: Action, who: { instructor: Actor; director: Actor }): { actor: Actor; role: 'INSTRUCTOR' | 'DIRECTOR' } =>
-  TRANSITIONS.find((tr) => tr.action === action)!.roles.includes('INSTRUCTOR')
+  rolesFor(action).includes('INSTRUCTOR')
     ? { actor: who.instructor, role: 'INSTRUCTOR' }
     : { actor: who.director, role: 'DIRECTOR' };
 
-/** A held CARPEC séance (yesterday). */
-export async function heldSession(t: TestApp, instructor: Actor): Promise<string> {
-  return (await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor.auth).send({ sessionDate: daysAgo(1), title: 'CARPEC' }).expect(201)).body.id;
+/** A held CARPEC séance (on the walk's séance date, unless told). */
+export async function heldSession(t: TestApp, instructor: Actor, sessionDate = WALK.session): Promise<string> {
+  return (await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor.auth).send({ sessionDate, title: 'CARPEC' }).expect(201)).body.id;
+}
+
+/** The date of the séance that gave the dossier's latest opinion. */
+async function opinionSessionDate(t: TestApp, id: string): Promise<string | undefined> {
+  const opinion = await t.prisma.carpecOpinion.findFirst({ where: { applicationId: id, outcome: { not: 'NOTED' } }, orderBy: { createdAt: 'desc' }, include: { session: true } });
+  return opinion?.session.sessionDate.toISOString().slice(0, 10);
 }
 
 /** The séance on whose agenda the dossier awaits an opinion (or information), if any. */
@@ -112,9 +147,9 @@ export async function act(
   const app = `/api/v1/applications/${id}`;
   switch (action) {
     case 'RECORD_SITE_MEETING':
-      return post(`${app}/site-meeting`, { heldOn: daysAgo(30), participants: 'ARS, maire', findings: 'OK' });
+      return post(`${app}/site-meeting`, { heldOn: WALK.siteMeeting, participants: 'ARS, maire', findings: 'OK' });
     case 'SUBMIT':
-      return post(`${app}/submit`, {});
+      return post(`${app}/submit`, { receivedOn: WALK.request });
     case 'SCHEDULE_OPINION':
       return post(`/api/v1/carpec-sessions/${await session()}/agenda`, { applicationId: id, purpose: 'OPINION' });
     case 'RECORD_OPINION': {
@@ -122,11 +157,11 @@ export async function act(
       return post(`/api/v1/carpec-sessions/${on}/opinions`, { applicationId: id, outcome: 'FAVORABLE' });
     }
     case 'APPROVE':
-      return post(`${app}/decision`, { outcome: 'APPROVED', decidedOn: daysAgo(20) });
+      return post(`${app}/decision`, { outcome: 'APPROVED', decidedOn: WALK.decision });
     case 'REJECT':
-      return post(`${app}/decision`, { outcome: 'REJECTED', decidedOn: daysAgo(20), motivation: 'Projet de santé insuffisant' });
+      return post(`${app}/decision`, { outcome: 'REJECTED', decidedOn: WALK.decision, motivation: 'Projet de santé insuffisant' });
     case 'RECEIVE_DELIVERABLES':
-      return post(`${app}/deliverables`, { receivedOn: daysAgo(10) });
+      return post(`${app}/deliverables`, { receivedOn: WALK.deliverables });
     case 'ISSUE_RECEIPT':
       return post(`${app}/receipt`, { issuedOn: today(), finessEj: '430000123', finessEt: '430000131' });
     case 'SCHEDULE_INFORMATION':
@@ -137,6 +172,8 @@ export async function act(
     }
     case 'COMPLETE':
       return post(`${app}/complete`, { summary: 'Coordination en place' });
+    case 'DELIVER_AUDIT_PLAN':
+      return post(`${app}/audit-plan`, { deliveredOn: WALK.auditPlan, summary: "Plan de retour à l'équilibre" });
     case 'WITHDRAW':
       return post(`${app}/withdraw`, { reason: 'Le promoteur renonce' });
     case 'CLOSE':

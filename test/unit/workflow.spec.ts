@@ -1,13 +1,33 @@
 import { eligibilityOf } from '../../src/applications/eligibility.js';
-import { type Action, ALL_STATUSES, allowedActions, decide, type DossierFacts, stepOf, TERMINAL, TRANSITIONS } from '../../src/applications/workflow.js';
-import type { ApplicationStatus, Role } from '../../src/generated/prisma/enums.js';
+import {
+  type Action,
+  ACTIONS,
+  ALL_STATUSES,
+  allowedActions,
+  decide,
+  type DossierFacts,
+  PROCEDURES,
+  STATUSES_OF,
+  stepOf,
+  TERMINAL,
+  terminalOf,
+} from '../../src/applications/workflow.js';
+import type { ApplicationStatus, Procedure, Role } from '../../src/generated/prisma/enums.js';
 import { addMonths, isCalendarDate, parisToday } from '../../src/common/validation/dates.js';
 
-const facts: DossierFacts = { existing: false, eligible: true, eligibilityReasons: ['ZIP'], convention: 'ACI', hasOpinion: true };
-const ACTIONS = TRANSITIONS.map((t) => t.action);
+const facts: DossierFacts = { procedure: 'ACCOMPANIMENT', existing: false, nature: 'CREATION', eligible: true, eligibilityReasons: ['ZIP'], convention: 'ACI', hasOpinion: true };
+const audit: DossierFacts = { ...facts, procedure: 'AUDIT', existing: true, nature: 'EXTENSION' };
 const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
 
-// The expected graph, written out by hand from DOMAIN.md §5: the table must match it.
+// The expected graphs, written out by hand from DOMAIN.md §5 and §8: the table must match them.
+const EXPECTED_AUDIT: Record<string, ApplicationStatus> = {
+  'DRAFT SUBMIT': 'SUBMITTED',
+  'SUBMITTED SCHEDULE_OPINION': 'CARPEC_REVIEW',
+  'CARPEC_REVIEW RECORD_OPINION': 'AWAITING_DECISION',
+  'AWAITING_DECISION APPROVE': 'AUDIT_IN_PROGRESS',
+  'AWAITING_DECISION REJECT': 'REJECTED',
+  'AUDIT_IN_PROGRESS DELIVER_AUDIT_PLAN': 'AUDIT_DELIVERED',
+};
 const EXPECTED: Record<string, ApplicationStatus> = {
   'DRAFT RECORD_SITE_MEETING': 'SITE_MEETING_HELD',
   'SITE_MEETING_HELD SUBMIT': 'SUBMITTED',
@@ -23,23 +43,48 @@ const EXPECTED: Record<string, ApplicationStatus> = {
 };
 
 describe('workflow transition table', () => {
-  const cases = ALL_STATUSES.flatMap((status) => ACTIONS.map((action) => [status, action] as [ApplicationStatus, Action]));
+  // Every status of the service × every action × both procedures: a status foreign to a
+  // procedure (STEP2_IN_PROGRESS for an audit, AUDIT_IN_PROGRESS for an accompaniment) allows nothing.
+  const cases = PROCEDURES.flatMap((procedure) =>
+    ALL_STATUSES.flatMap((status) => ACTIONS.map((action) => [procedure, status, action] as [Procedure, ApplicationStatus, Action])),
+  );
+  const expectedOf: Record<Procedure, Record<string, ApplicationStatus>> = { ACCOMPANIMENT: EXPECTED, AUDIT: EXPECTED_AUDIT };
+  const factsOf: Record<Procedure, DossierFacts> = { ACCOMPANIMENT: facts, AUDIT: audit };
 
-  it.each(cases)('%s + %s goes where DOMAIN.md says, or is illegal', (status, action) => {
+  it('covers every status of the database enum and every action', () => {
+    expect(cases).toHaveLength(2 * 15 * 14);
+    expect(STATUSES_OF.AUDIT).toEqual(expect.arrayContaining(['AUDIT_IN_PROGRESS', 'AUDIT_DELIVERED']));
+    expect(STATUSES_OF.ACCOMPANIMENT).not.toContain('AUDIT_IN_PROGRESS');
+  });
+
+  it.each(cases)('%s: %s + %s goes where DOMAIN.md says, or is illegal', (procedure, status, action) => {
     const role: Role = ['APPROVE', 'REJECT', 'ISSUE_RECEIPT'].includes(action) ? 'DIRECTOR' : 'INSTRUCTOR';
-    const result = decide(status, action, role, facts);
-    const expected = (action === 'WITHDRAW' || action === 'CLOSE') && !TERMINAL.includes(status)
+    const result = decide(status, action, role, factsOf[procedure]);
+    const open = STATUSES_OF[procedure].includes(status) && !terminalOf(procedure).includes(status);
+    const expected = (action === 'WITHDRAW' || action === 'CLOSE') && open
       ? (action === 'WITHDRAW' ? 'WITHDRAWN' : 'CLOSED')
-      : EXPECTED[`${status} ${action}`];
+      : expectedOf[procedure][`${status} ${action}`];
     if (expected) {
       expect(result).toEqual({ ok: true, to: expected });
     } else {
-      expect(result).toMatchObject({ ok: false, kind: 'ILLEGAL', allowedActions: allowedActions(status) });
+      expect(result).toMatchObject({ ok: false, kind: 'ILLEGAL', allowedActions: allowedActions(procedure, status) });
     }
   });
 
-  it('has no move out of a terminal status', () => {
-    for (const status of TERMINAL) expect(allowedActions(status)).toEqual([]);
+  it('has no move out of a terminal status, in either procedure', () => {
+    for (const procedure of PROCEDURES) for (const status of TERMINAL) expect(allowedActions(procedure, status)).toEqual([]);
+    expect(TERMINAL).toContain('AUDIT_DELIVERED');
+  });
+
+  it('lets an audit be withdrawn or closed while in progress, and only its plan complete it', () => {
+    expect(allowedActions('AUDIT', 'AUDIT_IN_PROGRESS')).toEqual(['DELIVER_AUDIT_PLAN', 'WITHDRAW', 'CLOSE']);
+    expect(allowedActions('AUDIT', 'DRAFT')).toEqual(['SUBMIT', 'WITHDRAW', 'CLOSE']);
+    expect(allowedActions('ACCOMPANIMENT', 'DRAFT')).toEqual(['RECORD_SITE_MEETING', 'WITHDRAW', 'CLOSE']);
+    expect(decide('AUDIT_IN_PROGRESS', 'COMPLETE', 'INSTRUCTOR', audit)).toMatchObject({ ok: false, kind: 'ILLEGAL' });
+  });
+
+  it('refuses to approve an audit of a centre that is not an existing one', () => {
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...audit, existing: false })).toMatchObject({ ok: false, kind: 'RULE', breach: { rule: 'audit-existing-centre' } });
   });
 
   it('lets only the director decide and issue the récépissé; never a partner, an auditor, an admin or a key', () => {
@@ -52,8 +97,11 @@ describe('workflow transition table', () => {
     expect(decide('AWAITING_DECISION', 'APPROVE', 'INSTRUCTOR', facts)).toMatchObject({ ok: false, kind: 'FORBIDDEN' });
   });
 
-  it('sends an approved existing centre straight to step 3', () => {
-    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: true })).toEqual({ ok: true, to: 'STEP3_IN_PROGRESS' });
+  it('sends an approved existing centre straight to step 3, unless it becomes polyvalent', () => {
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: true, nature: 'EXTENSION' })).toEqual({ ok: true, to: 'STEP3_IN_PROGRESS' });
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: true, nature: 'SECONDARY_SITE' })).toEqual({ ok: true, to: 'STEP3_IN_PROGRESS' });
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: true, nature: 'BECOMING_POLYVALENT' })).toEqual({ ok: true, to: 'STEP2_IN_PROGRESS' });
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, existing: false, nature: 'BECOMING_POLYVALENT' })).toEqual({ ok: true, to: 'STEP2_IN_PROGRESS' });
   });
 
   it('refuses to approve an ineligible dossier, or any decision without an opinion, naming the rule', () => {
@@ -64,6 +112,9 @@ describe('workflow transition table', () => {
     });
     expect(decide('AWAITING_DECISION', 'REJECT', 'DIRECTOR', { ...facts, eligible: false })).toEqual({ ok: true, to: 'REJECTED' });
     expect(decide('AWAITING_DECISION', 'REJECT', 'DIRECTOR', { ...facts, hasOpinion: false })).toMatchObject({ breach: { rule: 'opinion-required' } });
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', { ...facts, eligible: false, ineligibleRule: 'antenne-conditions' })).toMatchObject({
+      breach: { rule: 'antenne-conditions' },
+    });
   });
 
   it('completes only with a convention', () => {
@@ -75,7 +126,7 @@ describe('workflow transition table', () => {
     expect(ALL_STATUSES.map((s) => [s, stepOf(s)])).toEqual([
       ['DRAFT', 1], ['SITE_MEETING_HELD', 1], ['SUBMITTED', 1], ['CARPEC_REVIEW', 1], ['AWAITING_DECISION', 1],
       ['STEP2_IN_PROGRESS', 2], ['DELIVERABLES_RECEIVED', 2], ['RECEIPT_ISSUED', 2], ['STEP3_IN_PROGRESS', 3],
-      ['REJECTED', null], ['COMPLETED', 3], ['WITHDRAWN', null], ['CLOSED', null],
+      ['AUDIT_IN_PROGRESS', null], ['REJECTED', null], ['COMPLETED', 3], ['WITHDRAWN', null], ['CLOSED', null], ['AUDIT_DELIVERED', null],
     ]);
   });
 });

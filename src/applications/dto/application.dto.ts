@@ -1,27 +1,85 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { Type } from 'class-transformer';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
 import { IsBusinessDate } from '../../common/validation/dates.js';
-import { ApplicationStatus, DecisionOutcome, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+import { ApplicationStatus, DecisionOutcome, DetrDecision, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
 
 const STATUSES = Object.values(ApplicationStatus);
 const KINDS = Object.values(ProjectKind);
 const ZONES = Object.values(Zone);
 const OUTCOMES = Object.values(DecisionOutcome);
 const FINESS = /^[0-9][0-9AB][0-9]{7}$/;
+const PROCEDURES = Object.values(Procedure);
+const DETR_DECISIONS = Object.values(DetrDecision);
+/** An attestation's code: a rule set's condition or a warning's rule. */
+export const ATTESTATION_CODE = /^[a-z0-9][a-z0-9-]*$/;
 
 export class CreateApplicationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() projectId: string;
+  @ApiPropertyOptional({ enum: PROCEDURES, default: 'ACCOMPANIMENT', description: 'AUDIT: for an existing centre (antennes included) in difficulty (seed 002)' })
+  @IsOptional()
+  @IsIn(PROCEDURES)
+  procedure?: Procedure;
 }
 
 export class UpdateApplicationDto {
-  @ApiProperty({ format: 'uuid', nullable: true, description: 'The instructor in charge (null: nobody)' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The instructor in charge (null: nobody)' })
   @ValidateIf((o: UpdateApplicationDto) => o.assigneeId !== null)
+  @IsOptional()
   @IsUUID()
-  assigneeId: string | null;
+  assigneeId?: string | null;
+  @ApiPropertyOptional({ description: 'The ARS asked the promoter for a letter of intent (seed 002, note 8)' })
+  @IsOptional()
+  @IsBoolean()
+  letterOfIntentRequested?: boolean;
+}
+
+export class AuditPlanDto {
+  @ApiProperty({ example: '2026-11-20', description: 'When the plan to return to balance was delivered' }) @IsBusinessDate() deliveredOn: string;
+  @ApiProperty({ description: 'The plan to return to balance: the causes found and the corrective measures' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10_000)
+  @Matches(/\S/, { message: 'must not be blank' })
+  summary: string;
+}
+
+export class AttestationDto {
+  @ApiProperty({ example: 'cds-two-professionals', pattern: ATTESTATION_CODE.source, minLength: 1, maxLength: 100, description: "A rule set's condition, or a warning's rule" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(ATTESTATION_CODE, { message: 'must be lower-case letters, digits and hyphens, such as cds-two-professionals' })
+  code: string;
+  @ApiPropertyOptional({ description: 'The circumstance, or what backs the attestation' }) @IsOptional() @IsString() @MaxLength(10_000) note?: string;
+}
+
+export class AttestationViewDto {
+  @ApiProperty() code: string;
+  @ApiProperty({ type: String, nullable: true }) note: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The user who attested' }) attestedBy: string | null;
+  @ApiProperty() attestedAt: string;
+}
+
+export class WarningDto {
+  @ApiProperty({ example: 'cds-two-professionals' }) rule: string;
+  @ApiProperty() detail: string;
+  @ApiProperty({ description: 'An attestation with the code of the rule answers it' }) answered: boolean;
+  @ApiProperty({ type: String, nullable: true, description: "The answering attestation's note" }) answer: string | null;
+}
+
+export class AuditPlanViewDto {
+  @ApiProperty() deliveredOn: string;
+  @ApiProperty() summary: string;
+}
+
+export class DetrConfirmationViewDto {
+  @ApiProperty({ enum: DETR_DECISIONS }) decision: DetrDecision;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
 }
 
 export class ApplicationQuery extends PageQuery {
@@ -114,16 +172,21 @@ export class ApplicationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) projectId: string;
   @ApiProperty() projectName: string;
+  @ApiProperty({ enum: PROCEDURES }) procedure: Procedure;
   @ApiProperty({ enum: STATUSES }) status: ApplicationStatus;
-  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3] }) step: 1 | 2 | 3 | null;
+  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step: 1 | 2 | 3 | null;
   @ApiProperty() eligible: boolean;
   @ApiProperty({ type: [String] }) eligibilityReasons: string[];
+  @ApiProperty({ type: [WarningDto], description: "What the instructor should look at, from the project's facts (not refusals)" }) warnings: WarningDto[];
+  @ApiProperty({ type: [AttestationViewDto] }) attestations: AttestationViewDto[];
+  @ApiProperty({ description: 'The ARS asked the promoter for a letter of intent' }) letterOfIntentRequested: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) assigneeId: string | null;
   @ApiProperty() regionCode: string;
   @ApiProperty() departmentCode: string;
   @ApiProperty({ enum: KINDS }) kind: ProjectKind;
   @ApiProperty({ enum: ZONES }) zone: Zone;
   @ApiProperty({ type: SiteMeetingViewDto, nullable: true }) siteMeeting: SiteMeetingViewDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'When the request for accompaniment was received (the submission)' }) requestReceivedOn: string | null;
   @ApiProperty({ type: DecisionViewDto, nullable: true }) decision: DecisionViewDto | null;
   @ApiProperty({ type: String, nullable: true }) deliverablesReceivedOn: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Deliverables received + 2 calendar months' }) receiptDueOn: string | null;
@@ -132,6 +195,9 @@ export class ApplicationDto {
   receiptStatus: string | null;
   @ApiProperty({ type: ReceiptViewDto, nullable: true }) receipt: ReceiptViewDto | null;
   @ApiProperty({ type: String, nullable: true }) completionSummary: string | null;
+  @ApiProperty({ type: AuditPlanViewDto, nullable: true, description: "An audit's plan to return to balance" }) auditPlan: AuditPlanViewDto | null;
+  @ApiProperty({ type: DetrConfirmationViewDto, nullable: true, description: "The préfecture's word on a DETR eligibility to confirm" })
+  detrConfirmation: DetrConfirmationViewDto | null;
   @ApiProperty({ type: String, nullable: true }) closingReason: string | null;
   @ApiProperty({ type: [String], description: "What the caller's role may do next" }) allowedActions: string[];
   @ApiProperty() lastEventAt: string;

@@ -1,11 +1,70 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE, INSEE_COMMUNE } from '../../common/validation/codes.js';
-import { Convention, ProjectKind } from '../../generated/prisma/enums.js';
+import { isCalendarDate } from '../../common/validation/dates.js';
+import { Convention, ProjectKind, ProjectNature } from '../../generated/prisma/enums.js';
 
 const KINDS = Object.values(ProjectKind);
 const CONVENTIONS = Object.values(Convention);
+const NATURES = Object.values(ProjectNature);
+
+/** A calendar date that may be in the future (an operation planned to start). */
+function IsCalendarDate() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && isCalendarDate(v),
+        defaultMessage: () => 'must be a date YYYY-MM-DD that exists',
+      },
+    });
+}
+
+/** An antenne of a centre de santé (seed 004): ≤ 20 h a week, < 30 min from its main site, one information system. */
+export class AntenneDto {
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 168, description: 'Opening hours a week (at most 20)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(168)
+  hoursPerWeek?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 10_000, description: 'Minutes from the main site (less than 30)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  minutesFromMainSite?: number | null;
+  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Shares the information system of the main site' })
+  @IsOptional()
+  @IsBoolean()
+  sharesInformationSystem?: boolean | null;
+}
+
+export class AntenneViewDto {
+  @ApiProperty({ type: Number, nullable: true }) hoursPerWeek: number | null;
+  @ApiProperty({ type: Number, nullable: true }) minutesFromMainSite: number | null;
+  @ApiProperty({ type: Boolean, nullable: true }) sharesInformationSystem: boolean | null;
+}
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'MSP du Haut-Allier' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -26,6 +85,24 @@ export class CreateProjectDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   forecastDeficitCents?: number;
+  @ApiPropertyOptional({ enum: NATURES, description: 'Default CREATION; EXTENSION for an existing centre' })
+  @ValidateIf((o: CreateProjectDto) => o.nature !== undefined)
+  @IsIn(NATURES)
+  nature?: ProjectNature;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '2027-01-01', description: 'Start of operation: start-up aid counts the two years from it' })
+  @IsOptional()
+  @IsCalendarDate()
+  operationStartOn?: string | null;
+  @ApiPropertyOptional({ default: false, description: 'The professionals form a SISA (ARS and Assurance Maladie fund an MSP only then)' })
+  @ValidateIf((o: CreateProjectDto) => o.sisa !== undefined)
+  @IsBoolean()
+  sisa?: boolean;
+  @ApiPropertyOptional({ type: AntenneDto, nullable: true, description: "An antenne's conditions (kind ANTENNE)" })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AntenneDto)
+  antenne?: AntenneDto | null;
 }
 
 // skipNullProperties: false — a field may be left out, but null only where the create
@@ -57,6 +134,10 @@ export class ProjectDto {
   @ApiProperty() balancedBudget: boolean;
   @ApiProperty({ enum: CONVENTIONS }) convention: Convention;
   @ApiProperty({ type: Number, nullable: true }) forecastDeficitCents: number | null;
+  @ApiProperty({ enum: NATURES }) nature: ProjectNature;
+  @ApiProperty({ type: String, nullable: true }) operationStartOn: string | null;
+  @ApiProperty() sisa: boolean;
+  @ApiProperty({ type: AntenneViewDto, nullable: true }) antenne: AntenneViewDto | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
