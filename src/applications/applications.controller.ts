@@ -105,7 +105,8 @@ export class ApplicationsController {
   @Post(':id/submit')
   @Roles(...WORKFLOW)
   @HttpCode(200)
-  @ApiOperation({ summary: 'The request for accompaniment and letter of intent: SITE_MEETING_HELD → SUBMITTED' })
+  @ApiOperation({ summary: 'The request for accompaniment (and letter of intent): SITE_MEETING_HELD → SUBMITTED; an audit, which has no site meeting: DRAFT → SUBMITTED' })
+  @ApiUnprocessableEntityResponse({ description: 'Received before the site meeting (rule dates-out-of-order)' })
   @ApiOkResponse({ type: ApplicationDto })
   submit(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: SubmitDto, @Req() r: FastifyRequest) {
     return this.applications.submit(p, id, dto ?? {}, expectedVersion(r));
@@ -114,9 +115,12 @@ export class ApplicationsController {
   @Post(':id/decision')
   @Roles(...DIRECTOR)
   @HttpCode(200)
-  @ApiOperation({ summary: 'DG ARS decision: AWAITING_DECISION → STEP2_IN_PROGRESS (new centre), STEP3_IN_PROGRESS (existing) or REJECTED' })
+  @ApiOperation({
+    summary:
+      'DG ARS decision: AWAITING_DECISION → STEP2_IN_PROGRESS (new centre, or an existing one becoming polyvalent), STEP3_IN_PROGRESS (existing), AUDIT_IN_PROGRESS (an audit) or REJECTED',
+  })
   @ApiOkResponse({ type: ApplicationDto })
-  @ApiUnprocessableEntityResponse({ description: 'Ineligible dossier approved, or no CARPEC opinion' })
+  @ApiUnprocessableEntityResponse({ description: 'Ineligible dossier approved (ineligible-territory, antenne-conditions), no CARPEC opinion, or dated before its séance (dates-out-of-order)' })
   decision(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DecisionDto, @Req() r: FastifyRequest) {
     return this.applications.decide(p, id, dto, expectedVersion(r));
   }

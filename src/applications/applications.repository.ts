@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { ApplicationStatus, Prisma, ProjectKind, Zone } from '../generated/prisma/client.js';
+import type { ApplicationStatus, Prisma, Procedure, ProjectKind, Zone } from '../generated/prisma/client.js';
 
 const view = {
   project: {
@@ -31,6 +31,7 @@ export interface ApplicationFilter {
   departmentCode?: string;
   zone?: Zone;
   kind?: ProjectKind;
+  procedure?: Procedure;
   q?: string;
   updatedSince?: Date;
   assigneeId?: string;
@@ -62,6 +63,7 @@ export class ApplicationsRepository {
     if (f.statuses) and.push({ status: { in: f.statuses } });
     if (f.zone) and.push({ zone: f.zone });
     if (f.kind) and.push({ kind: f.kind });
+    if (f.procedure) and.push({ procedure: f.procedure });
     if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
     if (f.updatedSince) and.push({ updatedAt: { gte: f.updatedSince } });
     // `contains` is a LIKE: % and _ in what was typed are characters of the name, not wildcards.

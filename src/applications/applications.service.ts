@@ -146,6 +146,7 @@ export class ApplicationsService {
       departmentCode: query.departmentCode,
       zone: query.zone,
       kind: query.kind,
+      procedure: query.procedure,
       q: query.q,
       updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
       assigneeId: query.assignee === 'me' ? principal.id : query.assignee,
@@ -357,9 +358,10 @@ export class ApplicationsService {
       const before = await this.applications.find(territory, id, tx);
       if (!before) throw notFound(`Dossier ${id}`);
       const note = dto.note ?? null;
-      const replaced = await this.applications.attest(tx, id, dto.code, note, principal.kind === 'USER' ? principal.id : null);
-      // The dossier's representation changed (attestations, answered warnings): a new version.
+      // The dossier's representation changes (attestations, answered warnings): a new version,
+      // taken first so that concurrent attestations of one dossier take turns.
       await this.bump(tx, before, principal);
+      const replaced = await this.applications.attest(tx, id, dto.code, note, principal.kind === 'USER' ? principal.id : null);
       await this.applications.addEvent(tx, id, {
         type: 'ATTESTED', actorId: principal.id, actorKind: principal.kind, data: { code: dto.code, note, replaced },
       });

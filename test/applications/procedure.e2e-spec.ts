@@ -219,6 +219,14 @@ describe('the procedure of the seeds', () => {
         ['AUDIT_PLAN_DELIVERED', 'AUDIT_IN_PROGRESS', 'AUDIT_DELIVERED'],
       ]);
       expect((await events(id))[0].data).toMatchObject({ procedure: 'AUDIT' });
+      // Listed by procedure.
+      const audits = (await t.http().get('/api/v1/applications?procedure=AUDIT&limit=200').set(I()).expect(200)).body.items as Json[];
+      expect(audits.map((a) => a.id)).toContain(id);
+      expect(audits.every((a) => a.procedure === 'AUDIT')).toBe(true);
+      const accompaniments = (await t.http().get('/api/v1/applications?procedure=ACCOMPANIMENT&limit=200').set(I()).expect(200)).body.items as Json[];
+      expect(accompaniments.length).toBeGreaterThan(0);
+      expect(accompaniments.map((a) => a.id)).not.toContain(id);
+      expectProblem(await t.http().get('/api/v1/applications?procedure=OTHER').set(I()), 400);
       // Terminal: nothing more, not even a withdrawal.
       expectProblem(await t.http().post(`${app(id)}/withdraw`).set(I()).send({ reason: 'x' }), 409);
       expect(await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id, action: 'application.deliver_audit_plan' } })).toBe(1);

@@ -88,6 +88,7 @@ export class ApplicationQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @Matches(DEPARTMENT_CODE, { message: 'must be a département code such as 74' }) departmentCode?: string;
   @ApiPropertyOptional({ enum: ZONES }) @IsOptional() @IsIn(ZONES) zone?: Zone;
   @ApiPropertyOptional({ enum: KINDS }) @IsOptional() @IsIn(KINDS) kind?: ProjectKind;
+  @ApiPropertyOptional({ enum: PROCEDURES }) @IsOptional() @IsIn(PROCEDURES) procedure?: Procedure;
   @ApiPropertyOptional({ description: "Part of the project's name" }) @IsOptional() @IsString() @MinLength(1) @MaxLength(100) q?: string;
   @ApiPropertyOptional({ description: 'Changed since this instant (ISO 8601)' })
   @IsOptional()
