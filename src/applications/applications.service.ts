@@ -399,12 +399,19 @@ export class ApplicationsService {
     if (!(await this.applications.setFields(tx, app.id, app.version, {}))) throw changedMeanwhile(app.procedure, app.status, principal);
   }
 
-  // Withdrawing or closing gives back to the envelopes what a committed plan consumed.
+  // Withdrawing or closing releases the money of a committed plan, with the move: the plan
+  // becomes RELEASED (no more commitment or payment; what was paid is to recover) and what it
+  // consumed goes back to the envelopes (DOMAIN.md §8).
   withdraw(p: Principal, id: string, dto: ReasonDto, v?: number) {
     return this.transition(p, id, 'WITHDRAW', v, {
       data: () => ({ closingReason: dto.reason }),
       event: { type: 'WITHDRAWN', reason: dto.reason },
-      alsoWrite: (tx, app) => this.envelopes.releaseApplication(tx, app.id, p.id, `dossier withdrawn: ${dto.reason}`),
+      alsoWrite: async (tx, app) => {
+        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier withdrawn: ${dto.reason}`);
+        if (released.plan) {
+          await this.audit.change(tx, p, { action: 'funding_plan.release', entity: 'funding_plan', entityId: released.plan.id, regionCode: app.regionCode, before: { status: 'COMMITTED' }, after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) } });
+        }
+      },
     });
   }
 
@@ -412,7 +419,12 @@ export class ApplicationsService {
     return this.transition(p, id, 'CLOSE', v, {
       data: () => ({ closingReason: dto.reason }),
       event: { type: 'CLOSED', reason: dto.reason },
-      alsoWrite: (tx, app) => this.envelopes.releaseApplication(tx, app.id, p.id, `dossier closed: ${dto.reason}`),
+      alsoWrite: async (tx, app) => {
+        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier closed: ${dto.reason}`);
+        if (released.plan) {
+          await this.audit.change(tx, p, { action: 'funding_plan.release', entity: 'funding_plan', entityId: released.plan.id, regionCode: app.regionCode, before: { status: 'COMMITTED' }, after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) } });
+        }
+      },
     });
   }
 

@@ -17,7 +17,7 @@ export class EnvelopesController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((e: EnvelopeDto) => `/envelopes/${e.id}`)
-  @ApiOperation({ summary: 'Reserve a funder’s programme amount for the region (one open envelope per funder and region)' })
+  @ApiOperation({ summary: 'Reserve a funder’s programme amount for the region, or for a département of it for DETR and DEPARTEMENT (one open envelope per funder, region and département)' })
   @ApiCreatedResponse({ type: EnvelopeDto })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateEnvelopeDto): Promise<EnvelopeDto> {
     return this.envelopes.create(p, dto);

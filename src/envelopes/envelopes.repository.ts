@@ -36,7 +36,7 @@ export class EnvelopesRepository {
     return new Map(sums.map((s) => [s.envelopeId, s._sum.amountCents ?? 0n]));
   }
 
-  create(tx: Tx, data: { funder: Funder; regionCode: string; programme: string; amountCents: bigint }): Promise<Envelope> {
+  create(tx: Tx, data: { funder: Funder; regionCode: string; departmentCode: string | null; programme: string; amountCents: bigint }): Promise<Envelope> {
     return tx.envelope.create({ data });
   }
 
@@ -47,10 +47,16 @@ export class EnvelopesRepository {
     return { ...row, committedCents: (await this.committed(tx, [id])).get(id) ?? 0n };
   }
 
-  /** The open envelope of a funder in a region, locked; null when there is none. */
-  async lockOpen(tx: Tx, funder: Funder, regionCode: string): Promise<EnvelopeWithTotal | null> {
+  /**
+   * The open envelope of a funder in a region — in a département for a DETR or DEPARTEMENT
+   * one, the region's own (no département) otherwise —, locked; null when there is none.
+   */
+  async lockOpen(tx: Tx, funder: Funder, regionCode: string, departmentCode: string | null): Promise<EnvelopeWithTotal | null> {
+    // The same expression as the unique index envelopes_one_open_per_funder_region_department.
     const [row] = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM envelopes WHERE funder = ${funder}::"Funder" AND region_code = ${regionCode} AND status = 'OPEN' FOR UPDATE`;
+      SELECT id FROM envelopes
+       WHERE funder = ${funder}::"Funder" AND region_code = ${regionCode} AND coalesce(department_code, '') = ${departmentCode ?? ''} AND status = 'OPEN'
+         FOR UPDATE`;
     return row ? this.lock(tx, row.id) : null;
   }
 
@@ -80,6 +86,21 @@ export class EnvelopesRepository {
       released.push({ envelopeId: h.envelopeId, amountCents: amount });
     }
     return released;
+  }
+
+  /**
+   * A dossier leaves the procedure (withdrawal, closure): its committed plan becomes RELEASED
+   * (partners' commitments given back, no more payments) and what it consumed goes back to
+   * the envelopes. A plan that was only computed stays as it is. In the caller's transaction.
+   */
+  async releaseDossier(tx: Tx, applicationId: string, actorId: string | null, note: string) {
+    const plans = await tx.fundingPlan.updateManyAndReturn({
+      where: { applicationId, status: 'COMMITTED' },
+      data: { status: 'RELEASED', releasedAt: new Date(), version: { increment: 1 } },
+      select: { id: true, releasedAt: true },
+    });
+    const envelopes = await this.releaseApplication(tx, applicationId, actorId, note);
+    return { plan: plans[0] ?? null, envelopes };
   }
 
   /** The movements of an envelope of the region (the scope is in the same statement). */

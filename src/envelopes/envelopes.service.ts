@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
-import { conflict, forbidden, notFound } from '../common/errors/problem.js';
+import { conflict, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsToJson } from '../common/money.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { EnvelopeMovement } from '../generated/prisma/client.js';
 import type { AdjustmentDto, CreateEnvelopeDto, EnvelopeDto, MovementDto } from './dto/envelope.dto.js';
+import { envelopeDepartmentProblems } from './envelope-rules.js';
 import { EnvelopesRepository, type EnvelopeWithTotal } from './envelopes.repository.js';
 
 export const toEnvelopeDto = (e: EnvelopeWithTotal): EnvelopeDto => ({
   id: e.id,
   funder: e.funder,
   regionCode: e.regionCode,
+  departmentCode: e.departmentCode,
   programme: e.programme,
   amountCents: centsToJson(e.amountCents),
   committedCents: centsToJson(e.committedCents),
@@ -59,9 +61,12 @@ export class EnvelopesService {
 
   create(p: Principal, dto: CreateEnvelopeDto): Promise<EnvelopeDto> {
     if (dto.regionCode !== p.regionCode) throw forbidden(`You manage region ${p.regionCode}, not ${dto.regionCode}.`);
+    // A DETR or DEPARTEMENT envelope belongs to a département of the region; the others to none.
+    const problems = envelopeDepartmentProblems(dto.funder, dto.regionCode, dto.departmentCode);
+    if (problems.length) throw invalid(problems);
     return this.prisma.$transaction(async (tx) => {
-      // The partial unique index refuses a second open envelope of a (funder, region): 409.
-      const row = await this.envelopes.create(tx, { ...dto, amountCents: BigInt(dto.amountCents) });
+      // The partial unique index refuses a second open envelope of a (funder, region, département): 409.
+      const row = await this.envelopes.create(tx, { ...dto, departmentCode: dto.departmentCode ?? null, amountCents: BigInt(dto.amountCents) });
       const created = toEnvelopeDto({ ...row, committedCents: 0n });
       await this.audit.change(tx, p, { entity: 'envelope', entityId: row.id, regionCode: row.regionCode, after: created });
       return created;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { Funder, FundingRuleSet, PaymentKind, Prisma } from '../generated/prisma/client.js';
+import type { ApplicationStatus, Funder, FundingPlanStatus, FundingRuleSet, PaymentKind, Prisma } from '../generated/prisma/client.js';
 import type { Plan } from './calculator.js';
 
 const planView = { lines: { orderBy: { id: 'asc' } }, ruleSet: { select: { revision: true } } } satisfies Prisma.FundingPlanInclude;
@@ -105,6 +105,25 @@ export class FundingRepository {
       data: { status: 'COMMITTED', committedAt: new Date(), committedById: actorId, version: { increment: 1 } },
     });
     return count === 1;
+  }
+
+  /**
+   * The dossier's status, its row held (FOR SHARE) for the rest of the transaction: a move of
+   * the dossier (withdrawal, closure) waits until then.
+   */
+  async holdDossier(tx: Tx, applicationId: string): Promise<ApplicationStatus> {
+    const [row] = await tx.$queryRaw<{ status: ApplicationStatus }[]>`SELECT status::text AS status FROM applications WHERE id = ${applicationId}::uuid FOR SHARE`;
+    return row.status;
+  }
+
+  /**
+   * The dossier's plan row, locked for the rest of the transaction: a change on a partner's
+   * line and the release of the plan (withdrawal, closure) serialize on it.
+   */
+  async lockPlan(tx: Tx, applicationId: string): Promise<{ id: string; status: FundingPlanStatus } | null> {
+    const [row] = await tx.$queryRaw<{ id: string; status: FundingPlanStatus }[]>`
+      SELECT id, status::text AS status FROM funding_plans WHERE application_id = ${applicationId}::uuid FOR UPDATE`;
+    return row ?? null;
   }
 
   /** The line, locked for the rest of the transaction (commitments and payments serialize). */

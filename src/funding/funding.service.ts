@@ -24,15 +24,13 @@ import {
   type SimulateDto,
 } from './dto/funding.dto.js';
 import { FundingRepository, type PlanRow } from './funding.repository.js';
+import { commitmentRefusal, lineRefusal, paymentRefusal, type Refusal, toRecover } from './tranches.js';
+import { envelopeDepartment } from '../envelopes/envelope-rules.js';
 
 const FUNDERS = Object.values(Funder);
 /** A plan is committed once the DG approved the dossier, and while it is open. */
 const COMMITTABLE: ApplicationStatus[] = ['STEP2_IN_PROGRESS', 'DELIVERABLES_RECEIVED', 'RECEIPT_ISSUED', 'STEP3_IN_PROGRESS'];
 const CLOSED: ApplicationStatus[] = ['REJECTED', 'WITHDRAWN', 'CLOSED', 'COMPLETED'];
-// Payment tranches: an advance at most 30 % of the commitment, advances and instalments at
-// most 80 % until the dossier is COMPLETED, the balance only then.
-const ADVANCE_BPS = 3000;
-const BEFORE_COMPLETION_BPS = 8000;
 
 export const toRuleSetDto = (r: FundingRuleSet): RuleSetDto => ({
   id: r.id,
@@ -96,10 +94,12 @@ export function storedPlanDto(row: PlanRow): PlanDto {
     publicCeilingCents: centsToJson(row.publicCeilingCents),
     publicTotalCents: centsToJson(publicTotal),
     selfFinancingCents: centsToJson(row.selfFinancingCents),
+    releasedAt: row.releasedAt?.toISOString() ?? null,
     lines: row.lines.map((l) => ({
       ...lineDto(l),
       committedCents: centsToJsonOrNull(l.committedCents),
       paidCents: centsToJson(l.paidCents),
+      toRecoverCents: centsToJson(toRecover(row.status, l.paidCents)),
     })),
     version: row.version,
   };
@@ -228,17 +228,29 @@ export class FundingService {
     return this.prisma.$transaction(async (tx) => {
       const dossier = await this.funding.dossier(territoryOf(p), id, tx);
       if (!dossier) throw notFound(`Dossier ${id}`);
-      if (!COMMITTABLE.includes(dossier.status)) {
-        throw conflict(`A plan is committed once the dossier is approved and while it is open; it is ${dossier.status}.`, { currentStatus: dossier.status });
+      // The dossier's row is held until the commit ends: a withdrawal or closure at the same
+      // moment waits, then releases what was consumed; or it went first and is seen here.
+      const status = await this.funding.holdDossier(tx, id);
+      if (!COMMITTABLE.includes(status)) {
+        throw conflict(`A plan is committed once the dossier is approved and while it is open; it is ${status}.`, { currentStatus: status });
       }
       const plan = await this.funding.findPlan(id, tx);
       if (!plan) throw conflict('The dossier has no computed plan: compute it first.');
       if (plan.status === 'COMMITTED') throw conflict('The funding plan is already committed.');
+      if (plan.status === 'RELEASED') throw conflict('The funding plan was released when the dossier left the procedure.', { rule: 'plan-released' });
       const lines = plan.lines.filter((l) => l.amountCents > 0n).sort((a, b) => (a.funder < b.funder ? -1 : 1));
       const consumed: { funder: Funder; envelopeId: string; amountCents: bigint; remainingCents: bigint }[] = [];
       for (const line of lines) {
-        const envelope = await this.envelopes.lockOpen(tx, line.funder, dossier.regionCode);
-        if (!envelope) throw conflict(`No open ${line.funder} envelope in region ${dossier.regionCode}.`, { funder: line.funder });
+        // A DETR or DEPARTEMENT line consumes its département's envelope, the others the region's.
+        const departmentCode = envelopeDepartment(line.funder, dossier.departmentCode);
+        const envelope = await this.envelopes.lockOpen(tx, line.funder, dossier.regionCode, departmentCode);
+        if (!envelope) {
+          throw conflict(`No open ${line.funder} envelope in ${departmentCode ? `département ${departmentCode} of ` : ''}region ${dossier.regionCode}.`, {
+            funder: line.funder,
+            regionCode: dossier.regionCode,
+            departmentCode,
+          });
+        }
         const remaining = envelope.amountCents - envelope.committedCents;
         if (line.amountCents > remaining) {
           throw conflict(`The ${line.funder} envelope has ${remaining} cents left; the plan needs ${line.amountCents}.`, {
@@ -260,16 +272,15 @@ export class FundingService {
 
   // ------------------------------------------------------------ partners' lines
 
-  /** A partner records its own funder's commitment (≤ the line's amount). */
+  /**
+   * A partner records its own funder's commitment: at most the line's amount, and not below
+   * what keeps the payments already made within the tranche rules (tranches.ts).
+   */
   setCommitment(p: Principal, id: string, funder: Funder, dto: CommitmentDto): Promise<PlanDto> {
-    return this.onPartnerLine(p, id, funder, async (tx, line) => {
+    return this.onPartnerLine(p, id, funder, async (tx, line, state) => {
       const committed = BigInt(dto.committedCents);
-      if (committed > line.amountCents) {
-        throw businessRule('commitment-above-amount', `${funder} may commit at most the line's amount, ${line.amountCents} cents.`, { maxCents: centsToJson(line.amountCents) });
-      }
-      if (committed < line.paidCents) {
-        throw businessRule('commitment-below-paid', `${line.paidCents} cents are already paid on this line.`, { paidCents: centsToJson(line.paidCents) });
-      }
+      const refusal = commitmentRefusal({ ...state, amountCents: line.amountCents, committedCents: line.committedCents, payments: line.payments }, committed);
+      if (refusal) throw refusalProblem(refusal, funder);
       await this.funding.setCommitment(tx, line.id, committed);
       return { action: 'funding_line.commit', before: { committedCents: centsToJsonOrNull(line.committedCents) }, after: { committedCents: dto.committedCents } };
     });
@@ -277,45 +288,43 @@ export class FundingService {
 
   /** A payment in tranches: advance ≤ 30 %, advances + instalments ≤ 80 % until COMPLETED, balance only then. */
   addPayment(p: Principal, id: string, funder: Funder, dto: PaymentDto): Promise<PlanDto> {
-    return this.onPartnerLine(p, id, funder, async (tx, line, status) => {
-      const committed = line.committedCents;
-      if (committed === null) throw businessRule('no-commitment', `${funder} has recorded no commitment on this line yet.`);
+    return this.onPartnerLine(p, id, funder, async (tx, line, state) => {
       const amount = BigInt(dto.amountCents);
-      const sum = (kinds: string[]) => line.payments.filter((x) => kinds.includes(x.kind)).reduce((s, x) => s + x.amountCents, 0n);
-      const completed = status === 'COMPLETED';
-      if (dto.kind === 'ADVANCE' && sum(['ADVANCE']) + amount > mulBps(committed, ADVANCE_BPS)) {
-        throw businessRule('advance-limit', `Advances may total at most 30 % of the commitment (${mulBps(committed, ADVANCE_BPS)} cents).`);
-      }
-      if (dto.kind !== 'BALANCE' && !completed && sum(['ADVANCE', 'INSTALMENT']) + amount > mulBps(committed, BEFORE_COMPLETION_BPS)) {
-        throw businessRule('before-completion-limit', `Until the dossier is COMPLETED, advances and instalments may total at most 80 % of the commitment (${mulBps(committed, BEFORE_COMPLETION_BPS)} cents).`);
-      }
-      if (dto.kind === 'BALANCE' && !completed) {
-        throw businessRule('balance-before-completion', `The balance is paid once the dossier is COMPLETED; it is ${status}.`);
-      }
-      if (line.paidCents + amount > committed) {
-        throw businessRule('paid-above-commitment', `Payments may total at most the commitment (${committed} cents; ${line.paidCents} paid).`);
-      }
+      const refusal = paymentRefusal({ ...state, amountCents: line.amountCents, committedCents: line.committedCents, payments: line.payments }, dto.kind, amount);
+      if (refusal) throw refusalProblem(refusal, funder);
       await this.funding.addPayment(tx, line.id, { kind: dto.kind, amountCents: amount, paidOn: toDbDate(dto.paidOn), recordedById: p.id });
       return { action: 'funding_line.payment', before: { paidCents: centsToJson(line.paidCents) }, after: { paidCents: centsToJson(line.paidCents + amount), payment: dto } };
     });
   }
 
+  /**
+   * A change on a partner's line, in one transaction: the dossier in the caller's scope, its
+   * plan, the line locked (commitments and payments on it serialize). A released plan, or a
+   * dossier that left the procedure, takes nothing (409 naming the rule).
+   */
   private onPartnerLine(
     p: Principal,
     id: string,
     funder: Funder,
-    change: (tx: Tx, line: NonNullable<Awaited<ReturnType<FundingRepository['lockLine']>>>, status: ApplicationStatus) => Promise<{ action: string; before: unknown; after: unknown }>,
+    change: (
+      tx: Tx,
+      line: NonNullable<Awaited<ReturnType<FundingRepository['lockLine']>>>,
+      state: { planStatus: PlanRow['status']; dossierStatus: ApplicationStatus },
+    ) => Promise<{ action: string; before: unknown; after: unknown }>,
   ): Promise<PlanDto> {
     if (!FUNDERS.includes(funder)) throw invalid([{ field: 'funder', message: `must be one of ${FUNDERS.join(', ')}` }]);
     if (!p.funders.includes(funder)) throw forbidden(`Your organisation grants ${p.funders.join(', ') || 'no funds'}, not ${funder}.`);
     return this.prisma.$transaction(async (tx) => {
       const dossier = await this.funding.dossier(territoryOf(p), id, tx);
       if (!dossier) throw notFound(`Dossier ${id}`);
-      const plan = await this.funding.findPlan(id, tx);
-      if (!plan || plan.status !== 'COMMITTED') throw conflict('The funding plan is not committed yet.');
-      const line = await this.funding.lockLine(tx, plan.id, funder);
+      // The plan row is locked first: a withdrawal releasing it waits, or is waited for.
+      const plan = await this.funding.lockPlan(tx, id);
+      const state = { planStatus: plan?.status ?? 'COMPUTED', dossierStatus: dossier.status };
+      const refusal = lineRefusal(state); // no plan: not committed (409)
+      if (refusal) throw refusalProblem(refusal, funder);
+      const line = plan && (await this.funding.lockLine(tx, plan.id, funder));
       if (!line) throw notFound(`The ${funder} line of this plan`);
-      const { action, before, after } = await change(tx, line, dossier.status);
+      const { action, before, after } = await change(tx, line, state);
       await this.audit.change(tx, p, { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after });
       return storedPlanDto((await this.funding.findPlan(id, tx))!);
     });
@@ -331,6 +340,13 @@ export class FundingService {
     if (!active) throw conflict(`Region ${p.regionCode} has no active funding rule set: create and activate one, or give ruleSetId.`);
     return active;
   }
+}
+
+/** A tranche refusal as the problem it answers: 409 (state of the line) or 422 (a rule), naming its values. */
+function refusalProblem(r: Refusal, funder: Funder) {
+  const values: Record<string, unknown> = { funder };
+  for (const [k, v] of Object.entries(r.values)) values[k] = typeof v === 'bigint' ? centsToJson(v) : v;
+  return r.status === 409 ? conflict(r.detail, { rule: r.rule, ...values }) : businessRule(r.rule, r.detail, values);
 }
 
 function expensesView(rows: { category: ExpenseDto['category']; label: string; amountCents: bigint }[]): ExpensesViewDto {

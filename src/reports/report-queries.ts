@@ -35,29 +35,34 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       );
       break;
     case 'FUNDING': {
+      // A RELEASED plan (its dossier left the procedure) is not committed any more: what was
+      // paid on it is to recover (toRecoverCents), and still counts in paidCents (it was paid).
       rowCount = await tx.$executeRawUnsafe(
         `INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT $1::uuid, row_number() OVER (ORDER BY department_code, funder), department_code,
                 jsonb_build_object('departmentCode', department_code, 'funder', funder, 'dossiers', dossiers,
-                                   'computedCents', computed, 'committedCents', committed, 'paidCents', paid)
+                                   'computedCents', computed, 'committedCents', committed, 'paidCents', paid,
+                                   'toRecoverCents', to_recover)
          FROM (SELECT a.department_code, l.funder::text AS funder,
                       count(DISTINCT a.id) FILTER (WHERE l.amount_cents > 0 AND a.status NOT IN ('REJECTED','WITHDRAWN','CLOSED')) AS dossiers,
                       coalesce(sum(l.amount_cents) FILTER (WHERE a.status NOT IN ('REJECTED','WITHDRAWN','CLOSED')), 0) AS computed,
                       coalesce(sum(l.amount_cents) FILTER (WHERE p.status = 'COMMITTED' AND a.status NOT IN ('WITHDRAWN','CLOSED')), 0) AS committed,
-                      coalesce(sum(l.paid_cents), 0) AS paid
+                      coalesce(sum(l.paid_cents), 0) AS paid,
+                      coalesce(sum(l.paid_cents) FILTER (WHERE p.status = 'RELEASED'), 0) AS to_recover
                FROM funding_plan_lines l JOIN funding_plans p ON p.id = l.plan_id JOIN applications a ON a.id = p.application_id
                WHERE a.region_code = $2
                GROUP BY 1, 2) g`,
         runId,
         regionCode,
       );
-      const envelopes = await tx.$queryRaw<{ funder: string; programme: string; amount: bigint; committed: bigint; status: string }[]>`
-        SELECT e.funder::text AS funder, e.programme, e.amount_cents AS amount, e.status::text AS status,
+      const envelopes = await tx.$queryRaw<{ funder: string; department_code: string | null; programme: string; amount: bigint; committed: bigint; status: string }[]>`
+        SELECT e.funder::text AS funder, e.department_code, e.programme, e.amount_cents AS amount, e.status::text AS status,
                coalesce((SELECT sum(m.amount_cents) FROM envelope_movements m WHERE m.envelope_id = e.id), 0)::bigint AS committed
-        FROM envelopes e WHERE e.region_code = ${regionCode} ORDER BY e.funder, e.created_at`;
+        FROM envelopes e WHERE e.region_code = ${regionCode} ORDER BY e.funder, e.department_code NULLS FIRST, e.created_at`;
       summary = {
         envelopes: envelopes.map((e) => ({
           funder: e.funder,
+          departmentCode: e.department_code,
           programme: e.programme,
           status: e.status,
           amountCents: Number(e.amount),

@@ -4,7 +4,7 @@ import type { ReportType } from '../generated/prisma/enums.js';
 export const REPORT_COLUMNS: Record<ReportType, string[]> = {
   // New columns go after the first version's, so that a consumer reading by position still works.
   PIPELINE: ['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId'],
-  FUNDING: ['departmentCode', 'funder', 'dossiers', 'computedCents', 'committedCents', 'paidCents'],
+  FUNDING: ['departmentCode', 'funder', 'dossiers', 'computedCents', 'committedCents', 'paidCents', 'toRecoverCents'],
   DEADLINES: ['departmentCode', 'applicationId', 'projectName', 'reason', 'receivedOn', 'receiptDueOn', 'issuedOn', 'daysLate', 'lastEventAt'],
   FOLLOW_UP: ['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
     'installations', 'studentTrainees', 'departuresReplaced'],

@@ -15,6 +15,11 @@ export async function activeRuleSet(t: TestApp, admin: Actor, funders?: Record<s
   return res.body as { id: string; revision: number };
 }
 
-export async function envelope(t: TestApp, admin: Actor, funder: string, amountCents: number) {
-  return (await t.http().post('/api/v1/envelopes').set('Authorization', admin.auth).send({ funder, regionCode: '84', programme: 'CPER 2021-2027', amountCents }).expect(201)).body as { id: string };
+/** An open envelope of region 84; a DETR or DEPARTEMENT one belongs to a département (`departmentCode`). */
+export async function envelope(t: TestApp, admin: Actor, funder: string, amountCents: number, departmentCode?: string) {
+  return (
+    await t.http().post('/api/v1/envelopes').set('Authorization', admin.auth)
+      .send({ funder, regionCode: '84', programme: 'CPER 2021-2027', amountCents, ...(departmentCode && { departmentCode }) })
+      .expect(201)
+  ).body as { id: string };
 }

@@ -87,8 +87,8 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
       { departmentCode: '74', step: 2, status: 'DELIVERABLES_RECEIVED', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 },
     ]);
     expect(runs.FUNDING.rows).toEqual([
-      { departmentCode: '43', funder: 'ARS', dossiers: 0, computedCents: 0, committedCents: 0, paidCents: 0 },
-      { departmentCode: '43', funder: 'REGION', dossiers: 2, computedCents: 14_000_000, committedCents: 10_000_000, paidCents: 3_000_000 },
+      { departmentCode: '43', funder: 'ARS', dossiers: 0, computedCents: 0, committedCents: 0, paidCents: 0, toRecoverCents: 0 },
+      { departmentCode: '43', funder: 'REGION', dossiers: 2, computedCents: 14_000_000, committedCents: 10_000_000, paidCents: 3_000_000, toRecoverCents: 0 },
     ]);
     expect(runs.FUNDING.summary.envelopes).toEqual(expect.arrayContaining([
       expect.objectContaining({ funder: 'REGION', amountCents: 50_000_000, committedCents: 10_000_000, remainingCents: 40_000_000 }),

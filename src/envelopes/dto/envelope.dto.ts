@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
-import { REGION_CODE } from '../../common/validation/codes.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { DEPARTMENT_CODE, REGION_CODE } from '../../common/validation/codes.js';
 import { Funder } from '../../generated/prisma/enums.js';
 
 const FUNDERS = Object.values(Funder);
@@ -8,6 +8,10 @@ const FUNDERS = Object.values(Funder);
 export class CreateEnvelopeDto {
   @ApiProperty({ enum: FUNDERS }) @IsIn(FUNDERS) funder: Funder;
   @ApiProperty({ example: '84' }) @Matches(REGION_CODE, { message: 'must be an INSEE region code such as 84' }) regionCode: string;
+  @ApiPropertyOptional({ example: '74', description: 'Required for a DETR or DEPARTEMENT envelope (a département of the region); absent for the other funders' })
+  @IsOptional()
+  @Matches(DEPARTMENT_CODE, { message: 'must be a département code such as 74' })
+  departmentCode?: string;
   @ApiProperty({ example: 'CPER 2021-2027 — volet santé' }) @IsString() @MinLength(1) @MaxLength(200) programme: string;
   @ApiProperty({ example: 1_770_000_000, description: 'Cents' }) @IsInt() @Min(0) @Max(Number.MAX_SAFE_INTEGER) amountCents: number;
 }
@@ -26,6 +30,7 @@ export class EnvelopeDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: FUNDERS }) funder: Funder;
   @ApiProperty() regionCode: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The département of a DETR or DEPARTEMENT envelope; null for a regional one' }) departmentCode: string | null;
   @ApiProperty() programme: string;
   @ApiProperty() amountCents: number;
   @ApiProperty({ description: 'Sum of the movements' }) committedCents: number;

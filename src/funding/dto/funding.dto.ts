@@ -124,11 +124,17 @@ export class PlanLineDto {
   @ApiProperty({ type: String, nullable: true, enum: ['CAP', 'PUBLIC_CEILING', 'INELIGIBLE'] }) boundBy: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) committedCents?: number | null;
   @ApiPropertyOptional() paidCents?: number;
+  @ApiPropertyOptional({
+    description: 'Cents paid on the line that are to recover: what was paid once the plan is RELEASED (the dossier left the procedure); 0 before (never null on a stored plan)',
+  })
+  toRecoverCents?: number;
 }
 
 export class PlanDto {
   @ApiPropertyOptional({ format: 'uuid' }) id?: string;
-  @ApiPropertyOptional({ enum: ['COMPUTED', 'COMMITTED'] }) status?: string;
+  @ApiPropertyOptional({ enum: ['COMPUTED', 'COMMITTED', 'RELEASED'], description: 'RELEASED: the dossier left the procedure; envelopes and commitments given back, no more payments' })
+  status?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'When the plan was released (null until then)' }) releasedAt?: string | null;
   @ApiProperty({ format: 'uuid' }) ruleSetId: string;
   @ApiProperty() ruleSetRevision: number;
   @ApiProperty() totalCents: number;
