@@ -9,7 +9,7 @@ import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { validateArray } from '../common/http/validation.js';
 import type { Funder } from '../generated/prisma/enums.js';
-import { CommitmentDto, ComputeDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
+import { CommitmentDto, ComputeDto, DetrConfirmationDto, DetrConfirmationViewDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
 import { FundingService } from './funding.service.js';
 
 const MAX_EXPENSES = 500;
@@ -114,7 +114,21 @@ export class FundingPlansController {
     return this.funding.addPayment(p, id, funder as Funder, dto);
   }
 
-  @Post('funding/simulate')
+  @Post('applications/:id/detr-confirmation')
+  @Roles('PARTNER')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The préfecture de département confirms or refuses a DETR eligibility TO_CONFIRM',
+    description: "By a partner of the préfecture de département granting DETR in the dossier's département. Until CONFIRMED, the DETR line gets no amount; recompute the plan after it.",
+  })
+  @ApiOkResponse({ type: DetrConfirmationViewDto })
+  @ApiUnprocessableEntityResponse({ description: 'The promoter is not TO_CONFIRM (rule detr-not-to-confirm)' })
+  @ApiConflictResponse({ description: 'The plan is committed or released (rule plan-frozen)' })
+  detrConfirmation(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DetrConfirmationDto): Promise<DetrConfirmationViewDto> {
+    return this.funding.confirmDetr(p, id, dto);
+  }
+
+    @Post('funding/simulate')
   @Roles('ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER')
   @HttpCode(200)
   @ApiOperation({ summary: 'The same computation for a dossier that does not exist; nothing is stored' })

@@ -27,7 +27,7 @@ export class FundingRepository {
   }
 
   /** Rule sets are immutable: a new one with the same name is the next revision. */
-  async createRuleSet(tx: Tx, data: { regionCode: string; name: string; publicCeilingBps: number; funders: Prisma.InputJsonValue; createdById: string }) {
+  async createRuleSet(tx: Tx, data: { regionCode: string; name: string; publicCeilingBps: number; ceilingLegalBasis: string | null; funders: Prisma.InputJsonValue; createdById: string }) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset:' || ${data.regionCode} || ':' || ${data.name}))`;
     const last = await tx.fundingRuleSet.findFirst({ where: { regionCode: data.regionCode, name: data.name }, orderBy: { revision: 'desc' } });
     return tx.fundingRuleSet.create({ data: { ...data, revision: (last?.revision ?? 0) + 1 } });
@@ -48,15 +48,43 @@ export class FundingRepository {
     return db.application.findFirst({
       where: { id, ...territory },
       include: {
-        project: { include: { promoter: { select: { legalType: true } }, commune: { select: { zone: true, qpv: true, island: true, rural: true } } } },
+        project: {
+          include: {
+            promoter: {
+              select: {
+                legalType: true,
+                commune: { select: { population: true, departmentCode: true, epci: { select: { name: true, population: true, largestMemberPopulation: true } } } },
+              },
+            },
+            commune: { select: { zone: true, qpv: true, island: true, rural: true } },
+          },
+        },
         expenses: { orderBy: { position: 'asc' } },
+        attestations: { select: { code: true } },
       },
     });
   }
 
-  async replaceExpenses(tx: Tx, applicationId: string, expenses: { category: Prisma.ExpenseCreateManyInput['category']; label: string; amountCents: bigint }[]) {
+  async replaceExpenses(
+    tx: Tx,
+    applicationId: string,
+    expenses: { category: Prisma.ExpenseCreateManyInput['category']; nature: Prisma.ExpenseCreateManyInput['nature']; label: string; amountCents: bigint; vatCents: bigint }[],
+  ) {
     await tx.expense.deleteMany({ where: { applicationId } });
     await tx.expense.createMany({ data: expenses.map((e, position) => ({ ...e, applicationId, position })) });
+  }
+
+  /** The préfecture's DETR decision on the dossier, with its event in the dossier's history. */
+  async setDetrDecision(tx: Tx, id: string, d: { decision: 'CONFIRMED' | 'REFUSED'; reason: string; actorId: string; actorKind: 'USER' | 'API_KEY' }) {
+    const row = await tx.application.update({
+      where: { id },
+      data: { detrDecision: d.decision, detrReason: d.reason, detrDecidedAt: new Date(), detrDecidedById: d.actorId, version: { increment: 1 }, lastEventAt: new Date() },
+      select: { detrDecision: true, detrReason: true, detrDecidedAt: true },
+    });
+    await tx.applicationEvent.create({
+      data: { applicationId: id, actorId: d.actorId, actorKind: d.actorKind, type: `DETR_${d.decision}`, reason: d.reason, data: { decision: d.decision } },
+    });
+    return row;
   }
 
   // ------------------------------------------------------------ plans

@@ -6,13 +6,16 @@ import { type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull } from '../common/money.js';
-import { toDbDate } from '../common/validation/dates.js';
+import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
-import { type ApplicationStatus, Funder, type FundingRuleSet, type Prisma } from '../generated/prisma/client.js';
-import { computePlan, type FunderRule, mulBps, type Plan, RateOutOfBand, type RuleSet } from './calculator.js';
+import { type ApplicationStatus, ExpenseCategory, type ExpenseNature, Funder, type FundingRuleSet, type Prisma } from '../generated/prisma/client.js';
+import { promoterDetr } from '../reference/detr.js';
+import { type CalculationInput, computePlan, type DetrFacts, type FunderRule, type Plan, RateOutOfBand, type RuleSet, TERRITORIES } from './calculator.js';
 import {
   type CommitmentDto,
+  type DetrConfirmationDto,
+  type DetrConfirmationViewDto,
   type ComputeDto,
   type ExpenseDto,
   type ExpensesViewDto,
@@ -28,6 +31,7 @@ import { commitmentRefusal, lineRefusal, paymentRefusal, type Refusal, toRecover
 import { envelopeDepartment } from '../envelopes/envelope-rules.js';
 
 const FUNDERS = Object.values(Funder);
+const CATEGORIES = Object.values(ExpenseCategory);
 /** A plan is committed once the DG approved the dossier, and while it is open. */
 const COMMITTABLE: ApplicationStatus[] = ['STEP2_IN_PROGRESS', 'DELIVERABLES_RECEIVED', 'RECEIPT_ISSUED', 'STEP3_IN_PROGRESS'];
 const CLOSED: ApplicationStatus[] = ['REJECTED', 'WITHDRAWN', 'CLOSED', 'COMPLETED'];
@@ -39,6 +43,7 @@ export const toRuleSetDto = (r: FundingRuleSet): RuleSetDto => ({
   revision: r.revision,
   active: r.active,
   publicCeilingBps: r.publicCeilingBps,
+  ceilingLegalBasis: r.ceilingLegalBasis,
   funders: r.funders as Record<string, unknown>,
   version: r.version,
   createdAt: r.createdAt.toISOString(),
@@ -48,17 +53,18 @@ export const toRuleSetDto = (r: FundingRuleSet): RuleSetDto => ({
 export function toRuleSet(r: Pick<FundingRuleSet, 'publicCeilingBps' | 'funders'>): RuleSet {
   const funders: RuleSet['funders'] = {};
   for (const [funder, raw] of Object.entries(r.funders as unknown as Record<string, FunderRuleDto>)) {
-    const { capCents, capCentsExisting, ...rest } = raw;
+    const { capCents, capCentsExisting, baseCapCents, ...rest } = raw;
     funders[funder as Funder] = {
       ...rest,
       ...(capCents !== undefined && { capCents: BigInt(capCents) }),
       ...(capCentsExisting !== undefined && { capCentsExisting: BigInt(capCentsExisting) }),
+      ...(baseCapCents !== undefined && { baseCapCents: BigInt(baseCapCents) }),
     } as FunderRule;
   }
   return { publicCeilingBps: r.publicCeilingBps, funders };
 }
 
-const lineDto = (l: Plan['lines'][number]) => ({
+const lineDto = (l: Omit<Plan['lines'][number], 'startUpAidCents'>) => ({
   funder: l.funder,
   eligible: l.eligible,
   reasons: l.reasons,
@@ -122,11 +128,13 @@ export class FundingService {
 
   async createRuleSet(p: Principal, dto: CreateRuleSetDto): Promise<RuleSetDto> {
     const funders = await validateFunders(dto.funders);
+    ruleSetBreach(dto, funders);
     return this.prisma.$transaction(async (tx) => {
       const row = await this.funding.createRuleSet(tx, {
         regionCode: p.regionCode,
         name: dto.name,
         publicCeilingBps: dto.publicCeilingBps,
+        ceilingLegalBasis: dto.ceilingLegalBasis ?? null,
         funders: funders as unknown as Prisma.InputJsonValue,
         createdById: p.id,
       });
@@ -162,7 +170,11 @@ export class FundingService {
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} takes no more expenses.`, { currentStatus: dossier.status });
       const plan = await this.funding.findPlan(id, tx);
       if (plan?.status === 'COMMITTED') throw conflict('The funding plan is committed: its expenses are frozen.');
-      await this.funding.replaceExpenses(tx, id, items.map((e) => ({ ...e, amountCents: BigInt(e.amountCents) })));
+      await this.funding.replaceExpenses(
+        tx,
+        id,
+        items.map((e) => ({ category: e.category, label: e.label, nature: e.nature ?? 'OTHER', amountCents: BigInt(e.amountCents), vatCents: BigInt(e.vatCents ?? 0) })),
+      );
       const after = (await this.funding.dossier(territoryOf(p), id, tx))!;
       const view = expensesView(after.expenses);
       await this.audit.change(tx, p, { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view });
@@ -182,14 +194,7 @@ export class FundingService {
       if (current?.status === 'COMMITTED') throw conflict('The funding plan is committed: it is not recomputed.');
       const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, tx);
       const rates = requestedRates(dto.requestedRates, ruleSet);
-      const plan = calculate({
-        ruleSet: toRuleSet(ruleSet),
-        promoterType: dossier.project.promoter.legalType,
-        project: dossier.project,
-        commune: dossier.project.commune,
-        expenses: dossier.expenses,
-        requestedRates: rates,
-      });
+      const plan = calculate(dossierInput(dossier, toRuleSet(ruleSet), rates));
       const saved = await this.funding.savePlan(tx, id, ruleSet.id, rates as Prisma.InputJsonValue, plan);
       const result = storedPlanDto(saved);
       await this.audit.change(tx, p, { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result });
@@ -199,14 +204,18 @@ export class FundingService {
 
   async simulate(p: Principal, dto: SimulateDto): Promise<PlanDto> {
     const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, this.prisma);
+    const { detrStatus, ...commune } = dto.commune;
     const plan = calculate({
       ruleSet: toRuleSet(ruleSet),
       promoterType: dto.promoterType,
       // Absent or null: no forecast.
       project: { ...dto.project, forecastDeficitCents: centsFromJsonOrNull(dto.project.forecastDeficitCents) },
-      commune: dto.commune,
-      expenses: dto.expenses.map((e) => ({ category: e.category, amountCents: BigInt(e.amountCents) })),
+      commune,
+      ...(detrStatus && { detr: simulatedDetr(detrStatus) }),
+      expenses: dto.expenses.map((e) => ({ category: e.category, nature: e.nature, amountCents: BigInt(e.amountCents), vatCents: BigInt(e.vatCents ?? 0) })),
       requestedRates: requestedRates(dto.requestedRates, ruleSet),
+      attestations: dto.attestations ?? [],
+      asOf: parisToday(),
     });
     return planDto(plan, ruleSet);
   }
@@ -266,6 +275,36 @@ export class FundingService {
       if (!(await this.funding.markCommitted(tx, plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
       const after = storedPlanDto((await this.funding.findPlan(id, tx))!);
       await this.audit.change(tx, p, { action: 'funding_plan.commit', entity: 'funding_plan', entityId: plan.id, regionCode: dossier.regionCode, before: { status: 'COMPUTED' }, after: { status: 'COMMITTED', consumed } });
+      return after;
+    });
+  }
+
+  // ------------------------------------------------------------ DETR
+
+  /**
+   * The préfecture de département's word on a DETR eligibility TO_CONFIRM (CGCT L2334-33: it
+   * depends on the potentiel financier), per dossier: until it is CONFIRMED the DETR line gets
+   * no amount. Only a partner of the dossier's département granting DETR may give it.
+   */
+  confirmDetr(p: Principal, id: string, dto: DetrConfirmationDto): Promise<DetrConfirmationViewDto> {
+    if (p.organizationType !== 'PREFECTURE_DEPARTEMENT' || !p.funders.includes('DETR') || !p.departmentCode) {
+      throw forbidden('DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier\'s département.');
+    }
+    return this.prisma.$transaction(async (tx) => {
+      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+      if (!dossier) throw notFound(`Dossier ${id}`);
+      const detr = promoterDetr(dossier.project.promoter);
+      if (detr.status !== 'TO_CONFIRM') {
+        throw businessRule('detr-not-to-confirm', `The promoter's DETR eligibility is ${detr.status} (${detr.reason}): only a TO_CONFIRM is confirmed or refused.`, { detrStatus: detr.status });
+      }
+      const plan = await this.funding.findPlan(id, tx);
+      if (plan && plan.status !== 'COMPUTED') {
+        throw conflict(`The funding plan is ${plan.status}: DETR eligibility can no longer change it.`, { rule: 'plan-frozen', planStatus: plan.status });
+      }
+      const before = detrView(dossier.id, detr, dossier);
+      const decided = await this.funding.setDetrDecision(tx, id, { decision: dto.decision, reason: dto.reason.trim(), actorId: p.id, actorKind: p.kind });
+      const after = detrView(dossier.id, detr, decided);
+      await this.audit.change(tx, p, { action: 'application.detr_confirmation', entity: 'application', entityId: id, regionCode: dossier.regionCode, before, after });
       return after;
     });
   }
@@ -349,11 +388,97 @@ function refusalProblem(r: Refusal, funder: Funder) {
   return r.status === 409 ? conflict(r.detail, { rule: r.rule, ...values }) : businessRule(r.rule, r.detail, values);
 }
 
-function expensesView(rows: { category: ExpenseDto['category']; label: string; amountCents: bigint }[]): ExpensesViewDto {
+function expensesView(rows: { category: ExpenseDto['category']; label: string; nature: ExpenseNature; amountCents: bigint; vatCents: bigint }[]): ExpensesViewDto {
   return {
-    items: rows.map((e) => ({ category: e.category, label: e.label, amountCents: centsToJson(e.amountCents) })),
+    items: rows.map((e) => ({ category: e.category, nature: e.nature, label: e.label, amountCents: centsToJson(e.amountCents), vatCents: centsToJson(e.vatCents) })),
     totalCents: centsToJson(rows.reduce((s, e) => s + e.amountCents, 0n)),
   };
+}
+
+function detrView(
+  applicationId: string,
+  detr: { status: string; reason: string },
+  d: { detrDecision: 'CONFIRMED' | 'REFUSED' | null; detrReason: string | null; detrDecidedAt: Date | null },
+): DetrConfirmationViewDto {
+  return {
+    applicationId,
+    status: detr.status,
+    reason: detr.reason,
+    decision: d.detrDecision,
+    decisionReason: d.detrReason,
+    decidedAt: d.detrDecidedAt?.toISOString() ?? null,
+  };
+}
+
+type DossierRow = NonNullable<Awaited<ReturnType<FundingRepository['dossier']>>>;
+
+/** What the calculator takes of a stored dossier: its project, promoter, commune, DETR and attestations. */
+function dossierInput(dossier: DossierRow, ruleSet: RuleSet, rates: Partial<Record<Funder, number>>): CalculationInput {
+  const { project } = dossier;
+  return {
+    ruleSet,
+    promoterType: project.promoter.legalType,
+    project: {
+      ...project,
+      operationStartOn: project.operationStartOn ? fromDbDate(project.operationStartOn) : null,
+    },
+    commune: project.commune,
+    detr: { ...promoterDetr(project.promoter), confirmation: dossier.detrDecision },
+    expenses: dossier.expenses,
+    requestedRates: rates,
+    attestations: dossier.attestations.map((a) => a.code),
+    asOf: parisToday(),
+  };
+}
+
+/** A simulation's DETR status: CONFIRMED and REFUSED are the préfecture's word on a TO_CONFIRM. */
+function simulatedDetr(status: NonNullable<SimulateDto['commune']['detrStatus']>): DetrFacts {
+  if (status === 'CONFIRMED' || status === 'REFUSED') return { status: 'TO_CONFIRM', reason: 'as simulated', confirmation: status };
+  return { status, reason: 'as simulated' };
+}
+
+/**
+ * The rules of a rule set that the seeds and the law fix (DOMAIN.md §8), as 422 naming the rule:
+ * the ARS funds no building works; public aid above 80 % needs its legal basis; no cap below zero.
+ */
+function ruleSetBreach(dto: CreateRuleSetDto, funders: Record<string, FunderRuleDto>): void {
+  if (dto.publicCeilingBps > 8000 && !dto.ceilingLegalBasis?.trim()) {
+    throw businessRule('ceiling-legal-basis', `A ceiling of public aid above 80 % (${dto.publicCeilingBps} bps) needs its legal basis (ceilingLegalBasis): CGCT L1111-10 sets 80 %.`, {
+      publicCeilingBps: dto.publicCeilingBps,
+    });
+  }
+  const ars = funders.ARS;
+  if (ars && (ars.categories.includes('IMMOBILIER') || (ars.territoriesByCategory && 'IMMOBILIER' in ars.territoriesByCategory))) {
+    throw businessRule('ars-no-building', 'The ARS funds no building works: remove IMMOBILIER from its categories.', { funder: 'ARS', category: 'IMMOBILIER' });
+  }
+  for (const [funder, rule] of Object.entries(funders)) {
+    for (const field of ['capCents', 'capCentsExisting', 'baseCapCents'] as const) {
+      const value = rule[field];
+      if (value !== undefined && value < 0) throw businessRule('cap-below-zero', `${funder}.${field} is ${value}: a cap cannot be below zero.`, { funder, field, value });
+    }
+    if (rule.minRateBps > rule.maxRateBps) {
+      throw businessRule('rate-band-inverted', `${funder}'s band runs from ${rule.minRateBps} to ${rule.maxRateBps} bps: its minimum is above its maximum.`, {
+        funder,
+        minRateBps: rule.minRateBps,
+        maxRateBps: rule.maxRateBps,
+      });
+    }
+    if (rule.defaultRateBps < rule.minRateBps || rule.defaultRateBps > rule.maxRateBps) {
+      throw businessRule('default-rate-outside-band', `${funder}'s default rate ${rule.defaultRateBps} bps lies outside its band ${rule.minRateBps}–${rule.maxRateBps} bps.`, {
+        funder,
+        defaultRateBps: rule.defaultRateBps,
+        minRateBps: rule.minRateBps,
+        maxRateBps: rule.maxRateBps,
+      });
+    }
+    const uncapped = (rule.baseCapCategories ?? []).filter((c) => !rule.categories.includes(c));
+    if (uncapped.length) {
+      throw businessRule('base-cap-categories', `${funder}.baseCapCategories names ${uncapped.join(', ')}, which are not among its categories.`, { funder, categories: uncapped });
+    }
+    if (rule.baseCapCategories && rule.baseCapCents === undefined) {
+      throw businessRule('base-cap-categories', `${funder}.baseCapCategories needs baseCapCents.`, { funder });
+    }
+  }
 }
 
 function calculate(input: Parameters<typeof computePlan>[0]): Plan {
@@ -404,10 +529,18 @@ async function validateFunders(raw: Record<string, unknown>): Promise<Record<str
     for (const e of await validate(rule, { whitelist: true, forbidNonWhitelisted: true })) {
       for (const message of Object.values(e.constraints ?? {})) errors.push({ field: `funders.${funder}.${e.property}`, message: message.replace(`${e.property} `, '') });
     }
-    if (rule.minRateBps > rule.defaultRateBps || rule.defaultRateBps > rule.maxRateBps) {
-      errors.push({ field: `funders.${funder}.defaultRateBps`, message: 'the band must hold minRateBps ≤ defaultRateBps ≤ maxRateBps' });
+    const byCategory = rule.territoriesByCategory;
+    for (const [category, territories] of byCategory && typeof byCategory === 'object' && !Array.isArray(byCategory) ? Object.entries(byCategory) : []) {
+      const field = `funders.${funder}.territoriesByCategory.${category}`;
+      if (!CATEGORIES.includes(category as ExpenseCategory)) errors.push({ field, message: `is not a category (${CATEGORIES.join(', ')})` });
+      else if (!Array.isArray(rule.categories) || !rule.categories.includes(category as ExpenseCategory)) errors.push({ field, message: `${category} is not among the funder's categories` });
+      else if (!Array.isArray(territories) || !territories.length || !territories.every((t) => (TERRITORIES as readonly unknown[]).includes(t)) || new Set(territories).size !== territories.length) {
+        errors.push({ field, message: `must be a non-empty list of distinct territories (${TERRITORIES.join(', ')})` });
+      }
     }
-    out[funder] = { ...rule };
+    const codes = Array.isArray(rule.conditions) ? rule.conditions.map((c) => (c && typeof c === 'object' ? c.code : undefined)) : [];
+    if (new Set(codes).size !== codes.length) errors.push({ field: `funders.${funder}.conditions`, message: 'condition codes must be distinct' });
+    out[funder] = JSON.parse(JSON.stringify(rule)) as FunderRuleDto;
   }
   if (errors.length) throw invalid(errors);
   return out;

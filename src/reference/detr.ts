@@ -38,3 +38,23 @@ export function epciDetr(population: number, largestMemberPopulation: number): D
         : `a member commune has ${fmt(largestMemberPopulation)} inhabitants (> 20,000): to be confirmed by the préfecture`,
   };
 }
+
+/**
+ * DETR eligibility follows the promoter (DOMAIN.md §8): a commune by its own population, an EPCI
+ * by its EPCI's (the EPCI its seat commune belongs to). Any other promoter is not a DETR
+ * beneficiary. A `rural` flag set by hand never overrides the population: a TO_CONFIRM is
+ * confirmed, per dossier, by the préfecture de département.
+ */
+export function promoterDetr(promoter: {
+  legalType: string;
+  commune: { population: number; departmentCode: string; epci: { population: number; largestMemberPopulation: number; name: string } | null };
+}): DetrEligibility {
+  if (promoter.legalType === 'COMMUNE') return communeDetr(promoter.commune.population, promoter.commune.departmentCode);
+  if (promoter.legalType === 'EPCI') {
+    const epci = promoter.commune.epci;
+    if (!epci) return { status: 'TO_CONFIRM', reason: "the EPCI's population is not in the reference data: to be confirmed by the préfecture" };
+    const d = epciDetr(epci.population, epci.largestMemberPopulation);
+    return { ...d, reason: `${epci.name}: ${d.reason}` };
+  }
+  return { status: 'NOT_ELIGIBLE', reason: `a promoter of type ${promoter.legalType} is neither a commune nor an EPCI` };
+}

@@ -169,6 +169,8 @@ const MATRIX: Record<string, Entry> = {
     otherRegion: { status: 404, body: () => ({ kind: 'ADVANCE', amountCents: 1, paidOn: '2026-01-05' }) },
   },
   'POST /api/v1/funding/simulate': { roles: ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER'] },
+  // Only a préfecture de département granting DETR may: any other partner gets 403 (tested in test/funding/fidelity).
+  'POST /api/v1/applications/:id/detr-confirmation': { roles: ['PARTNER'] },
 
   'POST /api/v1/envelopes': { roles: ADMIN, otherRegion: { status: 403, body: () => ({ funder: 'REGION', regionCode: '84', programme: 'x', amountCents: 1 }) } },
   'GET /api/v1/envelopes': { roles: STAFF },

@@ -130,6 +130,8 @@ export async function makeProject(t: TestApp, promoterId: string, communeInsee: 
       populationServed: 6000,
       balancedBudget: true,
       convention: 'NONE',
+      // The usual MSP: its professionals form a SISA (the ARS funds an MSP only then).
+      sisa: true,
     },
   });
 }

@@ -12,6 +12,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -19,8 +20,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsBusinessDate } from '../../common/validation/dates.js';
-import { ExpenseCategory, Funder, LegalType, PaymentKind, Zone } from '../../generated/prisma/enums.js';
-import { TERRITORIES } from '../calculator.js';
+import { ExpenseCategory, ExpenseNature, Funder, LegalType, PaymentKind, ProjectKind, ProjectNature, Zone } from '../../generated/prisma/enums.js';
+import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
+import { BASES, TERRITORIES } from '../calculator.js';
 
 const CATEGORIES = Object.values(ExpenseCategory);
 const FUNDERS = Object.values(Funder);
@@ -28,6 +30,30 @@ const LEGAL = Object.values(LegalType);
 const ZONES = Object.values(Zone);
 const KINDS = Object.values(PaymentKind);
 const MAX_CENTS = Number.MAX_SAFE_INTEGER;
+const NATURES = Object.values(ExpenseNature);
+const PROJECT_KINDS = Object.values(ProjectKind);
+const PROJECT_NATURES = Object.values(ProjectNature);
+const DETR_STATUSES = ['ELIGIBLE', 'TO_CONFIRM', 'NOT_ELIGIBLE', 'CONFIRMED', 'REFUSED'] as const;
+
+export class RuleConditionDto {
+  @ApiProperty({ example: 'projet-de-sante', description: 'Attested on the dossier under this code' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'must be lower-case letters, digits and hyphens (at most 100)' })
+  code: string;
+  @ApiProperty({ example: 'reposant sur un projet de santé' }) @IsString() @MinLength(1) @MaxLength(500) label: string;
+  @ApiPropertyOptional({ enum: PROJECT_NATURES, isArray: true, description: 'It applies only to these project natures' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PROJECT_NATURES, { each: true })
+  natures?: ProjectNature[];
+  @ApiPropertyOptional({ enum: Object.values(LegalType), isArray: true, description: 'A promoter of these types is itself the proof' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(Object.values(LegalType), { each: true })
+  satisfiedByPromoterTypes?: LegalType[];
+}
 
 export class FunderRuleDto {
   @ApiProperty({ enum: CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(CATEGORIES, { each: true }) categories: ExpenseCategory[];
@@ -45,14 +71,70 @@ export class FunderRuleDto {
   @ApiProperty({ example: 3000 }) @IsInt() @Min(0) @Max(10000) defaultRateBps: number;
   @ApiProperty({ example: 1000 }) @IsInt() @Min(0) @Max(10000) minRateBps: number;
   @ApiProperty({ example: 5000 }) @IsInt() @Min(0) @Max(10000) maxRateBps: number;
-  @ApiPropertyOptional({ description: 'Cents' }) @IsOptional() @IsInt() @Min(0) @Max(MAX_CENTS) capCents?: number;
-  @ApiPropertyOptional({ description: "Cents: the cap for an existing centre's extension" }) @IsOptional() @IsInt() @Min(0) @Max(MAX_CENTS) capCentsExisting?: number;
+  // Caps below zero are a business rule (422 naming it), not a malformed number.
+  @ApiPropertyOptional({ description: 'Cents: cap on the aid' }) @IsOptional() @IsInt() @Max(MAX_CENTS) capCents?: number;
+  @ApiPropertyOptional({ description: "Cents: the cap on the aid for an existing centre's extension" }) @IsOptional() @IsInt() @Max(MAX_CENTS) capCentsExisting?: number;
+  @ApiPropertyOptional({ description: 'Cents: cap on the eligible expenditure (the base), before the rate' }) @IsOptional() @IsInt() @Max(MAX_CENTS) baseCapCents?: number;
+  @ApiPropertyOptional({ enum: CATEGORIES, isArray: true, description: 'The categories the base cap bounds (default: all of the rule)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(CATEGORIES, { each: true })
+  baseCapCategories?: ExpenseCategory[];
+  @ApiPropertyOptional({ enum: BASES, default: 'HT', description: 'Expenses counted excluding (HT) or including (TTC) tax' }) @IsOptional() @IsIn(BASES) basis?: (typeof BASES)[number];
+  @ApiPropertyOptional({ enum: NATURES, isArray: true, description: 'Expense natures this funder does not count' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(NATURES, { each: true })
+  excludedNatures?: ExpenseNature[];
+  @ApiPropertyOptional({ enum: PROJECT_KINDS, isArray: true, description: 'Structure kinds funded (default: all)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(PROJECT_KINDS, { each: true })
+  kinds?: ProjectKind[];
+  @ApiPropertyOptional({ enum: PROJECT_NATURES, isArray: true, description: 'Project natures funded (default: all)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(PROJECT_NATURES, { each: true })
+  natures?: ProjectNature[];
+  @ApiPropertyOptional({ description: '{ CATEGORY: [territory] }: the territories each category reaches', example: { IMMOBILIER: ['ZIP', 'QPV_IN_ZAC', 'ISLAND'] } })
+  @IsOptional()
+  @IsObject()
+  territoriesByCategory?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: [String], description: 'The rule applies only in these départements', example: ['74'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(120)
+  @ArrayUnique()
+  @Matches(DEPARTMENT_CODE, { each: true, message: 'must be département codes such as 74' })
+  departmentCodes?: string[];
+  @ApiPropertyOptional({ type: [RuleConditionDto], description: 'Conditions no data can check, attested on the dossier' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsObject({ each: true })
+  @ValidateNested({ each: true })
+  @Type(() => RuleConditionDto)
+  conditions?: RuleConditionDto[];
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(100) priority: number;
 }
 
 export class CreateRuleSetDto {
   @ApiProperty({ example: 'AURA 2026' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ example: 8000, description: 'Ceiling of public aid, basis points of the eligible cost' }) @IsInt() @Min(0) @Max(10000) publicCeilingBps: number;
+  @ApiPropertyOptional({ description: 'The legal basis of a ceiling above 80 % (CGCT L1111-10 derogations): required above 8000 bps' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  ceilingLegalBasis?: string;
   @ApiProperty({ description: 'One entry per funder: REGION, ARS, DETR, DSIL, FNADT, DEPARTEMENT', additionalProperties: { $ref: '#/components/schemas/FunderRuleDto' } })
   @IsObject()
   funders: Record<string, unknown>;
@@ -65,6 +147,7 @@ export class RuleSetDto {
   @ApiProperty() revision: number;
   @ApiProperty() active: boolean;
   @ApiProperty() publicCeilingBps: number;
+  @ApiProperty({ type: String, nullable: true }) ceilingLegalBasis: string | null;
   @ApiProperty({ type: Object }) funders: Record<string, unknown>;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
@@ -79,6 +162,8 @@ export class ExpenseDto {
   @ApiProperty({ enum: CATEGORIES }) @IsIn(CATEGORIES) category: ExpenseCategory;
   @ApiProperty({ example: 'Construction du bâtiment' }) @IsString() @MinLength(1) @MaxLength(300) label: string;
   @ApiProperty({ example: 120_000_000, description: 'Cents, excluding tax' }) @IsInt() @Min(0) @Max(MAX_CENTS) amountCents: number;
+  @ApiPropertyOptional({ enum: NATURES, default: 'OTHER', description: 'What the expense is within its category' }) @IsOptional() @IsIn(NATURES) nature?: ExpenseNature;
+  @ApiPropertyOptional({ default: 0, description: 'Cents: its VAT, for funders counting TTC' }) @IsOptional() @IsInt() @Min(0) @Max(MAX_CENTS) vatCents?: number;
 }
 
 export class ExpensesViewDto {
@@ -96,13 +181,23 @@ export class SimulatedProjectDto {
   @ApiProperty() @IsInt() @Min(0) @Max(10_000) doctorsPlanned: number;
   @ApiProperty() @IsBoolean() balancedBudget: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_CENTS) forecastDeficitCents?: number;
+  @ApiPropertyOptional({ minimum: 0, description: 'Health professionals, doctors included' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) professionalsPlanned?: number;
+  @ApiPropertyOptional({ enum: PROJECT_KINDS }) @IsOptional() @IsIn(PROJECT_KINDS) kind?: ProjectKind;
+  @ApiPropertyOptional({ enum: PROJECT_NATURES }) @IsOptional() @IsIn(PROJECT_NATURES) nature?: ProjectNature;
+  @ApiPropertyOptional({ example: '74' }) @IsOptional() @Matches(DEPARTMENT_CODE, { message: 'must be a département code such as 74' }) departmentCode?: string;
+  @ApiPropertyOptional({ description: 'The professionals form a SISA' }) @IsOptional() @IsBoolean() sisa?: boolean;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Start of operation: start-up aid covers two years from it' }) @IsOptional() @IsBusinessDate() operationStartOn?: string;
 }
 
 export class SimulatedCommuneDto {
   @ApiProperty({ enum: ZONES }) @IsIn(ZONES) zone: Zone;
   @ApiProperty() @IsBoolean() qpv: boolean;
   @ApiProperty() @IsBoolean() island: boolean;
-  @ApiProperty() @IsBoolean() rural: boolean;
+  @ApiProperty({ description: 'Read as the DETR status when detrStatus is absent (true: ELIGIBLE)' }) @IsBoolean() rural: boolean;
+  @ApiPropertyOptional({ enum: DETR_STATUSES, description: "The promoter's DETR eligibility, CONFIRMED or REFUSED by the préfecture when it was TO_CONFIRM" })
+  @IsOptional()
+  @IsIn(DETR_STATUSES)
+  detrStatus?: (typeof DETR_STATUSES)[number];
 }
 
 export class SimulateDto extends ComputeDto {
@@ -111,6 +206,13 @@ export class SimulateDto extends ComputeDto {
   @ApiProperty({ enum: LEGAL }) @IsIn(LEGAL) promoterType: LegalType;
   @ApiProperty({ type: SimulatedCommuneDto }) @IsObject() @ValidateNested() @Type(() => SimulatedCommuneDto) commune: SimulatedCommuneDto;
   @ApiProperty({ type: [ExpenseDto] }) @IsArray() @ArrayMaxSize(500) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ExpenseDto) expenses: ExpenseDto[];
+  @ApiPropertyOptional({ type: [String], description: "Codes of the rule set's conditions taken as attested" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  attestations?: string[];
 }
 
 export class PlanLineDto {
@@ -128,6 +230,20 @@ export class PlanLineDto {
     description: 'Cents paid on the line that are to recover: what was paid once the plan is RELEASED (the dossier left the procedure); 0 before (never null on a stored plan)',
   })
   toRecoverCents?: number;
+}
+
+export class DetrConfirmationViewDto {
+  @ApiProperty({ format: 'uuid' }) applicationId: string;
+  @ApiProperty({ enum: ['ELIGIBLE', 'TO_CONFIRM', 'NOT_ELIGIBLE'], description: "The promoter's DETR eligibility from the official data" }) status: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: ['CONFIRMED', 'REFUSED'], nullable: true, type: String }) decision: 'CONFIRMED' | 'REFUSED' | null;
+  @ApiProperty({ type: String, nullable: true }) decisionReason: string | null;
+  @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
+}
+
+export class DetrConfirmationDto {
+  @ApiProperty({ enum: ['CONFIRMED', 'REFUSED'] }) @IsIn(['CONFIRMED', 'REFUSED']) decision: 'CONFIRMED' | 'REFUSED';
+  @ApiProperty({ example: 'Potentiel financier sous le seuil' }) @IsString() @Matches(/\S/, { message: 'must not be blank' }) @MaxLength(2000) reason: string;
 }
 
 export class PlanDto {
