@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { notFound } from '../common/errors/problem.js';
+import { csvSafeCell, xlsxValueCell } from '../common/http/csv.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { parisToday } from '../common/validation/dates.js';
 import type { ReportRun } from '../generated/prisma/client.js';
@@ -84,7 +85,8 @@ export class ReportsService {
       csv.pipe(out);
       void this.reports
         .streamRows(territory, id, async (rows) => {
-          for (const row of rows) if (!csv.write(columns.map((c) => row[c] ?? ''))) await drained(csv, out);
+          // Text that a spreadsheet would run as a formula is neutralised; numbers stay numbers.
+          for (const row of rows) if (!csv.write(columns.map((c) => csvSafeCell(row[c])))) await drained(csv, out);
         })
         .then(() => csv.end(), fail);
       return { fileName: reportFileName(region, run.type, date, 'csv'), contentType: 'text/csv; charset=utf-8', body: out };
@@ -94,7 +96,8 @@ export class ReportsService {
     sheet.addRow(columns).commit();
     void this.reports
       .streamRows(territory, id, async (rows) => {
-        for (const row of rows) sheet.addRow(columns.map((c) => row[c] ?? null)).commit();
+        // Values, never formulas (xlsxValueCell): a string starting with `=` is written as text.
+        for (const row of rows) sheet.addRow(columns.map((c) => xlsxValueCell(row[c]))).commit();
         // exceljs writes on without waiting for the client: the next batch waits until what
         // this one produced has gone out, so memory holds about one batch whatever the size.
         if (out.writableNeedDrain) await drained(out, out);

@@ -5,6 +5,32 @@ import { type FieldError, invalid } from '../errors/problem.js';
 
 export const MAX_CSV_ROWS = 50_000;
 
+/** What a spreadsheet may read as the start of a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One cell of a CSV the service writes, safe to open in a spreadsheet (OWASP's rule for CSV
+ * injection): a text cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+ * leading `'`, so it is read as text and never run as a formula. Only text is touched: a
+ * number (a negative `daysLate`) stays the number it is; null and undefined are empty.
+ */
+export function csvSafeCell(value: unknown): unknown {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/**
+ * One cell of an XLSX the service writes: a value, never a formula. exceljs writes any string
+ * (one starting with `=` too) as text, and makes a formula or a hyperlink only of an object
+ * (`{ formula }`, `{ text, hyperlink }`): anything that is not a plain scalar goes as its JSON text.
+ */
+export function xlsxValueCell(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value);
+}
+
 export type CsvCell = (raw: string) => unknown;
 export const csvInt: CsvCell = (raw) => (/^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw);
 export const csvBool: CsvCell = (raw) => {
