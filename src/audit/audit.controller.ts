@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
-import type { Principal } from '../common/access/principal.js';
+import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
+import { notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, PageQuery, toPage } from '../common/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
 
@@ -41,6 +42,14 @@ export class AuditController {
   @ApiOperation({ summary: "The region's audit trail, oldest first: one row per write" })
   @ApiOkResponse({ type: AuditPageDto })
   async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
+    // A département's caller (never an ARS role through the API, but the scope is the
+    // principal's, not the role's) reads the trail of one dossier of its département only.
+    if (p.departmentCode) {
+      if (!q.id) assertRegionWide(p, "The region's audit trail");
+      const inScope = q.entity === 'application' && /^[0-9a-f-]{36}$/i.test(q.id!) &&
+        (await this.prisma.application.count({ where: { id: q.id, ...territoryOf(p) } })) === 1;
+      if (!inScope) throw notFound(`The audit trail of ${q.entity ?? 'object'} ${q.id}`);
+    }
     const limit = q.limit ?? DEFAULT_LIMIT;
     const after = decodeCursor(q.cursor, /^\d{1,19}$/);
     const rows = await this.prisma.auditLog.findMany({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationsService, assertDateOrder, knownDates } from '../applications/applications.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { Principal } from '../common/access/principal.js';
+import { type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
@@ -38,11 +38,11 @@ export class CarpecService {
   ) {}
 
   async list(p: Principal, query: PageQuery): Promise<Page<SessionDto>> {
-    return pageOf(query, (after, take) => this.sessions.list(p.regionCode, after, take), toSessionDto);
+    return pageOf(query, (after, take) => this.sessions.list(territoryOf(p), after, take), toSessionDto);
   }
 
   async get(p: Principal, id: string): Promise<SessionDto> {
-    const row = await this.sessions.find(p.regionCode, id);
+    const row = await this.sessions.find(territoryOf(p), id);
     if (!row) throw notFound(`CARPEC session ${id}`);
     return toSessionDto(row);
   }
@@ -58,7 +58,7 @@ export class CarpecService {
 
   /** OPINION: a SUBMITTED dossier goes to CARPEC_REVIEW; INFORMATION: a RECEIPT_ISSUED one is listed. */
   async addToAgenda(p: Principal, sessionId: string, dto: AgendaItemDto): Promise<AgendaItemViewDto> {
-    const session = await this.sessions.find(p.regionCode, sessionId);
+    const session = await this.sessions.find(territoryOf(p), sessionId);
     if (!session) throw notFound(`CARPEC session ${sessionId}`);
     let itemId = '';
     await this.applications.transition(p, dto.applicationId, dto.purpose === 'OPINION' ? 'SCHEDULE_OPINION' : 'SCHEDULE_INFORMATION', undefined, {
@@ -74,13 +74,13 @@ export class CarpecService {
         itemId = (await this.sessions.addItem(tx, sessionId, dto.applicationId, dto.purpose)).id;
       },
     });
-    const item = (await this.sessions.find(p.regionCode, sessionId))!.agendaItems.find((i) => i.id === itemId)!;
+    const item = (await this.sessions.find(territoryOf(p), sessionId))!.agendaItems.find((i) => i.id === itemId)!;
     return toSessionDto({ ...session, agendaItems: [item] }).agenda[0];
   }
 
   /** The CARPEC's avis (or NOTED for information), recorded after its séance. */
   async recordOpinion(p: Principal, sessionId: string, dto: OpinionDto): Promise<OpinionViewDto> {
-    const session = await this.sessions.find(p.regionCode, sessionId);
+    const session = await this.sessions.find(territoryOf(p), sessionId);
     if (!session) throw notFound(`CARPEC session ${sessionId}`);
     if (fromDbDate(session.sessionDate) > parisToday()) {
       throw businessRule('session-not-held', `The séance of ${fromDbDate(session.sessionDate)} has not taken place yet.`);

@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../audit/audit.repository.js';
+import type { Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { Envelope, Funder, MovementKind } from '../generated/prisma/client.js';
+import type { Envelope, EnvelopeMovement, Funder, MovementKind, Prisma } from '../generated/prisma/client.js';
 
 export type EnvelopeWithTotal = Envelope & { committedCents: bigint };
+
+/**
+ * The envelopes a territory sees: the region's; for a département's caller, the region's own
+ * (no département) and its département's, not another département's (DETR, DEPARTEMENT).
+ */
+export const envelopesIn = (territory: Territory): Prisma.EnvelopeWhereInput => ({
+  regionCode: territory.regionCode,
+  ...(territory.departmentCode && { OR: [{ departmentCode: null }, { departmentCode: territory.departmentCode }] }),
+});
 
 /**
  * The envelope ledger: movements are rows, committed and remaining amounts are their sums.
@@ -14,9 +24,9 @@ export type EnvelopeWithTotal = Envelope & { committedCents: bigint };
 export class EnvelopesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(regionCode: string, after: string | undefined, take: number): Promise<EnvelopeWithTotal[]> {
+  async list(territory: Territory, after: string | undefined, take: number): Promise<EnvelopeWithTotal[]> {
     const rows = await this.prisma.envelope.findMany({
-      where: { regionCode, ...(after && { id: { gt: after } }) },
+      where: { ...envelopesIn(territory), ...(after && { id: { gt: after } }) },
       orderBy: { id: 'asc' },
       take,
     });
@@ -24,8 +34,8 @@ export class EnvelopesRepository {
     return rows.map((r) => ({ ...r, committedCents: sums.get(r.id) ?? 0n }));
   }
 
-  async find(regionCode: string, id: string, db: Tx | PrismaService = this.prisma): Promise<EnvelopeWithTotal | null> {
-    const row = await db.envelope.findFirst({ where: { id, regionCode } });
+  async find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<EnvelopeWithTotal | null> {
+    const row = await db.envelope.findFirst({ where: { id, ...envelopesIn(territory) } });
     if (!row) return null;
     return { ...row, committedCents: (await this.committed(db, [id])).get(id) ?? 0n };
   }
@@ -103,17 +113,41 @@ export class EnvelopesRepository {
     return { plan: plans[0] ?? null, envelopes };
   }
 
-  /** The movements of an envelope of the region (the scope is in the same statement). */
-  movements(regionCode: string, envelopeId: string, after: string | undefined, take: number) {
-    return this.prisma.envelopeMovement.findMany({
-      where: { envelopeId, envelope: { regionCode }, ...(after && { id: { gt: after } }) },
-      orderBy: { id: 'asc' },
-      take,
-    });
+  /**
+   * The movements of an envelope in the territory (the scope is in the same statement). For a
+   * département's caller: the movements of its département's dossiers only, and the movements
+   * without a dossier (adjustments) only on an envelope of its own département.
+   */
+  async movements(territory: Territory, envelopeId: string, after: string | undefined, take: number): Promise<EnvelopeMovement[]> {
+    const dep = territory.departmentCode ?? null;
+    const rows = await this.prisma.$queryRaw<
+      { id: string; envelope_id: string; kind: MovementKind; amount_cents: bigint; application_id: string | null; plan_id: string | null; note: string | null; actor_id: string | null; created_at: Date }[]
+    >`
+      SELECT m.id, m.envelope_id, m.kind, m.amount_cents, m.application_id, m.plan_id, m.note, m.actor_id, m.created_at
+        FROM envelope_movements m JOIN envelopes e ON e.id = m.envelope_id
+       WHERE m.envelope_id = ${envelopeId}::uuid AND e.region_code = ${territory.regionCode}
+         AND (${dep}::text IS NULL
+              OR (e.department_code IS NULL OR e.department_code = ${dep}::text)
+                 AND (CASE WHEN m.application_id IS NULL THEN e.department_code = ${dep}::text
+                           ELSE EXISTS (SELECT 1 FROM applications a WHERE a.id = m.application_id AND a.department_code = ${dep}::text) END))
+         AND (${after ?? null}::uuid IS NULL OR m.id > ${after ?? null}::uuid)
+       ORDER BY m.id
+       LIMIT ${take}`;
+    return rows.map((r) => ({
+      id: r.id,
+      envelopeId: r.envelope_id,
+      kind: r.kind,
+      amountCents: r.amount_cents,
+      applicationId: r.application_id,
+      planId: r.plan_id,
+      note: r.note,
+      actorId: r.actor_id,
+      createdAt: r.created_at,
+    }));
   }
 
-  async exists(regionCode: string, id: string): Promise<boolean> {
-    return (await this.prisma.envelope.count({ where: { id, regionCode } })) === 1;
+  async exists(territory: Territory, id: string): Promise<boolean> {
+    return (await this.prisma.envelope.count({ where: { id, ...envelopesIn(territory) } })) === 1;
   }
 
   async close(tx: Tx, id: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { Principal } from '../common/access/principal.js';
+import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
 import { conflict, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsToJson } from '../common/money.js';
@@ -43,23 +43,24 @@ export class EnvelopesService {
   ) {}
 
   async list(p: Principal, q: PageQuery): Promise<Page<EnvelopeDto>> {
-    return pageOf(q, (after, take) => this.envelopes.list(p.regionCode, after, take), toEnvelopeDto);
+    return pageOf(q, (after, take) => this.envelopes.list(territoryOf(p), after, take), toEnvelopeDto);
   }
 
   async get(p: Principal, id: string): Promise<EnvelopeDto> {
-    const row = await this.envelopes.find(p.regionCode, id);
+    const row = await this.envelopes.find(territoryOf(p), id);
     if (!row) throw notFound(`Envelope ${id}`);
     return toEnvelopeDto(row);
   }
 
   async movements(p: Principal, id: string, q: PageQuery): Promise<Page<MovementDto>> {
-    const page = await pageOf(q, (after, take) => this.envelopes.movements(p.regionCode, id, after, take), toMovementDto);
+    const page = await pageOf(q, (after, take) => this.envelopes.movements(territoryOf(p), id, after, take), toMovementDto);
     // An empty page: an envelope with no movement yet, or none in the caller's scope (404).
-    if (!page.items.length && !(await this.envelopes.exists(p.regionCode, id))) throw notFound(`Envelope ${id}`);
+    if (!page.items.length && !(await this.envelopes.exists(territoryOf(p), id))) throw notFound(`Envelope ${id}`);
     return page;
   }
 
   create(p: Principal, dto: CreateEnvelopeDto): Promise<EnvelopeDto> {
+    assertRegionWide(p, 'An envelope');
     if (dto.regionCode !== p.regionCode) throw forbidden(`You manage region ${p.regionCode}, not ${dto.regionCode}.`);
     // A DETR or DEPARTEMENT envelope belongs to a département of the region; the others to none.
     const problems = envelopeDepartmentProblems(dto.funder, dto.regionCode, dto.departmentCode);
@@ -74,19 +75,21 @@ export class EnvelopesService {
   }
 
   close(p: Principal, id: string): Promise<EnvelopeDto> {
+    assertRegionWide(p, 'An envelope');
     return this.prisma.$transaction(async (tx) => {
-      const before = await this.envelopes.find(p.regionCode, id, tx);
+      const before = await this.envelopes.find(territoryOf(p), id, tx);
       if (!before) throw notFound(`Envelope ${id}`);
       if (!(await this.envelopes.close(tx, id))) throw conflict('The envelope is already closed.');
-      const after = (await this.envelopes.find(p.regionCode, id, tx))!;
+      const after = (await this.envelopes.find(territoryOf(p), id, tx))!;
       await this.audit.change(tx, p, { action: 'envelope.close', entity: 'envelope', entityId: id, regionCode: p.regionCode, before: toEnvelopeDto(before), after: toEnvelopeDto(after) });
       return toEnvelopeDto(after);
     });
   }
 
   adjust(p: Principal, id: string, dto: AdjustmentDto): Promise<EnvelopeDto> {
+    assertRegionWide(p, 'An envelope');
     return this.prisma.$transaction(async (tx) => {
-      if (!(await this.envelopes.find(p.regionCode, id, tx))) throw notFound(`Envelope ${id}`);
+      if (!(await this.envelopes.find(territoryOf(p), id, tx))) throw notFound(`Envelope ${id}`);
       const before = await this.envelopes.lock(tx, id);
       if (before.status !== 'OPEN') throw conflict('The envelope is closed.');
       const committed = before.committedCents + BigInt(dto.amountCents);

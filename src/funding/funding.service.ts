@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AuditRepository, type Tx } from '../audit/audit.repository.js';
-import { type Principal, territoryOf } from '../common/access/principal.js';
+import { assertRegionWide, fundersVisibleTo, type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull } from '../common/money.js';
@@ -111,6 +111,16 @@ export function storedPlanDto(row: PlanRow): PlanDto {
   };
 }
 
+/**
+ * A plan as its reader may see it: a partner reads its own funders' lines in full, and other
+ * funders' lines not at all (omitted); the plan's totals (totalCents, publicTotalCents,
+ * selfFinancingCents, publicCeilingCents…) stay. ARS staff and auditors read every line.
+ */
+export function planFor(p: Principal, plan: PlanDto): PlanDto {
+  const funders = fundersVisibleTo(p);
+  return funders ? { ...plan, lines: plan.lines.filter((l) => funders.includes(l.funder)) } : plan;
+}
+
 @Injectable()
 export class FundingService {
   constructor(
@@ -127,6 +137,7 @@ export class FundingService {
   }
 
   async createRuleSet(p: Principal, dto: CreateRuleSetDto): Promise<RuleSetDto> {
+    assertRegionWide(p, 'A funding rule set');
     const funders = await validateFunders(dto.funders);
     ruleSetBreach(dto, funders);
     return this.prisma.$transaction(async (tx) => {
@@ -145,6 +156,7 @@ export class FundingService {
   }
 
   activateRuleSet(p: Principal, id: string): Promise<RuleSetDto> {
+    assertRegionWide(p, 'A funding rule set');
     return this.prisma.$transaction(async (tx) => {
       const before = await this.funding.findRuleSet(p.regionCode, id, tx);
       if (!before) throw notFound(`Rule set ${id}`);
@@ -224,7 +236,7 @@ export class FundingService {
     if (!(await this.funding.dossier(territoryOf(p), id))) throw notFound(`Dossier ${id}`);
     const row = await this.funding.findPlan(id);
     if (!row) throw notFound(`The funding plan of dossier ${id}`);
-    return storedPlanDto(row);
+    return planFor(p, storedPlanDto(row));
   }
 
   /**
@@ -365,7 +377,7 @@ export class FundingService {
       if (!line) throw notFound(`The ${funder} line of this plan`);
       const { action, before, after } = await change(tx, line, state);
       await this.audit.change(tx, p, { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after });
-      return storedPlanDto((await this.funding.findPlan(id, tx))!);
+      return planFor(p, storedPlanDto((await this.funding.findPlan(id, tx))!));
     });
   }
 

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { changeVersioned } from '../database/versioned.js';
-import { type Principal, territoryOf } from '../common/access/principal.js';
-import { type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
+import { businessRule, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../common/http/pagination.js';
 import { communeInDepartment } from '../common/validation/codes.js';
 import { type CommuneRow, CommunesRepository, type ManualCommune } from './communes.repository.js';
+import { isDepartmentOfRegion } from './departments.js';
 import { communeDetr } from './detr.js';
 import { CommuneDto, type CommuneQuery, CreateCommuneDto, type ImportResultDto, type UpdateCommuneDto } from './dto/commune.dto.js';
 import { type ZoningResultDto, ZoningRowDto } from './dto/epci.dto.js';
@@ -72,8 +73,18 @@ export class CommunesService {
   }
 
   async create(principal: Principal, dto: CreateCommuneDto): Promise<CommuneDto> {
+    assertRegionWide(principal, 'A commune');
     this.checkOwnRegion(principal, dto.regionCode);
     this.checkDepartment(dto);
+    // The département must lie in the region (and so in the caller's): 29020 of Finistère is
+    // region 53's, whatever regionCode says (src/reference/departments.ts).
+    if (!isDepartmentOfRegion(dto.departmentCode, dto.regionCode)) {
+      throw businessRule('department-not-in-region', `Département ${dto.departmentCode} is not in region ${dto.regionCode}: commune ${dto.inseeCode} cannot be created there.`, {
+        inseeCode: dto.inseeCode,
+        departmentCode: dto.departmentCode,
+        regionCode: dto.regionCode,
+      });
+    }
     return this.prisma.$transaction(async (tx) => {
       const created = await this.communes.create(tx, dto);
       const result = toCommuneDto(created);
@@ -83,6 +94,7 @@ export class CommunesService {
   }
 
   async update(principal: Principal, inseeCode: string, dto: UpdateCommuneDto, expectedVersion?: number) {
+    assertRegionWide(principal, 'A commune');
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
     const territory = territoryOf(principal);
     return this.prisma.$transaction(async (tx) => {
@@ -101,6 +113,7 @@ export class CommunesService {
   }
 
   async importCsv(principal: Principal, body: unknown): Promise<ImportResultDto> {
+    assertRegionWide(principal, 'The communes');
     const rows = await parseCsvRows(body, CSV_COLUMNS, CreateCommuneDto, async (valid) => {
       const existing = await this.communes.regionsOf(valid.map((r) => r.row.inseeCode));
       const seen = new Set<string>();
@@ -115,6 +128,9 @@ export class CommunesService {
         }
         if (!communeInDepartment(row.inseeCode, row.departmentCode)) {
           errors.push({ field: 'departmentCode', line, message: `commune ${row.inseeCode} is not in département ${row.departmentCode}` });
+        }
+        if (!isDepartmentOfRegion(row.departmentCode, row.regionCode)) {
+          errors.push({ field: 'departmentCode', line, message: `department-not-in-region: département ${row.departmentCode} is not in region ${row.regionCode}` });
         }
         if (seen.has(row.inseeCode)) errors.push({ field: 'inseeCode', line, message: `${row.inseeCode} appears twice` });
         seen.add(row.inseeCode);
@@ -133,6 +149,7 @@ export class CommunesService {
 
   /** Sets the ARS's zoning of existing communes: all rows or none. */
   async importZoning(principal: Principal, body: unknown): Promise<ZoningResultDto> {
+    assertRegionWide(principal, 'The zoning of the communes');
     const rows = await parseCsvRows(body, { inseeCode: csvText, zone: csvText, qpv: csvBool, island: csvBool }, ZoningRowDto, async (valid) => {
       const known = await this.communes.regionsOf(valid.map((r) => r.row.inseeCode));
       return valid.flatMap(({ line, row }) =>

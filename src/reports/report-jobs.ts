@@ -4,6 +4,8 @@ import { unavailable } from '../common/errors/problem.js';
 import { parisToday } from '../common/validation/dates.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DATABASE_URL, PrismaService } from '../database/prisma.service.js';
+import type { Tx } from '../audit/audit.repository.js';
+import type { ReportRun } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { REPORT_TYPES } from './report-types.js';
@@ -114,12 +116,23 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     await this.boss?.stop({ graceful: true, wait: true, timeout: 8000 });
   }
 
-  /** Queues the runs of (region, types, date); each answers at once with QUEUED. */
-  async request(regionCode: string, types: ReportType[], date: string) {
+  /**
+   * Queues the runs of (region, types, date); each answers at once with QUEUED. `audit`, when
+   * given (a caller's request), writes its row in the run's own transaction.
+   */
+  async request(regionCode: string, types: ReportType[], date: string, audit?: (tx: Tx, before: ReportRun | null, run: ReportRun) => Promise<void>) {
     const runs = [];
     for (const type of types) {
-      const run = await this.reports.request(regionCode, type, date);
-      await (await this.queue()).send(RUN_QUEUE, { runId: run.id });
+      const run = audit
+        ? await this.prisma.$transaction(async (tx) => {
+            const before = await this.reports.findOf(regionCode, type, date, tx);
+            const queued = await this.reports.request(regionCode, type, date, tx);
+            await audit(tx, before, queued);
+            return queued;
+          })
+        : await this.reports.request(regionCode, type, date);
+      // Inside an Idempotency-Key request the run commits with the request: queued after.
+      await this.prisma.afterCommit(async () => (await this.queue()).send(RUN_QUEUE, { runId: run.id }));
       runs.push(run);
     }
     return runs;

@@ -1,11 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import type { Territory } from '../common/access/principal.js';
+import type { Tx } from '../audit/audit.repository.js';
+import { coversRegionOrDepartment, type Territory } from '../common/access/principal.js';
 import { toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma, PrismaClient, ReportRun, ReportType } from '../generated/prisma/client.js';
 import { computeReport } from './report-queries.js';
 
 type Db = PrismaService | PrismaClient;
+
+/**
+ * A run as a territory sees it: for a département's caller, `rowCount` counts its département's
+ * rows only, and the FUNDING summary lists the envelopes it sees (the region's own and its
+ * département's), never the region-wide figures of what it may not read.
+ */
+function inTerritory(territory: Territory, run: ReportRun & { _count?: { rows: number } }): ReportRun {
+  const { _count, ...rest } = run;
+  if (!territory.departmentCode) return rest;
+  const summary = rest.summary as { envelopes?: { departmentCode?: string | null }[] } | null;
+  return {
+    ...rest,
+    rowCount: rest.rowCount === null ? null : (_count?.rows ?? 0),
+    summary:
+      summary && Array.isArray(summary.envelopes)
+        ? { ...summary, envelopes: summary.envelopes.filter((e) => coversRegionOrDepartment(territory, e.departmentCode)) }
+        : rest.summary,
+  };
+}
 
 /** Rows per statement of a streamed download. */
 export const DOWNLOAD_BATCH = 2000;
@@ -40,20 +60,27 @@ export class ReportsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /** The run of (region, type, date), created or reset to QUEUED (its rows stay until replaced). */
-  request(regionCode: string, type: ReportType, date: string): Promise<ReportRun> {
-    return this.prisma.reportRun.upsert({
+  request(regionCode: string, type: ReportType, date: string, db: Tx | PrismaService = this.prisma): Promise<ReportRun> {
+    return db.reportRun.upsert({
       where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } },
       create: { regionCode, type, date: toDbDate(date) },
       update: { status: 'QUEUED', error: null, startedAt: null, finishedAt: null },
     });
   }
 
-  list(regionCode: string, f: { type?: ReportType; date?: string }, after: string | undefined, take: number): Promise<ReportRun[]> {
-    return this.prisma.reportRun.findMany({
-      where: { regionCode, ...(f.type && { type: f.type }), ...(f.date && { date: toDbDate(f.date) }), ...(after && { id: { gt: after } }) },
+  findOf(regionCode: string, type: ReportType, date: string, db: Tx | PrismaService = this.prisma): Promise<ReportRun | null> {
+    return db.reportRun.findUnique({ where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } } });
+  }
+
+  /** The runs of the region, each with the number of its rows in the territory (same statement). */
+  async list(territory: Territory, f: { type?: ReportType; date?: string }, after: string | undefined, take: number): Promise<ReportRun[]> {
+    const runs = await this.prisma.reportRun.findMany({
+      where: { regionCode: territory.regionCode, ...(f.type && { type: f.type }), ...(f.date && { date: toDbDate(f.date) }), ...(after && { id: { gt: after } }) },
+      ...(territory.departmentCode && { include: { _count: { select: { rows: { where: { departmentCode: territory.departmentCode } } } } } }),
       orderBy: { id: 'asc' },
       take,
     });
+    return runs.map((r) => inTerritory(territory, r as ReportRun & { _count?: { rows: number } }));
   }
 
   /** The run and its rows in one statement, so one snapshot: a run being replaced shows whole, old or new. */
@@ -67,11 +94,12 @@ export class ReportsRepository {
           take: rowLimit,
           select: { data: true },
         },
+        ...(territory.departmentCode && { _count: { select: { rows: { where: { departmentCode: territory.departmentCode } } } } }),
       },
     });
     if (!run) return null;
     const { rows, ...rest } = run;
-    return { run: rest, rows: rows.map((r) => r.data) };
+    return { run: inTerritory(territory, rest), rows: rows.map((r) => r.data) };
   }
 
   find(territory: Territory, id: string) {

@@ -2,7 +2,8 @@ import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { type Principal, territoryOf } from '../common/access/principal.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
 import { notFound } from '../common/errors/problem.js';
 import { csvSafeCell, xlsxValueCell } from '../common/http/csv.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
@@ -53,15 +54,30 @@ export class ReportsService {
   constructor(
     private readonly reports: ReportsRepository,
     private readonly jobs: ReportJobs,
+    private readonly audit: AuditRepository,
   ) {}
 
+  /**
+   * A run is the region's (it replaces the region's run of that date): a caller of a narrower
+   * scope may not request one (403). Each run requested writes its audit row with the run.
+   */
   async request(p: Principal, dto: RequestRunsDto): Promise<RequestedRunsDto> {
-    const runs = await this.jobs.request(p.regionCode, dto.type ? [dto.type] : REPORT_TYPES, dto.date ?? parisToday());
+    assertRegionWide(p, 'A report run');
+    const runs = await this.jobs.request(p.regionCode, dto.type ? [dto.type] : REPORT_TYPES, dto.date ?? parisToday(), (tx, before, run) =>
+      this.audit.change(tx, p, {
+        action: 'report_run.request',
+        entity: 'report_run',
+        entityId: run.id,
+        regionCode: run.regionCode,
+        before: before && { status: before.status, rowCount: before.rowCount, finishedAt: before.finishedAt?.toISOString() ?? null },
+        after: { type: run.type, date: run.date.toISOString().slice(0, 10), status: run.status },
+      }),
+    );
     return { items: runs.map((r) => ({ id: r.id, type: r.type, date: r.date.toISOString().slice(0, 10), status: r.status })) };
   }
 
   async list(p: Principal, q: RunQuery): Promise<Page<RunDto>> {
-    return pageOf(q, (after, take) => this.reports.list(p.regionCode, q, after, take), toRunDto);
+    return pageOf(q, (after, take) => this.reports.list(territoryOf(p), q, after, take), toRunDto);
   }
 
   async get(p: Principal, id: string): Promise<RunDto> {

@@ -201,13 +201,28 @@ function fill(url: string, f: Fixtures | null): string {
         ':siren': f.epciSiren,
         ':funder': 'REGION',
         ':year': '2025',
+        ':code': 'diagnostic-territorial',
         ':id': '',
       }
     : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
-    byParam[':id'] =
-      { organizations: f.organizationId, users: f.userId, 'api-keys': f.apiKeyId, promoters: f.promoterId, projects: f.projectId }[resource] ?? '';
+    // Every resource gets its real fixture id: an empty one would answer 404 from the router,
+    // not from the scope, and prove nothing.
+    const id = {
+      organizations: f.organizationId,
+      users: f.userId,
+      'api-keys': f.apiKeyId,
+      promoters: f.promoterId,
+      projects: f.projectId,
+      applications: f.applicationId,
+      'carpec-sessions': f.sessionId,
+      envelopes: f.envelopeId,
+      reports: f.reportRunId,
+      'funding-rule-sets': f.ruleSetId,
+    }[resource];
+    if (!id && url.includes('/:id')) throw new Error(`no fixture id for ${url}`);
+    byParam[':id'] = id ?? '';
   }
   return url.replace('/*', '/index.html').replace(/:(\w+)/g, (m) => byParam[m] ?? m);
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditRepository, type Tx } from '../../audit/audit.repository.js';
 import type { PrismaClient } from '../../generated/prisma/client.js';
-import type { Principal } from '../../common/access/principal.js';
+import { assertRegionWide, type Principal } from '../../common/access/principal.js';
 import { ApiProblem, forbidden, invalid } from '../../common/errors/problem.js';
 import { PrismaService } from '../../database/prisma.service.js';
 import { isRegionCode } from '../regions.js';
@@ -48,6 +48,7 @@ export class OfficialService {
   ) {}
 
   async load(principal: Principal, regionCode: string): Promise<LoadResult> {
+    assertRegionWide(principal, "The region's official communes");
     if (!isRegionCode(regionCode)) throw invalid([{ field: 'regionCode', message: `${regionCode} is not a region code (COG)` }]);
     if (regionCode !== principal.regionCode) throw forbidden(`You manage region ${principal.regionCode}, not ${regionCode}.`);
     let dataset: OfficialDataset;
