@@ -5,7 +5,7 @@ import { AuditRepository, type Tx } from '../audit/audit.repository.js';
 import { assertRegionWide, fundersVisibleTo, type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
-import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull } from '../common/money.js';
+import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull, totalCents } from '../common/money.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
@@ -176,6 +176,7 @@ export class FundingService {
   }
 
   replaceExpenses(p: Principal, id: string, items: ExpenseDto[]): Promise<ExpensesViewDto> {
+    expensesWithinTotal(items);
     return this.prisma.$transaction(async (tx) => {
       const dossier = await this.funding.dossier(territoryOf(p), id, tx);
       if (!dossier) throw notFound(`Dossier ${id}`);
@@ -215,6 +216,7 @@ export class FundingService {
   }
 
   async simulate(p: Principal, dto: SimulateDto): Promise<PlanDto> {
+    expensesWithinTotal(dto.expenses, 'expenses');
     const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, this.prisma);
     const { detrStatus, ...commune } = dto.commune;
     const plan = calculate({
@@ -398,6 +400,17 @@ function refusalProblem(r: Refusal, funder: Funder) {
   const values: Record<string, unknown> = { funder };
   for (const [k, v] of Object.entries(r.values)) values[k] = typeof v === 'bigint' ? centsToJson(v) : v;
   return r.status === 409 ? conflict(r.detail, { rule: r.rule, ...values }) : businessRule(r.rule, r.detail, values);
+}
+
+/**
+ * 400 naming the item at which the expenses, VAT included, add up beyond what the API carries
+ * exactly: every base, aid and total of the plan is at most that sum, so none can overflow.
+ */
+function expensesWithinTotal(items: ExpenseDto[], prefix = ''): void {
+  totalCents(items.flatMap((e, i) => [
+    { field: `${prefix}[${i}].amountCents`, cents: e.amountCents },
+    { field: `${prefix}[${i}].vatCents`, cents: e.vatCents },
+  ]));
 }
 
 function expensesView(rows: { category: ExpenseDto['category']; label: string; nature: ExpenseNature; amountCents: bigint; vatCents: bigint }[]): ExpensesViewDto {

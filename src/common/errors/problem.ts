@@ -139,6 +139,13 @@ export function toProblem(error: unknown): MappedProblem {
 
   if (isHttpException(error)) {
     const status = error.getStatus();
+    // A 5xx raised by Nest or a library says nothing of its cause (its message might); a 503
+    // says when to come back.
+    if (status >= 500) {
+      const p = new ApiProblem(status, status === 503 ? 'The service is unavailable; try again shortly.' : 'An unexpected error occurred; it has been logged.');
+      const headers: Record<string, string> = status === 503 ? { 'Retry-After': '5' } : {};
+      return { problem: p.toProblem(), headers, unexpected: true };
+    }
     const response = error.getResponse();
     const message =
       typeof response === 'string'
@@ -148,7 +155,7 @@ export function toProblem(error: unknown): MappedProblem {
           : String(response.message ?? error.message);
     const detail =
       status === 404 && /^Cannot \w+ /.test(message) ? `No route matches ${message.replace(/^Cannot /, '')}.` : message;
-    return { problem: new ApiProblem(status, detail).toProblem(), headers: {}, unexpected: status >= 500 };
+    return { problem: new ApiProblem(status, detail).toProblem(), headers: {}, unexpected: false };
   }
 
   const e = (error ?? {}) as Record<string, unknown>;
