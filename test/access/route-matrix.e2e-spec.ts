@@ -304,7 +304,8 @@ describe('role × route access matrix', () => {
     // Reported for the closing note: routes × callers.
     console.info(`access matrix: ${routes.length} routes × ${tokens.size} callers = ${cases} cases`);
     expect(failures).toEqual([]);
-  });
+    // 600-odd requests one after the other: on a loaded 2-core machine, more than jest's default 30 s.
+  }, 120_000);
 
   it('hides region 84 from every admitted role of region 53', async () => {
     const failures: string[] = [];

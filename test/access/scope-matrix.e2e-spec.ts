@@ -326,7 +326,7 @@ describe('scope matrix (région × département)', () => {
     console.info(`scope matrix: ${cases} read cases over ${covered.size} read routes (of ${reads} API read routes, ${registered} registered routes)`);
     expect(covered.size).toBe(reads);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 
   it("refuses every region-wide write to a département's caller (403 region-wide-write), nothing written", async () => {
     const failures: string[] = [];

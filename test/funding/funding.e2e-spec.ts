@@ -65,7 +65,10 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     expect(byFunder.REGION).toMatchObject({ baseCents: 33_333_333, requestedRateBps: 6000, appliedRateBps: 6000, amountCents: 19_999_999, boundBy: null });
     expect(byFunder.ARS).toMatchObject({ baseCents: 20_000_000, amountCents: 5_000_000, boundBy: 'CAP' });
     expect(plan.selfFinancingCents).toBe(53_333_333 - 19_999_999 - 5_000_000);
-    expect((await t.http().get(`/api/v1/applications/${id}/funding-plan`).set(as(region)).expect(200)).body.lines).toHaveLength(2);
+    // A partner reads its own funder's line only, and the plan's totals (README, access).
+    const seen = (await t.http().get(`/api/v1/applications/${id}/funding-plan`).set(as(region)).expect(200)).body;
+    expect(seen.lines).toEqual([byFunder.REGION]);
+    expect(seen).toMatchObject({ totalCents: 53_333_333, selfFinancingCents: plan.selfFinancingCents, publicTotalCents: plan.publicTotalCents });
     const band = expectProblem(await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({ requestedRates: { REGION: 9000 } }), 422);
     expect(band).toMatchObject({ rule: 'rate-outside-band', funder: 'REGION', minRateBps: 1000, maxRateBps: 6000 });
   });

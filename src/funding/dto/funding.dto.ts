@@ -258,7 +258,7 @@ export class PlanDto {
   @ApiProperty() publicCeilingCents: number;
   @ApiProperty() publicTotalCents: number;
   @ApiProperty() selfFinancingCents: number;
-  @ApiProperty({ type: [PlanLineDto] }) lines: PlanLineDto[];
+  @ApiProperty({ type: [PlanLineDto], description: "A partner reads its own funders' lines only (the others are omitted; the totals stay)" }) lines: PlanLineDto[];
   @ApiPropertyOptional() version?: number;
 }
 
