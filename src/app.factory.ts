@@ -6,12 +6,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, requestIdOf } from './app.module.js';
 import { sendProblem, writeClientProblem } from './common/errors/problem.filter.js';
-import { invalid } from './common/errors/problem.js';
+import { ApiProblem, invalid } from './common/errors/problem.js';
 import { inputProblem } from './common/http/validation.js';
 import type { AppConfig } from './config/config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
+
+const shuttingDown = () =>
+  new ApiProblem(503, 'This instance is shutting down; send the request again shortly.', 'shutting-down', {}, { 'Retry-After': '1' });
 
 export interface RegisteredRoute {
   method: string;
@@ -35,6 +38,9 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     // problems too, not Fastify's own JSON.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply),
     clientErrorHandler: writeClientProblem,
+    // Fastify's own 503 for a request arriving while the server closes (on a kept-alive
+    // connection) is raw JSON without Retry-After: the onRequest hook below answers instead.
+    return503OnClosing: false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
     bufferLogs: true,
@@ -77,8 +83,16 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
 
   const metrics = app.get(MetricsService);
+  let closing = false;
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
+    // Shutting down: a new request (on a kept-alive connection) is not started; it is told to
+    // come back (to another instance) as a problem, and its connection closes.
+    if (closing) {
+      void reply.header('Connection', 'close');
+      sendProblem(shuttingDown(), request, reply);
+      return reply;
+    }
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -86,7 +100,6 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   // A graceful stop: once the server is closing, every response (those of the requests in
   // flight included) closes its connection. Otherwise a kept-alive connection holds the
   // server's close() until its keep-alive timeout (72 s), far past the shutdown's grace.
-  let closing = false;
   fastify.addHook('preClose', async () => {
     closing = true;
   });

@@ -18,21 +18,39 @@ describe('toProblem', () => {
     expect(toProblem({ code: 'P2025', message: 'No record' }).problem.status).toBe(404);
   });
 
-  it('maps a database that is away to 503 with Retry-After, never 500', () => {
+  it('maps a database that is away to 503 unavailable with Retry-After, never 500', () => {
     for (const error of [
       { code: 'P1001', message: "Can't reach database server" },
       { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:1' },
-      new Error('timeout exceeded when trying to connect'),
       new Error('Connection terminated unexpectedly'),
+      new Error('Connection terminated due to connection timeout'),
       { code: '57P01', message: 'terminating connection due to administrator command' },
       { name: 'DriverAdapterError', message: 'x', cause: { kind: 'DatabaseNotReachable' } },
-      // Every pool connection busy (or being re-opened) past the transaction's maxWait.
-      { code: 'P2028', message: 'Transaction API error: Unable to start a transaction in the given time.' },
-      { code: 'P2028', message: 'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.' },
+      { name: 'DriverAdapterError', message: 'x', cause: { kind: 'postgres', originalCode: '08006' } },
     ]) {
       const mapped = toProblem(error);
-      expect(mapped.problem.status).toBe(503);
+      expect(mapped.problem).toMatchObject({ status: 503, type: 'tag:msp-funding,2026:problem/unavailable' });
       expect(mapped.headers['Retry-After']).toBe('5');
+    }
+  });
+
+  it('maps a pool with no connection free in time (and its kin) to 503 busy with Retry-After, never "unreachable"', () => {
+    for (const error of [
+      // pg-pool: every connection taken past connectionTimeoutMillis.
+      new Error('timeout exceeded when trying to connect'),
+      { code: 'P2024', message: 'Timed out fetching a new connection from the connection pool.' },
+      // Every pool connection busy past the transaction's maxWait.
+      { code: 'P2028', message: 'Transaction API error: Unable to start a transaction in the given time.' },
+      // A transaction that outlived its timeout: rolled back.
+      { code: 'P2028', message: 'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.' },
+      { code: '57014', message: 'canceling statement due to statement timeout' },
+      { code: '53300', message: 'sorry, too many clients already' },
+    ]) {
+      const mapped = toProblem(error);
+      expect(mapped.problem).toMatchObject({ status: 503, type: 'tag:msp-funding,2026:problem/busy' });
+      expect(mapped.problem.detail).toMatch(/busy/);
+      expect(mapped.problem.detail).not.toMatch(/unreachable/);
+      expect(mapped.headers['Retry-After']).toBe('2');
     }
   });
 

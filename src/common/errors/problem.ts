@@ -83,25 +83,45 @@ export const preconditionFailed = (currentVersion: number) =>
   });
 export const businessRule = (rule: string, detail: string, extensions: Record<string, unknown> = {}) =>
   new ApiProblem(422, detail, `rule/${rule}`, { rule, ...extensions });
-export const unavailable = (detail = 'The database is unreachable; try again shortly.') =>
-  new ApiProblem(503, detail, 'unavailable', {}, { 'Retry-After': '5' });
+export const unavailable = (
+  detail = 'The database is unreachable; try again shortly. A write whose connection was lost may have been applied: send it again with the same Idempotency-Key to learn its outcome.',
+) => new ApiProblem(503, detail, 'unavailable', {}, { 'Retry-After': '5' });
+/** Past what the service can queue within a bounded time: nothing of the request was applied. */
+export const busy = (detail = 'The service is busy: no database connection became free in time; try again shortly.') =>
+  new ApiProblem(503, detail, 'busy', {}, { 'Retry-After': '2' });
 
-// PostgreSQL SQLSTATE classes and driver messages that mean "the database is not there
-// right now" rather than "your request is wrong".
-const UNAVAILABLE_SQLSTATES = /^(08|53|57P0[1-4]|57014)/;
-const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
-// Prisma's P2028 is any "Transaction API error"; two of them are the database not keeping up:
-// no pool connection within the transaction's maxWait (every connection busy or being
-// re-opened after the server dropped them), and a transaction outliving its timeout.
+// Overload, not absence: no pool connection within the bound (pg-pool's queue, Prisma's
+// P2024, a transaction that could not start within its maxWait), a transaction that outlived
+// its timeout (rolled back), a statement cancelled by statement_timeout, or PostgreSQL out of
+// connections or resources (SQLSTATE class 53). In each, the transaction never committed.
+const BUSY_SQLSTATES = /^(53|57014$)/;
+const BUSY_PRISMA = new Set(['P2024']);
+const BUSY_MESSAGES =
+  /timeout exceeded when trying to connect|Timed out fetching a new connection from the connection pool|Unable to start a transaction in the given time|expired transaction|canceling statement due to statement timeout|too many clients already|remaining connection slots are reserved/i;
+// The database cannot be reached: connection refused, reset or ended by the server (restart,
+// pg_terminate_backend), not opened within the connect timeout, the server starting or
+// stopping (SQLSTATE class 08, 57P01-57P04).
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-4])/;
+const UNAVAILABLE_PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2037']);
 const UNAVAILABLE_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Can't reach database|connection (?:is )?(?:closed|lost|refused)|terminating connection|the database system is (?:starting|shutting) up|Client has encountered a connection error|Query read timeout|canceling statement due to statement timeout|Unable to start a transaction in the given time|expired transaction/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|Can't reach database|connection (?:is )?(?:closed|lost|refused)|terminating connection|the database system is (?:starting|shutting) up|Client has encountered a connection error|Query read timeout/i;
+
+function codesOf(error: Record<string, unknown>): string[] {
+  const cause = error.cause as Record<string, unknown> | undefined;
+  return [error.code, cause?.originalCode, cause?.code].filter((c): c is string => typeof c === 'string');
+}
+
+function isBusy(error: Record<string, unknown>): boolean {
+  const codes = codesOf(error);
+  if (codes.some((c) => BUSY_PRISMA.has(c) || BUSY_SQLSTATES.test(c))) return true;
+  const cause = error.cause as Record<string, unknown> | undefined;
+  if (cause?.kind === 'TooManyConnections') return true;
+  return typeof error.message === 'string' && BUSY_MESSAGES.test(error.message);
+}
 
 function isUnavailable(error: Record<string, unknown>): boolean {
-  const code = typeof error.code === 'string' ? error.code : '';
-  if (UNAVAILABLE_PRISMA.has(code) || UNAVAILABLE_SQLSTATES.test(code)) return true;
+  if (codesOf(error).some((c) => UNAVAILABLE_PRISMA.has(c) || UNAVAILABLE_SQLSTATES.test(c))) return true;
   const cause = error.cause as Record<string, unknown> | undefined;
-  const originalCode = cause && typeof cause.originalCode === 'string' ? cause.originalCode : '';
-  if (UNAVAILABLE_SQLSTATES.test(originalCode)) return true;
   if (cause?.kind === 'DatabaseNotReachable' || cause?.kind === 'ConnectionClosed' || cause?.kind === 'SocketTimeout') {
     return true;
   }
@@ -172,6 +192,10 @@ export function toProblem(error: unknown): MappedProblem {
     return { problem: new ApiProblem(400, 'The body is not valid JSON.').toProblem(), headers: {}, unexpected: false };
   }
 
+  if (isBusy(e)) {
+    const p = busy();
+    return { problem: p.toProblem(), headers: p.headers, unexpected: false };
+  }
   if (isUnavailable(e)) {
     const p = unavailable();
     return { problem: p.toProblem(), headers: p.headers, unexpected: false };

@@ -3,8 +3,9 @@ import { type CallHandler, type ExecutionContext, HttpStatus, Injectable, type N
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { from, type Observable, of, switchMap, catchError, throwError } from 'rxjs';
+import { from, lastValueFrom, type Observable } from 'rxjs';
 import { canonicalJson } from '../../audit/hash-chain.js';
+import { PrismaService } from '../../database/prisma.service.js';
 import type { Principal } from '../access/principal.js';
 import { ApiProblem, conflict, invalid } from '../errors/problem.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -15,8 +16,9 @@ const REPLAYED_HEADERS = ['location', 'etag'];
 /**
  * `Idempotency-Key` on any authenticated POST: the same key with the same body returns the
  * first answer again and does nothing twice; with another body, 422; while the first is still
- * running, 409. Keys belong to the caller and the path (24 h). A request that fails frees its
- * key (its transaction rolled back: nothing was done). Public POSTs (login, refresh, logout)
+ * running, 409. Keys belong to the caller and the path (24 h). The answer is stored in the
+ * request's own transaction; a request that fails frees its key (its transaction rolled back:
+ * nothing was done). Public POSTs (login, refresh, logout)
  * are left out: replaying a token to whoever repeats a key would hand it out.
  */
 @Injectable()
@@ -24,6 +26,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyRepository,
     private readonly reflector: Reflector,
+    private readonly prisma: PrismaService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -39,20 +42,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = createHash('sha256').update(typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null)).digest('hex');
     const status: number = this.reflector.get(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
 
-    return from(this.store.claim(principal, route, key, hash)).pipe(
-      switchMap((claimed) => {
-        if (!claimed) return from(this.replay(principal, route, key, hash, reply));
-        return next.handle().pipe(
-          switchMap((body: unknown) => {
-            const headers = Object.fromEntries(
-              REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])),
-            );
-            return from(this.store.complete(principal, route, key, { status, headers, body: body ?? null }).then(() => body));
-          }),
-          catchError((error: unknown) => from(this.store.release(principal, route, key)).pipe(switchMap(() => throwError(() => error)))),
-        );
-      }),
-    );
+    return from(this.run(principal, route, key, hash, status, reply, next));
+  }
+
+  /**
+   * The first answer is stored in the business transaction itself (a unit of work: see
+   * `PrismaService.unitOfWork`), so a commit carries both or neither: a write whose commit
+   * went through but whose answer was lost finds its answer on retry, never a second effect.
+   */
+  private async run(principal: string, route: string, key: string, hash: string, status: number, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+    if (!(await this.store.claim(principal, route, key, hash))) return this.replay(principal, route, key, hash, reply);
+    try {
+      return await this.prisma.unitOfWork(
+        () => lastValueFrom(next.handle(), { defaultValue: undefined }),
+        (db, body) => {
+          const headers = Object.fromEntries(
+            REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])),
+          );
+          return this.store.complete(principal, route, key, { status, headers, body: body ?? null }, db);
+        },
+      );
+    } catch (error) {
+      // Rolled back, or never started: the key is free again. Had the commit gone through
+      // (its answer lost with the connection), the record is COMPLETED and stays.
+      // Under overload the release itself may find no connection: it tries again, bounded
+      // (a key left IN_PROGRESS is only 409 "still running" until it is abandoned).
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (await this.store.release(principal, route, key).then(() => true, () => false)) break;
+        await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
+      }
+      throw error;
+    }
   }
 
   private async replay(principal: string, route: string, key: string, hash: string, reply: FastifyReply): Promise<unknown> {

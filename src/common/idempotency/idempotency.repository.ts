@@ -38,8 +38,9 @@ export class IdempotencyRepository {
     return this.prisma.idempotencyRecord.findUnique({ where: { principal_route_key: { principal, route, key } } });
   }
 
-  async complete(principal: string, route: string, key: string, answer: StoredAnswer): Promise<void> {
-    await this.prisma.idempotencyRecord.update({
+  /** Stores the answer; `db`: the transaction of the request's writes, so that both commit together. */
+  async complete(principal: string, route: string, key: string, answer: StoredAnswer, db: Pick<PrismaService, 'idempotencyRecord'> = this.prisma): Promise<void> {
+    await db.idempotencyRecord.update({
       where: { principal_route_key: { principal, route, key } },
       data: {
         state: 'COMPLETED',
