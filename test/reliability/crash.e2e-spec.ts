@@ -68,11 +68,11 @@ describe('crash and shutdown of the service process', () => {
     };
     try {
       await blocker.query('BEGIN');
-      await blocker.query(`SELECT pg_advisory_xact_lock(hashtext('audit:84'))`);
       await blocker.query('LOCK TABLE report_rows IN SHARE MODE');
-
+      // The run is requested before the audit lock is held: requesting it writes an audit row.
       const queued = await api('POST', '/api/v1/reports/runs', { type: 'PIPELINE' });
       expect(queued.status).toBe(202);
+      await blocker.query(`SELECT pg_advisory_xact_lock(hashtext('audit:84'))`);
       const runId = (queued.body as { items: { id: string }[] }).items[0].id;
       const codes = Array.from({ length: 30 }, (_, i) => `01${String(100 + i).padStart(3, '0')}`);
       let answered = 0;
