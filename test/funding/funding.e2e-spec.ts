@@ -125,7 +125,17 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     const reg = await envelope(t, admin, 'REGION', 7 * 5_000_000 + 1_234);
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) ids.push(await approvedDossierWithPlan(10_000_000));
-    const results = await Promise.all(ids.map((id) => t.http().post(`/api/v1/applications/${id}/funding-plan/commit`).set(as(director))));
+    // A commit answered 503 busy (no pool connection in time, on a loaded machine) was not
+    // applied: the client sends it again, as Retry-After says.
+    const commit = async (id: string) => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await t.http().post(`/api/v1/applications/${id}/funding-plan/commit`).set(as(director));
+        if (res.status !== 503 || attempt === 20) return res;
+        expect(res.body.type).toMatch(/busy$/);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const results = await Promise.all(ids.map(commit));
     expect(results.filter((r) => r.status === 200)).toHaveLength(7);
     expect(results.filter((r) => r.status === 409)).toHaveLength(43);
     const after = (await t.http().get(`/api/v1/envelopes/${reg.id}`).set(as(admin)).expect(200)).body;
