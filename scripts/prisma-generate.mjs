@@ -1,6 +1,6 @@
 // `prisma generate` never runs the native schema engine, but Prisma 7 tries to download it
 // first, which fails on a machine without access to Prisma's binaries host. Pointing
-// PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips the download (BUILD_NOTES.md).
+// PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips the download (docs/architecture.md, Database).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 

@@ -401,7 +401,7 @@ export class ApplicationsService {
 
   // Withdrawing or closing releases the money of a committed plan, with the move: the plan
   // becomes RELEASED (no more commitment or payment; what was paid is to recover) and what it
-  // consumed goes back to the envelopes (DOMAIN.md §8).
+  // consumed goes back to the envelopes (docs/domain.md, Released plans).
   withdraw(p: Principal, id: string, dto: ReasonDto, v?: number) {
     return this.transition(p, id, 'WITHDRAW', v, {
       data: () => ({ closingReason: dto.reason }),

@@ -1,4 +1,4 @@
-// A dossier's eligibility (seed 002, seed 004, DOMAIN.md §8): from its commune's zoning — ZIP,
+// A dossier's eligibility (seed 002, seed 004, docs/domain.md): from its commune's zoning — ZIP,
 // QPV and islands in priority, then ZAC; a commune in none of them is ineligible — and, for an
 // antenne of a centre de santé, from its conditions (≤ 20 h a week, < 30 min from its main
 // site, the same information system). What the seeds give as guidance only (a centre de santé

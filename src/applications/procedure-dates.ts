@@ -1,4 +1,4 @@
-// Dates follow the procedure (DOMAIN.md §8, seed 002): site meeting ≤ request ≤ CARPEC séance
+// Dates follow the procedure (docs/domain.md, seed 002): site meeting ≤ request ≤ CARPEC séance
 // ≤ decision ≤ deliverables ≤ récépissé; an audit's plan is delivered on or after its decision.
 // Pure: the service gathers the dates the dossier already has and asks before writing.
 

@@ -1,4 +1,4 @@
-// The dossier workflow (DOMAIN.md §5 and §8, seed 002): the one place that knows which move is
+// The dossier workflow (docs/domain.md, The dossier workflow; seed 002): the one place that knows which move is
 // legal. Pure: no framework, no database. Services ask `decide()` and apply what it says.
 // Two procedures share the table: the ACCOMPANIMENT of étapes 1-3, and the AUDIT of an existing
 // centre (requested, given a CARPEC opinion, decided by the DG, then a plan to return to
@@ -104,7 +104,7 @@ const auditNeedsExistingCentre = (f: DossierFacts): RuleBreach | null =>
 
 /**
  * An approved accompaniment: a new centre enters step 2; an existing one is accompanied on
- * step 3 only, unless it is a mono-professional centre becoming polyvalent (DOMAIN.md §8).
+ * step 3 only, unless it is a mono-professional centre becoming polyvalent (docs/domain.md).
  */
 const approvedAccompaniment = (f: DossierFacts): ApplicationStatus =>
   f.existing && f.nature !== 'BECOMING_POLYVALENT' ? 'STEP3_IN_PROGRESS' : 'STEP2_IN_PROGRESS';

@@ -67,7 +67,7 @@ export class CarpecService {
         if (await this.sessions.openItem(tx, sessionId, dto.applicationId, dto.purpose)) {
           throw conflict(`The dossier is already on this session's agenda for ${dto.purpose}.`);
         }
-        // The séance that gives the opinion comes after the request (DOMAIN.md §8).
+        // The séance that gives the opinion comes after the request (docs/domain.md, Dates follow the procedure).
         if (dto.purpose === 'OPINION') assertDateOrder('CARPEC_SESSION', fromDbDate(session.sessionDate), knownDates(app));
       },
       alsoWrite: async (tx) => {

@@ -1,4 +1,4 @@
-// Which envelope a funder's money comes from (DOMAIN.md §8, API.md "Envelopes"). Pure.
+// Which envelope a funder's money comes from (docs/domain.md, Envelopes). Pure.
 // DETR is granted by the préfecture de département and a conseil départemental's money
 // (DEPARTEMENT) serves only its own département: their envelopes belong to a département.
 // The other funders' envelopes are the region's (no département).

@@ -1,4 +1,4 @@
-// The funding split (DOMAIN.md §6, read with §8). Pure: no framework, no database, no floating
+// The funding split (docs/domain.md, The computation). Pure: no framework, no database, no floating
 // point. Every amount is a bigint of cents; every product of cents and basis points is rounded
 // down, so that public aid never exceeds what a rule allows. Every reason in a line's trace
 // starts with the name of the rule that gave it (`capCents: …`, `promoterTypes: …`).

@@ -81,7 +81,7 @@ export const EXAMPLE_RULE_SETS: ExampleRuleSet[] = [
     // taxe des travaux hors VRD, foncier et étude, plafonné à 200 000 €, les créations de cabinets
     // secondaires de MSP". Only the works count (an unclassified expense, nature OTHER, is not
     // counted until the instructor says what it is); "plafonné" read as a cap on the aid, like
-    // Occitanie's wording (DOMAIN.md §8, our choice). Indre is département 36 (Centre-Val de Loire).
+    // Occitanie's wording (docs/domain.md, Rule sets: our choice). Indre is département 36 (Centre-Val de Loire).
     name: 'Example — Indre, conseil départemental',
     regionCode: '24',
     ruleSet: {

@@ -463,7 +463,7 @@ function simulatedDetr(status: NonNullable<SimulateDto['commune']['detrStatus']>
 }
 
 /**
- * The rules of a rule set that the seeds and the law fix (DOMAIN.md §8), as 422 naming the rule:
+ * The rules of a rule set that the seeds and the law fix (docs/domain.md, Rule sets), as 422 naming the rule:
  * the ARS funds no building works; public aid above 80 % needs its legal basis; no cap below zero.
  */
 function ruleSetBreach(dto: CreateRuleSetDto, funders: Record<string, FunderRuleDto>): void {

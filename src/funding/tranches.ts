@@ -1,4 +1,4 @@
-// The tranche rules of a partner's line (API.md "Plans", DOMAIN.md §8): pure, bigint cents,
+// The tranche rules of a partner's line (docs/domain.md, Partners' lines and tranches): pure, bigint cents,
 // integer basis points, no framework. The service asks it whether a payment or a new
 // commitment is allowed, and turns a refusal into a problem (409 or 422) naming its rule.
 //

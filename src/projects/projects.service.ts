@@ -125,7 +125,7 @@ export class ProjectsService {
     return this.prisma.$transaction(async (tx) => {
       const row = await this.projects.create(tx, {
         ...rest,
-        // An existing centre is an extension unless told otherwise (API.md, Turn 2).
+        // An existing centre is an extension unless told otherwise (docs/domain.md, Eligibility and warnings).
         nature: dto.nature ?? defaultNature(dto.existing),
         ...structureColumns(operationStartOn, antenne),
         forecastDeficitCents: centsFromJsonOrNull(forecastDeficitCents),

@@ -40,7 +40,7 @@ export function epciDetr(population: number, largestMemberPopulation: number): D
 }
 
 /**
- * DETR eligibility follows the promoter (DOMAIN.md §8): a commune by its own population, an EPCI
+ * DETR eligibility follows the promoter (docs/domain.md, DETR): a commune by its own population, an EPCI
  * by its EPCI's (the EPCI its seat commune belongs to). Any other promoter is not a DETR
  * beneficiary. A `rural` flag set by hand never overrides the population: a TO_CONFIRM is
  * confirmed, per dossier, by the préfecture de département.

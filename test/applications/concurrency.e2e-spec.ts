@@ -1,4 +1,4 @@
-// Concurrent and repeated requests on dossiers (API.md "Conventions": Idempotency-Key, 409 on a
+// Concurrent and repeated requests on dossiers (docs/architecture.md: Idempotency-Key, 409 on a
 // move not allowed in the current state), through the real API and a real PostgreSQL: races keep
 // one winner, retries do nothing twice.
 import { createHash } from 'node:crypto';

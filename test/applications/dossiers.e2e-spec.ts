@@ -1,4 +1,4 @@
-// Dossiers as resources (API.md "Dossiers", "Conventions"), through the real API and a real
+// Dossiers as resources (docs/architecture.md, HTTP conventions), through the real API and a real
 // PostgreSQL: assignment, the list's filters and cursor pagination, ETag and If-Match.
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier, mapLimit } from '../helpers/dossiers.js';

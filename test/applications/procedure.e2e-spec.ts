@@ -1,4 +1,4 @@
-// The procedure as the seeds say (DOMAIN.md §8, API.md "Turn 2 additions"), through the real API
+// The procedure as the seeds say (docs/domain.md, The dossier workflow), through the real API
 // and a real PostgreSQL: dates in the procedure's order, the audit of an existing centre, the
 // structures (antennes, centres de santé, existing centres), attestations, the letter of intent.
 import { startTestApp, type TestApp } from '../helpers/app.js';

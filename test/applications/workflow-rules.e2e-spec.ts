@@ -1,4 +1,4 @@
-// The rules around the workflow's moves (DOMAIN.md §5, API.md "Dossiers"), through the real API
+// The rules around the workflow's moves (docs/domain.md, The dossier workflow), through the real API
 // and a real PostgreSQL: eligibility, decisions and their opinion, reasons and motivations,
 // convention, the récépissé's 2-month clock and its FINESS numbers.
 import { addMonths } from '../../src/common/validation/dates.js';

@@ -1,4 +1,4 @@
-// The workflow of DOMAIN.md §5 and §8 through the real API and a real PostgreSQL: every
+// The workflow of docs/domain.md through the real API and a real PostgreSQL: every
 // transition of the table (src/applications/workflow.ts), for both procedures (the
 // accompaniment of étapes 1-3 and the audit), and every illegal move from every status of each,
 // generated from TRANSITIONS and STATUSES_OF. The rules around the moves: workflow-rules.e2e-spec.ts

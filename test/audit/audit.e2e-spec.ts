@@ -1,4 +1,4 @@
-// The audit trail (API.md "Audit"), through the real API and a real PostgreSQL: one hash-chained
+// The audit trail (docs/architecture.md and the README's audit section), through the real API and a real PostgreSQL: one hash-chained
 // row per write, readable by auditors; an altered or removed row is caught by the verification
 // (src/audit/verify.ts) and by `node dist/cli/audit-verify.js` (exit 1, naming the row).
 import { execFile } from 'node:child_process';

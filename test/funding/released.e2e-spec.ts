@@ -1,5 +1,5 @@
-// DOMAIN.md §8 "A dossier that leaves the procedure releases its money" and "DETR belongs to a
-// département", with the users' cases: an advance recorded on a withdrawn dossier, a
+// docs/domain.md "Released plans" (a dossier that leaves the procedure releases its money) and
+// "DETR and the préfecture's confirmation" with "Envelopes" (DETR belongs to a département), with the users' cases: an advance recorded on a withdrawn dossier, a
 // commitment lowered after a 30 % advance, a DETR line consuming another département's envelope.
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, advance, daysAgo, makeDossier, today } from '../helpers/dossiers.js';

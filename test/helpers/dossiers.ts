@@ -10,7 +10,7 @@ export const daysAgo = (n: number) => new Intl.DateTimeFormat('en-CA', { timeZon
 const later = (a: string, b: string | null | undefined) => (b && b > a ? b : a);
 
 /**
- * The dates of the walk, in the procedure's order (DOMAIN.md §8: site meeting ≤ request ≤
+ * The dates of the walk, in the procedure's order (docs/domain.md: site meeting ≤ request ≤
  * CARPEC séance ≤ decision ≤ deliverables ≤ récépissé), far enough back that a test may date
  * the deliverables or the récépissé anywhere in the last year and a half.
  */
@@ -48,7 +48,7 @@ export async function makeDossier(t: TestApp, instructor: Actor, o: DossierOptio
   return { id: res.body.id, projectId: project.id };
 }
 
-/** The path of DOMAIN.md §5 (or of the audit, §8), step by step, until `target` (a new centre unless told), with dates in order. */
+/** The path of docs/domain.md's workflow (accompaniment, or audit), step by step, until `target` (a new centre unless told), with dates in order. */
 export async function advance(t: TestApp, id: string, target: ApplicationStatus, who: { instructor: Actor; director: Actor }) {
   const I = { Authorization: who.instructor.auth };
   const D = { Authorization: who.director.auth };

@@ -1,4 +1,4 @@
-// The CLS follow-up of a site (seed 003, DOMAIN.md §8 "Follow-up"), through the real API and a
+// The CLS follow-up of a site (seed 003, docs/domain.md "Reports", FOLLOW_UP), through the real API and a
 // real PostgreSQL: PUT /projects/{id}/follow-up/{year} creates or replaces a year, GET
 // /projects/{id} reads it back ordered by year; validation, roles, scope, If-Match, the
 // future-year rule and the audit trail.

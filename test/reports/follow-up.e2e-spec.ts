@@ -1,4 +1,4 @@
-// The turn-2 columns of the reports (API.md "Turn 2 additions"): FOLLOW_UP counts sites
+// The turn-2 columns of the reports (docs/domain.md, Reports): FOLLOW_UP counts sites
 // (projects), not dossiers, and sums their CLS follow-up (seed 003); PIPELINE rows carry the
 // procedure and the call; the audit statuses are in the reports' status lists.
 import { parse } from 'csv-parse/sync';

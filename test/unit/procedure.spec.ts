@@ -1,4 +1,4 @@
-// The procedure's pure rules (DOMAIN.md §8): dates in order, the antenne conditions, the
+// The procedure's pure rules (docs/domain.md): dates in order, the antenne conditions, the
 // warnings of a centre de santé.
 import { eligibilityOf, type StructureFacts, warningsOf } from '../../src/applications/eligibility.js';
 import { type DatedEvent, dateOrderBreach } from '../../src/applications/procedure-dates.js';

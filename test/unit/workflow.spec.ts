@@ -19,7 +19,7 @@ const facts: DossierFacts = { procedure: 'ACCOMPANIMENT', existing: false, natur
 const audit: DossierFacts = { ...facts, procedure: 'AUDIT', existing: true, nature: 'EXTENSION' };
 const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
 
-// The expected graphs, written out by hand from DOMAIN.md §5 and §8: the table must match them.
+// The expected graphs, written out by hand from docs/domain.md (both procedures): the table must match them.
 const EXPECTED_AUDIT: Record<string, ApplicationStatus> = {
   'DRAFT SUBMIT': 'SUBMITTED',
   'SUBMITTED SCHEDULE_OPINION': 'CARPEC_REVIEW',

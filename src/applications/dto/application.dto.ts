@@ -145,7 +145,7 @@ export class CompleteDto {
 }
 
 export class ReasonDto {
-  // A blank reason is no reason: withdrawing or closing must say why (DOMAIN.md §5).
+  // A blank reason is no reason: withdrawing or closing must say why (docs/domain.md, The dossier workflow).
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) @Matches(/\S/, { message: 'must not be blank' }) reason: string;
 }
 
