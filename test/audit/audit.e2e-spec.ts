@@ -249,6 +249,26 @@ describe('audit trail', () => {
     });
   });
 
+  it.each([
+    ['hash', `hash = repeat('0', 64)`, /does not match its hash/],
+    ['link', `prev_hash = repeat('0', 64)`, /does not link/],
+    ['chain', `region_code = '53'`, /another region's chain/],
+  ])("catches a seal whose %s was altered, naming its row", async (_what, change, reason) => {
+    const ids = await chainIds();
+    const target = ids[Math.floor(ids.length / 3)];
+    const saved = await asIntruder(async (c) => {
+      const { rows } = await c.query('SELECT region_code, prev_hash, hash FROM audit_seals WHERE audit_id = $1', [target]);
+      expect((await c.query(`UPDATE audit_seals SET ${change} WHERE audit_id = $1`, [target])).rowCount).toBe(1);
+      return rows[0] as { region_code: string; prev_hash: string; hash: string };
+    });
+    try {
+      expect((await verifyAuditTrail(t.databaseUrl)).broken).toEqual({ id: target, regionCode: '84', reason: expect.stringMatching(reason) });
+    } finally {
+      await asIntruder((c) => c.query('UPDATE audit_seals SET region_code = $2, prev_hash = $3, hash = $4 WHERE audit_id = $1', [target, saved.region_code, saved.prev_hash, saved.hash]));
+    }
+    expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
+  });
+
   it('catches a row inserted "in the past" (a transaction id below the sealed horizon): never sealed, named by the verification', async () => {
     const horizon = (await t.prisma.auditSeal.findFirstOrThrow({ orderBy: { position: 'desc' } })).horizon;
     expect(horizon).toBeGreaterThan(1n);
