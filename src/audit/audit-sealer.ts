@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuditRepository } from './audit.repository.js';
 
@@ -9,7 +9,7 @@ import { AuditRepository } from './audit.repository.js';
  * the next one; nothing is lost, the rows wait unsealed.
  */
 @Injectable()
-export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditSealer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AuditSealer');
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -34,8 +34,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     this.timer.unref();
   }
 
-  /** Runs before the pool closes (PrismaService closes last): the turn under way finishes first. */
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs first on shutdown, long before the pool closes: the turn under way finishes, no other starts. */
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
