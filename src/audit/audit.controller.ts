@@ -6,6 +6,7 @@ import { assertRegionWide, type Principal, territoryOf } from '../common/access/
 import { notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, PageQuery, toPage } from '../common/http/pagination.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { AuditRepository } from './audit.repository.js';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'application' }) @IsOptional() @Matches(/^[a-z_]{1,40}$/, { message: 'must be an entity name such as application' }) entity?: string;
@@ -22,8 +23,14 @@ export class AuditRowDto {
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
   @ApiProperty({ type: Object, nullable: true }) before: unknown;
   @ApiProperty({ type: Object, nullable: true }) after: unknown;
-  @ApiProperty() hash: string;
-  @ApiProperty() prevHash: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The row's hash in its region's chain, sha256(prevHash, the row): set by the sealer once the row's transaction has committed; null while not sealed yet (a write still being committed when the trail was read).",
+  })
+  hash: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "The hash of the row before it in the region's chain ('' for the first); null while not sealed yet." })
+  prevHash: string | null;
 }
 
 export class AuditPageDto {
@@ -35,11 +42,17 @@ export class AuditPageDto {
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditRepository,
+  ) {}
 
   @Get()
   @Roles('ADMIN', 'AUDITOR')
-  @ApiOperation({ summary: "The region's audit trail, oldest first: one row per write" })
+  @ApiOperation({
+    summary: "The region's audit trail, oldest first: one row per write",
+    description: 'The committed rows are sealed (hash-chained) before the page is read; a row whose write is still being committed may show with hash and prevHash null.',
+  })
   @ApiOkResponse({ type: AuditPageDto })
   async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery) {
     // A département's caller (never an ARS role through the API, but the scope is the
@@ -52,16 +65,8 @@ export class AuditController {
     }
     const limit = q.limit ?? DEFAULT_LIMIT;
     const after = decodeCursor(q.cursor, /^\d{1,19}$/);
-    const rows = await this.prisma.auditLog.findMany({
-      where: {
-        regionCode: p.regionCode,
-        ...(q.entity && { entity: q.entity }),
-        ...(q.id && { entityId: q.id }),
-        ...(after && { id: { gt: BigInt(after) } }),
-      },
-      orderBy: { id: 'asc' },
-      take: limit + 1,
-    });
+    await this.audit.seal({ wait: true });
+    const rows = await this.audit.trail(p.regionCode, { entity: q.entity, entityId: q.id, afterId: after ? BigInt(after) : undefined }, limit + 1);
     return toPage(rows, limit, (r) => r.id.toString(), (r) => ({
       at: r.at.toISOString(),
       actorId: r.actorId,
@@ -72,8 +77,8 @@ export class AuditController {
       requestId: r.requestId,
       before: r.before,
       after: r.after,
-      hash: r.hash,
-      prevHash: r.prevHash,
+      hash: r.seal?.hash ?? null,
+      prevHash: r.seal?.prevHash ?? null,
     }));
   }
 }

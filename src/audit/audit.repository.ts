@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { type AuditFields, auditHash, canonicalJson } from './hash-chain.js';
+import { canonicalJson } from './hash-chain.js';
+import { sealAuditTrail, type SealResult } from './seal.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -23,55 +24,60 @@ export interface AuditActor {
 
 export const actorOf = (p: Principal): AuditActor => ({ id: p.id, kind: p.kind, requestId: p.requestId ?? null });
 
-// Stored JSON must be what the hash was computed on: BigInt and Date become strings first.
-const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined ? undefined : JSON.parse(canonicalJson(v)));
+// JSON as stored (and later hashed by the sealer): BigInt and Date become strings first; null is no value.
+const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined || v === null ? undefined : (JSON.parse(canonicalJson(v)) ?? undefined));
 
-/** The audit trail: one append-only, hash-chained row per write, written in the write's transaction. */
+/** The audit trail: one append-only row per write, written in the write's transaction, hash-chained by the sealer. */
 @Injectable()
 export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Appends within `tx`. Rows are chained per region (null region: one chain of its own); a
-   * transaction-scoped advisory lock on the chain makes concurrent writers take turns.
+   * Appends within `tx`, taking no lock: the row carries the writer's transaction id (the
+   * column's default) and the sealer chains it once the transaction has committed (seal.ts).
+   * Same transaction as the write: a committed write has its row, a rolled-back one has none.
    */
   async append(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-    const chain = entry.regionCode ?? '';
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('audit:' || ${chain}))`;
-    const last = await tx.auditLog.findFirst({
-      where: { regionCode: entry.regionCode },
-      orderBy: { id: 'desc' },
-      select: { hash: true },
-    });
-    const prevHash = last?.hash ?? '';
-    const at = new Date();
-    const fields: AuditFields = {
-      at: at.toISOString(),
-      actorId: actor.id,
-      actorKind: actor.kind,
-      regionCode: entry.regionCode,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: entry.entityId,
-      requestId: actor.requestId ?? null,
-      before: plain(entry.before) ?? null,
-      after: plain(entry.after) ?? null,
-    };
-    await tx.auditLog.create({
+    const before = plain(entry.before);
+    const after = plain(entry.after);
+    await tx.auditLog.createMany({
       data: {
-        at,
+        at: new Date(),
         actorId: actor.id,
         actorKind: actor.kind,
         regionCode: entry.regionCode,
         action: entry.action,
         entity: entry.entity,
         entityId: entry.entityId,
-        requestId: fields.requestId,
-        before: fields.before === null ? undefined : (fields.before as Prisma.InputJsonValue),
-        after: fields.after === null ? undefined : (fields.after as Prisma.InputJsonValue),
-        prevHash,
-        hash: auditHash(prevHash, fields),
+        requestId: actor.requestId ?? null,
+        before,
+        after,
       },
+    });
+  }
+
+  /** Seals the committed rows (see seal.ts), on a pool connection of its own. */
+  async seal(options: { wait: boolean }): Promise<SealResult> {
+    const client = await this.prisma.pool.connect();
+    try {
+      return await sealAuditTrail(client, options);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A page of a region's trail, oldest first, each row with its seal (none yet while unsealed). */
+  trail(regionCode: string, filter: { entity?: string; entityId?: string; afterId?: bigint }, take: number) {
+    return this.prisma.auditLog.findMany({
+      where: {
+        regionCode,
+        ...(filter.entity && { entity: filter.entity }),
+        ...(filter.entityId && { entityId: filter.entityId }),
+        ...(filter.afterId !== undefined && { id: { gt: filter.afterId } }),
+      },
+      include: { seal: { select: { hash: true, prevHash: true } } },
+      orderBy: { id: 'asc' },
+      take,
     });
   }
 

@@ -1,4 +1,4 @@
-// The audit trail's hash chain. Pure: the service that writes rows and the command that
+// The audit trail's hash chain. Pure: the sealer that chains rows and the command that
 // verifies them compute the same hash from the same fields.
 import { createHash } from 'node:crypto';
 
@@ -34,12 +34,34 @@ export function auditHash(prevHash: string, row: AuditFields): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(row)).digest('hex');
 }
 
-/** The first row whose hash or link does not hold, or null when the chain holds. */
-export function firstBrokenLink(rows: (AuditFields & { id: bigint; prevHash: string; hash: string })[], start = ''): bigint | null {
-  let prev = start;
-  for (const row of rows) {
-    if (row.prevHash !== prev || auditHash(prev, row) !== row.hash) return row.id;
-    prev = row.hash;
-  }
-  return null;
+/** The columns of an `audit_log` row that its hash covers, as `pg` reads them. */
+export const AUDIT_COLUMNS = 'at, actor_id, actor_kind, region_code, action, entity, entity_id, request_id, before, after';
+
+export interface AuditRowColumns {
+  at: Date;
+  actor_id: string | null;
+  actor_kind: string;
+  region_code: string | null;
+  action: string;
+  entity: string;
+  entity_id: string;
+  request_id: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+/** The hashed fields of a stored row: the sealer and the verification read rows the same way. */
+export function fieldsOf(r: AuditRowColumns): AuditFields {
+  return {
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorKind: r.actor_kind,
+    regionCode: r.region_code,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    requestId: r.request_id,
+    before: r.before,
+    after: r.after,
+  };
 }

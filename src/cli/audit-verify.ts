@@ -1,5 +1,5 @@
-// `npm run audit:verify`: exit 0 when every chain of the audit trail holds, else exit 1
-// naming the first altered row.
+// `npm run audit:verify`: seals the committed rows, then exit 0 when every chain of the audit
+// trail holds and every row below the sealed horizon is sealed, else exit 1 naming the row.
 import { verifyAuditTrail } from '../audit/verify.js';
 import { prepare } from './runtime.js';
 

@@ -35,6 +35,8 @@ export interface AppConfig {
   workersEnabled: boolean;
   /** How often pg-boss checks its schedules (seconds, 1-45). */
   jobsCronIntervalSeconds: number;
+  /** How often an instance running workers seals the audit trail (milliseconds). */
+  auditSealIntervalMs: number;
   /** Run migrations at start (the default); off when operators run `npm run db:migrate`. */
   migrateOnStart: boolean;
 }
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnStart: bool('MIGRATE_ON_START', true),
     workersEnabled: bool('WORKERS_ENABLED', true),
     jobsCronIntervalSeconds: int('JOBS_CRON_INTERVAL_SECONDS', 30, 1, 45),
+    auditSealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60_000),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -1,9 +1,13 @@
-// The audit trail (docs/architecture.md and the README's audit section), through the real API and a real PostgreSQL: one hash-chained
-// row per write, readable by auditors; an altered or removed row is caught by the verification
-// (src/audit/verify.ts) and by `node dist/cli/audit-verify.js` (exit 1, naming the row).
+// The audit trail (README "Audit trail", docs/architecture.md), through the real API and a real
+// PostgreSQL: one row per write, hash-chained by the sealer, readable by auditors; an altered or
+// removed row or seal is caught by the verification (src/audit/verify.ts) and by
+// `node dist/cli/audit-verify.js` (exit 1, naming the row); writers of one region do not wait for
+// each other.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { AuditRepository } from '../../src/audit/audit.repository.js';
+import { SEALER_LOCK } from '../../src/audit/seal.js';
 import { verifyAuditTrail } from '../../src/audit/verify.js';
 import { startTestApp, TEST_ENV, type TestApp } from '../helpers/app.js';
 import { advance, makeDossier } from '../helpers/dossiers.js';
@@ -21,8 +25,8 @@ interface AuditRow {
   requestId: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
-  hash: string;
-  prevHash: string;
+  hash: string | null;
+  prevHash: string | null;
 }
 
 describe('audit trail', () => {
@@ -57,9 +61,22 @@ describe('audit trail', () => {
     }
   };
 
-  /** The ids of the region's chain, oldest first. */
+  /** The audit row ids of the region's chain, in seal order. */
   const chainIds = async (regionCode = '84') =>
-    (await t.prisma.auditLog.findMany({ where: { regionCode }, orderBy: { id: 'asc' }, select: { id: true } })).map((r) => r.id.toString());
+    (await t.prisma.auditSeal.findMany({ where: { regionCode }, orderBy: { position: 'asc' }, select: { auditId: true } })).map((r) => r.auditId.toString());
+
+  /** A test's own transaction writing an audit row as the repository does (an insert, its txid by default). */
+  const openWriter = async (entityId: string) => {
+    const c = new pg.Client({ connectionString: t.databaseUrl });
+    await c.connect();
+    await c.query('BEGIN');
+    const { rows } = await c.query<{ id: string }>(
+      `INSERT INTO audit_log (actor_kind, region_code, action, entity, entity_id) VALUES ('SYSTEM', '84', 'test.held', 'test', $1) RETURNING id::text`,
+      [entityId],
+    );
+    return { client: c, id: rows[0].id };
+  };
+  const sealOf = (id: string) => t.prisma.auditSeal.findMany({ where: { auditId: BigInt(id) } });
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
@@ -92,10 +109,11 @@ describe('audit trail', () => {
       expect(r.prevHash).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(items.map((r) => r.at)).toEqual([...items.map((r) => r.at)].sort());
-    // Each row links to the one before it in the region's chain.
-    const chain = await t.prisma.auditLog.findMany({ where: { regionCode: '84' }, orderBy: { id: 'asc' } });
-    chain.slice(1).forEach((row, i) => expect(row.prevHash).toBe(chain[i].hash));
+    // Each seal links to the one before it in the region's chain; every row has exactly one.
+    const chain = await t.prisma.auditSeal.findMany({ where: { regionCode: '84' }, orderBy: { position: 'asc' } });
+    chain.slice(1).forEach((seal, i) => expect(seal.prevHash).toBe(chain[i].hash));
     expect(chain[0].prevHash).toBe('');
+    expect(chain.length).toBe(await t.prisma.auditLog.count({ where: { regionCode: '84' } }));
   });
 
   it("records the write's request id", async () => {
@@ -115,13 +133,17 @@ describe('audit trail', () => {
     expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', bretagne.auth).expect(200)).body.items).toEqual([]);
   });
 
-  it('is refused UPDATE and DELETE by the database itself', async () => {
+  it('is refused UPDATE and DELETE by the database itself, rows and seals alike', async () => {
     const [id] = await chainIds();
     const client = new pg.Client({ connectionString: t.databaseUrl });
     await client.connect();
     try {
-      await expect(client.query(`UPDATE audit_log SET action = 'forged' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-      await expect(client.query('DELETE FROM audit_log WHERE id = $1', [id])).rejects.toThrow(/append-only/);
+      await expect(client.query(`UPDATE audit_log SET action = 'forged' WHERE id = $1`, [id])).rejects.toThrow(/audit_log is append-only/);
+      await expect(client.query('DELETE FROM audit_log WHERE id = $1', [id])).rejects.toThrow(/audit_log is append-only/);
+      await expect(client.query(`UPDATE audit_log SET txid = 1 WHERE id = $1`, [id])).rejects.toThrow(/audit_log is append-only/);
+      await expect(client.query(`UPDATE audit_seals SET hash = 'forged' WHERE audit_id = $1`, [id])).rejects.toThrow(/audit_seals is append-only/);
+      await expect(client.query('DELETE FROM audit_seals WHERE audit_id = $1', [id])).rejects.toThrow(/audit_seals is append-only/);
+      await expect(client.query('TRUNCATE audit_seals')).rejects.toThrow(/append-only/);
     } finally {
       await client.end();
     }
@@ -185,15 +207,178 @@ describe('audit trail', () => {
     });
   });
 
-  it('catches a removed row: the next row of its chain no longer links', async () => {
+  /** Takes a row out as an intruder would (triggers off), runs `check`, then puts it back whole. */
+  const without = async (table: 'audit_log' | 'audit_seals', where: string, value: string, check: () => Promise<void>) => {
+    const saved = await asIntruder(async (c) => {
+      const { rows } = await c.query(`SELECT row_to_json(x) AS r FROM ${table} x WHERE ${where} = $1`, [value]);
+      expect(rows).toHaveLength(1);
+      await c.query(`DELETE FROM ${table} WHERE ${where} = $1`, [value]);
+      return rows[0].r as unknown;
+    });
+    try {
+      await check();
+    } finally {
+      await asIntruder(async (c) => {
+        // The sealer may have sealed the row again at the end of its chain (its transaction id
+        // was not below the horizon): that seal goes, the original comes back.
+        if (table === 'audit_seals') await c.query('DELETE FROM audit_seals WHERE audit_id = $1', [value]);
+        await c.query(`INSERT INTO ${table} SELECT * FROM json_populate_record(NULL::${table}, $1)`, [JSON.stringify(saved)]);
+      });
+    }
+    expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
+  };
+
+  it('catches a removed row: its seal points to nothing', async () => {
     const ids = await chainIds();
     const removed = ids[Math.floor(ids.length / 2)];
-    const next = ids[ids.indexOf(removed) + 1];
-    await asIntruder((c) => c.query('DELETE FROM audit_log WHERE id = $1', [removed]));
+    await without('audit_log', 'id', removed, async () => {
+      const result = await verifyAuditTrail(t.databaseUrl);
+      expect(result.broken).toEqual({ id: removed, regionCode: '84', reason: expect.stringMatching(/row was removed/) });
+      const { code, stderr } = await cli();
+      expect(code).toBe(1);
+      expect(stderr).toContain(`BROKEN at row ${removed} `);
+    });
+  });
+
+  it('catches a removed seal: the next seal of its chain no longer links', async () => {
+    const ids = await chainIds();
+    const unsealed = ids[Math.floor(ids.length / 2)];
+    const next = ids[ids.indexOf(unsealed) + 1];
+    await without('audit_seals', 'audit_id', unsealed, async () => {
+      const result = await verifyAuditTrail(t.databaseUrl);
+      expect(result.broken).toEqual({ id: next, regionCode: '84', reason: expect.stringMatching(/seal was removed or inserted/) });
+    });
+  });
+
+  it.each([
+    ['hash', `hash = repeat('0', 64)`, /does not match its hash/],
+    ['link', `prev_hash = repeat('0', 64)`, /does not link/],
+    ['chain', `region_code = '53'`, /another region's chain/],
+  ])("catches a seal whose %s was altered, naming its row", async (_what, change, reason) => {
+    const ids = await chainIds();
+    const target = ids[Math.floor(ids.length / 3)];
+    const saved = await asIntruder(async (c) => {
+      const { rows } = await c.query('SELECT region_code, prev_hash, hash FROM audit_seals WHERE audit_id = $1', [target]);
+      expect((await c.query(`UPDATE audit_seals SET ${change} WHERE audit_id = $1`, [target])).rowCount).toBe(1);
+      return rows[0] as { region_code: string; prev_hash: string; hash: string };
+    });
+    try {
+      expect((await verifyAuditTrail(t.databaseUrl)).broken).toEqual({ id: target, regionCode: '84', reason: expect.stringMatching(reason) });
+    } finally {
+      await asIntruder((c) => c.query('UPDATE audit_seals SET region_code = $2, prev_hash = $3, hash = $4 WHERE audit_id = $1', [target, saved.region_code, saved.prev_hash, saved.hash]));
+    }
+    expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
+  });
+
+  it('catches a row inserted "in the past" (a transaction id below the sealed horizon): never sealed, named by the verification', async () => {
+    const horizon = (await t.prisma.auditSeal.findFirstOrThrow({ orderBy: { position: 'desc' } })).horizon;
+    expect(horizon).toBeGreaterThan(1n);
+    const forged = await asIntruder(async (c) => {
+      const { rows } = await c.query<{ id: string }>(
+        `INSERT INTO audit_log (actor_kind, region_code, action, entity, entity_id, txid) VALUES ('SYSTEM', '84', 'application.approve', 'application', $1, 1) RETURNING id::text`,
+        [dossier],
+      );
+      return rows[0].id;
+    });
+    try {
+      const result = await verifyAuditTrail(t.databaseUrl);
+      expect(result.broken).toEqual({ id: forged, regionCode: '84', reason: expect.stringMatching(/older than the sealed horizon/) });
+      expect(await sealOf(forged)).toEqual([]);
+      const { code, stderr } = await cli();
+      expect(code).toBe(1);
+      expect(stderr).toContain(`BROKEN at row ${forged} `);
+    } finally {
+      await asIntruder((c) => c.query('DELETE FROM audit_log WHERE id = $1', [forged]));
+    }
+    expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
+  });
+
+  it('does not seal the row of a transaction still open; seals it once it commits, and never if it rolls back', async () => {
+    const sealer = t.app.get(AuditRepository);
+    const committed = await openWriter('held-then-committed');
+    const rolledBack = await openWriter('held-then-rolled-back');
+    try {
+      const after = await makeDossier(t, instructor); // a write that commits meanwhile
+      await sealer.seal({ wait: true });
+      expect(await sealOf(committed.id)).toEqual([]);
+      expect(await sealOf(rolledBack.id)).toEqual([]);
+      const afterRow = await t.prisma.auditLog.findFirstOrThrow({ where: { entityId: after.id, action: 'application.create' } });
+      expect(await sealOf(afterRow.id.toString())).toHaveLength(1);
+      expect(afterRow.id).toBeGreaterThan(BigInt(committed.id));
+      // The verification holds meanwhile: the open transactions' rows are not missing.
+      expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
+      const page = (await t.http().get('/api/v1/audit?entity=test&limit=100').set('Authorization', auditor.auth).expect(200)).body.items as AuditRow[];
+      expect(page).toEqual([]); // not committed: nobody else sees them
+
+      await committed.client.query('COMMIT');
+      await rolledBack.client.query('ROLLBACK');
+      const shown = (await t.http().get('/api/v1/audit?entity=test&limit=100').set('Authorization', auditor.auth).expect(200)).body.items as AuditRow[];
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatchObject({ entityId: 'held-then-committed', hash: expect.stringMatching(/^[0-9a-f]{64}$/), prevHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(await sealOf(committed.id)).toHaveLength(1);
+      expect(await sealOf(rolledBack.id)).toEqual([]);
+      expect(await t.prisma.auditLog.count({ where: { id: BigInt(rolledBack.id) } })).toBe(0);
+      // Sealed last in its region's chain, although its id is older than the dossier's rows.
+      expect((await chainIds()).at(-1)).toBe(committed.id);
+      const result = await verifyAuditTrail(t.databaseUrl);
+      expect(result).toMatchObject({ broken: null, rows: await t.prisma.auditLog.count() });
+    } finally {
+      await committed.client.end().catch(() => undefined);
+      await rolledBack.client.end().catch(() => undefined);
+    }
+  });
+
+  it('lets 20 writes of the region complete while a transaction that wrote an audit row of the region stays open (and while the sealer is held); then seals each row once, in id order', async () => {
+    const dossiers: string[] = [];
+    for (let i = 0; i < 20; i++) dossiers.push((await makeDossier(t, instructor)).id);
+    const held = await openWriter('held-during-writes');
+    // The sealer's lock, held too: writers never take it, and the 20 rows then wait for one batch.
+    const sealerLock = new pg.Client({ connectionString: t.databaseUrl });
+    await sealerLock.connect();
+    let statuses: number[];
+    let ms: number;
+    try {
+      await sealerLock.query('BEGIN');
+      await sealerLock.query(`SELECT pg_advisory_xact_lock(${SEALER_LOCK})`);
+      const started = performance.now();
+      statuses = await Promise.all(
+        dossiers.map(async (id) => (await t.http().post(`/api/v1/applications/${id}/withdraw`).set('Authorization', instructor.auth).send({ reason: 'Le promoteur renonce' })).status),
+      );
+      ms = performance.now() - started;
+      await sealerLock.query('COMMIT');
+      // Sealed now, without waiting for the open transaction (whose row comes first by id).
+      await t.app.get(AuditRepository).seal({ wait: true });
+      const rows = await t.prisma.auditLog.findMany({
+        where: { entity: 'application', entityId: { in: dossiers }, action: 'application.withdraw' },
+        include: { seal: true },
+        orderBy: { id: 'asc' },
+      });
+      expect(rows).toHaveLength(20);
+      for (const r of rows) expect(r.id).toBeGreaterThan(BigInt(held.id));
+      const positions = rows.map((r) => r.seal?.position ?? -1n);
+      expect(positions.every((p) => p > 0n)).toBe(true);
+      // One batch: consecutive positions, in the rows' id order.
+      expect(positions).toEqual(positions.map((_, i) => positions[0] + BigInt(i)));
+      expect(await sealOf(held.id)).toEqual([]);
+      await held.client.query('COMMIT');
+    } finally {
+      await held.client.end().catch(() => undefined);
+      await sealerLock.end().catch(() => undefined);
+    }
+    expect(statuses).toEqual(dossiers.map(() => 200));
+    console.info(`[audit] 20 concurrent withdrawals of region 84 answered in ${Math.round(ms)} ms while a transaction with an audit row of the region stayed open`);
+
     const result = await verifyAuditTrail(t.databaseUrl);
-    expect(result.broken).toEqual({ id: next, regionCode: '84', reason: expect.stringMatching(/removed or inserted/) });
-    const { code, stderr } = await cli();
-    expect(code).toBe(1);
-    expect(stderr).toContain(`BROKEN at row ${next} `);
+    expect(result.broken).toBeNull();
+    expect((await chainIds()).at(-1)).toBe(held.id);
+    // Exactly once: as many seals as rows, one per row.
+    const [counts] = await t.prisma.$queryRaw<{ rows: bigint; seals: bigint; sealed: bigint }[]>`
+      SELECT (SELECT count(*) FROM audit_log) AS rows, (SELECT count(*) FROM audit_seals) AS seals, (SELECT count(DISTINCT audit_id) FROM audit_seals) AS sealed`;
+    expect(counts.seals).toBe(counts.rows);
+    expect(counts.sealed).toBe(counts.rows);
+    expect(result.rows).toBe(Number(counts.rows));
+    // Horizons never go back.
+    const seals = await t.prisma.auditSeal.findMany({ orderBy: { position: 'asc' }, select: { horizon: true } });
+    seals.slice(1).forEach((s, i) => expect(s.horizon).toBeGreaterThanOrEqual(seals[i].horizon));
   });
 });

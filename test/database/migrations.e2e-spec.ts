@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrate, readMigrations } from '../../src/database/migrations.js';
-import { schemaPath } from '../../src/database/paths.js';
+import { migrationsDir, schemaPath } from '../../src/database/paths.js';
+import { type AuditFields, auditHash } from '../../src/audit/hash-chain.js';
+import { verifyAuditTrail } from '../../src/audit/verify.js';
 import { applyMigrations } from '../../src/database/schema-engine.js';
 import { createTestDatabase } from '../helpers/database.js';
 
@@ -62,12 +64,70 @@ describe('migrations', () => {
     try {
       await query(
         db.url,
-        `INSERT INTO audit_log (actor_kind, action, entity, entity_id, prev_hash, hash) VALUES ('SYSTEM', 'create', 'commune', '43040', '', 'h1')`,
+        `INSERT INTO audit_log (actor_kind, action, entity, entity_id) VALUES ('SYSTEM', 'create', 'commune', '43040')`,
       );
-      for (const sql of ["UPDATE audit_log SET action = 'forged'", 'DELETE FROM audit_log', 'TRUNCATE audit_log']) {
-        await expect(query(db.url, sql)).rejects.toThrow(/append-only/);
+      await query(db.url, `INSERT INTO audit_seals (audit_id, region_code, prev_hash, hash, horizon) SELECT id, NULL, '', 'h1', 1 FROM audit_log`);
+      for (const sql of ["UPDATE audit_log SET action = 'forged'", 'DELETE FROM audit_log']) {
+        await expect(query(db.url, sql)).rejects.toThrow(/audit_log is append-only/);
+      }
+      // TRUNCATE: refused by the seals' foreign key first, and with CASCADE by the seals' trigger.
+      await expect(query(db.url, 'TRUNCATE audit_log')).rejects.toThrow(/foreign key|append-only/);
+      await expect(query(db.url, 'TRUNCATE audit_log CASCADE')).rejects.toThrow(/append-only/);
+      for (const sql of ["UPDATE audit_seals SET hash = 'forged'", 'DELETE FROM audit_seals', 'TRUNCATE audit_seals']) {
+        await expect(query(db.url, sql)).rejects.toThrow(/audit_seals is append-only/);
       }
       expect(await query(db.url, 'SELECT action FROM audit_log')).toEqual([{ action: 'create' }]);
+      expect(await query(db.url, 'SELECT hash FROM audit_seals')).toEqual([{ hash: 'h1' }]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('keeps the audit rows chained before the sealer as sealed: their chains hold and go on', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    try {
+      const migrations = await readMigrations();
+      const sealer = migrations.findIndex((m) => m.name.endsWith('_audit_sealer'));
+      expect(sealer).toBeGreaterThan(0);
+      await applyMigrations(db.url, await readFile(schemaPath, 'utf8'), migrationsDir, migrations.slice(0, sealer));
+      // Rows as the writers chained them before: hash = sha256(prev_hash, row), per region.
+      const legacy = new pg.Client({ connectionString: db.url });
+      await legacy.connect();
+      try {
+        const heads = new Map<string | null, string>();
+        for (const [i, region] of ['84', '84', null, '84', '53'].entries()) {
+          const fields: AuditFields = {
+            at: new Date(Date.UTC(2026, 10, 1, 8, i)).toISOString(),
+            actorId: null,
+            actorKind: 'SYSTEM',
+            regionCode: region,
+            action: 'commune.create',
+            entity: 'commune',
+            entityId: `4304${i}`,
+            requestId: null,
+            before: null,
+            after: { name: `Commune ${i}`, n: i },
+          };
+          const prev = heads.get(region) ?? '';
+          const hash = auditHash(prev, fields);
+          await legacy.query(
+            `INSERT INTO audit_log (at, actor_kind, region_code, action, entity, entity_id, after, prev_hash, hash) VALUES ($1, 'SYSTEM', $2, 'commune.create', 'commune', $3, $4, $5, $6)`,
+            [fields.at, region, fields.entityId, JSON.stringify(fields.after), prev, hash],
+          );
+          heads.set(region, hash);
+        }
+      } finally {
+        await legacy.end();
+      }
+      expect(await migrate(db.url)).toEqual(migrations.slice(sealer).map((m) => m.name));
+      const seals = await query<{ audit_id: string; horizon: string }>(db.url, 'SELECT audit_id::text, horizon::text FROM audit_seals ORDER BY position');
+      expect(seals.map((s) => s.audit_id)).toEqual(['1', '2', '3', '4', '5']);
+      // A row written now, by a writer that only inserts: sealed after the old ones, in the same chain.
+      await query(db.url, `INSERT INTO audit_log (actor_kind, region_code, action, entity, entity_id) VALUES ('SYSTEM', '84', 'commune.update', 'commune', '43040')`);
+      expect(await verifyAuditTrail(db.url)).toEqual({ rows: 6, chains: 3, broken: null });
+      const [last] = await query<{ prev_hash: string; hash: string }>(db.url, 'SELECT prev_hash, hash FROM audit_seals WHERE audit_id = 6');
+      const [head84] = await query<{ hash: string }>(db.url, 'SELECT hash FROM audit_seals WHERE audit_id = 4');
+      expect(last.prev_hash).toBe(head84.hash);
     } finally {
       await db.drop();
     }

@@ -4,6 +4,7 @@
 // (1,000 here; `npm run bench:burst` runs 5,000 and writes the figures to bench/results/).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { verifyAuditTrail } from '../../src/audit/verify.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor } from '../helpers/factories.js';
@@ -80,11 +81,16 @@ describe(`a burst of ${BURST} concurrent transitions`, () => {
     expect(await t.prisma.idempotencyRecord.count({ where: { state: 'COMPLETED' } })).toBe(keyed);
     const running = await t.prisma.idempotencyRecord.count({ where: { state: 'IN_PROGRESS' } });
     expect(running).toBe(0);
+    // The writers took no lock on the chain: the sealer chained every row, and the chain holds.
+    const chain = await verifyAuditTrail(t.databaseUrl);
+    expect(chain.broken).toBeNull();
+    expect(chain.rows).toBe(await t.prisma.auditLog.count());
 
     const line =
       `${BURST} concurrent POST /applications/{id}/withdraw (half with Idempotency-Key), pool ${POOL}, rate limit off, ${cpus().length} cores: ` +
       `${ok.length} answered 2xx, ${busy.length} answered 503 busy (0 unreachable, 0 other), in ${(ms / 1000).toFixed(1)} s; ` +
-      `in the database: ${withdrawn.length} dossiers withdrawn, as many events and audit rows; ${running} keys left IN_PROGRESS`;
+      `in the database: ${withdrawn.length} dossiers withdrawn, as many events and audit rows; ${running} keys left IN_PROGRESS; ` +
+      `audit chain holds, ${chain.rows} rows sealed`;
     console.info(`[burst] ${line}`);
     if (process.env.BURST_REPORT) writeFileSync(process.env.BURST_REPORT, `${line}\n`, { flag: 'a' });
   }, Math.max(180_000, BURST * 100));

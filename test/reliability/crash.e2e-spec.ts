@@ -54,9 +54,9 @@ describe('crash and shutdown of the service process', () => {
   });
 
   it('on SIGTERM refuses new requests, finishes those in flight with 2xx, lets its workers finish their job, closes its pool and exits 0 within 10 s', async () => {
-    // Slow requests the test controls: it holds region 84's audit-chain lock (every write of
-    // the region waits for it in its transaction) and a SHARE lock on report_rows (a report
-    // run cannot write its rows), and lets go of both a second after the signal.
+    // Slow requests the test controls: it holds a SHARE lock on audit_log (every audited write
+    // waits for it in its transaction, at its audit row) and one on report_rows (a report run
+    // cannot write its rows), and lets go of both a second after the signal.
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     let released = false;
@@ -69,10 +69,10 @@ describe('crash and shutdown of the service process', () => {
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE report_rows IN SHARE MODE');
-      // The run is requested before the audit lock is held: requesting it writes an audit row.
+      // The run is requested before audit_log is locked: requesting it writes an audit row.
       const queued = await api('POST', '/api/v1/reports/runs', { type: 'PIPELINE' });
       expect(queued.status).toBe(202);
-      await blocker.query(`SELECT pg_advisory_xact_lock(hashtext('audit:84'))`);
+      await blocker.query('LOCK TABLE audit_log IN SHARE MODE');
       const runId = (queued.body as { items: { id: string }[] }).items[0].id;
       const codes = Array.from({ length: 30 }, (_, i) => `01${String(100 + i).padStart(3, '0')}`);
       let answered = 0;
@@ -90,8 +90,9 @@ describe('crash and shutdown of the service process', () => {
       const deadline = performance.now() + 10_000;
       while (performance.now() < deadline) {
         const [row] = await db.query<{ writes: string; job: string }>(
-          `SELECT count(*) FILTER (WHERE wait_event = 'advisory') AS writes, count(*) FILTER (WHERE wait_event = 'relation') AS job
-           FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'msp-funding' AND wait_event_type = 'Lock'`,
+          `SELECT count(*) FILTER (WHERE l.relation = 'audit_log'::regclass) AS writes, count(*) FILTER (WHERE l.relation = 'report_rows'::regclass) AS job
+           FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted
+           WHERE a.datname = current_database() AND a.application_name = 'msp-funding'`,
         );
         waiting = { writes: Number(row.writes), job: Number(row.job) };
         if (waiting.writes >= codes.length && waiting.job >= 1) break;

@@ -186,16 +186,16 @@ describe('exactly once across a cut connection; the shutdown answers problems', 
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     try {
-      // A request in flight for certain: its transaction waits for the region's audit-chain lock.
+      // A request in flight for certain: its transaction waits for audit_log, locked in SHARE mode.
       await blocker.query('BEGIN');
-      await blocker.query(`SELECT pg_advisory_xact_lock(hashtext('audit:84'))`);
+      await blocker.query('LOCK TABLE audit_log IN SHARE MODE');
       const inFlight = fetch(`${base.replace('[::1]', '127.0.0.1')}/api/v1/applications/${id}/withdraw`, {
         method: 'POST',
         headers: { authorization: instructor.auth, 'content-type': 'application/json' },
         body: JSON.stringify({ reason: 'Le promoteur renonce' }),
       });
       for (let i = 0; i < 100; i++) {
-        const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()`);
+        const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'audit_log'::regclass AND NOT granted`);
         if (rows[0].n >= 1) break;
         await new Promise((r) => setTimeout(r, 50));
       }
