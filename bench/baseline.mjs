@@ -20,7 +20,15 @@ const SELECT = `
          a.site_meeting_findings AS "siteMeetingFindings", a.deliverables_received_on AS "deliverablesReceivedOn",
          a.receipt_due_on AS "receiptDueOn", a.completion_summary AS "completionSummary", a.closing_reason AS "closingReason",
          a.last_event_at AS "lastEventAt", a.version, a.created_at AS "createdAt", a.updated_at AS "updatedAt",
-         json_build_object('name', p.name) AS project,
+         a.procedure, a.letter_of_intent_requested AS "letterOfIntentRequested", a.request_received_on AS "requestReceivedOn",
+         a.audit_plan_delivered_on AS "auditPlanDeliveredOn", a.audit_plan_summary AS "auditPlanSummary",
+         a.detr_decision AS "detrDecision", a.detr_reason AS "detrReason", a.detr_decided_at AS "detrDecidedAt",
+         json_build_object('name', p.name, 'existing', p.existing, 'convention', p.convention, 'nature', p.nature, 'kind', p.kind,
+                           'professionalsPlanned', p.professionals_planned, 'populationServed', p.population_served,
+                           'antenneHoursPerWeek', p.antenne_hours_per_week, 'antenneMinutesFromMainSite', p.antenne_minutes_from_main_site,
+                           'antenneSharesInformationSystem', p.antenne_shares_information_system) AS project,
+         coalesce((SELECT json_agg(json_build_object('code', t.code, 'note', t.note, 'attestedById', t.attested_by_id, 'attestedAt', t.attested_at) ORDER BY t.code)
+                   FROM application_attestations t WHERE t.application_id = a.id), '[]') AS attestations,
          CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('issuedOn', r.issued_on, 'finessEj', r.finess_ej, 'finessEt', r.finess_et, 'late', r.late) END AS receipt,
          d.decision
   FROM applications a JOIN projects p ON p.id = a.project_id
@@ -34,6 +42,9 @@ const dates = (row) => ({
   siteMeetingHeldOn: row.siteMeetingHeldOn && new Date(row.siteMeetingHeldOn),
   deliverablesReceivedOn: row.deliverablesReceivedOn && new Date(row.deliverablesReceivedOn),
   receiptDueOn: row.receiptDueOn && new Date(row.receiptDueOn),
+  requestReceivedOn: row.requestReceivedOn && new Date(row.requestReceivedOn),
+  auditPlanDeliveredOn: row.auditPlanDeliveredOn && new Date(row.auditPlanDeliveredOn),
+  attestations: row.attestations.map((t) => ({ ...t, attestedAt: new Date(t.attestedAt) })),
   receipt: row.receipt && { ...row.receipt, issuedOn: new Date(row.receipt.issuedOn) },
   decisions: row.decision ? [{ ...row.decision, decidedOn: new Date(row.decision.decidedOn) }] : [],
 });
@@ -113,7 +124,8 @@ app.post('/api/v1/applications/:id/funding-plan/compute', async (req, reply) => 
     return {
       id: saved[0].id, status: 'COMPUTED', ruleSetId: d.rule_set_id, ruleSetRevision: 1, totalCents: n(plan.totalCents), eligibleCostCents: n(plan.eligibleCostCents),
       publicCeilingCents: n(plan.publicCeilingCents), publicTotalCents: n(plan.publicTotalCents), selfFinancingCents: n(plan.selfFinancingCents),
-      lines: plan.lines.map((l) => ({ ...l, baseCents: n(l.baseCents), amountCents: n(l.amountCents), committedCents: null, paidCents: 0 })), version: saved[0].version,
+      lines: plan.lines.map(({ startUpAidCents: _startUp, ...l }) => ({ ...l, baseCents: n(l.baseCents), amountCents: n(l.amountCents), committedCents: null, paidCents: 0, toRecoverCents: 0 })),
+      version: saved[0].version,
     };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
