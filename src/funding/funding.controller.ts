@@ -9,7 +9,7 @@ import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { validateArray } from '../common/http/validation.js';
 import type { Funder } from '../generated/prisma/enums.js';
-import { CommitmentDto, ComputeDto, DetrConfirmationDto, DetrConfirmationViewDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
+import { CommitmentDto, ComputeDto, DetrConfirmationDto, DetrConfirmationResultDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
 import { FundingService } from './funding.service.js';
 
 const MAX_EXPENSES = 500;
@@ -121,10 +121,10 @@ export class FundingPlansController {
     summary: 'The préfecture de département confirms or refuses a DETR eligibility TO_CONFIRM',
     description: "By a partner of the préfecture de département granting DETR in the dossier's département. Until CONFIRMED, the DETR line gets no amount; recompute the plan after it.",
   })
-  @ApiOkResponse({ type: DetrConfirmationViewDto })
+  @ApiOkResponse({ type: DetrConfirmationResultDto })
   @ApiUnprocessableEntityResponse({ description: 'The promoter is not TO_CONFIRM (rule detr-not-to-confirm)' })
   @ApiConflictResponse({ description: 'The plan is committed or released (rule plan-frozen)' })
-  detrConfirmation(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DetrConfirmationDto): Promise<DetrConfirmationViewDto> {
+  detrConfirmation(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DetrConfirmationDto): Promise<DetrConfirmationResultDto> {
     return this.funding.confirmDetr(p, id, dto);
   }
 

@@ -15,7 +15,7 @@ import { type CalculationInput, computePlan, type DetrFacts, type FunderRule, ty
 import {
   type CommitmentDto,
   type DetrConfirmationDto,
-  type DetrConfirmationViewDto,
+  type DetrConfirmationResultDto,
   type ComputeDto,
   type ExpenseDto,
   type ExpensesViewDto,
@@ -300,7 +300,7 @@ export class FundingService {
    * depends on the potentiel financier), per dossier: until it is CONFIRMED the DETR line gets
    * no amount. Only a partner of the dossier's département granting DETR may give it.
    */
-  confirmDetr(p: Principal, id: string, dto: DetrConfirmationDto): Promise<DetrConfirmationViewDto> {
+  confirmDetr(p: Principal, id: string, dto: DetrConfirmationDto): Promise<DetrConfirmationResultDto> {
     if (p.organizationType !== 'PREFECTURE_DEPARTEMENT' || !p.funders.includes('DETR') || !p.departmentCode) {
       throw forbidden('DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier\'s département.');
     }
@@ -424,7 +424,7 @@ function detrView(
   applicationId: string,
   detr: { status: string; reason: string },
   d: { detrDecision: 'CONFIRMED' | 'REFUSED' | null; detrReason: string | null; detrDecidedAt: Date | null },
-): DetrConfirmationViewDto {
+): DetrConfirmationResultDto {
   return {
     applicationId,
     status: detr.status,

@@ -3,9 +3,12 @@
 // never a secret, and stops cleanly on SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createTestDatabase } from '../helpers/database.js';
+import { freePort } from '../reliability/harness.js';
 
-const PORT = 30_000 + (process.pid % 20_000);
-const base = `http://127.0.0.1:${PORT}`;
+// Below the kernel's ephemeral range (32768-60999), which the other tests' client connections
+// use: a port chosen there could be taken by one of them between the check and the listen.
+let PORT = 0;
+let base = '';
 const PASSWORD = 'bootstrap password of test';
 
 describe('the service process', () => {
@@ -15,6 +18,8 @@ describe('the service process', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ migrated: false });
+    PORT = await freePort(24_000, 24_999);
+    base = `http://127.0.0.1:${PORT}`;
     child = spawn(process.execPath, ['dist/main.js'], {
       env: {
         PATH: process.env.PATH,

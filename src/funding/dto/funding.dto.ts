@@ -232,7 +232,7 @@ export class PlanLineDto {
   toRecoverCents?: number;
 }
 
-export class DetrConfirmationViewDto {
+export class DetrConfirmationResultDto {
   @ApiProperty({ format: 'uuid' }) applicationId: string;
   @ApiProperty({ enum: ['ELIGIBLE', 'TO_CONFIRM', 'NOT_ELIGIBLE'], description: "The promoter's DETR eligibility from the official data" }) status: string;
   @ApiProperty() reason: string;
