@@ -1,16 +1,21 @@
 // The reports, computed by PostgreSQL set-based statements: rows are built and inserted by
 // the database (INSERT … SELECT), never loaded dossier by dossier into Node.
 import type { Tx } from '../audit/audit.repository.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, sqlList, stepCaseSql } from './report-statuses.js';
 import { DORMANT_DAYS, DUE_SOON_DAYS } from './report-types.js';
 
 // The status lists are generated from the workflow's constants (report-statuses.ts), never
 // copied: AUDIT_IN_PROGRESS is open, AUDIT_DELIVERED terminal, and neither has a step.
-const OPEN = sqlList(OPEN_STATUSES);
-const LIVE = sqlList(LIVE_STATUSES);
-const OPERATIONAL = sqlList(OPERATIONAL_STATUSES);
-const STEP = stepCaseSql('a.status');
+// Fragments of SQL text made by this code from constants (never from input); every value a
+// caller gives is a bound parameter of the tagged statements below.
+const OPEN = Prisma.raw(sqlList(OPEN_STATUSES));
+const LIVE = Prisma.raw(sqlList(LIVE_STATUSES));
+const OPERATIONAL = Prisma.raw(sqlList(OPERATIONAL_STATUSES));
+const STEP = Prisma.raw(stepCaseSql('a.status'));
+const DUE_SOON = Prisma.raw(String(Number(DUE_SOON_DAYS)));
+const DORMANT = Prisma.raw(String(Number(DORMANT_DAYS)));
 
 /** Writes the run's rows; returns how many, and the run's summary. */
 export async function computeReport(tx: Tx, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
@@ -21,25 +26,20 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
     case 'PIPELINE':
       // `callId` is always null for now: calls for applications (appels à candidatures) come
       // with a later issue, which will fill it from the dossier's call and group by it.
-      rowCount = await tx.$executeRawUnsafe(
-        `INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure), department_code,
+      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure), department_code,
                 jsonb_build_object('departmentCode', department_code, 'step', step, 'status', status, 'kind', kind, 'zone', zone,
                                    'procedure', procedure, 'callId', NULL, 'count', n)
          FROM (SELECT a.department_code, ${STEP} AS step, a.status::text AS status, a.kind::text AS kind, a.zone::text AS zone,
                       a.procedure::text AS procedure, count(*) AS n
-               FROM applications a WHERE a.region_code = $2
-               GROUP BY 1, 2, 3, 4, 5, 6) g`,
-        runId,
-        regionCode,
-      );
+               FROM applications a WHERE a.region_code = ${regionCode}
+               GROUP BY 1, 2, 3, 4, 5, 6) g`;
       break;
     case 'FUNDING': {
       // A RELEASED plan (its dossier left the procedure) is not committed any more: what was
       // paid on it is to recover (toRecoverCents), and still counts in paidCents (it was paid).
-      rowCount = await tx.$executeRawUnsafe(
-        `INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, funder), department_code,
+      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, funder), department_code,
                 jsonb_build_object('departmentCode', department_code, 'funder', funder, 'dossiers', dossiers,
                                    'computedCents', computed, 'committedCents', committed, 'paidCents', paid,
                                    'toRecoverCents', to_recover)
@@ -50,11 +50,8 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
                       coalesce(sum(l.paid_cents), 0) AS paid,
                       coalesce(sum(l.paid_cents) FILTER (WHERE p.status = 'RELEASED'), 0) AS to_recover
                FROM funding_plan_lines l JOIN funding_plans p ON p.id = l.plan_id JOIN applications a ON a.id = p.application_id
-               WHERE a.region_code = $2
-               GROUP BY 1, 2) g`,
-        runId,
-        regionCode,
-      );
+               WHERE a.region_code = ${regionCode}
+               GROUP BY 1, 2) g`;
       const envelopes = await tx.$queryRaw<{ funder: string; department_code: string | null; programme: string; amount: bigint; committed: bigint; status: string }[]>`
         SELECT e.funder::text AS funder, e.department_code, e.programme, e.amount_cents AS amount, e.status::text AS status,
                coalesce((SELECT sum(m.amount_cents) FROM envelope_movements m WHERE m.envelope_id = e.id), 0)::bigint AS committed
@@ -73,9 +70,8 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       break;
     }
     case 'DEADLINES':
-      rowCount = await tx.$executeRawUnsafe(
-        `INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, reason, receipt_due_on NULLS LAST, application_id), department_code,
+      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, reason, receipt_due_on NULLS LAST, application_id), department_code,
                 jsonb_build_object('departmentCode', department_code, 'applicationId', application_id, 'projectName', project_name,
                                    'reason', reason, 'receivedOn', received_on, 'receiptDueOn', receipt_due_on, 'issuedOn', issued_on,
                                    'daysLate', days_late, 'lastEventAt', to_char(last_event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
@@ -83,24 +79,20 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
            SELECT a.department_code, a.id AS application_id, p.name AS project_name, a.deliverables_received_on AS received_on,
                   a.receipt_due_on, r.issued_on, a.last_event_at,
                   CASE WHEN r.id IS NOT NULL THEN 'RECEIPT_LATE'
-                       WHEN a.receipt_due_on < $3::date THEN 'RECEIPT_OVERDUE'
+                       WHEN a.receipt_due_on < ${date}::date THEN 'RECEIPT_OVERDUE'
                        ELSE 'RECEIPT_DUE_SOON' END AS reason,
-                  CASE WHEN r.id IS NOT NULL THEN r.issued_on - a.receipt_due_on ELSE $3::date - a.receipt_due_on END AS days_late
+                  CASE WHEN r.id IS NOT NULL THEN r.issued_on - a.receipt_due_on ELSE ${date}::date - a.receipt_due_on END AS days_late
            FROM applications a JOIN projects p ON p.id = a.project_id LEFT JOIN receipts r ON r.application_id = a.id
-           WHERE a.region_code = $2 AND a.receipt_due_on IS NOT NULL
+           WHERE a.region_code = ${regionCode} AND a.receipt_due_on IS NOT NULL
              AND ((r.id IS NOT NULL AND r.issued_on > a.receipt_due_on)
-               OR (r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED' AND a.receipt_due_on <= $3::date + ${DUE_SOON_DAYS}))
+               OR (r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED' AND a.receipt_due_on <= ${date}::date + ${DUE_SOON}))
            UNION ALL
            SELECT a.department_code, a.id, p.name, a.deliverables_received_on, a.receipt_due_on, r.issued_on, a.last_event_at,
                   'DORMANT', NULL
            FROM applications a JOIN projects p ON p.id = a.project_id LEFT JOIN receipts r ON r.application_id = a.id
-           WHERE a.region_code = $2 AND a.status IN ${OPEN}
-             AND a.last_event_at < ($3::date - ${DORMANT_DAYS})::timestamp AT TIME ZONE 'Europe/Paris'
-         ) d`,
-        runId,
-        regionCode,
-        date,
-      );
+           WHERE a.region_code = ${regionCode} AND a.status IN ${OPEN}
+             AND a.last_event_at < (${date}::date - ${DORMANT})::timestamp AT TIME ZONE 'Europe/Paris'
+         ) d`;
       break;
     case 'FOLLOW_UP':
       // The contrat local de santé criteria (seed 003), counted per SITE (a project), never per
@@ -110,9 +102,8 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       // before that. Its planned doctors and professionals count once; its follow-up figures
       // are the sums of its yearly rows up to the run's year. Per the project's département
       // and commune (a dossier follows its project).
-      rowCount = await tx.$executeRawUnsafe(
-        `INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT $1::uuid, row_number() OVER (ORDER BY department_code, commune_insee), department_code,
+      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, commune_insee), department_code,
                 jsonb_build_object('departmentCode', department_code, 'communeInsee', commune_insee, 'communeName', commune_name,
                                    'sitesInProject', in_project, 'sitesOperational', operational,
                                    'doctorsPlanned', doctors, 'professionalsPlanned', professionals,
@@ -128,7 +119,7 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
              SELECT p.id, p.department_code, p.commune_insee, p.doctors_planned, p.professionals_planned,
                     (p.existing OR bool_or(a.status IN ${OPERATIONAL})) AS operational
              FROM projects p JOIN applications a ON a.project_id = p.id
-             WHERE p.region_code = $2 AND a.status IN ${LIVE}
+             WHERE p.region_code = ${regionCode} AND a.status IN ${LIVE}
              GROUP BY p.id
            ) s
            JOIN communes c ON c.insee_code = s.commune_insee
@@ -136,15 +127,11 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
              SELECT project_id, sum(installations) AS installations, sum(student_trainees) AS student_trainees,
                     sum(departures_replaced) AS departures_replaced
              FROM project_follow_ups
-             WHERE year <= extract(year FROM $3::date) AND project_id IN (SELECT id FROM projects WHERE region_code = $2)
+             WHERE year <= extract(year FROM ${date}::date) AND project_id IN (SELECT id FROM projects WHERE region_code = ${regionCode})
              GROUP BY project_id
            ) f ON f.project_id = s.id
            GROUP BY 1, 2, 3
-         ) g`,
-        runId,
-        regionCode,
-        date,
-      );
+         ) g`;
       break;
   }
   return { rowCount, summary };
