@@ -403,26 +403,29 @@ export class ApplicationsService {
   // becomes RELEASED (no more commitment or payment; what was paid is to recover) and what it
   // consumed goes back to the envelopes (docs/domain.md, Released plans).
   withdraw(p: Principal, id: string, dto: ReasonDto, v?: number) {
-    return this.transition(p, id, 'WITHDRAW', v, {
-      data: () => ({ closingReason: dto.reason }),
-      event: { type: 'WITHDRAWN', reason: dto.reason },
-      alsoWrite: async (tx, app) => {
-        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier withdrawn: ${dto.reason}`);
-        if (released.plan) {
-          await this.audit.change(tx, p, { action: 'funding_plan.release', entity: 'funding_plan', entityId: released.plan.id, regionCode: app.regionCode, before: { status: 'COMMITTED' }, after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) } });
-        }
-      },
-    });
+    return this.leave(p, id, 'WITHDRAW', dto, v);
   }
 
   close(p: Principal, id: string, dto: ReasonDto, v?: number) {
-    return this.transition(p, id, 'CLOSE', v, {
+    return this.leave(p, id, 'CLOSE', dto, v);
+  }
+
+  private leave(p: Principal, id: string, action: 'WITHDRAW' | 'CLOSE', dto: ReasonDto, v?: number) {
+    const [event, word] = action === 'WITHDRAW' ? (['WITHDRAWN', 'withdrawn'] as const) : (['CLOSED', 'closed'] as const);
+    return this.transition(p, id, action, v, {
       data: () => ({ closingReason: dto.reason }),
-      event: { type: 'CLOSED', reason: dto.reason },
+      event: { type: event, reason: dto.reason },
       alsoWrite: async (tx, app) => {
-        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier closed: ${dto.reason}`);
+        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier ${word}: ${dto.reason}`);
         if (released.plan) {
-          await this.audit.change(tx, p, { action: 'funding_plan.release', entity: 'funding_plan', entityId: released.plan.id, regionCode: app.regionCode, before: { status: 'COMMITTED' }, after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) } });
+          await this.audit.change(tx, p, {
+            action: 'funding_plan.release',
+            entity: 'funding_plan',
+            entityId: released.plan.id,
+            regionCode: app.regionCode,
+            before: { status: 'COMMITTED' },
+            after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) },
+          });
         }
       },
     });

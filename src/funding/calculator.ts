@@ -302,8 +302,11 @@ export function computePlan(input: CalculationInput): Plan {
       if (under > rule.baseCapCents) {
         baseCents -= under - rule.baseCapCents;
         // The operating part is counted last under the cap, so that it stays within the base.
-        const other = under - (capped.includes('FONCTIONNEMENT') ? (parts.get('FONCTIONNEMENT') ?? 0n) : 0n);
-        if (capped.includes('FONCTIONNEMENT') && parts.has('FONCTIONNEMENT')) parts.set('FONCTIONNEMENT', min(parts.get('FONCTIONNEMENT')!, rule.baseCapCents - min(other, rule.baseCapCents)));
+        const operating = parts.get('FONCTIONNEMENT');
+        if (operating !== undefined && capped.includes('FONCTIONNEMENT')) {
+          const room = rule.baseCapCents - min(under - operating, rule.baseCapCents);
+          parts.set('FONCTIONNEMENT', min(operating, room));
+        }
         reasons.push(`baseCapCents: eligible expenditure of ${capped.join(', ')} capped at ${euros(rule.baseCapCents)} (of ${euros(under)})`);
       }
     }
