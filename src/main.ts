@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { ensureBootstrapAdmin, printBootstrapBanner } from './accounts/bootstrap.js';
+import { Bootstrap, printBootstrapBanner } from './accounts/bootstrap.js';
 import { createApp } from './app.factory.js';
 import { log, prepare } from './cli/runtime.js';
 import { takeOverSignals } from './database/embedded.js';
-import { PrismaService } from './database/prisma.service.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const started = process.hrtime.bigint();
@@ -12,7 +11,7 @@ const { config, db } = await prepare({ migrate: true });
 // This process stops the embedded database itself, after its own shutdown.
 takeOverSignals();
 const app = await createApp(config, db.url);
-printBootstrapBanner(await ensureBootstrapAdmin(app.get(PrismaService), config), config.bootstrap.regionCode);
+printBootstrapBanner(await app.get(Bootstrap).ensureAdmin(), config.bootstrap.regionCode);
 await app.listen({ port: config.port, host: config.host });
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 log.info(`serving on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} (API /api/v1, docs /docs) in ${ms.toFixed(0)} ms`);

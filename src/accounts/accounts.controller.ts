@@ -1,7 +1,8 @@
+import { ACCOUNT_READERS, ADMIN_ONLY } from '../common/access/roles.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ADMIN_ONLY, CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';
@@ -25,7 +26,6 @@ import {
 import { OrganizationsService } from './organizations.service.js';
 import { UsersService } from './users.service.js';
 
-const ACCOUNT_READERS = ['ADMIN', 'AUDITOR'] as const;
 
 @ApiTags('organizations')
 @ApiBearerAuth()

@@ -3,6 +3,7 @@ import { AccountsRepository } from './accounts.repository.js';
 import { ApiKeysController, OrganizationsController, UsersController } from './accounts.controller.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { Bootstrap } from './bootstrap.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 import { OrganizationsService } from './organizations.service.js';
 import { UsersRepository } from './users.repository.js';
@@ -20,7 +21,8 @@ import { UsersService } from './users.service.js';
     UsersService,
     ApiKeysRepository,
     ApiKeysService,
+    Bootstrap,
   ],
-  exports: [AccountsRepository, ApiKeysService],
+  exports: [AccountsRepository, ApiKeysService, Bootstrap],
 })
 export class AccountsModule {}

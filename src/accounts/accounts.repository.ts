@@ -2,12 +2,19 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
+import { TransactionHost } from '../database/transaction-host.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 @Injectable()
-export class AccountsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class AccountsRepository extends Repository {
+  constructor(
+    txHost: TransactionHost,
+    private readonly prisma: PrismaService,
+  ) {
+    super(txHost);
+  }
 
   /**
    * The principal of an active user, or null: one query on every authenticated request, so it
@@ -79,15 +86,15 @@ export class AccountsRepository {
 
   /** Uses the token once: false when another request used it first. Issues its successor. */
   async rotateRefreshToken(old: { id: string; userId: string; familyId: string }, next: string, expiresAt: Date): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const successor = await tx.refreshToken.create({
+    return this.txHost.transaction(async () => {
+      const successor = await this.db.refreshToken.create({
         data: { userId: old.userId, familyId: old.familyId, tokenHash: hashToken(next), expiresAt },
       });
-      const { count } = await tx.refreshToken.updateMany({
+      const { count } = await this.db.refreshToken.updateMany({
         where: { id: old.id, usedAt: null, revokedAt: null },
         data: { usedAt: new Date(), replacedById: successor.id },
       });
-      if (count === 0) await tx.refreshToken.delete({ where: { id: successor.id } });
+      if (count === 0) await this.db.refreshToken.delete({ where: { id: successor.id } });
       return count === 1;
     });
   }

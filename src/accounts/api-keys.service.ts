@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
-import { PrismaService } from '../database/prisma.service.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/accounts.dto.js';
@@ -34,10 +34,10 @@ export class ApiKeysService {
   private readonly security = new Logger('Security');
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly keys: ApiKeysRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(principal: Principal, query: PageQuery): Promise<Page<ApiKeyDto>> {
@@ -55,32 +55,38 @@ export class ApiKeysService {
     }
     const prefix = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.keys.create(tx, {
-        name: dto.name,
-        prefix,
-        keyHash: digest(secret).toString('hex'),
-        role: dto.role,
-        organizationId: organization.id,
-        createdById: principal.id,
-        expiresAt: dto.expiresAt ?? null,
-      });
-      const created = toApiKeyDto(row);
-      await this.audit.change(tx, principal, { action: 'api_key.create', entity: 'api_key', entityId: row.id, regionCode: organization.regionCode, after: created });
-      this.security.log({ event: 'api_key.create', keyId: row.id, role: row.role, by: principal.id }, 'API key created');
-      return { ...created, key: `msp_${prefix}_${secret}` };
+    const created = await this.writes.create(principal, {
+      entity: 'api_key',
+      action: 'api_key.create',
+      write: () =>
+        this.keys.create({
+          name: dto.name,
+          prefix,
+          keyHash: digest(secret).toString('hex'),
+          role: dto.role,
+          organizationId: organization.id,
+          createdById: principal.id,
+          expiresAt: dto.expiresAt ?? null,
+        }),
+      view: toApiKeyDto,
+      regionCode: () => organization.regionCode,
     });
+    this.security.log({ event: 'api_key.create', keyId: created.id, role: created.role, by: principal.id }, 'API key created');
+    return { ...created, key: `msp_${prefix}_${secret}` };
   }
 
   async revoke(principal: Principal, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const before = await this.keys.find(principal.regionCode, id, tx);
-      if (!before) throw notFound(`API key ${id}`);
-      await this.keys.revoke(tx, id);
-      const after = (await this.keys.find(principal.regionCode, id, tx))!;
-      await this.audit.change(tx, principal, {
-        action: 'api_key.revoke', entity: 'api_key', entityId: id, regionCode: principal.regionCode, before: toApiKeyDto(before), after: toApiKeyDto(after),
-      });
+    await this.writes.change(principal, {
+      what: `API key ${id}`,
+      entity: 'api_key',
+      action: 'api_key.revoke',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.keys.find(principal.regionCode, id),
+      // Revoking a revoked key changes nothing and is not an error.
+      write: async () => (await this.keys.revoke(id), true),
+      view: toApiKeyDto,
+      regionCode: () => principal.regionCode,
     });
     this.security.log({ event: 'api_key.revoke', keyId: id, by: principal.id }, 'API key revoked');
   }
@@ -112,7 +118,7 @@ export class ApiKeysService {
     // Use is recorded at most once a minute per key: enough to see it alive, not a write per request.
     if (await this.keys.touch(row.id, TOUCH_INTERVAL_MS)) {
       this.security.log({ event: 'api_key.use', keyId: row.id }, 'API key used');
-      await this.audit.record(
+      await this.audit.append(
         { id: row.id, kind: 'API_KEY' },
         { action: 'api_key.use', entity: 'api_key', entityId: row.id, regionCode: row.organization.regionCode },
       );

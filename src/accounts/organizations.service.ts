@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
 import { forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { changeVersioned, updateIfVersion } from '../database/versioned.js';
 import type { Organization } from '../generated/prisma/client.js';
 import type { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/accounts.dto.js';
 import { organizationProblems } from './organization-rules.js';
@@ -25,9 +23,8 @@ export const toOrganizationDto = (o: Organization): OrganizationDto => ({
 @Injectable()
 export class OrganizationsService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly organizations: OrganizationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(principal: Principal, query: PageQuery): Promise<Page<OrganizationDto>> {
@@ -47,34 +44,28 @@ export class OrganizationsService {
     const funders = dto.funders ?? [];
     const problems = organizationProblems(dto.type, dto.departmentCode, funders);
     if (problems.length) throw invalid(problems);
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.organizations.create(tx, { ...dto, departmentCode: dto.departmentCode ?? null, funders });
-      const created = toOrganizationDto(row);
-      await this.audit.change(tx, principal, { entity: 'organization', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+    return this.writes.create(principal, {
+      entity: 'organization',
+      write: () => this.organizations.create({ ...dto, departmentCode: dto.departmentCode ?? null, funders }),
+      view: toOrganizationDto,
     });
   }
 
   async update(principal: Principal, id: string, dto: UpdateOrganizationDto, expectedVersion?: number): Promise<OrganizationDto> {
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
     const region = principal.regionCode;
-    return this.prisma.$transaction(async (tx) => {
-      const after = await changeVersioned({
-        what: `Organisation ${id}`,
-        expectedVersion,
-        find: () => this.organizations.find(region, id, tx),
-        update: async (version) => {
-          const current = (await this.organizations.find(region, id, tx))!;
-          const problems = organizationProblems(current.type, current.departmentCode, dto.funders ?? current.funders);
-          if (problems.length) throw invalid(problems);
-          return updateIfVersion(tx.organization, { id, regionCode: region }, version, { ...dto });
-        },
-        audit: (before, after) =>
-          this.audit.change(tx, principal, {
-            entity: 'organization', entityId: id, regionCode: region, before: toOrganizationDto(before), after: toOrganizationDto(after),
-          }),
-      });
-      return toOrganizationDto(after);
+    return this.writes.change(principal, {
+      what: `Organisation ${id}`,
+      entity: 'organization',
+      entityId: id,
+      expectedVersion,
+      find: () => this.organizations.find(region, id),
+      check: (current) => {
+        const problems = organizationProblems(current.type, current.departmentCode, dto.funders ?? current.funders);
+        if (problems.length) throw invalid(problems);
+      },
+      write: (before) => this.organizations.update(region, id, before.version, dto),
+      view: toOrganizationDto,
     });
   }
 }

@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import { updateIfVersion } from '../database/versioned.js';
 import type { Prisma, Role, User } from '../generated/prisma/client.js';
 
 @Injectable()
-export class UsersRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class UsersRepository extends Repository {
 
   list(regionCode: string, filter: { organizationId?: string }, after: string | undefined, take: number): Promise<User[]> {
-    return this.prisma.user.findMany({
+    return this.db.user.findMany({
       where: {
         organization: { regionCode },
         ...(filter.organizationId && { organizationId: filter.organizationId }),
@@ -20,20 +18,24 @@ export class UsersRepository {
     });
   }
 
-  find(regionCode: string, id: string, db: Tx | PrismaService = this.prisma) {
-    return db.user.findFirst({ where: { id, organization: { regionCode } }, include: { organization: true } });
+  find(regionCode: string, id: string) {
+    return this.db.user.findFirst({ where: { id, organization: { regionCode } }, include: { organization: true } });
   }
 
-  create(tx: Tx, data: Prisma.UserUncheckedCreateInput): Promise<User> {
-    return tx.user.create({ data });
+  async emailTaken(email: string): Promise<boolean> {
+    return (await this.db.user.findUnique({ where: { email }, select: { id: true } })) !== null;
   }
 
-  update(tx: Tx, id: string, version: number, data: { role?: Role; active?: boolean }): Promise<boolean> {
-    return updateIfVersion(tx.user, { id }, version, data);
+  create(data: Prisma.UserUncheckedCreateInput): Promise<User> {
+    return this.db.user.create({ data });
+  }
+
+  update(id: string, version: number, data: { role?: Role; active?: boolean }): Promise<boolean> {
+    return updateIfVersion(this.db.user, { id }, version, data);
   }
 
   /** Every refresh token of the user stops working (deactivation). */
-  async revokeRefreshTokens(tx: Tx, userId: string): Promise<void> {
-    await tx.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  async revokeRefreshTokens(userId: string): Promise<void> {
+    await this.db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 }

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
 import { conflict, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { changeVersioned } from '../database/versioned.js';
 import type { User } from '../generated/prisma/client.js';
 import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './dto/accounts.dto.js';
 import { roleFits } from './organization-rules.js';
@@ -29,10 +27,9 @@ export class UsersService {
   private readonly security = new Logger('Security');
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly users: UsersRepository,
     private readonly organizations: OrganizationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(principal: Principal, query: UserQuery): Promise<Page<UserDto>> {
@@ -54,44 +51,50 @@ export class UsersService {
     }
     const email = dto.email.toLowerCase();
     const passwordHash = await hashPassword(dto.password);
-    return this.prisma.$transaction(async (tx) => {
-      if (await tx.user.findUnique({ where: { email }, select: { id: true } })) {
-        throw conflict(`An account with the e-mail ${email} already exists.`);
-      }
-      const row = await this.users.create(tx, { email, passwordHash, role: dto.role, organizationId: organization.id });
-      const created = toUserDto(row);
-      await this.audit.change(tx, principal, { entity: 'user', entityId: row.id, regionCode: organization.regionCode, after: created });
-      this.security.log({ event: 'user.created', userId: row.id, role: row.role, by: principal.id }, 'account created');
-      return created;
+    const created = await this.writes.create(principal, {
+      entity: 'user',
+      write: async () => {
+        if (await this.users.emailTaken(email)) throw conflict(`An account with the e-mail ${email} already exists.`);
+        return this.users.create({ email, passwordHash, role: dto.role, organizationId: organization.id });
+      },
+      view: toUserDto,
+      regionCode: () => organization.regionCode,
     });
+    this.security.log({ event: 'user.created', userId: created.id, role: created.role, by: principal.id }, 'account created');
+    return created;
   }
 
   async update(principal: Principal, id: string, dto: UpdateUserDto, expectedVersion?: number): Promise<UserDto> {
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give role or active' }]);
     const region = principal.regionCode;
-    return this.prisma.$transaction(async (tx) => {
-      const after = await changeVersioned({
-        what: `User ${id}`,
-        expectedVersion,
-        find: () => this.users.find(region, id, tx),
-        update: async (version) => {
-          const current = (await this.users.find(region, id, tx))!;
-          if (dto.role && !roleFits(current.organization.type, dto.role)) {
-            throw invalid([{ field: 'role', message: `a ${current.organization.type} organisation cannot hold the role ${dto.role}` }]);
-          }
-          if (current.id === principal.id && (dto.active === false || (dto.role && dto.role !== 'ADMIN'))) {
-            throw invalid([{ field: dto.active === false ? 'active' : 'role', message: 'an admin cannot deactivate or demote itself' }]);
-          }
-          return this.users.update(tx, id, version, dto);
-        },
-        audit: async (before, after) => {
-          if (dto.active === false) await this.users.revokeRefreshTokens(tx, id);
-          const action = before.role !== after.role ? 'user.role_change' : before.active !== after.active ? (after.active ? 'user.activate' : 'user.deactivate') : 'user.update';
-          await this.audit.change(tx, principal, { action, entity: 'user', entityId: id, regionCode: region, before: toUserDto(before), after: toUserDto(after) });
-          this.security.log({ event: action, userId: id, from: before.role, to: after.role, active: after.active, by: principal.id }, 'account changed');
-        },
-      });
-      return toUserDto(after);
+    const actionOf = (before: User, after: User) =>
+      before.role !== after.role ? 'user.role_change' : before.active !== after.active ? (after.active ? 'user.activate' : 'user.deactivate') : 'user.update';
+    const after = await this.writes.change(principal, {
+      what: `User ${id}`,
+      entity: 'user',
+      entityId: id,
+      expectedVersion,
+      find: () => this.users.find(region, id),
+      check: (current) => {
+        if (dto.role && !roleFits(current.organization.type, dto.role)) {
+          throw invalid([{ field: 'role', message: `a ${current.organization.type} organisation cannot hold the role ${dto.role}` }]);
+        }
+        if (current.id === principal.id && (dto.active === false || (dto.role && dto.role !== 'ADMIN'))) {
+          throw invalid([{ field: dto.active === false ? 'active' : 'role', message: 'an admin cannot deactivate or demote itself' }]);
+        }
+      },
+      write: (before) => this.users.update(id, before.version, dto),
+      also: async () => {
+        if (dto.active === false) await this.users.revokeRefreshTokens(id);
+      },
+      view: (row) => row,
+      audit: (before, after) => {
+        const action = actionOf(before, after);
+        this.security.log({ event: action, userId: id, from: before.role, to: after.role, active: after.active, by: principal.id }, 'account changed');
+        return { action, before: toUserDto(before), after: toUserDto(after) };
+      },
+      regionCode: () => region,
     });
+    return toUserDto(after);
   }
 }

@@ -1,3 +1,4 @@
+import { DIRECTOR_ONLY, INSTRUCTORS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -13,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalid } from '../common/errors/problem.js';
-import { CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';
@@ -41,8 +42,6 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto.js';
 
-export const WORKFLOW: Role[] = ['INSTRUCTOR', 'DIRECTOR'];
-export const DIRECTOR: Role[] = ['DIRECTOR'];
 
 @ApiTags('applications')
 @ApiBearerAuth()
@@ -52,7 +51,7 @@ export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
   @Post()
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @Created((a: ApplicationDto) => `/applications/${a.id}`)
   @ApiOperation({
     summary: "Record a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions",
@@ -78,7 +77,7 @@ export class ApplicationsController {
   }
 
   @Patch(':id')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @ApiOperation({ summary: 'Assign the dossier to an instructor; record whether the ARS asked for a letter of intent' })
   @ApiOkResponse({ type: ApplicationDto })
   update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateApplicationDto, @Req() r: FastifyRequest) {
@@ -94,7 +93,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/site-meeting')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'DRAFT → SITE_MEETING_HELD' })
   @ApiOkResponse({ type: ApplicationDto })
@@ -103,7 +102,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/submit')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'The request for accompaniment (and letter of intent): SITE_MEETING_HELD → SUBMITTED; an audit, which has no site meeting: DRAFT → SUBMITTED' })
   @ApiUnprocessableEntityResponse({ description: 'Received before the site meeting (rule dates-out-of-order)' })
@@ -113,7 +112,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/decision')
-  @Roles(...DIRECTOR)
+  @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -126,7 +125,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/deliverables')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Projet de santé + engagement de conformité received: STEP2_IN_PROGRESS → DELIVERABLES_RECEIVED' })
   @ApiOkResponse({ type: ApplicationDto })
@@ -135,7 +134,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/receipt')
-  @Roles(...DIRECTOR)
+  @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
   @ApiOperation({ summary: 'Récépissé with FINESS EJ and ET: DELIVERABLES_RECEIVED → RECEIPT_ISSUED' })
   @ApiOkResponse({ type: ApplicationDto })
@@ -144,7 +143,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/complete')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'The coordination deliverable: STEP3_IN_PROGRESS → COMPLETED (needs the convention)' })
   @ApiOkResponse({ type: ApplicationDto })
@@ -153,7 +152,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/audit-plan')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: "The audit's plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED" })
   @ApiOkResponse({ type: ApplicationDto })
@@ -163,7 +162,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/attestations')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @ApiOperation({ summary: "Attest a condition no data can check, or answer a warning (code = the warning's rule): 201, or 200 when it replaces the same code" })
   @ApiCreatedResponse({ type: AttestationViewDto })
   @ApiOkResponse({ type: AttestationViewDto, description: 'The attestation of the same code was replaced' })
@@ -180,7 +179,7 @@ export class ApplicationsController {
   }
 
   @Delete(':id/attestations/:code')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(204)
   @ApiParam({ name: 'code', schema: { type: 'string', pattern: ATTESTATION_CODE.source, minLength: 1, maxLength: 100 } })
   @ApiOperation({ summary: 'Withdraw an attestation' })
@@ -194,7 +193,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/withdraw')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'The promoter withdraws (any open status → WITHDRAWN)' })
   @ApiOkResponse({ type: ApplicationDto })
@@ -203,7 +202,7 @@ export class ApplicationsController {
   }
 
   @Post(':id/close')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Closed without follow-up (any open status → CLOSED)' })
   @ApiOkResponse({ type: ApplicationDto })

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { EnvelopesModule } from '../envelopes/envelopes.module.js';
+import { FundingModule } from '../funding/funding.module.js';
 import { ApplicationsController } from './applications.controller.js';
 import { ApplicationsRepository } from './applications.repository.js';
 import { ApplicationsService } from './applications.service.js';
 
 @Module({
-  imports: [EnvelopesModule],
+  imports: [FundingModule],
   controllers: [ApplicationsController],
   providers: [ApplicationsService, ApplicationsRepository],
   exports: [ApplicationsService, ApplicationsRepository],

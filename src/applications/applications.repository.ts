@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import type { ApplicationStatus, Prisma, Procedure, ProjectKind, Zone } from '../generated/prisma/client.js';
 
 const view = {
@@ -48,11 +47,10 @@ export interface NewEvent {
 }
 
 @Injectable()
-export class ApplicationsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class ApplicationsRepository extends Repository {
 
-  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<ApplicationRow | null> {
-    return db.application.findFirst({ where: { id, ...territory }, include: view });
+  find(territory: Territory, id: string): Promise<ApplicationRow | null> {
+    return this.db.application.findFirst({ where: { id, ...territory }, include: view });
   }
 
   /** One query: the filters, the territory and the keyset are all in the WHERE clause. */
@@ -70,39 +68,39 @@ export class ApplicationsRepository {
     if (f.q) and.push({ project: { name: { contains: f.q.replace(/[\\%_]/g, '\\$&'), mode: 'insensitive' } } });
     if (after) and.push({ id: { gt: after } });
     if (and.length) where.AND = and;
-    return this.prisma.application.findMany({ where, include: view, orderBy: { id: 'asc' }, take });
+    return this.db.application.findMany({ where, include: view, orderBy: { id: 'asc' }, take });
   }
 
-  create(tx: Tx, data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
-    return tx.application.create({ data, include: view });
+  create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
+    return this.db.application.create({ data, include: view });
   }
 
   /**
    * Moves the dossier only if it is still in `from` at `version` (the compare-and-set that
    * makes concurrent moves safe): false when another request moved it first.
    */
-  async move(tx: Tx, id: string, from: ApplicationStatus, version: number, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<boolean> {
-    const { count } = await tx.application.updateMany({
+  async move(id: string, from: ApplicationStatus, version: number, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<boolean> {
+    const { count } = await this.db.application.updateMany({
       where: { id, status: from, version },
       data: { ...data, version: { increment: 1 }, lastEventAt: new Date() },
     });
     return count === 1;
   }
 
-  async setAssignee(tx: Tx, id: string, version: number, assigneeId: string | null): Promise<boolean> {
-    return this.setFields(tx, id, version, { assigneeId });
+  async setAssignee(id: string, version: number, assigneeId: string | null): Promise<boolean> {
+    return this.setFields(id, version, { assigneeId });
   }
 
   /** Changes fields other than the status, only if the dossier is still at `version`. */
-  async setFields(tx: Tx, id: string, version: number, data: { assigneeId?: string | null; letterOfIntentRequested?: boolean }): Promise<boolean> {
-    const { count } = await tx.application.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 }, lastEventAt: new Date() } });
+  async setFields(id: string, version: number, data: { assigneeId?: string | null; letterOfIntentRequested?: boolean }): Promise<boolean> {
+    const { count } = await this.db.application.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 }, lastEventAt: new Date() } });
     return count === 1;
   }
 
   /** Records an attestation, or replaces the one of the same code: whether it replaced one. */
-  async attest(tx: Tx, applicationId: string, code: string, note: string | null, attestedById: string | null): Promise<boolean> {
-    const before = await tx.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
-    await tx.applicationAttestation.upsert({
+  async attest(applicationId: string, code: string, note: string | null, attestedById: string | null): Promise<boolean> {
+    const before = await this.db.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
+    await this.db.applicationAttestation.upsert({
       where: { applicationId_code: { applicationId, code } },
       create: { applicationId, code, note, attestedById },
       update: { note, attestedById, attestedAt: new Date() },
@@ -111,20 +109,28 @@ export class ApplicationsRepository {
   }
 
   /** Removes an attestation: the removed row, or null when there was none. */
-  async unattest(tx: Tx, applicationId: string, code: string) {
-    const row = await tx.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
-    if (row) await tx.applicationAttestation.delete({ where: { applicationId_code: { applicationId, code } } });
+  async unattest(applicationId: string, code: string) {
+    const row = await this.db.applicationAttestation.findUnique({ where: { applicationId_code: { applicationId, code } } });
+    if (row) await this.db.applicationAttestation.delete({ where: { applicationId_code: { applicationId, code } } });
     return row;
   }
 
-  async addEvent(tx: Tx, applicationId: string, e: NewEvent): Promise<void> {
-    await tx.applicationEvent.create({
+  addDecision(data: Prisma.DecisionUncheckedCreateInput) {
+    return this.db.decision.create({ data });
+  }
+
+  addReceipt(data: Prisma.ReceiptUncheckedCreateInput) {
+    return this.db.receipt.create({ data });
+  }
+
+  async addEvent(applicationId: string, e: NewEvent): Promise<void> {
+    await this.db.applicationEvent.create({
       data: { applicationId, type: e.type, actorId: e.actorId, actorKind: e.actorKind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, reason: e.reason ?? null, data: e.data ?? {} },
     });
   }
 
   events(applicationId: string, after: string | undefined, take: number) {
-    return this.prisma.applicationEvent.findMany({
+    return this.db.applicationEvent.findMany({
       where: { applicationId, ...(after && { id: { gt: after } }) },
       orderBy: { id: 'asc' },
       take,
@@ -132,8 +138,8 @@ export class ApplicationsRepository {
   }
 
   /** Whether the dossier has a CARPEC opinion (not a mere NOTED information). */
-  async hasOpinion(tx: Tx, applicationId: string): Promise<{ outcome: string; session: { sessionDate: Date } } | null> {
-    return tx.carpecOpinion.findFirst({
+  async hasOpinion(applicationId: string): Promise<{ outcome: string; session: { sessionDate: Date } } | null> {
+    return this.db.carpecOpinion.findFirst({
       where: { applicationId, outcome: { not: 'NOTED' } },
       orderBy: { createdAt: 'desc' },
       select: { outcome: true, session: { select: { sessionDate: true } } },
@@ -141,14 +147,14 @@ export class ApplicationsRepository {
   }
 
   projectWithCommune(territory: Territory, projectId: string) {
-    return this.prisma.project.findFirst({ where: { id: projectId, ...territory }, include: { commune: true } });
+    return this.db.project.findFirst({ where: { id: projectId, ...territory }, include: { commune: true } });
   }
 
-  commune(tx: Tx, applicationId: string) {
-    return tx.application.findUniqueOrThrow({ where: { id: applicationId }, select: { project: { select: { commune: true } } } });
+  commune(applicationId: string) {
+    return this.db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { project: { select: { commune: true } } } });
   }
 
   userInRegion(userId: string, regionCode: string) {
-    return this.prisma.user.findFirst({ where: { id: userId, active: true, organization: { regionCode, type: 'ARS' } }, select: { id: true, role: true } });
+    return this.db.user.findFirst({ where: { id: userId, active: true, organization: { regionCode, type: 'ARS' } }, select: { id: true, role: true } });
   }
 }

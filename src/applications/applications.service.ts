@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, type Tx } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
+import { PlanRelease } from '../funding/plan-release.js';
+import { INSTRUCTORS } from '../common/access/roles.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { ApiProblem, businessRule, conflict, forbidden, invalid, notFound, preconditionFailed } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { addMonths, daysBetween, fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import type { ApplicationStatus, Prisma } from '../generated/prisma/client.js';
 import { type ApplicationRow, ApplicationsRepository } from './applications.repository.js';
 import type {
@@ -118,23 +118,22 @@ const toAttestationView = (x: ApplicationRow['attestations'][number]): Attestati
   attestedAt: x.attestedAt.toISOString(),
 });
 
-export interface Move {
+export interface Move<W> {
   /** Column changes that go with the move. */
   data?: (app: ApplicationRow, to: ApplicationStatus) => Prisma.ApplicationUncheckedUpdateManyInput;
   event: { type: string; reason?: string; data?: Prisma.InputJsonValue };
   /** Checks that need the dossier (422), before anything is written. */
-  check?: (app: ApplicationRow, tx: Tx) => Promise<void> | void;
-  /** Rows written with the move (decision, récépissé, agenda item, opinion). */
-  alsoWrite?: (tx: Tx, app: ApplicationRow, to: ApplicationStatus) => Promise<unknown>;
+  check?: (app: ApplicationRow) => Promise<void> | void;
+  /** Rows written with the move (decision, récépissé, agenda item, opinion): what it gives is answered. */
+  alsoWrite?: (app: ApplicationRow, to: ApplicationStatus) => Promise<W>;
 }
 
 @Injectable()
 export class ApplicationsService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly applications: ApplicationsRepository,
-    private readonly audit: AuditRepository,
-    private readonly envelopes: EnvelopesRepository,
+    private readonly writes: AuditedWrites,
+    private readonly plans: PlanRelease,
   ) {}
 
   async list(principal: Principal, query: ApplicationQuery): Promise<Page<ApplicationDto>> {
@@ -172,30 +171,31 @@ export class ApplicationsService {
       );
     }
     const eligibility = eligibilityOf(project.commune, project);
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.applications.create(tx, {
-        projectId: project.id,
-        procedure,
-        regionCode: project.regionCode,
-        departmentCode: project.departmentCode,
-        kind: project.kind,
-        zone: project.commune.zone,
-        eligible: eligibility.eligible,
-        eligibilityReasons: eligibility.reasons,
-        // The creator instructs the dossier until someone reassigns it.
-        assigneeId: principal.kind === 'USER' ? principal.id : null,
-        createdById: principal.kind === 'USER' ? principal.id : null,
-      });
-      await this.applications.addEvent(tx, row.id, {
-        type: 'CREATED',
-        actorId: principal.id,
-        actorKind: principal.kind,
-        toStatus: 'DRAFT',
-        data: { procedure, eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons },
-      });
-      const dto = toApplicationDto(row, principal);
-      await this.audit.change(tx, principal, { entity: 'application', entityId: row.id, regionCode: row.regionCode, after: dto });
-      return dto;
+    return this.writes.create(principal, {
+      entity: 'application',
+      write: () =>
+        this.applications.create({
+          projectId: project.id,
+          procedure,
+          regionCode: project.regionCode,
+          departmentCode: project.departmentCode,
+          kind: project.kind,
+          zone: project.commune.zone,
+          eligible: eligibility.eligible,
+          eligibilityReasons: eligibility.reasons,
+          // The creator instructs the dossier until someone reassigns it.
+          assigneeId: principal.kind === 'USER' ? principal.id : null,
+          createdById: principal.kind === 'USER' ? principal.id : null,
+        }),
+      also: (row) =>
+        this.applications.addEvent(row.id, {
+          type: 'CREATED',
+          actorId: principal.id,
+          actorKind: principal.kind,
+          toStatus: 'DRAFT',
+          data: { procedure, eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons },
+        }),
+      view: (row) => toApplicationDto(row, principal),
     });
   }
 
@@ -207,46 +207,44 @@ export class ApplicationsService {
     }
     if (assigneeId !== undefined && assigneeId !== null) {
       const user = await this.applications.userInRegion(assigneeId, principal.regionCode);
-      if (!user || !['INSTRUCTOR', 'DIRECTOR'].includes(user.role)) {
+      if (!user || !INSTRUCTORS.includes(user.role)) {
         throw invalid([{ field: 'assigneeId', message: 'must be an active instructor or director of your ARS' }]);
       }
     }
     const territory = territoryOf(principal);
-    return this.prisma.$transaction(async (tx) => {
-      const before = await this.applications.find(territory, id, tx);
-      if (!before) throw notFound(`Dossier ${id}`);
-      if (expectedVersion !== undefined && expectedVersion !== before.version) throw preconditionFailed(before.version);
-      const changes = {
-        ...(assigneeId !== undefined && { assigneeId }),
-        ...(letterOfIntentRequested !== undefined && { letterOfIntentRequested }),
-      };
-      if (!(await this.applications.setFields(tx, id, before.version, changes))) {
-        const now = await this.applications.find(territory, id, tx);
-        // 412 answers an If-Match; a request without one lost a race: 409.
-        if (expectedVersion === undefined) throw changedMeanwhile(before.procedure, now?.status ?? before.status, principal);
-        throw preconditionFailed(now?.version ?? before.version);
-      }
-      if (assigneeId !== undefined) {
-        await this.applications.addEvent(tx, id, {
-          type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
-        });
-      }
-      if (letterOfIntentRequested !== undefined && letterOfIntentRequested !== before.letterOfIntentRequested) {
-        await this.applications.addEvent(tx, id, {
-          type: letterOfIntentRequested ? 'LETTER_OF_INTENT_REQUESTED' : 'LETTER_OF_INTENT_NOT_REQUESTED',
-          actorId: principal.id,
-          actorKind: principal.kind,
-          data: { letterOfIntentRequested },
-        });
-      }
-      const after = (await this.applications.find(territory, id, tx))!;
-      await this.audit.change(tx, principal, {
-        action: assigneeId !== undefined && letterOfIntentRequested === undefined ? 'application.assign' : 'application.update',
-        entity: 'application', entityId: id, regionCode: after.regionCode,
+    const changes = {
+      ...(assigneeId !== undefined && { assigneeId }),
+      ...(letterOfIntentRequested !== undefined && { letterOfIntentRequested }),
+    };
+    return this.writes.change(principal, {
+      what: `Dossier ${id}`,
+      entity: 'application',
+      action: assigneeId !== undefined && letterOfIntentRequested === undefined ? 'application.assign' : 'application.update',
+      entityId: id,
+      expectedVersion,
+      find: () => this.applications.find(territory, id),
+      write: (before) => this.applications.setFields(id, before.version, changes),
+      lost: (now, before) => this.lostRace(now, before, expectedVersion, principal),
+      also: async (before) => {
+        if (assigneeId !== undefined) {
+          await this.applications.addEvent(id, {
+            type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
+          });
+        }
+        if (letterOfIntentRequested !== undefined && letterOfIntentRequested !== before.letterOfIntentRequested) {
+          await this.applications.addEvent(id, {
+            type: letterOfIntentRequested ? 'LETTER_OF_INTENT_REQUESTED' : 'LETTER_OF_INTENT_NOT_REQUESTED',
+            actorId: principal.id,
+            actorKind: principal.kind,
+            data: { letterOfIntentRequested },
+          });
+        }
+      },
+      view: (row) => toApplicationDto(row, principal),
+      audit: (before, after) => ({
         before: { assigneeId: before.assigneeId, letterOfIntentRequested: before.letterOfIntentRequested },
         after: { assigneeId: after.assigneeId, letterOfIntentRequested: after.letterOfIntentRequested },
-      });
-      return toApplicationDto(after, principal);
+      }),
     });
   }
 
@@ -266,7 +264,7 @@ export class ApplicationsService {
   // ---------------------------------------------------------------- the moves
 
   siteMeeting(p: Principal, id: string, dto: SiteMeetingDto, v?: number) {
-    return this.transition(p, id, 'RECORD_SITE_MEETING', v, {
+    return this.move(p, id, 'RECORD_SITE_MEETING', v, {
       data: () => ({ siteMeetingHeldOn: toDbDate(dto.heldOn), siteMeetingParticipants: dto.participants, siteMeetingFindings: dto.findings }),
       event: { type: 'SITE_MEETING_RECORDED', data: { heldOn: dto.heldOn } },
     });
@@ -274,7 +272,7 @@ export class ApplicationsService {
 
   submit(p: Principal, id: string, dto: SubmitDto, v?: number) {
     const receivedOn = dto.receivedOn ?? parisToday();
-    return this.transition(p, id, 'SUBMIT', v, {
+    return this.move(p, id, 'SUBMIT', v, {
       check: (app) => assertDateOrder('REQUEST', receivedOn, knownDates(app)),
       data: () => ({ requestReceivedOn: toDbDate(receivedOn) }),
       event: { type: 'SUBMITTED', data: { receivedOn } },
@@ -285,25 +283,24 @@ export class ApplicationsService {
     if (dto.outcome === 'REJECTED' && !dto.motivation?.trim()) {
       throw invalid([{ field: 'motivation', message: 'is required to reject' }]);
     }
-    let differs = false;
-    return this.transition(p, id, dto.outcome === 'APPROVED' ? 'APPROVE' : 'REJECT', v, {
-      check: async (app, tx) => {
-        const opinion = await this.applications.hasOpinion(tx, app.id);
+    return this.move(p, id, dto.outcome === 'APPROVED' ? 'APPROVE' : 'REJECT', v, {
+      check: async (app) => {
+        const opinion = await this.applications.hasOpinion(app.id);
         assertDateOrder('DECISION', dto.decidedOn, { ...knownDates(app), CARPEC_SESSION: opinion ? fromDbDate(opinion.session.sessionDate) : null });
-        // The DG may decide against the CARPEC's opinion: the decision keeps track of it.
-        differs = opinion !== null && (dto.outcome === 'APPROVED') !== (opinion.outcome !== 'UNFAVORABLE');
       },
       event: { type: dto.outcome === 'APPROVED' ? 'APPROVED' : 'REJECTED', reason: dto.motivation, data: { decidedOn: dto.decidedOn } },
-      alsoWrite: (tx, app) =>
-        tx.decision.create({
-          data: { applicationId: app.id, outcome: dto.outcome, decidedOn: toDbDate(dto.decidedOn), motivation: dto.motivation ?? null, differsFromOpinion: differs, decidedById: p.id },
-        }),
+      alsoWrite: async (app) => {
+        // The DG may decide against the CARPEC's opinion: the decision keeps track of it.
+        const opinion = await this.applications.hasOpinion(app.id);
+        const differsFromOpinion = opinion !== null && (dto.outcome === 'APPROVED') !== (opinion.outcome !== 'UNFAVORABLE');
+        await this.applications.addDecision({ applicationId: app.id, outcome: dto.outcome, decidedOn: toDbDate(dto.decidedOn), motivation: dto.motivation ?? null, differsFromOpinion, decidedById: p.id });
+      },
     });
   }
 
   deliverables(p: Principal, id: string, dto: DeliverablesDto, v?: number) {
     const due = addMonths(dto.receivedOn, 2);
-    return this.transition(p, id, 'RECEIVE_DELIVERABLES', v, {
+    return this.move(p, id, 'RECEIVE_DELIVERABLES', v, {
       check: (app) => assertDateOrder('DELIVERABLES', dto.receivedOn, knownDates(app)),
       data: () => ({ deliverablesReceivedOn: toDbDate(dto.receivedOn), receiptDueOn: toDbDate(due) }),
       event: { type: 'DELIVERABLES_RECEIVED', data: { receivedOn: dto.receivedOn, receiptDueOn: due } },
@@ -311,26 +308,24 @@ export class ApplicationsService {
   }
 
   receipt(p: Principal, id: string, dto: ReceiptDto, v?: number) {
-    return this.transition(p, id, 'ISSUE_RECEIPT', v, {
+    return this.move(p, id, 'ISSUE_RECEIPT', v, {
       // Formerly its own rule (receipt-before-deliverables): now one of the procedure's dates.
       check: (app) => assertDateOrder('RECEIPT', dto.issuedOn, knownDates(app)),
       event: { type: 'RECEIPT_ISSUED', data: { issuedOn: dto.issuedOn, finessEj: dto.finessEj, finessEt: dto.finessEt } },
-      alsoWrite: (tx, app) =>
-        tx.receipt.create({
-          data: {
-            applicationId: app.id,
-            issuedOn: toDbDate(dto.issuedOn),
-            finessEj: dto.finessEj,
-            finessEt: dto.finessEt,
-            late: app.receiptDueOn !== null && dto.issuedOn > fromDbDate(app.receiptDueOn),
-            issuedById: p.id,
-          },
+      alsoWrite: (app) =>
+        this.applications.addReceipt({
+          applicationId: app.id,
+          issuedOn: toDbDate(dto.issuedOn),
+          finessEj: dto.finessEj,
+          finessEt: dto.finessEt,
+          late: app.receiptDueOn !== null && dto.issuedOn > fromDbDate(app.receiptDueOn),
+          issuedById: p.id,
         }),
     });
   }
 
   complete(p: Principal, id: string, dto: CompleteDto, v?: number) {
-    return this.transition(p, id, 'COMPLETE', v, {
+    return this.move(p, id, 'COMPLETE', v, {
       data: () => ({ completionSummary: dto.summary }),
       event: { type: 'COMPLETED', data: { summary: dto.summary } },
     });
@@ -338,7 +333,7 @@ export class ApplicationsService {
 
   /** The audit's deliverable, the plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED. */
   auditPlan(p: Principal, id: string, dto: AuditPlanDto, v?: number) {
-    return this.transition(p, id, 'DELIVER_AUDIT_PLAN', v, {
+    return this.move(p, id, 'DELIVER_AUDIT_PLAN', v, {
       check: (app) => assertDateOrder('AUDIT_PLAN', dto.deliveredOn, knownDates(app)),
       data: () => ({ auditPlanDeliveredOn: toDbDate(dto.deliveredOn), auditPlanSummary: dto.summary }),
       event: { type: 'AUDIT_PLAN_DELIVERED', data: { deliveredOn: dto.deliveredOn, summary: dto.summary } },
@@ -350,53 +345,59 @@ export class ApplicationsService {
   /**
    * What the instructor attests on the dossier: a condition of a rule set no data can check,
    * or the answer to a warning (the code is the warning's rule). The same code again replaces
-   * it. Answers whether it replaced one, and the dossier after.
+   * it. Answers whether it replaced one, and the attestation.
    */
-  async attest(principal: Principal, id: string, dto: AttestationDto): Promise<{ replaced: boolean; attestation: AttestationViewDto }> {
-    const territory = territoryOf(principal);
-    return this.prisma.$transaction(async (tx) => {
-      const before = await this.applications.find(territory, id, tx);
-      if (!before) throw notFound(`Dossier ${id}`);
-      const note = dto.note ?? null;
-      // The dossier's representation changes (attestations, answered warnings): a new version,
-      // taken first so that concurrent attestations of one dossier take turns.
-      await this.bump(tx, before, principal);
-      const replaced = await this.applications.attest(tx, id, dto.code, note, principal.kind === 'USER' ? principal.id : null);
-      await this.applications.addEvent(tx, id, {
-        type: 'ATTESTED', actorId: principal.id, actorKind: principal.kind, data: { code: dto.code, note, replaced },
-      });
-      const after = (await this.applications.find(territory, id, tx))!;
-      const attestation = toAttestationView(after.attestations.find((x) => x.code === dto.code)!);
-      const previous = before.attestations.find((x) => x.code === dto.code);
-      await this.audit.change(tx, principal, {
-        action: replaced ? 'application.attestation.replace' : 'application.attestation.create',
-        entity: 'application', entityId: id, regionCode: after.regionCode,
-        before: previous ? toAttestationView(previous) : null,
-        after: attestation,
-      });
-      return { replaced, attestation };
+  attest(principal: Principal, id: string, dto: AttestationDto): Promise<{ replaced: boolean; attestation: AttestationViewDto }> {
+    const note = dto.note ?? null;
+    // The dossier's representation changes (attestations, answered warnings): a new version,
+    // taken first so that concurrent attestations of one dossier take turns.
+    return this.writes.change(principal, {
+      what: `Dossier ${id}`,
+      entity: 'application',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.applications.find(territoryOf(principal), id),
+      write: (before) => this.applications.setFields(id, before.version, {}),
+      lost: (now, before) => this.lostRace(now, before, undefined, principal),
+      also: async () => {
+        const replaced = await this.applications.attest(id, dto.code, note, principal.kind === 'USER' ? principal.id : null);
+        await this.applications.addEvent(id, { type: 'ATTESTED', actorId: principal.id, actorKind: principal.kind, data: { code: dto.code, note, replaced } });
+        return replaced;
+      },
+      view: (row, replaced) => {
+        const attestation = row.attestations.find((x) => x.code === dto.code);
+        return { replaced: replaced ?? false, attestation: attestation ? toAttestationView(attestation) : (null as unknown as AttestationViewDto) };
+      },
+      audit: (before, after, _checked) => {
+        const previous = before.attestations.find((x) => x.code === dto.code);
+        return {
+          action: previous ? 'application.attestation.replace' : 'application.attestation.create',
+          before: previous ? toAttestationView(previous) : null,
+          after: toAttestationView(after.attestations.find((x) => x.code === dto.code)!),
+        };
+      },
     });
   }
 
   async unattest(principal: Principal, id: string, code: string): Promise<void> {
-    const territory = territoryOf(principal);
-    await this.prisma.$transaction(async (tx) => {
-      const before = await this.applications.find(territory, id, tx);
-      if (!before) throw notFound(`Dossier ${id}`);
-      const removed = await this.applications.unattest(tx, id, code);
-      if (!removed) throw notFound(`Attestation ${code} of dossier ${id}`);
-      await this.bump(tx, before, principal);
-      await this.applications.addEvent(tx, id, { type: 'ATTESTATION_REMOVED', actorId: principal.id, actorKind: principal.kind, data: { code } });
-      await this.audit.change(tx, principal, {
-        action: 'application.attestation.delete', entity: 'application', entityId: id, regionCode: before.regionCode,
-        before: toAttestationView(removed), after: null,
-      });
+    await this.writes.change(principal, {
+      what: `Dossier ${id}`,
+      entity: 'application',
+      action: 'application.attestation.delete',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.applications.find(territoryOf(principal), id),
+      check: (before) => {
+        const existing = before.attestations.find((x) => x.code === code);
+        if (!existing) throw notFound(`Attestation ${code} of dossier ${id}`);
+        return existing;
+      },
+      write: async (before) => (await this.applications.unattest(id, code)) !== null && this.applications.setFields(id, before.version, {}),
+      lost: (now, before) => this.lostRace(now, before, undefined, principal),
+      also: () => this.applications.addEvent(id, { type: 'ATTESTATION_REMOVED', actorId: principal.id, actorKind: principal.kind, data: { code } }),
+      view: () => undefined,
+      audit: (_before, _after, removed) => ({ before: toAttestationView(removed), after: null }),
     });
-  }
-
-  /** A new version of the dossier, or 409 when another request changed it meanwhile. */
-  private async bump(tx: Tx, app: ApplicationRow, principal: Principal): Promise<void> {
-    if (!(await this.applications.setFields(tx, app.id, app.version, {}))) throw changedMeanwhile(app.procedure, app.status, principal);
   }
 
   // Withdrawing or closing releases the money of a committed plan, with the move: the plan
@@ -412,83 +413,79 @@ export class ApplicationsService {
 
   private leave(p: Principal, id: string, action: 'WITHDRAW' | 'CLOSE', dto: ReasonDto, v?: number) {
     const [event, word] = action === 'WITHDRAW' ? (['WITHDRAWN', 'withdrawn'] as const) : (['CLOSED', 'closed'] as const);
-    return this.transition(p, id, action, v, {
+    return this.move(p, id, action, v, {
       data: () => ({ closingReason: dto.reason }),
       event: { type: event, reason: dto.reason },
-      alsoWrite: async (tx, app) => {
-        const released = await this.envelopes.releaseDossier(tx, app.id, p.id, `dossier ${word}: ${dto.reason}`);
-        if (released.plan) {
-          await this.audit.change(tx, p, {
-            action: 'funding_plan.release',
-            entity: 'funding_plan',
-            entityId: released.plan.id,
-            regionCode: app.regionCode,
-            before: { status: 'COMMITTED' },
-            after: { status: 'RELEASED', envelopes: released.envelopes.map((e) => ({ envelopeId: e.envelopeId, amountCents: Number(e.amountCents) })) },
-          });
-        }
-      },
+      alsoWrite: (app) => this.plans.release(p, app, `dossier ${word}: ${dto.reason}`),
     });
+  }
+
+  private async move(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move<unknown>): Promise<ApplicationDto> {
+    return (await this.transition(principal, id, action, expectedVersion, move)).dossier;
   }
 
   /**
-   * One move, in one transaction: read the dossier in the caller's territory, ask the
-   * workflow, move it only if it is still where it was read (status and version), write the
-   * event, the rows that go with the move, and the audit row. Of N simultaneous identical
-   * moves exactly one succeeds; the others answer 409.
+   * One move, in one transaction (the audited write): read the dossier in the caller's
+   * territory, ask the workflow, move it only if it is still where it was read (status and
+   * version), write the event, the rows that go with the move (what they give is answered
+   * as `written`), and the audit row. Of N simultaneous identical moves exactly one
+   * succeeds; the others answer 409.
    */
-  async transition(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move): Promise<ApplicationDto> {
-    const territory = territoryOf(principal);
-    return this.prisma.$transaction(async (tx) => {
-      const app = await this.applications.find(territory, id, tx);
-      if (!app) throw notFound(`Dossier ${id}`);
-      if (expectedVersion !== undefined && expectedVersion !== app.version) throw preconditionFailed(app.version);
-
-      const facts = await this.factsFor(tx, app, action);
-      const verdict = decide(app.status, action, principal.role, facts);
-      if (!verdict.ok) {
-        if (verdict.kind === 'FORBIDDEN') throw forbidden(verdict.detail);
-        if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.procedure, app.status, principal.role));
-        throw businessRule(verdict.breach.rule, verdict.breach.detail);
-      }
-      await move.check?.(app, tx);
-
-      const data = { status: verdict.to, ...move.data?.(app, verdict.to) };
-      if (action === 'APPROVE') Object.assign(data, { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons });
-      if (!(await this.applications.move(tx, id, app.status, app.version, data))) {
-        const now = await this.applications.find(territory, id, tx);
-        if (now && now.status !== app.status) {
-          throw illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.procedure, now.status, principal.role));
+  transition<W>(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move<W>): Promise<{ dossier: ApplicationDto; written: W | undefined }> {
+    return this.writes.change(principal, {
+      what: `Dossier ${id}`,
+      entity: 'application',
+      action: `application.${action.toLowerCase()}`,
+      entityId: id,
+      expectedVersion,
+      find: () => this.applications.find(territoryOf(principal), id),
+      check: async (app) => {
+        const facts = await this.factsFor(app, action);
+        const verdict = decide(app.status, action, principal.role, facts);
+        if (!verdict.ok) {
+          if (verdict.kind === 'FORBIDDEN') throw forbidden(verdict.detail);
+          if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.procedure, app.status, principal.role));
+          throw businessRule(verdict.breach.rule, verdict.breach.detail);
         }
-        // 412 answers an If-Match; a request without one lost a race: 409.
-        if (expectedVersion === undefined) throw changedMeanwhile(app.procedure, now?.status ?? app.status, principal);
-        throw preconditionFailed(now?.version ?? app.version);
-      }
-      await this.applications.addEvent(tx, id, {
-        type: move.event.type,
-        actorId: principal.id,
-        actorKind: principal.kind,
-        fromStatus: app.status,
-        toStatus: verdict.to,
-        reason: move.event.reason,
-        data: move.event.data,
-      });
-      await move.alsoWrite?.(tx, app, verdict.to);
-      const after = (await this.applications.find(territory, id, tx))!;
-      const dto = toApplicationDto(after, principal);
-      await this.audit.change(tx, principal, {
-        action: `application.${action.toLowerCase()}`,
-        entity: 'application',
-        entityId: id,
-        regionCode: after.regionCode,
-        before: { status: app.status, version: app.version },
+        await move.check?.(app);
+        return { to: verdict.to, facts };
+      },
+      write: (app, { to, facts }) => {
+        const data = { status: to, ...move.data?.(app, to) };
+        if (action === 'APPROVE') Object.assign(data, { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons });
+        return this.applications.move(id, app.status, app.version, data);
+      },
+      lost: (now, app) =>
+        now && now.status !== app.status
+          ? illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.procedure, now.status, principal.role))
+          : this.lostRace(now, app, expectedVersion, principal),
+      also: async (app, { to }) => {
+        await this.applications.addEvent(id, {
+          type: move.event.type,
+          actorId: principal.id,
+          actorKind: principal.kind,
+          fromStatus: app.status,
+          toStatus: to,
+          reason: move.event.reason,
+          data: move.event.data,
+        });
+        return move.alsoWrite?.(app, to);
+      },
+      view: (row, written) => ({ dossier: toApplicationDto(row, principal), written }),
+      audit: (before, after) => ({
+        before: { status: before.status, version: before.version },
         after: { status: after.status, version: after.version, event: move.event.type },
-      });
-      return dto;
+      }),
     });
   }
 
-  private async factsFor(tx: Tx, app: ApplicationRow, action: Action): Promise<DossierFacts> {
+  /** A race lost on a dossier: 412 for a stale If-Match, else 409 with what the caller may do now. */
+  private lostRace(now: ApplicationRow | null, before: ApplicationRow, expectedVersion: number | undefined, principal: Principal): ApiProblem {
+    if (now && expectedVersion !== undefined) return preconditionFailed(now.version);
+    return changedMeanwhile(before.procedure, now?.status ?? before.status, principal);
+  }
+
+  private async factsFor(app: ApplicationRow, action: Action): Promise<DossierFacts> {
     const facts: DossierFacts = {
       procedure: app.procedure,
       existing: app.project.existing,
@@ -501,12 +498,12 @@ export class ApplicationsService {
     if (action === 'APPROVE' || action === 'REJECT') {
       // Decided on the commune's zoning and the project's facts of today, which may have been
       // revised since creation.
-      const { project } = await this.applications.commune(tx, app.id);
+      const { project } = await this.applications.commune(app.id);
       const eligibility = eligibilityOf(project.commune, app.project);
       facts.eligible = eligibility.eligible;
       facts.eligibilityReasons = eligibility.reasons;
       facts.ineligibleRule = eligibility.rule;
-      facts.hasOpinion = (await this.applications.hasOpinion(tx, app.id)) !== null;
+      facts.hasOpinion = (await this.applications.hasOpinion(app.id)) !== null;
     }
     return facts;
   }

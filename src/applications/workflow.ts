@@ -4,6 +4,7 @@
 // centre (requested, given a CARPEC opinion, decided by the DG, then a plan to return to
 // balance). A transition names the procedures it belongs to; everything else is derived.
 import type { ApplicationStatus, Procedure, ProjectNature, Role } from '../generated/prisma/enums.js';
+import { DIRECTOR_ONLY, INSTRUCTORS } from '../common/access/roles.js';
 
 export type Action =
   | 'RECORD_SITE_MEETING'
@@ -83,8 +84,6 @@ export const terminalOf = (procedure: Procedure) => TERMINAL_OF[procedure];
 
 // Instructors move dossiers; the DG ARS (or its delegate, role DIRECTOR) may do all they do,
 // and alone decides and issues récépissés.
-const INSTRUCTORS: Role[] = ['INSTRUCTOR', 'DIRECTOR'];
-const DIRECTOR: Role[] = ['DIRECTOR'];
 const BOTH = PROCEDURES;
 const ACCOMPANIMENT: Procedure[] = ['ACCOMPANIMENT'];
 const AUDIT: Procedure[] = ['AUDIT'];
@@ -121,7 +120,7 @@ export const TRANSITIONS: readonly Transition[] = [
     procedures: ACCOMPANIMENT,
     from: ['AWAITING_DECISION'],
     to: approvedAccompaniment,
-    roles: DIRECTOR,
+    roles: DIRECTOR_ONLY,
     guards: [needsOpinion, mustBeEligible],
   },
   {
@@ -129,12 +128,12 @@ export const TRANSITIONS: readonly Transition[] = [
     procedures: AUDIT,
     from: ['AWAITING_DECISION'],
     to: 'AUDIT_IN_PROGRESS',
-    roles: DIRECTOR,
+    roles: DIRECTOR_ONLY,
     guards: [needsOpinion, auditNeedsExistingCentre, mustBeEligible],
   },
-  { action: 'REJECT', procedures: BOTH, from: ['AWAITING_DECISION'], to: 'REJECTED', roles: DIRECTOR, guards: [needsOpinion] },
+  { action: 'REJECT', procedures: BOTH, from: ['AWAITING_DECISION'], to: 'REJECTED', roles: DIRECTOR_ONLY, guards: [needsOpinion] },
   { action: 'RECEIVE_DELIVERABLES', procedures: ACCOMPANIMENT, from: ['STEP2_IN_PROGRESS'], to: 'DELIVERABLES_RECEIVED', roles: INSTRUCTORS },
-  { action: 'ISSUE_RECEIPT', procedures: ACCOMPANIMENT, from: ['DELIVERABLES_RECEIVED'], to: 'RECEIPT_ISSUED', roles: DIRECTOR },
+  { action: 'ISSUE_RECEIPT', procedures: ACCOMPANIMENT, from: ['DELIVERABLES_RECEIVED'], to: 'RECEIPT_ISSUED', roles: DIRECTOR_ONLY },
   // The projet de santé is presented to the CARPEC for information: listed, then noted.
   { action: 'SCHEDULE_INFORMATION', procedures: ACCOMPANIMENT, from: ['RECEIPT_ISSUED'], to: 'RECEIPT_ISSUED', roles: INSTRUCTORS },
   { action: 'NOTE_INFORMATION', procedures: ACCOMPANIMENT, from: ['RECEIPT_ISSUED'], to: 'STEP3_IN_PROGRESS', roles: INSTRUCTORS },

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../common/access/principal.js';
+import type { Principal, Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
+import { TransactionHost } from '../database/transaction-host.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { canonicalJson } from './hash-chain.js';
 import { sealAuditTrail, type SealResult } from './seal.js';
-
-export type Tx = Prisma.TransactionClient;
+import { verifyChains, type VerifyResult } from './verify.js';
 
 export interface AuditEntry {
   action: string;
@@ -14,6 +15,16 @@ export interface AuditEntry {
   regionCode: string | null;
   before?: unknown;
   after?: unknown;
+}
+
+/** A change as its audit row records it: action `<entity>.create` or `<entity>.update` unless named. */
+export interface AuditChange {
+  entity: string;
+  entityId: string;
+  regionCode: string | null;
+  before?: unknown;
+  after?: unknown;
+  action?: string;
 }
 
 export interface AuditActor {
@@ -29,18 +40,23 @@ const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefine
 
 /** The audit trail: one append-only row per write, written in the write's transaction, hash-chained by the sealer. */
 @Injectable()
-export class AuditRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class AuditRepository extends Repository {
+  constructor(
+    txHost: TransactionHost,
+    private readonly prisma: PrismaService,
+  ) {
+    super(txHost);
+  }
 
   /**
-   * Appends within `tx`, taking no lock: the row carries the writer's transaction id (the
+   * Appends in the current transaction, taking no lock: the row carries the writer's transaction id (the
    * column's default) and the sealer chains it once the transaction has committed (seal.ts).
    * Same transaction as the write: a committed write has its row, a rolled-back one has none.
    */
-  async append(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  async append(actor: AuditActor, entry: AuditEntry): Promise<void> {
     const before = plain(entry.before);
     const after = plain(entry.after);
-    await tx.auditLog.createMany({
+    await this.db.auditLog.createMany({
       data: {
         at: new Date(),
         actorId: actor.id,
@@ -66,9 +82,24 @@ export class AuditRepository {
     }
   }
 
+  /** Seals what is committed, then walks every chain (verify.ts), on a pool connection of its own. */
+  async verify(): Promise<VerifyResult> {
+    const client = await this.prisma.pool.connect();
+    try {
+      return await verifyChains(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Whether the dossier lies in the territory (a département's caller reads only its dossiers' trail). */
+  async dossierIn(territory: Territory, id: string): Promise<boolean> {
+    return (await this.db.application.count({ where: { id, ...territory } })) === 1;
+  }
+
   /** A page of a region's trail, oldest first, each row with its seal (none yet while unsealed). */
   trail(regionCode: string, filter: { entity?: string; entityId?: string; afterId?: bigint }, take: number) {
-    return this.prisma.auditLog.findMany({
+    return this.db.auditLog.findMany({
       where: {
         regionCode,
         ...(filter.entity && { entity: filter.entity }),
@@ -82,17 +113,9 @@ export class AuditRepository {
   }
 
   /** A change made by a caller: action `<entity>.create` or `<entity>.update` unless named. */
-  change(
-    tx: Tx,
-    principal: Principal,
-    change: { entity: string; entityId: string; regionCode: string | null; before?: unknown; after?: unknown; action?: string },
-  ): Promise<void> {
+  change(principal: Principal, change: AuditChange): Promise<void> {
     const action = change.action ?? `${change.entity}.${change.before === undefined ? 'create' : 'update'}`;
-    return this.append(tx, actorOf(principal), { ...change, action });
+    return this.append(actorOf(principal), { ...change, action });
   }
 
-  /** Appends in a transaction of its own (security events that change nothing else). */
-  record(actor: AuditActor, entry: AuditEntry): Promise<void> {
-    return this.prisma.$transaction((tx) => this.append(tx, actor, entry));
-  }
 }

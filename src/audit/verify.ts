@@ -18,6 +18,14 @@ export async function verifyAuditTrail(connectionString: string): Promise<Verify
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
+    return await verifyChains(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The walk itself, on a connection of the caller's. */
+export async function verifyChains(client: pg.ClientBase): Promise<VerifyResult> {
     await sealAuditTrail(client, { wait: true });
     // Read before the walk: every committed row with a txid below it was sealed by then.
     const last = await client.query<{ horizon: string }>(`SELECT horizon::text FROM audit_seals ORDER BY position DESC LIMIT 1`);
@@ -68,7 +76,4 @@ export async function verifyAuditTrail(connectionString: string): Promise<Verify
       return broken(r.id, r.region_code, 'it is older than the sealed horizon and has no seal (a row inserted in the past, or its seal removed)');
     }
     return { rows, chains: heads.size, broken: null };
-  } finally {
-    await client.end();
-  }
 }

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RefreshDto } from '../accounts/dto/accounts.dto.js';
-import { CurrentPrincipal, EVERY_ROLE, Public, Roles } from '../common/access/decorators.js';
+import { CurrentPrincipal, Public, Roles } from '../common/access/decorators.js';
+import { EVERY_ROLE } from '../common/access/roles.js';
 import type { Principal } from '../common/access/principal.js';
 import { type AuthenticatedUser, AuthService } from './auth.service.js';
 import { LoginDto, MeDto, TokensDto } from './dto/login.dto.js';

@@ -47,7 +47,7 @@ export class AuthService {
       this.security.warn({ event: 'login.failure', userId: user?.id ?? null, ip }, 'login failed');
       const region = user ? (await this.accounts.findActivePrincipal(user.id))?.regionCode ?? null : null;
       const locked = failures.byEmail + 1 >= max;
-      await this.audit.record(
+      await this.audit.append(
         { id: user?.id ?? null, kind: user ? 'USER' : 'SYSTEM' },
         { action: locked ? 'login.lockout' : 'login.failure', entity: 'user', entityId: user?.id ?? email, regionCode: region, after: { ip } },
       );
@@ -64,7 +64,7 @@ export class AuthService {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.accounts.recordLogin(user.id, refreshToken, new Date(Date.now() + REFRESH_TTL_MS));
     this.security.log({ event: 'login.success', userId: user.id, ip }, 'login succeeded');
-    await this.audit.record({ id: user.id, kind: 'USER' }, { action: 'login.success', entity: 'user', entityId: user.id, regionCode: user.regionCode, after: { ip } });
+    await this.audit.append({ id: user.id, kind: 'USER' }, { action: 'login.success', entity: 'user', entityId: user.id, regionCode: user.regionCode, after: { ip } });
     return { accessToken, refreshToken, expiresIn: this.config.jwt.accessTtlSeconds };
   }
 
@@ -83,7 +83,7 @@ export class AuthService {
       const revoked = await this.accounts.revokeFamily(stored.familyId);
       this.security.warn({ event: 'refresh.reuse', userId: stored.userId, familyId: stored.familyId, revoked }, 'refresh token reused: family revoked');
       const region = (await this.accounts.findActivePrincipal(stored.userId))?.regionCode ?? null;
-      await this.audit.record(
+      await this.audit.append(
         { id: stored.userId, kind: 'USER' },
         { action: 'refresh.reuse', entity: 'user', entityId: stored.userId, regionCode: region, after: { familyId: stored.familyId, revoked } },
       );

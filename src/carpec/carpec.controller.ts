@@ -1,7 +1,7 @@
+import { INSTRUCTORS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { WORKFLOW } from '../applications/applications.controller.js';
-import { CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { Created } from '../common/http/location.js';
 import { PageQuery } from '../common/http/pagination.js';
@@ -16,7 +16,7 @@ export class CarpecController {
   constructor(private readonly carpec: CarpecService) {}
 
   @Post()
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @Created((s: SessionDto) => `/carpec-sessions/${s.id}`)
   @ApiCreatedResponse({ type: SessionDto })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateSessionDto): Promise<SessionDto> {
@@ -38,7 +38,7 @@ export class CarpecController {
   }
 
   @Post(':id/agenda')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @Created((i: AgendaItemViewDto) => `/carpec-sessions/${i.sessionId}`)
   @ApiOperation({ summary: 'Put a dossier on the agenda: OPINION (SUBMITTED → CARPEC_REVIEW) or INFORMATION (a RECEIPT_ISSUED one)' })
   @ApiCreatedResponse({ type: AgendaItemViewDto })
@@ -47,7 +47,7 @@ export class CarpecController {
   }
 
   @Post(':id/opinions')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @Created((o: OpinionViewDto) => `/carpec-sessions/${o.sessionId}`)
   @ApiOperation({ summary: 'Record the avis (CARPEC_REVIEW → AWAITING_DECISION) or NOTED for information (RECEIPT_ISSUED → STEP3_IN_PROGRESS)' })
   @ApiCreatedResponse({ type: OpinionViewDto })

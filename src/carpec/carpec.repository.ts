@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import type { AgendaPurpose, Prisma } from '../generated/prisma/client.js';
 
 const withAgenda = { agendaItems: { include: { opinion: true }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CarpecSessionInclude;
@@ -22,11 +21,10 @@ const agendaIn = (territory: Territory) =>
   }) satisfies Prisma.CarpecSessionInclude;
 
 @Injectable()
-export class CarpecRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class CarpecRepository extends Repository {
 
   list(territory: Territory, after: string | undefined, take: number): Promise<SessionRow[]> {
-    return this.prisma.carpecSession.findMany({
+    return this.db.carpecSession.findMany({
       where: { regionCode: territory.regionCode, ...(after && { id: { gt: after } }) },
       include: agendaIn(territory),
       orderBy: { id: 'asc' },
@@ -34,24 +32,24 @@ export class CarpecRepository {
     });
   }
 
-  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<SessionRow | null> {
-    return db.carpecSession.findFirst({ where: { id, regionCode: territory.regionCode }, include: agendaIn(territory) });
+  find(territory: Territory, id: string): Promise<SessionRow | null> {
+    return this.db.carpecSession.findFirst({ where: { id, regionCode: territory.regionCode }, include: agendaIn(territory) });
   }
 
-  create(tx: Tx, data: Prisma.CarpecSessionUncheckedCreateInput): Promise<SessionRow> {
-    return tx.carpecSession.create({ data, include: withAgenda });
+  create(data: Prisma.CarpecSessionUncheckedCreateInput): Promise<SessionRow> {
+    return this.db.carpecSession.create({ data, include: withAgenda });
   }
 
-  addItem(tx: Tx, sessionId: string, applicationId: string, purpose: AgendaPurpose) {
-    return tx.carpecAgendaItem.create({ data: { sessionId, applicationId, purpose } });
+  addItem(sessionId: string, applicationId: string, purpose: AgendaPurpose) {
+    return this.db.carpecAgendaItem.create({ data: { sessionId, applicationId, purpose } });
   }
 
   /** The item of this session that awaits an opinion for the dossier, for this purpose. */
-  openItem(tx: Tx, sessionId: string, applicationId: string, purpose: AgendaPurpose) {
-    return tx.carpecAgendaItem.findFirst({ where: { sessionId, applicationId, purpose, opinion: null } });
+  openItem(sessionId: string, applicationId: string, purpose: AgendaPurpose) {
+    return this.db.carpecAgendaItem.findFirst({ where: { sessionId, applicationId, purpose, opinion: null } });
   }
 
-  addOpinion(tx: Tx, data: Prisma.CarpecOpinionUncheckedCreateInput) {
-    return tx.carpecOpinion.create({ data });
+  addOpinion(data: Prisma.CarpecOpinionUncheckedCreateInput) {
+    return this.db.carpecOpinion.create({ data });
   }
 }

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApplicationsService, assertDateOrder, knownDates } from '../applications/applications.service.js';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
-import { PrismaService } from '../database/prisma.service.js';
-import type { CarpecOpinion } from '../generated/prisma/client.js';
 import { CarpecRepository, type SessionRow } from './carpec.repository.js';
 import type { AgendaItemDto, AgendaItemViewDto, CreateSessionDto, OpinionDto, OpinionViewDto, SessionDto } from './dto/carpec.dto.js';
 
@@ -31,10 +29,9 @@ export const toSessionDto = (s: SessionRow): SessionDto => ({
 @Injectable()
 export class CarpecService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly sessions: CarpecRepository,
     private readonly applications: ApplicationsService,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(p: Principal, query: PageQuery): Promise<Page<SessionDto>> {
@@ -48,11 +45,10 @@ export class CarpecService {
   }
 
   create(p: Principal, dto: CreateSessionDto): Promise<SessionDto> {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.sessions.create(tx, { regionCode: p.regionCode, sessionDate: toDbDate(dto.sessionDate), title: dto.title });
-      const created = toSessionDto(row);
-      await this.audit.change(tx, p, { entity: 'carpec_session', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+    return this.writes.create(p, {
+      entity: 'carpec_session',
+      write: () => this.sessions.create({ regionCode: p.regionCode, sessionDate: toDbDate(dto.sessionDate), title: dto.title }),
+      view: toSessionDto,
     });
   }
 
@@ -60,22 +56,18 @@ export class CarpecService {
   async addToAgenda(p: Principal, sessionId: string, dto: AgendaItemDto): Promise<AgendaItemViewDto> {
     const session = await this.sessions.find(territoryOf(p), sessionId);
     if (!session) throw notFound(`CARPEC session ${sessionId}`);
-    let itemId = '';
-    await this.applications.transition(p, dto.applicationId, dto.purpose === 'OPINION' ? 'SCHEDULE_OPINION' : 'SCHEDULE_INFORMATION', undefined, {
+    const { written: item } = await this.applications.transition(p, dto.applicationId, dto.purpose === 'OPINION' ? 'SCHEDULE_OPINION' : 'SCHEDULE_INFORMATION', undefined, {
       event: { type: dto.purpose === 'OPINION' ? 'CARPEC_OPINION_SCHEDULED' : 'CARPEC_INFORMATION_SCHEDULED', data: { sessionId, sessionDate: fromDbDate(session.sessionDate) } },
-      check: async (app, tx) => {
-        if (await this.sessions.openItem(tx, sessionId, dto.applicationId, dto.purpose)) {
+      check: async (app) => {
+        if (await this.sessions.openItem(sessionId, dto.applicationId, dto.purpose)) {
           throw conflict(`The dossier is already on this session's agenda for ${dto.purpose}.`);
         }
         // The séance that gives the opinion comes after the request (docs/domain.md, Dates follow the procedure).
         if (dto.purpose === 'OPINION') assertDateOrder('CARPEC_SESSION', fromDbDate(session.sessionDate), knownDates(app));
       },
-      alsoWrite: async (tx) => {
-        itemId = (await this.sessions.addItem(tx, sessionId, dto.applicationId, dto.purpose)).id;
-      },
+      alsoWrite: () => this.sessions.addItem(sessionId, dto.applicationId, dto.purpose),
     });
-    const item = (await this.sessions.find(territoryOf(p), sessionId))!.agendaItems.find((i) => i.id === itemId)!;
-    return toSessionDto({ ...session, agendaItems: [item] }).agenda[0];
+    return toSessionDto({ ...session, agendaItems: [{ ...item!, opinion: null }] }).agenda[0];
   }
 
   /** The CARPEC's avis (or NOTED for information), recorded after its séance. */
@@ -86,18 +78,17 @@ export class CarpecService {
       throw businessRule('session-not-held', `The séance of ${fromDbDate(session.sessionDate)} has not taken place yet.`);
     }
     const purpose = dto.outcome === 'NOTED' ? 'INFORMATION' : 'OPINION';
-    let opinion: CarpecOpinion | undefined;
-    const dossier = await this.applications.transition(p, dto.applicationId, purpose === 'OPINION' ? 'RECORD_OPINION' : 'NOTE_INFORMATION', undefined, {
+    const { dossier, written: opinion } = await this.applications.transition(p, dto.applicationId, purpose === 'OPINION' ? 'RECORD_OPINION' : 'NOTE_INFORMATION', undefined, {
       event: { type: purpose === 'OPINION' ? 'CARPEC_OPINION_RECORDED' : 'CARPEC_INFORMATION_NOTED', data: { sessionId, outcome: dto.outcome, reservations: dto.reservations ?? null } },
-      check: async (app, tx) => {
-        if (!(await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))) {
+      check: async (app) => {
+        if (!(await this.sessions.openItem(sessionId, dto.applicationId, purpose))) {
           throw businessRule('not-on-agenda', `The dossier is not on this session's agenda for ${purpose === 'OPINION' ? 'an opinion' : 'information'} (or it was given already).`);
         }
         if (purpose === 'OPINION') assertDateOrder('CARPEC_SESSION', fromDbDate(session.sessionDate), knownDates(app));
       },
-      alsoWrite: async (tx) => {
-        const item = (await this.sessions.openItem(tx, sessionId, dto.applicationId, purpose))!;
-        opinion = await this.sessions.addOpinion(tx, {
+      alsoWrite: async () => {
+        const item = (await this.sessions.openItem(sessionId, dto.applicationId, purpose))!;
+        return this.sessions.addOpinion({
           sessionId,
           applicationId: dto.applicationId,
           agendaItemId: item.id,

@@ -1,6 +1,9 @@
 // What `npm start` and the command lines share before anything else: the configuration
 // (a bad variable stops here, named) and the database (DATABASE_URL, or the embedded one).
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
+import { AppModule } from '../app.module.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { withJwtSecret } from '../config/secrets.js';
 import { migrate } from '../database/migrations.js';
@@ -25,4 +28,22 @@ export async function prepare(options: { migrate: boolean }): Promise<{ config: 
     log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
   }
   return { config, db };
+}
+
+/**
+ * A command line's work through the application itself (its services, repositories and
+ * audit trail, as `worker.ts` does), without the HTTP server or the job workers; then closed.
+ */
+export async function withApplication(options: { migrate: boolean }, work: (app: INestApplicationContext, config: AppConfig) => Promise<void>): Promise<void> {
+  const { config, db } = await prepare(options);
+  try {
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot({ ...config, workersEnabled: false }, db.url), { logger: ['error', 'warn'] });
+    try {
+      await work(app, config);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import { ADMIN_ONLY, STAFF_READERS } from '../common/access/roles.js';
 import type { Principal } from '../common/access/principal.js';
 import { Created } from '../common/http/location.js';
 import { PageQuery } from '../common/http/pagination.js';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import type { Envelope, EnvelopeMovement, Funder, MovementKind, Prisma } from '../generated/prisma/client.js';
 
 export type EnvelopeWithTotal = Envelope & { committedCents: bigint };
@@ -21,68 +20,66 @@ export const envelopesIn = (territory: Territory): Prisma.EnvelopeWhereInput => 
  * the same remaining amount.
  */
 @Injectable()
-export class EnvelopesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class EnvelopesRepository extends Repository {
 
   async list(territory: Territory, after: string | undefined, take: number): Promise<EnvelopeWithTotal[]> {
-    const rows = await this.prisma.envelope.findMany({
+    const rows = await this.db.envelope.findMany({
       where: { ...envelopesIn(territory), ...(after && { id: { gt: after } }) },
       orderBy: { id: 'asc' },
       take,
     });
-    const sums = await this.committed(this.prisma, rows.map((r) => r.id));
+    const sums = await this.committed(rows.map((r) => r.id));
     return rows.map((r) => ({ ...r, committedCents: sums.get(r.id) ?? 0n }));
   }
 
-  async find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<EnvelopeWithTotal | null> {
-    const row = await db.envelope.findFirst({ where: { id, ...envelopesIn(territory) } });
+  async find(territory: Territory, id: string): Promise<EnvelopeWithTotal | null> {
+    const row = await this.db.envelope.findFirst({ where: { id, ...envelopesIn(territory) } });
     if (!row) return null;
-    return { ...row, committedCents: (await this.committed(db, [id])).get(id) ?? 0n };
+    return { ...row, committedCents: (await this.committed([id])).get(id) ?? 0n };
   }
 
-  private async committed(db: Tx | PrismaService, ids: string[]): Promise<Map<string, bigint>> {
+  private async committed(ids: string[]): Promise<Map<string, bigint>> {
     if (!ids.length) return new Map();
-    const sums = await db.envelopeMovement.groupBy({ by: ['envelopeId'], where: { envelopeId: { in: ids } }, _sum: { amountCents: true } });
+    const sums = await this.db.envelopeMovement.groupBy({ by: ['envelopeId'], where: { envelopeId: { in: ids } }, _sum: { amountCents: true } });
     return new Map(sums.map((s) => [s.envelopeId, s._sum.amountCents ?? 0n]));
   }
 
-  create(tx: Tx, data: { funder: Funder; regionCode: string; departmentCode: string | null; programme: string; amountCents: bigint }): Promise<Envelope> {
-    return tx.envelope.create({ data });
+  create(data: { funder: Funder; regionCode: string; departmentCode: string | null; programme: string; amountCents: bigint }): Promise<Envelope> {
+    return this.db.envelope.create({ data });
   }
 
   /** Locks an envelope row for the rest of the transaction and returns it with its total. */
-  async lock(tx: Tx, id: string): Promise<EnvelopeWithTotal> {
-    await tx.$queryRaw`SELECT id FROM envelopes WHERE id = ${id}::uuid FOR UPDATE`;
-    const row = await tx.envelope.findUniqueOrThrow({ where: { id } });
-    return { ...row, committedCents: (await this.committed(tx, [id])).get(id) ?? 0n };
+  async lock(id: string): Promise<EnvelopeWithTotal> {
+    await this.db.$queryRaw`SELECT id FROM envelopes WHERE id = ${id}::uuid FOR UPDATE`;
+    const row = await this.db.envelope.findUniqueOrThrow({ where: { id } });
+    return { ...row, committedCents: (await this.committed([id])).get(id) ?? 0n };
   }
 
   /**
    * The open envelope of a funder in a region — in a département for a DETR or DEPARTEMENT
    * one, the region's own (no département) otherwise —, locked; null when there is none.
    */
-  async lockOpen(tx: Tx, funder: Funder, regionCode: string, departmentCode: string | null): Promise<EnvelopeWithTotal | null> {
+  async lockOpen(funder: Funder, regionCode: string, departmentCode: string | null): Promise<EnvelopeWithTotal | null> {
     // The same expression as the unique index envelopes_one_open_per_funder_region_department.
-    const [row] = await tx.$queryRaw<{ id: string }[]>`
+    const [row] = await this.db.$queryRaw<{ id: string }[]>`
       SELECT id FROM envelopes
        WHERE funder = ${funder}::"Funder" AND region_code = ${regionCode} AND coalesce(department_code, '') = ${departmentCode ?? ''} AND status = 'OPEN'
          FOR UPDATE`;
-    return row ? this.lock(tx, row.id) : null;
+    return row ? this.lock(row.id) : null;
   }
 
   async addMovement(
-    tx: Tx,
     m: { envelopeId: string; kind: MovementKind; amountCents: bigint; applicationId?: string; planId?: string; note?: string; actorId?: string | null },
   ): Promise<void> {
-    await tx.envelopeMovement.create({ data: { ...m, actorId: m.actorId ?? null } });
+    await this.db.envelopeMovement.create({ data: { ...m, actorId: m.actorId ?? null } });
   }
 
   /**
    * Gives back what a dossier's committed plan consumed (withdrawal, closure): one RELEASE
    * per envelope, for what is still consumed. Returns what was released, per envelope.
    */
-  async releaseApplication(tx: Tx, applicationId: string, actorId: string | null, note: string): Promise<{ envelopeId: string; amountCents: bigint }[]> {
-    const held = await tx.envelopeMovement.groupBy({
+  async releaseApplication(applicationId: string, actorId: string | null, note: string): Promise<{ envelopeId: string; amountCents: bigint }[]> {
+    const held = await this.db.envelopeMovement.groupBy({
       by: ['envelopeId'],
       where: { applicationId, kind: { in: ['COMMITMENT', 'RELEASE'] } },
       _sum: { amountCents: true },
@@ -91,26 +88,11 @@ export class EnvelopesRepository {
     for (const h of held.sort((a, b) => (a.envelopeId < b.envelopeId ? -1 : 1))) {
       const amount = h._sum.amountCents ?? 0n;
       if (amount <= 0n) continue;
-      await this.lock(tx, h.envelopeId);
-      await this.addMovement(tx, { envelopeId: h.envelopeId, kind: 'RELEASE', amountCents: -amount, applicationId, note, actorId });
+      await this.lock(h.envelopeId);
+      await this.addMovement({ envelopeId: h.envelopeId, kind: 'RELEASE', amountCents: -amount, applicationId, note, actorId });
       released.push({ envelopeId: h.envelopeId, amountCents: amount });
     }
     return released;
-  }
-
-  /**
-   * A dossier leaves the procedure (withdrawal, closure): its committed plan becomes RELEASED
-   * (partners' commitments given back, no more payments) and what it consumed goes back to
-   * the envelopes. A plan that was only computed stays as it is. In the caller's transaction.
-   */
-  async releaseDossier(tx: Tx, applicationId: string, actorId: string | null, note: string) {
-    const plans = await tx.fundingPlan.updateManyAndReturn({
-      where: { applicationId, status: 'COMMITTED' },
-      data: { status: 'RELEASED', releasedAt: new Date(), version: { increment: 1 } },
-      select: { id: true, releasedAt: true },
-    });
-    const envelopes = await this.releaseApplication(tx, applicationId, actorId, note);
-    return { plan: plans[0] ?? null, envelopes };
   }
 
   /**
@@ -120,7 +102,7 @@ export class EnvelopesRepository {
    */
   async movements(territory: Territory, envelopeId: string, after: string | undefined, take: number): Promise<EnvelopeMovement[]> {
     const dep = territory.departmentCode ?? null;
-    const rows = await this.prisma.$queryRaw<
+    const rows = await this.db.$queryRaw<
       { id: string; envelope_id: string; kind: MovementKind; amount_cents: bigint; application_id: string | null; plan_id: string | null; note: string | null; actor_id: string | null; created_at: Date }[]
     >`
       SELECT m.id, m.envelope_id, m.kind, m.amount_cents, m.application_id, m.plan_id, m.note, m.actor_id, m.created_at
@@ -147,11 +129,11 @@ export class EnvelopesRepository {
   }
 
   async exists(territory: Territory, id: string): Promise<boolean> {
-    return (await this.prisma.envelope.count({ where: { id, ...envelopesIn(territory) } })) === 1;
+    return (await this.db.envelope.count({ where: { id, ...envelopesIn(territory) } })) === 1;
   }
 
-  async close(tx: Tx, id: string): Promise<boolean> {
-    const { count } = await tx.envelope.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'CLOSED', closedAt: new Date(), version: { increment: 1 } } });
+  async close(id: string): Promise<boolean> {
+    const { count } = await this.db.envelope.updateMany({ where: { id, status: 'OPEN' }, data: { status: 'CLOSED', closedAt: new Date(), version: { increment: 1 } } });
     return count === 1;
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
 import { conflict, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsToJson } from '../common/money.js';
-import { PrismaService } from '../database/prisma.service.js';
 import type { EnvelopeMovement } from '../generated/prisma/client.js';
 import type { AdjustmentDto, CreateEnvelopeDto, EnvelopeDto, MovementDto } from './dto/envelope.dto.js';
 import { envelopeDepartmentProblems } from './envelope-rules.js';
@@ -37,9 +36,8 @@ const toMovementDto = (m: EnvelopeMovement): MovementDto => ({
 @Injectable()
 export class EnvelopesService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly envelopes: EnvelopesRepository,
-    private readonly audit: AuditRepository,
+        private readonly envelopes: EnvelopesRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(p: Principal, q: PageQuery): Promise<Page<EnvelopeDto>> {
@@ -65,41 +63,54 @@ export class EnvelopesService {
     // A DETR or DEPARTEMENT envelope belongs to a département of the region; the others to none.
     const problems = envelopeDepartmentProblems(dto.funder, dto.regionCode, dto.departmentCode);
     if (problems.length) throw invalid(problems);
-    return this.prisma.$transaction(async (tx) => {
+    return this.writes.create(p, {
+      entity: 'envelope',
       // The partial unique index refuses a second open envelope of a (funder, region, département): 409.
-      const row = await this.envelopes.create(tx, { ...dto, departmentCode: dto.departmentCode ?? null, amountCents: BigInt(dto.amountCents) });
-      const created = toEnvelopeDto({ ...row, committedCents: 0n });
-      await this.audit.change(tx, p, { entity: 'envelope', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+      write: () => this.envelopes.create({ ...dto, departmentCode: dto.departmentCode ?? null, amountCents: BigInt(dto.amountCents) }),
+      view: (row) => toEnvelopeDto({ ...row, committedCents: 0n }),
     });
   }
 
   close(p: Principal, id: string): Promise<EnvelopeDto> {
     assertRegionWide(p, 'An envelope');
-    return this.prisma.$transaction(async (tx) => {
-      const before = await this.envelopes.find(territoryOf(p), id, tx);
-      if (!before) throw notFound(`Envelope ${id}`);
-      if (!(await this.envelopes.close(tx, id))) throw conflict('The envelope is already closed.');
-      const after = (await this.envelopes.find(territoryOf(p), id, tx))!;
-      await this.audit.change(tx, p, { action: 'envelope.close', entity: 'envelope', entityId: id, regionCode: p.regionCode, before: toEnvelopeDto(before), after: toEnvelopeDto(after) });
-      return toEnvelopeDto(after);
+    return this.writes.change(p, {
+      what: `Envelope ${id}`,
+      entity: 'envelope',
+      action: 'envelope.close',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.envelopes.find(territoryOf(p), id),
+      write: () => this.envelopes.close(id),
+      lost: () => conflict('The envelope is already closed.'),
+      view: toEnvelopeDto,
     });
   }
 
   adjust(p: Principal, id: string, dto: AdjustmentDto): Promise<EnvelopeDto> {
     assertRegionWide(p, 'An envelope');
-    return this.prisma.$transaction(async (tx) => {
-      if (!(await this.envelopes.find(territoryOf(p), id, tx))) throw notFound(`Envelope ${id}`);
-      const before = await this.envelopes.lock(tx, id);
-      if (before.status !== 'OPEN') throw conflict('The envelope is closed.');
-      const committed = before.committedCents + BigInt(dto.amountCents);
-      if (committed > before.amountCents || committed < 0n) {
-        throw conflict(`The adjustment would take the envelope out of its bounds (remaining ${before.amountCents - committed} cents).`, { remainingCents: centsToJson(before.amountCents - before.committedCents) });
-      }
-      await this.envelopes.addMovement(tx, { envelopeId: id, kind: 'ADJUSTMENT', amountCents: BigInt(dto.amountCents), note: dto.note, actorId: p.id });
-      const after = await this.envelopes.lock(tx, id);
-      await this.audit.change(tx, p, { action: 'envelope.adjust', entity: 'envelope', entityId: id, regionCode: p.regionCode, before: toEnvelopeDto(before), after: toEnvelopeDto(after) });
-      return toEnvelopeDto(after);
+    return this.writes.change(p, {
+      what: `Envelope ${id}`,
+      entity: 'envelope',
+      action: 'envelope.adjust',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.envelopes.find(territoryOf(p), id),
+      // Adjustments and commitments of one envelope take turns on its row.
+      check: async () => {
+        const locked = await this.envelopes.lock(id);
+        if (locked.status !== 'OPEN') throw conflict('The envelope is closed.');
+        const committed = locked.committedCents + BigInt(dto.amountCents);
+        if (committed > locked.amountCents || committed < 0n) {
+          throw conflict(`The adjustment would take the envelope out of its bounds (remaining ${locked.amountCents - committed} cents).`, { remainingCents: centsToJson(locked.amountCents - locked.committedCents) });
+        }
+        return locked;
+      },
+      write: async () => {
+        await this.envelopes.addMovement({ envelopeId: id, kind: 'ADJUSTMENT', amountCents: BigInt(dto.amountCents), note: dto.note, actorId: p.id });
+        return true;
+      },
+      view: toEnvelopeDto,
+      audit: (_before, after, locked) => ({ before: toEnvelopeDto(locked), after: toEnvelopeDto(after) }),
     });
   }
 }

@@ -1,8 +1,8 @@
+import { ADMIN_ONLY, DIRECTOR_ONLY, INSTRUCTORS, LINE_WRITERS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DIRECTOR, WORKFLOW } from '../applications/applications.controller.js';
-import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { Created } from '../common/http/location.js';
 import { PageQuery } from '../common/http/pagination.js';
@@ -62,7 +62,7 @@ export class FundingPlansController {
   }
 
   @Put('applications/:id/expenses')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @ApiOperation({ summary: "Replace the dossier's expenses (euros excluding tax, in cents)" })
   @ApiBody({ type: [ExpenseDto] })
   @ApiOkResponse({ type: ExpensesViewDto })
@@ -71,7 +71,7 @@ export class FundingPlansController {
   }
 
   @Post('applications/:id/funding-plan/compute')
-  @Roles(...WORKFLOW)
+  @Roles(...INSTRUCTORS)
   @HttpCode(200)
   @ApiOperation({ summary: "Compute the split and keep it as the dossier's current plan" })
   @ApiOkResponse({ type: PlanDto })
@@ -88,7 +88,7 @@ export class FundingPlansController {
   }
 
   @Post('applications/:id/funding-plan/commit')
-  @Roles(...DIRECTOR)
+  @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
   @ApiOperation({ summary: 'Freeze the plan and consume the envelopes' })
   @ApiOkResponse({ type: PlanDto })
@@ -129,7 +129,7 @@ export class FundingPlansController {
   }
 
     @Post('funding/simulate')
-  @Roles('ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER')
+  @Roles(...LINE_WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'The same computation for a dossier that does not exist; nothing is stored' })
   @ApiOkResponse({ type: PlanDto })

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import type { ApplicationStatus, Funder, FundingPlanStatus, FundingRuleSet, PaymentKind, Prisma } from '../generated/prisma/client.js';
 import type { Plan } from './calculator.js';
 
@@ -9,43 +8,42 @@ const planView = { lines: { orderBy: { id: 'asc' } }, ruleSet: { select: { revis
 export type PlanRow = Prisma.FundingPlanGetPayload<{ include: typeof planView }>;
 
 @Injectable()
-export class FundingRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class FundingRepository extends Repository {
 
   // ------------------------------------------------------------ rule sets
 
   listRuleSets(regionCode: string, after: string | undefined, take: number): Promise<FundingRuleSet[]> {
-    return this.prisma.fundingRuleSet.findMany({ where: { regionCode, ...(after && { id: { gt: after } }) }, orderBy: { id: 'asc' }, take });
+    return this.db.fundingRuleSet.findMany({ where: { regionCode, ...(after && { id: { gt: after } }) }, orderBy: { id: 'asc' }, take });
   }
 
-  findRuleSet(regionCode: string, id: string, db: Tx | PrismaService = this.prisma): Promise<FundingRuleSet | null> {
-    return db.fundingRuleSet.findFirst({ where: { id, regionCode } });
+  findRuleSet(regionCode: string, id: string): Promise<FundingRuleSet | null> {
+    return this.db.fundingRuleSet.findFirst({ where: { id, regionCode } });
   }
 
-  activeRuleSet(regionCode: string, db: Tx | PrismaService = this.prisma): Promise<FundingRuleSet | null> {
-    return db.fundingRuleSet.findFirst({ where: { regionCode, active: true } });
+  activeRuleSet(regionCode: string): Promise<FundingRuleSet | null> {
+    return this.db.fundingRuleSet.findFirst({ where: { regionCode, active: true } });
   }
 
   /** Rule sets are immutable: a new one with the same name is the next revision. */
-  async createRuleSet(tx: Tx, data: { regionCode: string; name: string; publicCeilingBps: number; ceilingLegalBasis: string | null; funders: Prisma.InputJsonValue; createdById: string }) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset:' || ${data.regionCode} || ':' || ${data.name}))`;
-    const last = await tx.fundingRuleSet.findFirst({ where: { regionCode: data.regionCode, name: data.name }, orderBy: { revision: 'desc' } });
-    return tx.fundingRuleSet.create({ data: { ...data, revision: (last?.revision ?? 0) + 1 } });
+  async createRuleSet(data: { regionCode: string; name: string; publicCeilingBps: number; ceilingLegalBasis: string | null; funders: Prisma.InputJsonValue; createdById: string }) {
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset:' || ${data.regionCode} || ':' || ${data.name}))`;
+    const last = await this.db.fundingRuleSet.findFirst({ where: { regionCode: data.regionCode, name: data.name }, orderBy: { revision: 'desc' } });
+    return this.db.fundingRuleSet.create({ data: { ...data, revision: (last?.revision ?? 0) + 1 } });
   }
 
-  async activate(tx: Tx, regionCode: string, id: string): Promise<void> {
+  async activate(regionCode: string, id: string): Promise<void> {
     // One activation at a time per region: two at once lock each other's rows in opposite
     // orders (a deadlock: P2034, which was a 500).
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset-active:' || ${regionCode}))`;
-    await tx.fundingRuleSet.updateMany({ where: { regionCode, active: true, NOT: { id } }, data: { active: false, version: { increment: 1 } } });
-    await tx.fundingRuleSet.updateMany({ where: { id, active: false }, data: { active: true, version: { increment: 1 } } });
+    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset-active:' || ${regionCode}))`;
+    await this.db.fundingRuleSet.updateMany({ where: { regionCode, active: true, NOT: { id } }, data: { active: false, version: { increment: 1 } } });
+    await this.db.fundingRuleSet.updateMany({ where: { id, active: false }, data: { active: true, version: { increment: 1 } } });
   }
 
   // ------------------------------------------------------------ dossiers
 
   /** What the calculator needs of a dossier, in the caller's territory. */
-  dossier(territory: Territory, id: string, db: Tx | PrismaService = this.prisma) {
-    return db.application.findFirst({
+  dossier(territory: Territory, id: string) {
+    return this.db.application.findFirst({
       where: { id, ...territory },
       include: {
         project: {
@@ -66,22 +64,21 @@ export class FundingRepository {
   }
 
   async replaceExpenses(
-    tx: Tx,
     applicationId: string,
     expenses: { category: Prisma.ExpenseCreateManyInput['category']; nature: Prisma.ExpenseCreateManyInput['nature']; label: string; amountCents: bigint; vatCents: bigint }[],
   ) {
-    await tx.expense.deleteMany({ where: { applicationId } });
-    await tx.expense.createMany({ data: expenses.map((e, position) => ({ ...e, applicationId, position })) });
+    await this.db.expense.deleteMany({ where: { applicationId } });
+    await this.db.expense.createMany({ data: expenses.map((e, position) => ({ ...e, applicationId, position })) });
   }
 
   /** The préfecture's DETR decision on the dossier, with its event in the dossier's history. */
-  async setDetrDecision(tx: Tx, id: string, d: { decision: 'CONFIRMED' | 'REFUSED'; reason: string; actorId: string; actorKind: 'USER' | 'API_KEY' }) {
-    const row = await tx.application.update({
+  async setDetrDecision(id: string, d: { decision: 'CONFIRMED' | 'REFUSED'; reason: string; actorId: string; actorKind: 'USER' | 'API_KEY' }) {
+    const row = await this.db.application.update({
       where: { id },
       data: { detrDecision: d.decision, detrReason: d.reason, detrDecidedAt: new Date(), detrDecidedById: d.actorId, version: { increment: 1 }, lastEventAt: new Date() },
       select: { detrDecision: true, detrReason: true, detrDecidedAt: true },
     });
-    await tx.applicationEvent.create({
+    await this.db.applicationEvent.create({
       data: { applicationId: id, actorId: d.actorId, actorKind: d.actorKind, type: `DETR_${d.decision}`, reason: d.reason, data: { decision: d.decision } },
     });
     return row;
@@ -89,12 +86,12 @@ export class FundingRepository {
 
   // ------------------------------------------------------------ plans
 
-  findPlan(applicationId: string, db: Tx | PrismaService = this.prisma): Promise<PlanRow | null> {
-    return db.fundingPlan.findUnique({ where: { applicationId }, include: planView });
+  findPlan(applicationId: string): Promise<PlanRow | null> {
+    return this.db.fundingPlan.findUnique({ where: { applicationId }, include: planView });
   }
 
   /** The dossier's current plan becomes this one (lines replaced); only while not committed. */
-  async savePlan(tx: Tx, applicationId: string, ruleSetId: string, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow> {
+  async savePlan(applicationId: string, ruleSetId: string, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow> {
     const data = {
       ruleSetId,
       requestedRates,
@@ -104,13 +101,13 @@ export class FundingRepository {
       selfFinancingCents: plan.selfFinancingCents,
       computedAt: new Date(),
     };
-    const saved = await tx.fundingPlan.upsert({
+    const saved = await this.db.fundingPlan.upsert({
       where: { applicationId },
       create: { applicationId, ...data },
       update: { ...data, version: { increment: 1 } },
     });
-    await tx.fundingPlanLine.deleteMany({ where: { planId: saved.id } });
-    await tx.fundingPlanLine.createMany({
+    await this.db.fundingPlanLine.deleteMany({ where: { planId: saved.id } });
+    await this.db.fundingPlanLine.createMany({
       data: plan.lines.map((l) => ({
         planId: saved.id,
         funder: l.funder,
@@ -123,12 +120,25 @@ export class FundingRepository {
         boundBy: l.boundBy,
       })),
     });
-    return (await this.findPlan(applicationId, tx))!;
+    return (await this.findPlan(applicationId))!;
+  }
+
+  /**
+   * COMMITTED → RELEASED, when its dossier leaves the procedure (withdrawal, closure): no more
+   * commitments or payments. A plan only computed stays as it is. The plan released, or null.
+   */
+  async releasePlan(applicationId: string): Promise<{ id: string } | null> {
+    const [plan] = await this.db.fundingPlan.updateManyAndReturn({
+      where: { applicationId, status: 'COMMITTED' },
+      data: { status: 'RELEASED', releasedAt: new Date(), version: { increment: 1 } },
+      select: { id: true },
+    });
+    return plan ?? null;
   }
 
   /** COMPUTED → COMMITTED, once: false when it was committed meanwhile. */
-  async markCommitted(tx: Tx, planId: string, version: number, actorId: string): Promise<boolean> {
-    const { count } = await tx.fundingPlan.updateMany({
+  async markCommitted(planId: string, version: number, actorId: string): Promise<boolean> {
+    const { count } = await this.db.fundingPlan.updateMany({
       where: { id: planId, status: 'COMPUTED', version },
       data: { status: 'COMMITTED', committedAt: new Date(), committedById: actorId, version: { increment: 1 } },
     });
@@ -139,8 +149,8 @@ export class FundingRepository {
    * The dossier's status, its row held (FOR SHARE) for the rest of the transaction: a move of
    * the dossier (withdrawal, closure) waits until then.
    */
-  async holdDossier(tx: Tx, applicationId: string): Promise<ApplicationStatus> {
-    const [row] = await tx.$queryRaw<{ status: ApplicationStatus }[]>`SELECT status::text AS status FROM applications WHERE id = ${applicationId}::uuid FOR SHARE`;
+  async holdDossier(applicationId: string): Promise<ApplicationStatus> {
+    const [row] = await this.db.$queryRaw<{ status: ApplicationStatus }[]>`SELECT status::text AS status FROM applications WHERE id = ${applicationId}::uuid FOR SHARE`;
     return row.status;
   }
 
@@ -148,24 +158,24 @@ export class FundingRepository {
    * The dossier's plan row, locked for the rest of the transaction: a change on a partner's
    * line and the release of the plan (withdrawal, closure) serialize on it.
    */
-  async lockPlan(tx: Tx, applicationId: string): Promise<{ id: string; status: FundingPlanStatus } | null> {
-    const [row] = await tx.$queryRaw<{ id: string; status: FundingPlanStatus }[]>`
+  async lockPlan(applicationId: string): Promise<{ id: string; status: FundingPlanStatus } | null> {
+    const [row] = await this.db.$queryRaw<{ id: string; status: FundingPlanStatus }[]>`
       SELECT id, status::text AS status FROM funding_plans WHERE application_id = ${applicationId}::uuid FOR UPDATE`;
     return row ?? null;
   }
 
   /** The line, locked for the rest of the transaction (commitments and payments serialize). */
-  async lockLine(tx: Tx, planId: string, funder: Funder) {
-    const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM funding_plan_lines WHERE plan_id = ${planId}::uuid AND funder = ${funder}::"Funder" FOR UPDATE`;
-    return row ? tx.fundingPlanLine.findUniqueOrThrow({ where: { id: row.id }, include: { payments: { orderBy: { createdAt: 'asc' } } } }) : null;
+  async lockLine(planId: string, funder: Funder) {
+    const [row] = await this.db.$queryRaw<{ id: string }[]>`SELECT id FROM funding_plan_lines WHERE plan_id = ${planId}::uuid AND funder = ${funder}::"Funder" FOR UPDATE`;
+    return row ? this.db.fundingPlanLine.findUniqueOrThrow({ where: { id: row.id }, include: { payments: { orderBy: { createdAt: 'asc' } } } }) : null;
   }
 
-  async setCommitment(tx: Tx, lineId: string, committedCents: bigint): Promise<void> {
-    await tx.fundingPlanLine.update({ where: { id: lineId }, data: { committedCents, version: { increment: 1 } } });
+  async setCommitment(lineId: string, committedCents: bigint): Promise<void> {
+    await this.db.fundingPlanLine.update({ where: { id: lineId }, data: { committedCents, version: { increment: 1 } } });
   }
 
-  async addPayment(tx: Tx, lineId: string, p: { kind: PaymentKind; amountCents: bigint; paidOn: Date; recordedById: string }): Promise<void> {
-    await tx.payment.create({ data: { lineId, ...p } });
-    await tx.fundingPlanLine.update({ where: { id: lineId }, data: { paidCents: { increment: p.amountCents }, version: { increment: 1 } } });
+  async addPayment(lineId: string, p: { kind: PaymentKind; amountCents: bigint; paidOn: Date; recordedById: string }): Promise<void> {
+    await this.db.payment.create({ data: { lineId, ...p } });
+    await this.db.fundingPlanLine.update({ where: { id: lineId }, data: { paidCents: { increment: p.amountCents }, version: { increment: 1 } } });
   }
 }

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { AuditRepository, type Tx } from '../audit/audit.repository.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import { assertRegionWide, fundersVisibleTo, type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js';
 import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull, totalCents } from '../common/money.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
-import { PrismaService } from '../database/prisma.service.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import { type ApplicationStatus, ExpenseCategory, type ExpenseNature, Funder, type FundingRuleSet, type Prisma } from '../generated/prisma/client.js';
 import { promoterDetr } from '../reference/detr.js';
@@ -124,10 +123,9 @@ export function planFor(p: Principal, plan: PlanDto): PlanDto {
 @Injectable()
 export class FundingService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly funding: FundingRepository,
     private readonly envelopes: EnvelopesRepository,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   // ------------------------------------------------------------ rule sets
@@ -140,8 +138,8 @@ export class FundingService {
     assertRegionWide(p, 'A funding rule set');
     const funders = await validateFunders(dto.funders);
     ruleSetBreach(dto, funders);
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.funding.createRuleSet(tx, {
+    return this.writes.run(p, async () => {
+      const row = await this.funding.createRuleSet({
         regionCode: p.regionCode,
         name: dto.name,
         publicCeilingBps: dto.publicCeilingBps,
@@ -150,20 +148,18 @@ export class FundingService {
         createdById: p.id,
       });
       const created = toRuleSetDto(row);
-      await this.audit.change(tx, p, { entity: 'funding_rule_set', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+      return { audit: { entity: 'funding_rule_set', entityId: row.id, regionCode: row.regionCode, after: created }, result: created };
     });
   }
 
   activateRuleSet(p: Principal, id: string): Promise<RuleSetDto> {
     assertRegionWide(p, 'A funding rule set');
-    return this.prisma.$transaction(async (tx) => {
-      const before = await this.funding.findRuleSet(p.regionCode, id, tx);
+    return this.writes.run(p, async () => {
+      const before = await this.funding.findRuleSet(p.regionCode, id);
       if (!before) throw notFound(`Rule set ${id}`);
-      await this.funding.activate(tx, p.regionCode, id);
-      const after = (await this.funding.findRuleSet(p.regionCode, id, tx))!;
-      await this.audit.change(tx, p, { action: 'funding_rule_set.activate', entity: 'funding_rule_set', entityId: id, regionCode: p.regionCode, before: { active: before.active }, after: { active: true } });
-      return toRuleSetDto(after);
+      await this.funding.activate(p.regionCode, id);
+      const after = (await this.funding.findRuleSet(p.regionCode, id))!;
+      return { audit: { action: 'funding_rule_set.activate', entity: 'funding_rule_set', entityId: id, regionCode: p.regionCode, before: { active: before.active }, after: { active: true } }, result: toRuleSetDto(after) };
     });
   }
 
@@ -177,21 +173,19 @@ export class FundingService {
 
   replaceExpenses(p: Principal, id: string, items: ExpenseDto[]): Promise<ExpensesViewDto> {
     expensesWithinTotal(items);
-    return this.prisma.$transaction(async (tx) => {
-      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+    return this.writes.run(p, async () => {
+      const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} takes no more expenses.`, { currentStatus: dossier.status });
-      const plan = await this.funding.findPlan(id, tx);
+      const plan = await this.funding.findPlan(id);
       if (plan?.status === 'COMMITTED') throw conflict('The funding plan is committed: its expenses are frozen.');
       await this.funding.replaceExpenses(
-        tx,
         id,
         items.map((e) => ({ category: e.category, label: e.label, nature: e.nature ?? 'OTHER', amountCents: BigInt(e.amountCents), vatCents: BigInt(e.vatCents ?? 0) })),
       );
-      const after = (await this.funding.dossier(territoryOf(p), id, tx))!;
+      const after = (await this.funding.dossier(territoryOf(p), id))!;
       const view = expensesView(after.expenses);
-      await this.audit.change(tx, p, { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view });
-      return view;
+      return { audit: { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view }, result: view };
     });
   }
 
@@ -199,25 +193,24 @@ export class FundingService {
 
   /** Computes the dossier's plan and keeps it as its current plan. */
   compute(p: Principal, id: string, dto: ComputeDto): Promise<PlanDto> {
-    return this.prisma.$transaction(async (tx) => {
-      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+    return this.writes.run(p, async () => {
+      const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} gets no plan.`, { currentStatus: dossier.status });
-      const current = await this.funding.findPlan(id, tx);
+      const current = await this.funding.findPlan(id);
       if (current?.status === 'COMMITTED') throw conflict('The funding plan is committed: it is not recomputed.');
-      const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, tx);
+      const ruleSet = await this.ruleSetFor(p, dto.ruleSetId);
       const rates = requestedRates(dto.requestedRates, ruleSet);
       const plan = calculate(dossierInput(dossier, toRuleSet(ruleSet), rates));
-      const saved = await this.funding.savePlan(tx, id, ruleSet.id, rates as Prisma.InputJsonValue, plan);
+      const saved = await this.funding.savePlan(id, ruleSet.id, rates as Prisma.InputJsonValue, plan);
       const result = storedPlanDto(saved);
-      await this.audit.change(tx, p, { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result });
-      return result;
+      return { audit: { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result }, result };
     });
   }
 
   async simulate(p: Principal, dto: SimulateDto): Promise<PlanDto> {
     expensesWithinTotal(dto.expenses, 'expenses');
-    const ruleSet = await this.ruleSetFor(p, dto.ruleSetId, this.prisma);
+    const ruleSet = await this.ruleSetFor(p, dto.ruleSetId);
     const { detrStatus, ...commune } = dto.commune;
     const plan = calculate({
       ruleSet: toRuleSet(ruleSet),
@@ -248,16 +241,16 @@ export class FundingService {
    * envelope missing or short → 409 and nothing written.
    */
   commit(p: Principal, id: string): Promise<PlanDto> {
-    return this.prisma.$transaction(async (tx) => {
-      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+    return this.writes.run(p, async () => {
+      const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       // The dossier's row is held until the commit ends: a withdrawal or closure at the same
       // moment waits, then releases what was consumed; or it went first and is seen here.
-      const status = await this.funding.holdDossier(tx, id);
+      const status = await this.funding.holdDossier(id);
       if (!COMMITTABLE.includes(status)) {
         throw conflict(`A plan is committed once the dossier is approved and while it is open; it is ${status}.`, { currentStatus: status });
       }
-      const plan = await this.funding.findPlan(id, tx);
+      const plan = await this.funding.findPlan(id);
       if (!plan) throw conflict('The dossier has no computed plan: compute it first.');
       if (plan.status === 'COMMITTED') throw conflict('The funding plan is already committed.');
       if (plan.status === 'RELEASED') throw conflict('The funding plan was released when the dossier left the procedure.', { rule: 'plan-released' });
@@ -266,7 +259,7 @@ export class FundingService {
       for (const line of lines) {
         // A DETR or DEPARTEMENT line consumes its département's envelope, the others the region's.
         const departmentCode = envelopeDepartment(line.funder, dossier.departmentCode);
-        const envelope = await this.envelopes.lockOpen(tx, line.funder, dossier.regionCode, departmentCode);
+        const envelope = await this.envelopes.lockOpen(line.funder, dossier.regionCode, departmentCode);
         if (!envelope) {
           throw conflict(`No open ${line.funder} envelope in ${departmentCode ? `département ${departmentCode} of ` : ''}region ${dossier.regionCode}.`, {
             funder: line.funder,
@@ -283,13 +276,12 @@ export class FundingService {
             requestedCents: centsToJson(line.amountCents),
           });
         }
-        await this.envelopes.addMovement(tx, { envelopeId: envelope.id, kind: 'COMMITMENT', amountCents: line.amountCents, applicationId: id, planId: plan.id, actorId: p.id });
+        await this.envelopes.addMovement({ envelopeId: envelope.id, kind: 'COMMITMENT', amountCents: line.amountCents, applicationId: id, planId: plan.id, actorId: p.id });
         consumed.push({ funder: line.funder, envelopeId: envelope.id, amountCents: line.amountCents, remainingCents: remaining - line.amountCents });
       }
-      if (!(await this.funding.markCommitted(tx, plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
-      const after = storedPlanDto((await this.funding.findPlan(id, tx))!);
-      await this.audit.change(tx, p, { action: 'funding_plan.commit', entity: 'funding_plan', entityId: plan.id, regionCode: dossier.regionCode, before: { status: 'COMPUTED' }, after: { status: 'COMMITTED', consumed } });
-      return after;
+      if (!(await this.funding.markCommitted(plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
+      const after = storedPlanDto((await this.funding.findPlan(id))!);
+      return { audit: { action: 'funding_plan.commit', entity: 'funding_plan', entityId: plan.id, regionCode: dossier.regionCode, before: { status: 'COMPUTED' }, after: { status: 'COMMITTED', consumed } }, result: after };
     });
   }
 
@@ -304,22 +296,21 @@ export class FundingService {
     if (p.organizationType !== 'PREFECTURE_DEPARTEMENT' || !p.funders.includes('DETR') || !p.departmentCode) {
       throw forbidden('DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier\'s département.');
     }
-    return this.prisma.$transaction(async (tx) => {
-      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+    return this.writes.run(p, async () => {
+      const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       const detr = promoterDetr(dossier.project.promoter);
       if (detr.status !== 'TO_CONFIRM') {
         throw businessRule('detr-not-to-confirm', `The promoter's DETR eligibility is ${detr.status} (${detr.reason}): only a TO_CONFIRM is confirmed or refused.`, { detrStatus: detr.status });
       }
-      const plan = await this.funding.findPlan(id, tx);
+      const plan = await this.funding.findPlan(id);
       if (plan && plan.status !== 'COMPUTED') {
         throw conflict(`The funding plan is ${plan.status}: DETR eligibility can no longer change it.`, { rule: 'plan-frozen', planStatus: plan.status });
       }
       const before = detrView(dossier.id, detr, dossier);
-      const decided = await this.funding.setDetrDecision(tx, id, { decision: dto.decision, reason: dto.reason.trim(), actorId: p.id, actorKind: p.kind });
+      const decided = await this.funding.setDetrDecision(id, { decision: dto.decision, reason: dto.reason.trim(), actorId: p.id, actorKind: p.kind });
       const after = detrView(dossier.id, detr, decided);
-      await this.audit.change(tx, p, { action: 'application.detr_confirmation', entity: 'application', entityId: id, regionCode: dossier.regionCode, before, after });
-      return after;
+      return { audit: { action: 'application.detr_confirmation', entity: 'application', entityId: id, regionCode: dossier.regionCode, before, after }, result: after };
     });
   }
 
@@ -330,22 +321,22 @@ export class FundingService {
    * what keeps the payments already made within the tranche rules (tranches.ts).
    */
   setCommitment(p: Principal, id: string, funder: Funder, dto: CommitmentDto): Promise<PlanDto> {
-    return this.onPartnerLine(p, id, funder, async (tx, line, state) => {
+    return this.onPartnerLine(p, id, funder, async (line, state) => {
       const committed = BigInt(dto.committedCents);
       const refusal = commitmentRefusal({ ...state, amountCents: line.amountCents, committedCents: line.committedCents, payments: line.payments }, committed);
       if (refusal) throw refusalProblem(refusal, funder);
-      await this.funding.setCommitment(tx, line.id, committed);
+      await this.funding.setCommitment(line.id, committed);
       return { action: 'funding_line.commit', before: { committedCents: centsToJsonOrNull(line.committedCents) }, after: { committedCents: dto.committedCents } };
     });
   }
 
   /** A payment in tranches: advance ≤ 30 %, advances + instalments ≤ 80 % until COMPLETED, balance only then. */
   addPayment(p: Principal, id: string, funder: Funder, dto: PaymentDto): Promise<PlanDto> {
-    return this.onPartnerLine(p, id, funder, async (tx, line, state) => {
+    return this.onPartnerLine(p, id, funder, async (line, state) => {
       const amount = BigInt(dto.amountCents);
       const refusal = paymentRefusal({ ...state, amountCents: line.amountCents, committedCents: line.committedCents, payments: line.payments }, dto.kind, amount);
       if (refusal) throw refusalProblem(refusal, funder);
-      await this.funding.addPayment(tx, line.id, { kind: dto.kind, amountCents: amount, paidOn: toDbDate(dto.paidOn), recordedById: p.id });
+      await this.funding.addPayment(line.id, { kind: dto.kind, amountCents: amount, paidOn: toDbDate(dto.paidOn), recordedById: p.id });
       return { action: 'funding_line.payment', before: { paidCents: centsToJson(line.paidCents) }, after: { paidCents: centsToJson(line.paidCents + amount), payment: dto } };
     });
   }
@@ -360,36 +351,34 @@ export class FundingService {
     id: string,
     funder: Funder,
     change: (
-      tx: Tx,
       line: NonNullable<Awaited<ReturnType<FundingRepository['lockLine']>>>,
       state: { planStatus: PlanRow['status']; dossierStatus: ApplicationStatus },
     ) => Promise<{ action: string; before: unknown; after: unknown }>,
   ): Promise<PlanDto> {
     if (!FUNDERS.includes(funder)) throw invalid([{ field: 'funder', message: `must be one of ${FUNDERS.join(', ')}` }]);
     if (!p.funders.includes(funder)) throw forbidden(`Your organisation grants ${p.funders.join(', ') || 'no funds'}, not ${funder}.`);
-    return this.prisma.$transaction(async (tx) => {
-      const dossier = await this.funding.dossier(territoryOf(p), id, tx);
+    return this.writes.run(p, async () => {
+      const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       // The plan row is locked first: a withdrawal releasing it waits, or is waited for.
-      const plan = await this.funding.lockPlan(tx, id);
+      const plan = await this.funding.lockPlan(id);
       const state = { planStatus: plan?.status ?? 'COMPUTED', dossierStatus: dossier.status };
       const refusal = lineRefusal(state); // no plan: not committed (409)
       if (refusal) throw refusalProblem(refusal, funder);
-      const line = plan && (await this.funding.lockLine(tx, plan.id, funder));
+      const line = plan && (await this.funding.lockLine(plan.id, funder));
       if (!line) throw notFound(`The ${funder} line of this plan`);
-      const { action, before, after } = await change(tx, line, state);
-      await this.audit.change(tx, p, { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after });
-      return planFor(p, storedPlanDto((await this.funding.findPlan(id, tx))!));
+      const { action, before, after } = await change(line, state);
+      return { audit: { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after }, result: planFor(p, storedPlanDto((await this.funding.findPlan(id))!)) };
     });
   }
 
-  private async ruleSetFor(p: Principal, ruleSetId: string | undefined, db: Tx | PrismaService): Promise<FundingRuleSet> {
+  private async ruleSetFor(p: Principal, ruleSetId: string | undefined): Promise<FundingRuleSet> {
     if (ruleSetId) {
-      const r = await this.funding.findRuleSet(p.regionCode, ruleSetId, db);
+      const r = await this.funding.findRuleSet(p.regionCode, ruleSetId);
       if (!r) throw invalid([{ field: 'ruleSetId', message: `no rule set ${ruleSetId} in your region` }]);
       return r;
     }
-    const active = await this.funding.activeRuleSet(p.regionCode, db);
+    const active = await this.funding.activeRuleSet(p.regionCode);
     if (!active) throw conflict(`Region ${p.regionCode} has no active funding rule set: create and activate one, or give ruleSetId.`);
     return active;
   }

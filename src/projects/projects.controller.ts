@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal, INSTRUCTING, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import { INSTRUCTING, STAFF_READERS } from '../common/access/roles.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';

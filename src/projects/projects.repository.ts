@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import { updateIfVersion } from '../database/versioned.js';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Prisma, Project } from '../generated/prisma/client.js';
 
 export type ProjectData = Omit<Prisma.ProjectUncheckedCreateInput, 'id' | 'version' | 'createdAt' | 'updatedAt'>;
@@ -15,8 +14,7 @@ export interface ProjectFilter {
 }
 
 @Injectable()
-export class ProjectsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class ProjectsRepository extends Repository {
 
   list(territory: Territory, filter: ProjectFilter, after: string | undefined, take: number): Promise<Project[]> {
     const where: Prisma.ProjectWhereInput = { ...territory };
@@ -25,19 +23,19 @@ export class ProjectsRepository {
     if (filter.kind) where.kind = filter.kind;
     if (filter.q) where.name = { contains: filter.q, mode: 'insensitive' };
     if (after) where.id = { gt: after };
-    return this.prisma.project.findMany({ where, orderBy: { id: 'asc' }, take });
+    return this.db.project.findMany({ where, orderBy: { id: 'asc' }, take });
   }
 
-  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<Project | null> {
-    return db.project.findFirst({ where: { id, ...territory } });
+  find(territory: Territory, id: string): Promise<Project | null> {
+    return this.db.project.findFirst({ where: { id, ...territory } });
   }
 
-  create(tx: Tx, data: ProjectData): Promise<Project> {
-    return tx.project.create({ data });
+  create(data: ProjectData): Promise<Project> {
+    return this.db.project.create({ data });
   }
 
-  update(tx: Tx, territory: Territory, id: string, version: number, data: Partial<ProjectData>): Promise<boolean> {
-    return updateIfVersion(tx.project, { id, ...territory }, version, data);
+  update(territory: Territory, id: string, version: number, data: Partial<ProjectData>): Promise<boolean> {
+    return updateIfVersion(this.db.project, { id, ...territory }, version, data);
   }
 
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { changeVersioned } from '../database/versioned.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
+import { TransactionHost } from '../database/transaction-host.js';
 import { type Principal, territoryOf, type Territory } from '../common/access/principal.js';
 import { invalid, notFound, preconditionFailed } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
@@ -62,8 +62,9 @@ export const toProjectDto = (p: Project): ProjectDto => ({
 @Injectable()
 export class ProjectsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
     private readonly projects: ProjectsRepository,
     private readonly promoters: PromotersRepository,
     private readonly communes: CommuneLookup,
@@ -88,32 +89,33 @@ export class ProjectsService {
   async putFollowUp(principal: Principal, id: string, year: number, dto: PutFollowUpDto, expectedVersion?: number): Promise<ProjectFollowUpDto> {
     const territory = territoryOf(principal);
     const figures = { installations: dto.installations, studentTrainees: dto.studentTrainees, departuresReplaced: dto.departuresReplaced };
-    return this.prisma.$transaction(async (tx) => {
-      const project = await this.projects.find(territory, id, tx);
+    return this.tx.transaction(async () => {
+      const project = await this.projects.find(territory, id);
       if (!project) throw notFound(`Project ${id}`);
       requireFollowUpYearStarted(year);
-      const what = `Follow-up ${year} of project ${id}`;
-      const audit = { entity: 'project_follow_up', entityId: `${id}/${year}`, regionCode: project.regionCode };
+      const audited = { entity: 'project_follow_up', entityId: `${id}/${year}`, regionCode: () => project.regionCode };
       // The year's row is locked: concurrent writes of one year take turns (the last one wins
       // unless it carries an If-Match that went stale meanwhile).
-      if (!(await this.followUps.lock(tx, id, year))) {
+      if (!(await this.followUps.lock(id, year))) {
         if (expectedVersion !== undefined) throw preconditionFailed(0);
-        if (await this.followUps.createIfAbsent(tx, id, year, figures)) {
-          const created = (await this.followUps.find(tx, id, year))!;
-          await this.audit.change(tx, principal, { ...audit, after: toFollowUpYear(created) });
-          return toProjectFollowUp(created, await this.followUps.list(tx, id));
+        if (await this.followUps.createIfAbsent(id, year, figures)) {
+          const created = (await this.followUps.find(id, year))!;
+          await this.audit.change(principal, { ...audited, regionCode: project.regionCode, after: toFollowUpYear(created) });
+          return toProjectFollowUp(created, await this.followUps.list(id));
         }
         // A concurrent writer created it first: then this write is a change like any other.
-        await this.followUps.lock(tx, id, year);
+        await this.followUps.lock(id, year);
       }
-      const after = await changeVersioned({
-        what,
+      const after = await this.writes.change(principal, {
+        ...audited,
+        what: `Follow-up ${year} of project ${id}`,
         expectedVersion,
-        find: () => this.followUps.find(tx, id, year),
-        update: (version) => this.followUps.update(tx, id, year, version, figures),
-        audit: (before, after) => this.audit.change(tx, principal, { ...audit, before: toFollowUpYear(before), after: toFollowUpYear(after) }),
+        find: () => this.followUps.find(id, year),
+        write: (before) => this.followUps.update(id, year, before.version, figures),
+        view: (row) => row,
+        audit: (before, after) => ({ before: toFollowUpYear(before), after: toFollowUpYear(after) }),
       });
-      return toProjectFollowUp(after, await this.followUps.list(tx, id));
+      return toProjectFollowUp(after, await this.followUps.list(id));
     });
   }
 
@@ -122,19 +124,19 @@ export class ProjectsService {
     await this.requirePromoter(territory, dto.promoterId);
     const commune = await this.communes.require(territory, dto.communeInsee);
     const { forecastDeficitCents, operationStartOn, antenne, ...rest } = dto;
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.projects.create(tx, {
-        ...rest,
-        // An existing centre is an extension unless told otherwise (docs/domain.md, Eligibility and warnings).
-        nature: dto.nature ?? defaultNature(dto.existing),
-        ...structureColumns(operationStartOn, antenne),
-        forecastDeficitCents: centsFromJsonOrNull(forecastDeficitCents),
-        regionCode: commune.regionCode,
-        departmentCode: commune.departmentCode,
-      });
-      const created = toProjectDto(row);
-      await this.audit.change(tx, principal, { entity: 'project', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+    return this.writes.create(principal, {
+      entity: 'project',
+      write: () =>
+        this.projects.create({
+          ...rest,
+          // An existing centre is an extension unless told otherwise (docs/domain.md, Eligibility and warnings).
+          nature: dto.nature ?? defaultNature(dto.existing),
+          ...structureColumns(operationStartOn, antenne),
+          forecastDeficitCents: centsFromJsonOrNull(forecastDeficitCents),
+          regionCode: commune.regionCode,
+          departmentCode: commune.departmentCode,
+        }),
+      view: toProjectDto,
     });
   }
 
@@ -147,21 +149,18 @@ export class ProjectsService {
     if (forecastDeficitCents !== undefined) data.forecastDeficitCents = centsFromJsonOrNull(forecastDeficitCents);
     if (dto.promoterId) await this.requirePromoter(territory, dto.promoterId);
     if (dto.communeInsee) data.departmentCode = (await this.communes.require(territory, dto.communeInsee)).departmentCode;
-    return this.prisma.$transaction(async (tx) => {
-      if (dto.existing !== undefined && dto.nature === undefined) {
+    return this.writes.change(principal, {
+      what: `Project ${id}`,
+      entity: 'project',
+      entityId: id,
+      expectedVersion,
+      find: () => this.projects.find(territory, id),
+      write: (before) => {
         // The nature follows `existing` while it is still the default of the other value.
-        const current = await this.projects.find(territory, id, tx);
-        if (current && current.nature === defaultNature(current.existing)) data.nature = defaultNature(dto.existing);
-      }
-      const after = await changeVersioned({
-        what: `Project ${id}`,
-        expectedVersion,
-        find: () => this.projects.find(territory, id, tx),
-        update: (version) => this.projects.update(tx, territory, id, version, data),
-        audit: (before, after) =>
-          this.audit.change(tx, principal, { entity: 'project', entityId: id, regionCode: after.regionCode, before: toProjectDto(before), after: toProjectDto(after) }),
-      });
-      return toProjectDto(after);
+        const nature = dto.existing !== undefined && dto.nature === undefined && before.nature === defaultNature(before.existing) ? { nature: defaultNature(dto.existing) } : {};
+        return this.projects.update(territory, id, before.version, { ...data, ...nature });
+      },
+      view: toProjectDto,
     });
   }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import { updateIfVersion } from '../database/versioned.js';
-import type { Tx } from '../audit/audit.repository.js';
 import type { LegalType, Prisma, Promoter } from '../generated/prisma/client.js';
 
 export interface PromoterData {
@@ -15,27 +14,26 @@ export interface PromoterData {
 }
 
 @Injectable()
-export class PromotersRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class PromotersRepository extends Repository {
 
   list(territory: Territory, filter: { legalType?: LegalType; q?: string }, after: string | undefined, take: number) {
     const where: Prisma.PromoterWhereInput = { ...territory };
     if (filter.legalType) where.legalType = filter.legalType;
     if (filter.q) where.name = { contains: filter.q, mode: 'insensitive' };
     if (after) where.id = { gt: after };
-    return this.prisma.promoter.findMany({ where, orderBy: { id: 'asc' }, take });
+    return this.db.promoter.findMany({ where, orderBy: { id: 'asc' }, take });
   }
 
-  find(territory: Territory, id: string, db: Tx | PrismaService = this.prisma): Promise<Promoter | null> {
-    return db.promoter.findFirst({ where: { id, ...territory } });
+  find(territory: Territory, id: string): Promise<Promoter | null> {
+    return this.db.promoter.findFirst({ where: { id, ...territory } });
   }
 
-  create(tx: Tx, data: PromoterData): Promise<Promoter> {
-    return tx.promoter.create({ data });
+  create(data: PromoterData): Promise<Promoter> {
+    return this.db.promoter.create({ data });
   }
 
-  update(tx: Tx, territory: Territory, id: string, version: number, data: Partial<PromoterData>): Promise<boolean> {
-    return updateIfVersion(tx.promoter, { id, ...territory }, version, data);
+  update(territory: Territory, id: string, version: number, data: Partial<PromoterData>): Promise<boolean> {
+    return updateIfVersion(this.db.promoter, { id, ...territory }, version, data);
   }
 
 }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { changeVersioned } from '../database/versioned.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
@@ -26,8 +24,7 @@ export const toPromoterDto = (p: Promoter): PromoterDto => ({
 @Injectable()
 export class PromotersService {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
     private readonly promoters: PromotersRepository,
     private readonly communes: CommuneLookup,
   ) {}
@@ -44,18 +41,18 @@ export class PromotersService {
 
   async create(principal: Principal, dto: CreatePromoterDto): Promise<PromoterDto> {
     const commune = await this.communes.require(territoryOf(principal), dto.communeInsee);
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.promoters.create(tx, {
-        name: dto.name,
-        siren: dto.siren ?? null,
-        legalType: dto.legalType,
-        communeInsee: commune.inseeCode,
-        regionCode: commune.regionCode,
-        departmentCode: commune.departmentCode,
-      });
-      const created = toPromoterDto(row);
-      await this.audit.change(tx, principal, { entity: 'promoter', entityId: row.id, regionCode: row.regionCode, after: created });
-      return created;
+    return this.writes.create(principal, {
+      entity: 'promoter',
+      write: () =>
+        this.promoters.create({
+          name: dto.name,
+          siren: dto.siren ?? null,
+          legalType: dto.legalType,
+          communeInsee: commune.inseeCode,
+          regionCode: commune.regionCode,
+          departmentCode: commune.departmentCode,
+        }),
+      view: toPromoterDto,
     });
   }
 
@@ -67,16 +64,14 @@ export class PromotersService {
       const commune = await this.communes.require(territory, dto.communeInsee);
       data.departmentCode = commune.departmentCode;
     }
-    return this.prisma.$transaction(async (tx) => {
-      const after = await changeVersioned({
-        what: `Promoter ${id}`,
-        expectedVersion,
-        find: () => this.promoters.find(territory, id, tx),
-        update: (version) => this.promoters.update(tx, territory, id, version, data),
-        audit: (before, after) =>
-          this.audit.change(tx, principal, { entity: 'promoter', entityId: id, regionCode: after.regionCode, before: toPromoterDto(before), after: toPromoterDto(after) }),
-      });
-      return toPromoterDto(after);
+    return this.writes.change(principal, {
+      what: `Promoter ${id}`,
+      entity: 'promoter',
+      entityId: id,
+      expectedVersion,
+      find: () => this.promoters.find(territory, id),
+      write: (before) => this.promoters.update(territory, id, before.version, data),
+      view: toPromoterDto,
     });
   }
 }

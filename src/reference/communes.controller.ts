@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse,
 import { LoadOfficialDto, LoadResultDto, ZoningResultDto } from './dto/epci.dto.js';
 import { OfficialService } from './official/official.service.js';
 import type { FastifyRequest } from 'fastify';
-import { ADMIN_ONLY, CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import { ADMIN_ONLY, STAFF_READERS } from '../common/access/roles.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import { updateIfVersion } from '../database/versioned.js';
-import type { Tx } from '../audit/audit.repository.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { searchKey } from './search-key.js';
 
@@ -27,8 +26,7 @@ export interface ManualCommune {
 }
 
 @Injectable()
-export class CommunesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class CommunesRepository extends Repository {
 
   list(territory: Territory, filter: CommuneFilter, after: string | undefined, take: number): Promise<CommuneRow[]> {
     const where: Prisma.CommuneWhereInput = { ...territory };
@@ -39,31 +37,30 @@ export class CommunesRepository {
         : [{ searchName: { contains: searchKey(filter.q) } }];
     }
     if (after) where.inseeCode = { gt: after };
-    return this.prisma.commune.findMany({ where, include: withEpci, orderBy: { inseeCode: 'asc' }, take });
+    return this.db.commune.findMany({ where, include: withEpci, orderBy: { inseeCode: 'asc' }, take });
   }
 
-  find(territory: Territory, inseeCode: string, db: Tx | PrismaService = this.prisma): Promise<CommuneRow | null> {
-    return db.commune.findFirst({ where: { inseeCode, ...territory }, include: withEpci });
+  find(territory: Territory, inseeCode: string): Promise<CommuneRow | null> {
+    return this.db.commune.findFirst({ where: { inseeCode, ...territory }, include: withEpci });
   }
 
   /** The regions of the given communes, whatever the caller's scope (import conflicts). */
   async regionsOf(inseeCodes: string[]): Promise<Map<string, string>> {
-    const rows = await this.prisma.commune.findMany({
+    const rows = await this.db.commune.findMany({
       where: { inseeCode: { in: inseeCodes } },
       select: { inseeCode: true, regionCode: true },
     });
     return new Map(rows.map((r) => [r.inseeCode, r.regionCode]));
   }
 
-  create(tx: Tx, c: ManualCommune): Promise<CommuneRow> {
-    return tx.commune.create({
+  create(c: ManualCommune): Promise<CommuneRow> {
+    return this.db.commune.create({
       data: { ...c, searchName: searchKey(c.name), source: 'MANUAL', ruralConfirmed: true },
       include: withEpci,
     });
   }
 
   update(
-    tx: Tx,
     territory: Territory,
     inseeCode: string,
     version: number,
@@ -73,13 +70,13 @@ export class CommunesRepository {
     if (data.name !== undefined) changes.searchName = searchKey(data.name);
     // A rural flag set by a person is the préfecture's word: official loads keep it.
     if (data.rural !== undefined) changes.ruralConfirmed = true;
-    return updateIfVersion(tx.commune, { inseeCode, ...territory }, version, changes);
+    return updateIfVersion(this.db.commune, { inseeCode, ...territory }, version, changes);
   }
 
   /** Sets the zoning of existing communes of the region; returns how many changed. */
-  async updateZoning(tx: Tx, regionCode: string, rows: { inseeCode: string; zone: string; qpv: boolean; island: boolean }[]): Promise<number> {
+  async updateZoning(regionCode: string, rows: { inseeCode: string; zone: string; qpv: boolean; island: boolean }[]): Promise<number> {
     const col = <K extends 'inseeCode' | 'zone' | 'qpv' | 'island'>(k: K) => rows.map((r) => r[k]);
-    return tx.$executeRaw`
+    return this.db.$executeRaw`
       UPDATE communes c SET zone = z.zone::"Zone", qpv = z.qpv, island = z.island, version = c.version + 1, updated_at = now()
       FROM unnest(${col('inseeCode')}::text[], ${col('zone')}::text[], ${col('qpv')}::boolean[], ${col('island')}::boolean[]) AS z(insee_code, zone, qpv, island)
       WHERE c.insee_code = z.insee_code AND c.region_code = ${regionCode}
@@ -87,9 +84,9 @@ export class CommunesRepository {
   }
 
   /** Inserts or updates all rows in one statement (all or nothing); returns the counts. */
-  async upsertManual(tx: Tx, rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
+  async upsertManual(rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
     const col = <K extends keyof ManualCommune>(k: K) => rows.map((r) => r[k]);
-    const result = await tx.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
+    const result = await this.db.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
       WITH input AS (
         SELECT * FROM unnest(
           ${col('inseeCode')}::text[], ${col('name')}::text[], ${rows.map((r) => searchKey(r.name))}::text[],

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { changeVersioned } from '../database/versioned.js';
+import { AuditedWrites } from '../audit/audited-writes.js';
 import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
 import { businessRule, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
@@ -54,9 +52,8 @@ const CSV_COLUMNS = {
 @Injectable()
 export class CommunesService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly communes: CommunesRepository,
-    private readonly audit: AuditRepository,
+    private readonly writes: AuditedWrites,
   ) {}
 
   async list(principal: Principal, query: CommuneQuery): Promise<Page<CommuneDto>> {
@@ -85,11 +82,11 @@ export class CommunesService {
         regionCode: dto.regionCode,
       });
     }
-    return this.prisma.$transaction(async (tx) => {
-      const created = await this.communes.create(tx, dto);
-      const result = toCommuneDto(created);
-      await this.audit.change(tx, principal, { entity: 'commune', entityId: created.inseeCode, regionCode: created.regionCode, after: result });
-      return result;
+    return this.writes.create(principal, {
+      entity: 'commune',
+      write: () => this.communes.create(dto),
+      entityId: (created) => created.inseeCode,
+      view: toCommuneDto,
     });
   }
 
@@ -97,18 +94,14 @@ export class CommunesService {
     assertRegionWide(principal, 'A commune');
     if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
     const territory = territoryOf(principal);
-    return this.prisma.$transaction(async (tx) => {
-      const after = await changeVersioned({
-        what: `Commune ${inseeCode}`,
-        expectedVersion,
-        find: () => this.communes.find(territory, inseeCode, tx),
-        update: (version) => this.communes.update(tx, territory, inseeCode, version, dto),
-        audit: (before, after) =>
-          this.audit.change(tx, principal, {
-            entity: 'commune', entityId: inseeCode, regionCode: after.regionCode, before: toCommuneDto(before), after: toCommuneDto(after),
-          }),
-      });
-      return toCommuneDto(after);
+    return this.writes.change(principal, {
+      what: `Commune ${inseeCode}`,
+      entity: 'commune',
+      entityId: inseeCode,
+      expectedVersion,
+      find: () => this.communes.find(territory, inseeCode),
+      write: (before) => this.communes.update(territory, inseeCode, before.version, dto),
+      view: toCommuneDto,
     });
   }
 
@@ -137,13 +130,15 @@ export class CommunesService {
         return errors;
       });
     });
-    return this.prisma.$transaction(async (tx) => {
-      const counts = await this.communes.upsertManual(tx, rows.map((r) => r.row as ManualCommune));
-      await this.audit.change(tx, principal, {
-        action: 'commune.import', entity: 'commune', entityId: `import:${rows.length}`, regionCode: principal.regionCode,
-        after: { ...counts, inseeCodes: rows.map((r) => r.row.inseeCode) },
-      });
-      return { ...counts, total: rows.length };
+    return this.writes.run(principal, async () => {
+      const counts = await this.communes.upsertManual(rows.map((r) => r.row as ManualCommune));
+      return {
+        audit: {
+          action: 'commune.import', entity: 'commune', entityId: `import:${rows.length}`, regionCode: principal.regionCode,
+          after: { ...counts, inseeCodes: rows.map((r) => r.row.inseeCode) },
+        },
+        result: { ...counts, total: rows.length },
+      };
     });
   }
 
@@ -156,13 +151,15 @@ export class CommunesService {
         known.get(row.inseeCode) === principal.regionCode ? [] : [{ field: 'inseeCode', line, message: `no commune ${row.inseeCode} in region ${principal.regionCode}` }],
       );
     });
-    return this.prisma.$transaction(async (tx) => {
-      const updated = await this.communes.updateZoning(tx, principal.regionCode, rows.map((r) => r.row));
-      await this.audit.change(tx, principal, {
-        action: 'commune.zoning_import', entity: 'commune', entityId: `zoning:${rows.length}`, regionCode: principal.regionCode,
-        after: { updated, rows: rows.map((r) => r.row) },
-      });
-      return { updated, total: rows.length };
+    return this.writes.run(principal, async () => {
+      const updated = await this.communes.updateZoning(principal.regionCode, rows.map((r) => r.row));
+      return {
+        audit: {
+          action: 'commune.zoning_import', entity: 'commune', entityId: `zoning:${rows.length}`, regionCode: principal.regionCode,
+          after: { updated, rows: rows.map((r) => r.row) },
+        },
+        result: { updated, total: rows.length },
+      };
     });
   }
 

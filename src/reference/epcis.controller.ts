@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
+import { STAFF_READERS } from '../common/access/roles.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { invalid, notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, toPage } from '../common/http/pagination.js';

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { Repository } from '../database/repository.js';
 import type { Epci, Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
-export class EpcisRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class EpcisRepository extends Repository {
 
   /** An EPCI is in a territory when one of its member communes is. */
   list(territory: Territory, f: { q?: string; departmentCode?: string }, after: string | undefined, take: number): Promise<Epci[]> {
@@ -14,11 +13,11 @@ export class EpcisRepository {
     };
     if (f.q) where.name = { contains: f.q, mode: 'insensitive' };
     if (after) where.siren = { gt: after };
-    return this.prisma.epci.findMany({ where, orderBy: { siren: 'asc' }, take });
+    return this.db.epci.findMany({ where, orderBy: { siren: 'asc' }, take });
   }
 
   find(territory: Territory, siren: string): Promise<Epci | null> {
-    return this.prisma.epci.findFirst({ where: { siren, communes: { some: { ...territory } } } });
+    return this.db.epci.findFirst({ where: { siren, communes: { some: { ...territory } } } });
   }
 }
 

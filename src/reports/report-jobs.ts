@@ -3,13 +3,13 @@ import PgBoss from 'pg-boss';
 import { unavailable } from '../common/errors/problem.js';
 import { parisToday } from '../common/validation/dates.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { DATABASE_URL, PrismaService } from '../database/prisma.service.js';
-import type { Tx } from '../audit/audit.repository.js';
+import { DATABASE_URL } from '../database/prisma.service.js';
+import { TransactionHost } from '../database/transaction-host.js';
 import type { ReportRun } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { REPORT_TYPES } from './report-types.js';
-import { executeRun, ReportsRepository } from './reports.repository.js';
+import { ReportsRepository } from './reports.repository.js';
 
 export const RUN_QUEUE = 'report-run';
 export const NIGHTLY_QUEUE = 'reports-nightly';
@@ -27,7 +27,7 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
-    private readonly prisma: PrismaService,
+    private readonly tx: TransactionHost,
     private readonly reports: ReportsRepository,
     private readonly metrics: MetricsService,
   ) {}
@@ -120,19 +120,17 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
    * Queues the runs of (region, types, date); each answers at once with QUEUED. `audit`, when
    * given (a caller's request), writes its row in the run's own transaction.
    */
-  async request(regionCode: string, types: ReportType[], date: string, audit?: (tx: Tx, before: ReportRun | null, run: ReportRun) => Promise<void>) {
+  async request(regionCode: string, types: ReportType[], date: string, audit?: (before: ReportRun | null, run: ReportRun) => Promise<void>) {
     const runs = [];
     for (const type of types) {
-      const run = audit
-        ? await this.prisma.$transaction(async (tx) => {
-            const before = await this.reports.findOf(regionCode, type, date, tx);
-            const queued = await this.reports.request(regionCode, type, date, tx);
-            await audit(tx, before, queued);
-            return queued;
-          })
-        : await this.reports.request(regionCode, type, date);
+      const run = await this.tx.transaction(async () => {
+        const before = audit ? await this.reports.findOf(regionCode, type, date) : null;
+        const queued = await this.reports.request(regionCode, type, date);
+        await audit?.(before, queued);
+        return queued;
+      });
       // Inside an Idempotency-Key request the run commits with the request: queued after.
-      await this.prisma.afterCommit(async () => (await this.queue()).send(RUN_QUEUE, { runId: run.id }));
+      await this.tx.afterCommit(async () => (await this.queue()).send(RUN_QUEUE, { runId: run.id }));
       runs.push(run);
     }
     return runs;
@@ -151,7 +149,7 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     const started = process.hrtime.bigint();
     let type = 'unknown';
     try {
-      const run = await executeRun(this.prisma, runId);
+      const run = await this.reports.execute(runId);
       type = run.type;
       this.metrics.reportRuns.inc({ type, status: 'SUCCEEDED' });
     } catch (error) {

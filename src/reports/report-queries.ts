@@ -1,6 +1,6 @@
 // The reports, computed by PostgreSQL set-based statements: rows are built and inserted by
 // the database (INSERT … SELECT), never loaded dossier by dossier into Node.
-import type { Tx } from '../audit/audit.repository.js';
+import type { Db } from '../database/transaction-host.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, sqlList, stepCaseSql } from './report-statuses.js';
@@ -18,15 +18,15 @@ const DUE_SOON = Prisma.raw(String(Number(DUE_SOON_DAYS)));
 const DORMANT = Prisma.raw(String(Number(DORMANT_DAYS)));
 
 /** Writes the run's rows; returns how many, and the run's summary. */
-export async function computeReport(tx: Tx, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
-  await tx.$executeRaw`DELETE FROM report_rows WHERE run_id = ${runId}::uuid`;
+export async function computeReport(db: Db, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
+  await db.$executeRaw`DELETE FROM report_rows WHERE run_id = ${runId}::uuid`;
   let rowCount: number;
   let summary: object = {};
   switch (type) {
     case 'PIPELINE':
       // `callId` is always null for now: calls for applications (appels à candidatures) come
       // with a later issue, which will fill it from the dossier's call and group by it.
-      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+      rowCount = await db.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure), department_code,
                 jsonb_build_object('departmentCode', department_code, 'step', step, 'status', status, 'kind', kind, 'zone', zone,
                                    'procedure', procedure, 'callId', NULL, 'count', n)
@@ -38,7 +38,7 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
     case 'FUNDING': {
       // A RELEASED plan (its dossier left the procedure) is not committed any more: what was
       // paid on it is to recover (toRecoverCents), and still counts in paidCents (it was paid).
-      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+      rowCount = await db.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, funder), department_code,
                 jsonb_build_object('departmentCode', department_code, 'funder', funder, 'dossiers', dossiers,
                                    'computedCents', computed, 'committedCents', committed, 'paidCents', paid,
@@ -52,7 +52,7 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
                FROM funding_plan_lines l JOIN funding_plans p ON p.id = l.plan_id JOIN applications a ON a.id = p.application_id
                WHERE a.region_code = ${regionCode}
                GROUP BY 1, 2) g`;
-      const envelopes = await tx.$queryRaw<{ funder: string; department_code: string | null; programme: string; amount: bigint; committed: bigint; status: string }[]>`
+      const envelopes = await db.$queryRaw<{ funder: string; department_code: string | null; programme: string; amount: bigint; committed: bigint; status: string }[]>`
         SELECT e.funder::text AS funder, e.department_code, e.programme, e.amount_cents AS amount, e.status::text AS status,
                coalesce((SELECT sum(m.amount_cents) FROM envelope_movements m WHERE m.envelope_id = e.id), 0)::bigint AS committed
         FROM envelopes e WHERE e.region_code = ${regionCode} ORDER BY e.funder, e.department_code NULLS FIRST, e.created_at`;
@@ -70,7 +70,7 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       break;
     }
     case 'DEADLINES':
-      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+      rowCount = await db.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, reason, receipt_due_on NULLS LAST, application_id), department_code,
                 jsonb_build_object('departmentCode', department_code, 'applicationId', application_id, 'projectName', project_name,
                                    'reason', reason, 'receivedOn', received_on, 'receiptDueOn', receipt_due_on, 'issuedOn', issued_on,
@@ -102,7 +102,7 @@ export async function computeReport(tx: Tx, runId: string, type: ReportType, reg
       // before that. Its planned doctors and professionals count once; its follow-up figures
       // are the sums of its yearly rows up to the run's year. Per the project's département
       // and commune (a dossier follows its project).
-      rowCount = await tx.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
+      rowCount = await db.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
          SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, commune_insee), department_code,
                 jsonb_build_object('departmentCode', department_code, 'communeInsee', commune_insee, 'communeName', commune_name,
                                    'sitesInProject', in_project, 'sitesOperational', operational,

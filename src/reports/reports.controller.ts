@@ -1,15 +1,14 @@
+import { REPORT_READERS, REPORT_RUNNERS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Roles, STAFF_READERS } from '../common/access/decorators.js';
+import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { UuidParam } from '../common/http/params.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { DownloadQuery, RequestedRunsDto, RequestRunsDto, RunDto, RunPageDto, RunQuery } from './dto/report.dto.js';
 import { ReportsService } from './reports.service.js';
 
-const RUNNERS: Role[] = ['ADMIN', 'DIRECTOR', 'REPORTING'];
-const READERS: Role[] = [...STAFF_READERS, 'REPORTING'];
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -18,7 +17,7 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Post()
-  @Roles(...RUNNERS)
+  @Roles(...REPORT_RUNNERS)
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue report runs (one per type; none: all four); a run of the same type and date is replaced' })
   @ApiAcceptedResponse({ type: RequestedRunsDto })
@@ -27,21 +26,21 @@ export class ReportsController {
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...REPORT_READERS)
   @ApiOkResponse({ type: RunPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: RunQuery) {
     return this.reports.list(p, q);
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...REPORT_READERS)
   @ApiOkResponse({ type: RunDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<RunDto> {
     return this.reports.get(p, id);
   }
 
   @Get(':id/download')
-  @Roles(...READERS)
+  @Roles(...REPORT_READERS)
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOperation({ summary: 'The rows as CSV or XLSX (streamed), a header line first' })
   async download(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Query() q: DownloadQuery, @Res() reply: FastifyReply) {

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../audit/audit.repository.js';
 import { coversRegionOrDepartment, type Territory } from '../common/access/principal.js';
 import { toDbDate } from '../common/validation/dates.js';
-import { PrismaService } from '../database/prisma.service.js';
-import type { Prisma, PrismaClient, ReportRun, ReportType } from '../generated/prisma/client.js';
+import { Repository } from '../database/repository.js';
+import type { Prisma, ReportRun, ReportType } from '../generated/prisma/client.js';
 import { computeReport } from './report-queries.js';
-
-type Db = PrismaService | PrismaClient;
 
 /**
  * A run as a territory sees it: for a département's caller, `rowCount` counts its département's
@@ -30,51 +27,50 @@ function inTerritory(territory: Territory, run: ReportRun & { _count?: { rows: n
 /** Rows per statement of a streamed download. */
 export const DOWNLOAD_BATCH = 2000;
 
-/** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
-export async function executeRun(prisma: Db, runId: string): Promise<ReportRun> {
-  const run = await prisma.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
-  const date = run.date.toISOString().slice(0, 10);
-  try {
-    // Readers see the previous rows until this commits, then the new ones: never half a run.
-    return await prisma.$transaction(
-      async (tx) => {
-        const { rowCount, summary } = await computeReport(tx, run.id, run.type, run.regionCode, date);
-        return tx.reportRun.update({
-          where: { id: run.id },
-          data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary: summary as Prisma.InputJsonValue },
-        });
-      },
-      { timeout: 10 * 60_000 },
-    );
-  } catch (error) {
-    await prisma.reportRun.update({
-      where: { id: run.id },
-      data: { status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) },
-    });
-    throw error;
-  }
-}
-
 @Injectable()
-export class ReportsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class ReportsRepository extends Repository {
+
+  /** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
+  async execute(runId: string): Promise<ReportRun> {
+    const run = await this.db.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
+    const date = run.date.toISOString().slice(0, 10);
+    try {
+      // Readers see the previous rows until this commits, then the new ones: never half a run.
+      return await this.txHost.transaction(
+        async () => {
+          const { rowCount, summary } = await computeReport(this.db, run.id, run.type, run.regionCode, date);
+          return this.db.reportRun.update({
+            where: { id: run.id },
+            data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary: summary as Prisma.InputJsonValue },
+          });
+        },
+        { timeout: 10 * 60_000 },
+      );
+    } catch (error) {
+      await this.db.reportRun.update({
+        where: { id: run.id },
+        data: { status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) },
+      });
+      throw error;
+    }
+  }
 
   /** The run of (region, type, date), created or reset to QUEUED (its rows stay until replaced). */
-  request(regionCode: string, type: ReportType, date: string, db: Tx | PrismaService = this.prisma): Promise<ReportRun> {
-    return db.reportRun.upsert({
+  request(regionCode: string, type: ReportType, date: string): Promise<ReportRun> {
+    return this.db.reportRun.upsert({
       where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } },
       create: { regionCode, type, date: toDbDate(date) },
       update: { status: 'QUEUED', error: null, startedAt: null, finishedAt: null },
     });
   }
 
-  findOf(regionCode: string, type: ReportType, date: string, db: Tx | PrismaService = this.prisma): Promise<ReportRun | null> {
-    return db.reportRun.findUnique({ where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } } });
+  findOf(regionCode: string, type: ReportType, date: string): Promise<ReportRun | null> {
+    return this.db.reportRun.findUnique({ where: { regionCode_type_date: { regionCode, type, date: toDbDate(date) } } });
   }
 
   /** The runs of the region, each with the number of its rows in the territory (same statement). */
   async list(territory: Territory, f: { type?: ReportType; date?: string }, after: string | undefined, take: number): Promise<ReportRun[]> {
-    const runs = await this.prisma.reportRun.findMany({
+    const runs = await this.db.reportRun.findMany({
       where: { regionCode: territory.regionCode, ...(f.type && { type: f.type }), ...(f.date && { date: toDbDate(f.date) }), ...(after && { id: { gt: after } }) },
       ...(territory.departmentCode && { include: { _count: { select: { rows: { where: { departmentCode: territory.departmentCode } } } } } }),
       orderBy: { id: 'asc' },
@@ -85,7 +81,7 @@ export class ReportsRepository {
 
   /** The run and its rows in one statement, so one snapshot: a run being replaced shows whole, old or new. */
   async readWithRows(territory: Territory, id: string, rowLimit: number) {
-    const run = await this.prisma.reportRun.findFirst({
+    const run = await this.db.reportRun.findFirst({
       where: { id, regionCode: territory.regionCode },
       include: {
         rows: {
@@ -103,7 +99,7 @@ export class ReportsRepository {
   }
 
   find(territory: Territory, id: string) {
-    return this.prisma.reportRun.findFirst({ where: { id, regionCode: territory.regionCode } });
+    return this.db.reportRun.findFirst({ where: { id, regionCode: territory.regionCode } });
   }
 
   /**
@@ -111,11 +107,11 @@ export class ReportsRepository {
    * the whole download), keyset-paged on position: memory stays flat whatever the size.
    */
   async streamRows(territory: Territory, id: string, onBatch: (rows: Record<string, unknown>[]) => Promise<void>): Promise<void> {
-    await this.prisma.$transaction(
-      async (tx) => {
+    await this.txHost.transaction(
+      async () => {
         let after = 0;
         for (;;) {
-          const batch = await tx.reportRow.findMany({
+          const batch = await this.db.reportRow.findMany({
             where: { runId: id, position: { gt: after }, ...(territory.departmentCode && { departmentCode: territory.departmentCode }) },
             orderBy: { position: 'asc' },
             take: DOWNLOAD_BATCH,
@@ -132,7 +128,7 @@ export class ReportsRepository {
 
   /** The regions that have an ARS: the nightly job runs their reports. */
   async regions(): Promise<string[]> {
-    const rows = await this.prisma.organization.findMany({ where: { type: 'ARS' }, distinct: ['regionCode'], select: { regionCode: true } });
+    const rows = await this.db.organization.findMany({ where: { type: 'ARS' }, distinct: ['regionCode'], select: { regionCode: true } });
     return rows.map((r) => r.regionCode);
   }
 }

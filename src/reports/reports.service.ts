@@ -63,8 +63,8 @@ export class ReportsService {
    */
   async request(p: Principal, dto: RequestRunsDto): Promise<RequestedRunsDto> {
     assertRegionWide(p, 'A report run');
-    const runs = await this.jobs.request(p.regionCode, dto.type ? [dto.type] : REPORT_TYPES, dto.date ?? parisToday(), (tx, before, run) =>
-      this.audit.change(tx, p, {
+    const runs = await this.jobs.request(p.regionCode, dto.type ? [dto.type] : REPORT_TYPES, dto.date ?? parisToday(), (before, run) =>
+      this.audit.change(p, {
         action: 'report_run.request',
         entity: 'report_run',
         entityId: run.id,

@@ -1,4 +1,4 @@
-// Optimistic concurrency of the versioned resources written through `changeVersioned`
+// Optimistic concurrency of the versioned resources written through `AuditedWrites.change`
 // (src/database/versioned.ts): projects, users (and promoters, communes, organisations, which
 // share it). RFC 9110: 412 answers a precondition the client sent. A request without If-Match
 // that loses the race to another writer is answered 409 ("changed meanwhile, read it again"),

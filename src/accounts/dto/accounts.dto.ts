@@ -1,3 +1,4 @@
+import { API_KEY_ROLES, USER_ROLES } from '../../common/access/roles.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -22,8 +23,6 @@ import { MIN_PASSWORD_LENGTH } from '../passwords.js';
 
 const ORG_TYPES = Object.values(OrganizationType);
 const FUNDERS = Object.values(Funder);
-const USER_ROLES = Object.values(Role).filter((r) => r !== 'REPORTING');
-const KEY_ROLES: Role[] = ['INSTRUCTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Préfecture de la Haute-Savoie' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -110,7 +109,7 @@ export class UserPageDto {
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'Région AURA — export nocturne' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ enum: KEY_ROLES }) @IsIn(KEY_ROLES) role: Role;
+  @ApiProperty({ enum: API_KEY_ROLES }) @IsIn(API_KEY_ROLES) role: Role;
   @ApiProperty({ format: 'uuid' }) @IsUUID() organizationId: string;
   @ApiPropertyOptional({ type: String, format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() expiresAt?: Date;
 }
@@ -118,7 +117,7 @@ export class CreateApiKeyDto {
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: KEY_ROLES }) role: Role;
+  @ApiProperty({ enum: API_KEY_ROLES }) role: Role;
   @ApiProperty({ format: 'uuid' }) organizationId: string;
   @ApiProperty({ description: 'The first characters of the key, to recognise it' }) prefix: string;
   @ApiProperty({ type: String, nullable: true }) expiresAt: string | null;

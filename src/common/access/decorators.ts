@@ -16,8 +16,3 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   return { ...request.user, requestId: request.id };
 });
 
-// The role groups (the roles of the README, "What the API does"; docs/architecture.md, Access), named once.
-export const STAFF_READERS: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
-export const INSTRUCTING: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR'];
-export const ADMIN_ONLY: Role[] = ['ADMIN'];
-export const EVERY_ROLE: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];

@@ -5,7 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { canonicalJson } from '../../audit/hash-chain.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { TransactionHost } from '../../database/transaction-host.js';
 import type { Principal } from '../access/principal.js';
 import { ApiProblem, conflict, invalid } from '../errors/problem.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -26,7 +26,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyRepository,
     private readonly reflector: Reflector,
-    private readonly prisma: PrismaService,
+    private readonly tx: TransactionHost,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -47,19 +47,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /**
    * The first answer is stored in the business transaction itself (a unit of work: see
-   * `PrismaService.unitOfWork`), so a commit carries both or neither: a write whose commit
+   * `TransactionHost.unitOfWork`), so a commit carries both or neither: a write whose commit
    * went through but whose answer was lost finds its answer on retry, never a second effect.
    */
   private async run(principal: string, route: string, key: string, hash: string, status: number, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     if (!(await this.store.claim(principal, route, key, hash))) return this.replay(principal, route, key, hash, reply);
     try {
-      return await this.prisma.unitOfWork(
+      return await this.tx.unitOfWork(
         () => lastValueFrom(next.handle(), { defaultValue: undefined }),
-        (db, body) => {
+        (body) => {
           const headers = Object.fromEntries(
             REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])),
           );
-          return this.store.complete(principal, route, key, { status, headers, body: body ?? null }, db);
+          return this.store.complete(principal, route, key, { status, headers, body: body ?? null });
         },
       );
     } catch (error) {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service.js';
+import { Repository } from '../../database/repository.js';
+import { TransactionHost } from '../../database/transaction-host.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
@@ -13,8 +15,13 @@ export interface StoredAnswer {
 }
 
 @Injectable()
-export class IdempotencyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+export class IdempotencyRepository extends Repository {
+  constructor(
+    txHost: TransactionHost,
+    private readonly prisma: PrismaService,
+  ) {
+    super(txHost);
+  }
 
   /** Claims the key; false when a record already holds it. Expired or abandoned records are taken over. */
   async claim(principal: string, route: string, key: string, requestHash: string): Promise<boolean> {
@@ -38,9 +45,9 @@ export class IdempotencyRepository {
     return this.prisma.idempotencyRecord.findUnique({ where: { principal_route_key: { principal, route, key } } });
   }
 
-  /** Stores the answer; `db`: the transaction of the request's writes, so that both commit together. */
-  async complete(principal: string, route: string, key: string, answer: StoredAnswer, db: Pick<PrismaService, 'idempotencyRecord'> = this.prisma): Promise<void> {
-    await db.idempotencyRecord.update({
+  /** Stores the answer, in the current transaction: the request's writes and their answer commit together. */
+  async complete(principal: string, route: string, key: string, answer: StoredAnswer): Promise<void> {
+    await this.db.idempotencyRecord.update({
       where: { principal_route_key: { principal, route, key } },
       data: {
         state: 'COMPLETED',

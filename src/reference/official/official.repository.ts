@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../../audit/audit.repository.js';
+import { Repository } from '../../database/repository.js';
 import { searchKey } from '../search-key.js';
 import type { OfficialCommune, OfficialEpci } from './dataset.js';
 
@@ -18,10 +18,10 @@ export interface LoadCounts {
  * changed, so a second load of the same release reports nothing updated.
  */
 @Injectable()
-export class OfficialRepository {
-  async load(tx: Tx, regionCode: string, communes: OfficialCommune[], epcis: OfficialEpci[], source: string, version: string): Promise<LoadCounts> {
+export class OfficialRepository extends Repository {
+  async load(regionCode: string, communes: OfficialCommune[], epcis: OfficialEpci[], source: string, version: string): Promise<LoadCounts> {
     const e = <K extends keyof OfficialEpci>(k: K) => epcis.map((x) => x[k]);
-    const epciCount = await tx.$executeRaw`
+    const epciCount = await this.db.$executeRaw`
       INSERT INTO epcis (siren, name, type, population, member_count, largest_member_population, updated_at)
       SELECT * , now() FROM unnest(${e('siren')}::text[], ${e('name')}::text[], ${e('type')}::text[], ${e('population')}::int[],
                                    ${e('memberCount')}::int[], ${e('largestMemberPopulation')}::int[])
@@ -33,7 +33,7 @@ export class OfficialRepository {
 
     const c = <K extends keyof OfficialCommune>(k: K) => communes.map((x) => x[k]);
     // Postal codes travel as one comma-joined text per commune (unnest cannot take text[][]).
-    const [counts] = await tx.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
+    const [counts] = await this.db.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
       WITH input AS (
         SELECT * FROM unnest(
           ${c('inseeCode')}::text[], ${c('name')}::text[], ${communes.map((x) => searchKey(x.name))}::text[],
@@ -65,11 +65,11 @@ export class OfficialRepository {
 
     // A commune that left the dataset (merged into another) is kept for the dossiers that
     // name it, marked inactive.
-    const deactivated = await tx.$executeRaw`
+    const deactivated = await this.db.$executeRaw`
       UPDATE communes SET active = false, version = version + 1, updated_at = now()
       WHERE region_code = ${regionCode} AND source = 'OFFICIAL' AND active AND NOT (insee_code = ANY(${c('inseeCode')}::text[]))`;
 
-    await tx.$executeRaw`
+    await this.db.$executeRaw`
       INSERT INTO reference_loads (region_code, source, version, loaded_at) VALUES (${regionCode}, ${source}, ${version}, now())
       ON CONFLICT (region_code) DO UPDATE SET source = EXCLUDED.source, version = EXCLUDED.version, loaded_at = now()`;
 

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditRepository, type Tx } from '../../audit/audit.repository.js';
-import type { PrismaClient } from '../../generated/prisma/client.js';
+import { type AuditActor, actorOf, AuditRepository } from '../../audit/audit.repository.js';
 import { assertRegionWide, type Principal } from '../../common/access/principal.js';
 import { ApiProblem, forbidden, invalid } from '../../common/errors/problem.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { TransactionHost } from '../../database/transaction-host.js';
 import { isRegionCode } from '../regions.js';
 import { DatasetError, type OfficialDataset, readOfficialDataset, regionSlice } from './dataset.js';
 import { type LoadCounts, OfficialRepository } from './official.repository.js';
@@ -16,33 +15,12 @@ export interface LoadResult extends LoadCounts {
   ms: number;
 }
 
-/** Loads a region's communes and EPCI from the official dataset: one transaction per region. */
-export async function loadRegion(
-  prisma: PrismaClient,
-  repository: OfficialRepository,
-  dataset: OfficialDataset,
-  regionCode: string,
-  onLoaded?: (tx: Tx, result: LoadResult) => Promise<void>,
-): Promise<LoadResult> {
-  const started = Date.now();
-  const { communes, epcis } = regionSlice(dataset, regionCode);
-  return prisma.$transaction(
-    async (tx) => {
-      const counts = await repository.load(tx, regionCode, communes, epcis, dataset.source, dataset.version);
-      const result = { regionCode, source: dataset.source, version: dataset.version, total: communes.length, ...counts, ms: Date.now() - started };
-      await onLoaded?.(tx, result);
-      return result;
-    },
-    { timeout: 120_000 },
-  );
-}
-
 @Injectable()
 export class OfficialService {
   private readonly logger = new Logger('ReferenceLoad');
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly tx: TransactionHost,
     private readonly repository: OfficialRepository,
     private readonly audit: AuditRepository,
   ) {}
@@ -58,10 +36,23 @@ export class OfficialService {
       if (error instanceof DatasetError) throw new ApiProblem(503, error.message, 'dataset-unavailable');
       throw error;
     }
-    const result = await loadRegion(this.prisma, this.repository, dataset, regionCode, (tx, r) =>
-      this.audit.change(tx, principal, { action: 'commune.load_official', entity: 'reference_load', entityId: regionCode, regionCode, after: { ...r, ms: undefined } }),
-    );
+    const result = await this.loadRegion(actorOf(principal), dataset, regionCode);
     this.logger.log(result, `official communes of region ${regionCode} loaded`);
     return result;
+  }
+
+  /** A region's communes and EPCI from the official dataset, in one transaction with its audit row. */
+  loadRegion(actor: AuditActor, dataset: OfficialDataset, regionCode: string): Promise<LoadResult> {
+    const started = Date.now();
+    const { communes, epcis } = regionSlice(dataset, regionCode);
+    return this.tx.transaction(
+      async () => {
+        const counts = await this.repository.load(regionCode, communes, epcis, dataset.source, dataset.version);
+        const result = { regionCode, source: dataset.source, version: dataset.version, total: communes.length, ...counts, ms: Date.now() - started };
+        await this.audit.append(actor, { action: 'commune.load_official', entity: 'reference_load', entityId: regionCode, regionCode, after: { ...result, ms: undefined } });
+        return result;
+      },
+      { timeout: 120_000 },
+    );
   }
 }
