@@ -19,7 +19,7 @@ import { LocationInterceptor } from './common/http/location.js';
 import { validationPipe } from './common/http/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
-import { DATABASE_URL } from './database/prisma.service.js';
+import { DATABASE_URL } from './database/database-url.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProjectsModule } from './projects/projects.module.js';

@@ -77,14 +77,15 @@ export class ApplicationsRepository extends Repository {
 
   /**
    * Moves the dossier only if it is still in `from` at `version` (the compare-and-set that
-   * makes concurrent moves safe): false when another request moved it first.
+   * makes concurrent moves safe): the dossier after (its relations as they were in `app`), or
+   * null when another request moved it first.
    */
-  async move(id: string, from: ApplicationStatus, version: number, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<boolean> {
-    const { count } = await this.db.application.updateMany({
-      where: { id, status: from, version },
+  async move(app: ApplicationRow, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<ApplicationRow | null> {
+    const [row] = await this.db.application.updateManyAndReturn({
+      where: { id: app.id, status: app.status, version: app.version },
       data: { ...data, version: { increment: 1 }, lastEventAt: new Date() },
     });
-    return count === 1;
+    return row ? { ...app, ...row } : null;
   }
 
   async setAssignee(id: string, version: number, assigneeId: string | null): Promise<boolean> {

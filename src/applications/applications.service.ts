@@ -453,7 +453,8 @@ export class ApplicationsService {
       write: (app, { to, facts }) => {
         const data = { status: to, ...move.data?.(app, to) };
         if (action === 'APPROVE') Object.assign(data, { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons });
-        return this.applications.move(id, app.status, app.version, data);
+        // Without rows written with the move, the dossier after is the one read, moved: no second read.
+        return this.applications.move(app, data).then((moved) => (moved && move.alsoWrite ? true : moved));
       },
       lost: (now, app) =>
         now && now.status !== app.status

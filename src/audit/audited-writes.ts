@@ -36,8 +36,12 @@ export interface Change<R extends { version: number }, T, C, A> extends Audited 
   find(): Promise<R | null>;
   /** Checks that need the row (4xx), before anything is written; what they find goes on to the write. */
   check?(before: R): Promise<C> | C;
-  /** Writes only while the row is still at `before.version`, bumping it; false when it is not. */
-  write(before: R, checked: C): Promise<boolean>;
+  /**
+   * Writes only while the row is still at `before.version`, bumping it; false (or null) when it
+   * is not. It may give the row after, which then is not read again: `also` must then write
+   * nothing that the view shows.
+   */
+  write(before: R, checked: C): Promise<boolean | R | null>;
   /** A more precise answer to a lost race than 409/412 (a dossier that moved on). */
   lost?(now: R | null, before: R): ApiProblem | undefined;
   /** Rows written with the change (events, a decision, a récépissé); what it gives goes to the view. */
@@ -96,12 +100,13 @@ export class AuditedWrites {
       if (!before) throw notFound(spec.what);
       if (spec.expectedVersion !== undefined && spec.expectedVersion !== before.version) throw preconditionFailed(before.version);
       const checked = (await spec.check?.(before)) as C;
-      if (!(await spec.write(before, checked))) {
+      const wrote = await spec.write(before, checked);
+      if (!wrote) {
         const now = await spec.find();
         throw spec.lost?.(now, before) ?? lostRace(spec.what, now, spec.expectedVersion);
       }
       const written = await spec.also?.(before, checked);
-      const after = await spec.find();
+      const after = wrote === true ? await spec.find() : wrote;
       if (!after) throw notFound(spec.what);
       const audited = spec.audit?.(before, after, checked) ?? { before: spec.view(before), after: spec.view(after) };
       await this.audit.change(principal, {

@@ -6,8 +6,9 @@ import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { type Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { ApiProblem, busy, unavailable } from '../common/errors/problem.js';
+import { DATABASE_URL } from './database-url.js';
 
-export const DATABASE_URL = Symbol('DATABASE_URL');
+export { DATABASE_URL } from './database-url.js';
 
 export function createPool(url: string, config: AppConfig, applicationName = 'msp-funding'): pg.Pool {
   const pool = new pg.Pool({

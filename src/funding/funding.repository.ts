@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
+import { uuidv7 } from '../database/uuid.js';
 import type { ApplicationStatus, Funder, FundingPlanStatus, FundingRuleSet, PaymentKind, Prisma } from '../generated/prisma/client.js';
 import type { Plan } from './calculator.js';
 
@@ -90,24 +91,34 @@ export class FundingRepository extends Repository {
     return this.db.fundingPlan.findUnique({ where: { applicationId }, include: planView });
   }
 
-  /** The dossier's current plan becomes this one (lines replaced); only while not committed. */
-  async savePlan(applicationId: string, ruleSetId: string, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow> {
-    const data = {
-      ruleSetId,
-      requestedRates,
-      totalCents: plan.totalCents,
-      eligibleCostCents: plan.eligibleCostCents,
-      publicCeilingCents: plan.publicCeilingCents,
-      selfFinancingCents: plan.selfFinancingCents,
-      computedAt: new Date(),
-    };
-    const saved = await this.db.fundingPlan.upsert({
-      where: { applicationId },
-      create: { applicationId, ...data },
-      update: { ...data, version: { increment: 1 } },
-    });
-    await this.db.fundingPlanLine.deleteMany({ where: { planId: saved.id } });
-    await this.db.fundingPlanLine.createMany({
+  /**
+   * The dossier's current plan becomes this one, lines replaced, in two statements: the plan
+   * upserted only while COMPUTED (its old lines deleted in the same statement), then the new
+   * lines. Null when the dossier's plan is no longer COMPUTED (committed or released).
+   */
+  async savePlan(applicationId: string, ruleSet: { id: string; revision: number }, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow | null> {
+    const [saved] = await this.db.$queryRaw<Omit<PlanRow, 'lines' | 'ruleSet'>[]>`
+      WITH saved AS (
+        INSERT INTO funding_plans (id, application_id, rule_set_id, status, total_cents, eligible_cost_cents, public_ceiling_cents, self_financing_cents,
+                                   requested_rates, computed_at, updated_at)
+        VALUES (${uuidv7()}::uuid, ${applicationId}::uuid, ${ruleSet.id}::uuid, 'COMPUTED', ${plan.totalCents}, ${plan.eligibleCostCents}, ${plan.publicCeilingCents},
+                ${plan.selfFinancingCents}, ${JSON.stringify(requestedRates)}::jsonb, now(), now())
+        ON CONFLICT (application_id) DO UPDATE SET
+          rule_set_id = EXCLUDED.rule_set_id, total_cents = EXCLUDED.total_cents, eligible_cost_cents = EXCLUDED.eligible_cost_cents,
+          public_ceiling_cents = EXCLUDED.public_ceiling_cents, self_financing_cents = EXCLUDED.self_financing_cents,
+          requested_rates = EXCLUDED.requested_rates, computed_at = now(), updated_at = now(), version = funding_plans.version + 1
+        WHERE funding_plans.status = 'COMPUTED'
+        RETURNING *
+      ), old_lines AS (
+        DELETE FROM funding_plan_lines l USING saved WHERE l.plan_id = saved.id
+      )
+      SELECT id, application_id AS "applicationId", rule_set_id AS "ruleSetId", status::text AS status, total_cents AS "totalCents",
+             eligible_cost_cents AS "eligibleCostCents", public_ceiling_cents AS "publicCeilingCents", self_financing_cents AS "selfFinancingCents",
+             requested_rates AS "requestedRates", computed_at AS "computedAt", committed_at AS "committedAt", committed_by_id AS "committedById",
+             released_at AS "releasedAt", version, created_at AS "createdAt", updated_at AS "updatedAt"
+      FROM saved`;
+    if (!saved) return null;
+    const lines = await this.db.fundingPlanLine.createManyAndReturn({
       data: plan.lines.map((l) => ({
         planId: saved.id,
         funder: l.funder,
@@ -120,7 +131,7 @@ export class FundingRepository extends Repository {
         boundBy: l.boundBy,
       })),
     });
-    return (await this.findPlan(applicationId))!;
+    return { ...saved, lines: lines.sort((x, y) => (x.id < y.id ? -1 : 1)), ruleSet: { revision: ruleSet.revision } };
   }
 
   /**

@@ -8,7 +8,8 @@ import { type Page, type PageQuery, pageOf } from '../common/http/pagination.js'
 import { centsFromJsonOrNull, centsToJson, centsToJsonOrNull, totalCents } from '../common/money.js';
 import { fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
-import { type ApplicationStatus, ExpenseCategory, type ExpenseNature, Funder, type FundingRuleSet, type Prisma } from '../generated/prisma/client.js';
+import type { FundingRuleSet, Prisma } from '../generated/prisma/client.js';
+import { type ApplicationStatus, ExpenseCategory, type ExpenseNature, Funder } from '../generated/prisma/enums.js';
 import { promoterDetr } from '../reference/detr.js';
 import { type CalculationInput, computePlan, type DetrFacts, type FunderRule, type Plan, RateOutOfBand, type RuleSet, TERRITORIES } from './calculator.js';
 import {
@@ -197,12 +198,11 @@ export class FundingService {
       const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} gets no plan.`, { currentStatus: dossier.status });
-      const current = await this.funding.findPlan(id);
-      if (current?.status === 'COMMITTED') throw conflict('The funding plan is committed: it is not recomputed.');
       const ruleSet = await this.ruleSetFor(p, dto.ruleSetId);
       const rates = requestedRates(dto.requestedRates, ruleSet);
       const plan = calculate(dossierInput(dossier, toRuleSet(ruleSet), rates));
-      const saved = await this.funding.savePlan(id, ruleSet.id, rates as Prisma.InputJsonValue, plan);
+      const saved = await this.funding.savePlan(id, ruleSet, rates as Prisma.InputJsonValue, plan);
+      if (!saved) throw conflict('The funding plan is committed: it is not recomputed.');
       const result = storedPlanDto(saved);
       return { audit: { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result }, result };
     });

@@ -3,7 +3,7 @@ import PgBoss from 'pg-boss';
 import { unavailable } from '../common/errors/problem.js';
 import { parisToday } from '../common/validation/dates.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { DATABASE_URL } from '../database/prisma.service.js';
+import { DATABASE_URL } from '../database/database-url.js';
 import { TransactionHost } from '../database/transaction-host.js';
 import type { ReportRun } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';

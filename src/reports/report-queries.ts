@@ -1,7 +1,7 @@
 // The reports, computed by PostgreSQL set-based statements: rows are built and inserted by
 // the database (INSERT … SELECT), never loaded dossier by dossier into Node.
 import type { Db } from '../database/transaction-host.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { sqlFragment } from '../database/sql.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, sqlList, stepCaseSql } from './report-statuses.js';
 import { DORMANT_DAYS, DUE_SOON_DAYS } from './report-types.js';
@@ -10,12 +10,12 @@ import { DORMANT_DAYS, DUE_SOON_DAYS } from './report-types.js';
 // copied: AUDIT_IN_PROGRESS is open, AUDIT_DELIVERED terminal, and neither has a step.
 // Fragments of SQL text made by this code from constants (never from input); every value a
 // caller gives is a bound parameter of the tagged statements below.
-const OPEN = Prisma.raw(sqlList(OPEN_STATUSES));
-const LIVE = Prisma.raw(sqlList(LIVE_STATUSES));
-const OPERATIONAL = Prisma.raw(sqlList(OPERATIONAL_STATUSES));
-const STEP = Prisma.raw(stepCaseSql('a.status'));
-const DUE_SOON = Prisma.raw(String(Number(DUE_SOON_DAYS)));
-const DORMANT = Prisma.raw(String(Number(DORMANT_DAYS)));
+const OPEN = sqlFragment(sqlList(OPEN_STATUSES));
+const LIVE = sqlFragment(sqlList(LIVE_STATUSES));
+const OPERATIONAL = sqlFragment(sqlList(OPERATIONAL_STATUSES));
+const STEP = sqlFragment(stepCaseSql('a.status'));
+const DUE_SOON = sqlFragment(String(Number(DUE_SOON_DAYS)));
+const DORMANT = sqlFragment(String(Number(DORMANT_DAYS)));
 
 /** Writes the run's rows; returns how many, and the run's summary. */
 export async function computeReport(db: Db, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
