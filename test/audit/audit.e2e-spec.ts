@@ -381,4 +381,29 @@ describe('audit trail', () => {
     const seals = await t.prisma.auditSeal.findMany({ orderBy: { position: 'asc' }, select: { horizon: true } });
     seals.slice(1).forEach((s, i) => expect(s.horizon).toBeGreaterThanOrEqual(seals[i].horizon));
   });
+
+  it('gives each of 200 concurrent writes of one region its audit row, in a chain that verifies', async () => {
+    const { id } = await makeDossier(t, instructor);
+    const { project } = await t.prisma.application.findUniqueOrThrow({ where: { id }, include: { project: true } });
+    const before = await t.prisma.auditLog.count({ where: { regionCode: '84' } });
+    const names = Array.from({ length: 200 }, (_, i) => `Promoteur concurrent ${i}`);
+    const statuses = await Promise.all(
+      names.map(
+        async (name) =>
+          (await t.http().post('/api/v1/promoters').set('Authorization', instructor.auth).send({ name, legalType: 'ASSOCIATION', communeInsee: project.communeInsee })).status,
+      ),
+    );
+    expect(statuses).toEqual(names.map(() => 201));
+    const created = await t.prisma.promoter.findMany({ where: { name: { in: names } }, select: { id: true } });
+    expect(created).toHaveLength(200);
+    await t.app.get(AuditRepository).seal({ wait: true });
+    const rows = await t.prisma.auditLog.findMany({ where: { entity: 'promoter', entityId: { in: created.map((c) => c.id) } }, include: { seal: true } });
+    // One row per write, none missing, none extra, each sealed into region 84's chain.
+    expect(rows).toHaveLength(200);
+    expect(new Set(rows.map((r) => r.entityId)).size).toBe(200);
+    expect(rows.every((r) => r.regionCode === '84' && r.action === 'promoter.create' && r.seal !== null)).toBe(true);
+    expect(await t.prisma.auditLog.count({ where: { regionCode: '84' } })).toBe(before + 200);
+    const result = await verifyAuditTrail(t.databaseUrl);
+    expect(result.broken).toBeNull();
+  });
 });
