@@ -98,7 +98,12 @@ app.post('/api/v1/applications/:id/funding-plan/compute', async (req, reply) => 
     const plan = computePlan({
       ruleSet: toRuleSet({ publicCeilingBps: d.public_ceiling_bps, funders: d.funders }),
       promoterType: d.legal_type,
-      project: { existing: d.existing, doctorsPlanned: d.doctors_planned, balancedBudget: d.balanced_budget, forecastDeficitCents: d.forecast_deficit_cents === null ? null : BigInt(d.forecast_deficit_cents) },
+      project: {
+        existing: d.existing,
+        doctorsPlanned: d.doctors_planned,
+        balancedBudget: d.balanced_budget,
+        forecastDeficitCents: d.forecast_deficit_cents === null ? null : BigInt(d.forecast_deficit_cents),
+      },
       commune: { zone: d.zone, qpv: d.qpv, island: d.island, rural: d.rural },
       expenses: (d.expenses ?? []).map((e) => ({ category: e.category, amountCents: BigInt(e.amountCents) })),
     });
@@ -116,15 +121,37 @@ app.post('/api/v1/applications/:id/funding-plan/compute', async (req, reply) => 
       `INSERT INTO funding_plan_lines (id, plan_id, funder, eligible, reasons, base_cents, requested_rate_bps, applied_rate_bps, amount_cents, bound_by, updated_at)
        SELECT gen_random_uuid(), $1, f::"Funder", e, string_to_array(r, '|'), b, NULL, rate, amt, bb::"BoundBy", now()
        FROM unnest($2::text[], $3::boolean[], $4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::text[]) AS t(f, e, r, b, rate, amt, bb)`,
-      [saved[0].id, plan.lines.map((l) => l.funder), plan.lines.map((l) => l.eligible), plan.lines.map((l) => l.reasons.join('|')),
-        plan.lines.map((l) => l.baseCents), plan.lines.map((l) => l.appliedRateBps), plan.lines.map((l) => l.amountCents), plan.lines.map((l) => l.boundBy)],
+      [
+        saved[0].id,
+        plan.lines.map((l) => l.funder),
+        plan.lines.map((l) => l.eligible),
+        plan.lines.map((l) => l.reasons.join('|')),
+        plan.lines.map((l) => l.baseCents),
+        plan.lines.map((l) => l.appliedRateBps),
+        plan.lines.map((l) => l.amountCents),
+        plan.lines.map((l) => l.boundBy),
+      ],
     );
     await client.query('COMMIT');
     const n = (v) => Number(v);
     return {
-      id: saved[0].id, status: 'COMPUTED', ruleSetId: d.rule_set_id, ruleSetRevision: 1, totalCents: n(plan.totalCents), eligibleCostCents: n(plan.eligibleCostCents),
-      publicCeilingCents: n(plan.publicCeilingCents), publicTotalCents: n(plan.publicTotalCents), selfFinancingCents: n(plan.selfFinancingCents),
-      lines: plan.lines.map(({ startUpAidCents: _startUp, ...l }) => ({ ...l, baseCents: n(l.baseCents), amountCents: n(l.amountCents), committedCents: null, paidCents: 0, toRecoverCents: 0 })),
+      id: saved[0].id,
+      status: 'COMPUTED',
+      ruleSetId: d.rule_set_id,
+      ruleSetRevision: 1,
+      totalCents: n(plan.totalCents),
+      eligibleCostCents: n(plan.eligibleCostCents),
+      publicCeilingCents: n(plan.publicCeilingCents),
+      publicTotalCents: n(plan.publicTotalCents),
+      selfFinancingCents: n(plan.selfFinancingCents),
+      lines: plan.lines.map(({ startUpAidCents: _startUp, ...l }) => ({
+        ...l,
+        baseCents: n(l.baseCents),
+        amountCents: n(l.amountCents),
+        committedCents: null,
+        paidCents: 0,
+        toRecoverCents: 0,
+      })),
       version: saved[0].version,
     };
   } catch (error) {
@@ -144,11 +171,18 @@ app.post('/api/v1/auth/login', async (req, reply) => {
   const now = Math.floor(Date.now() / 1000);
   const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: rows[0].id, kind: 'USER', iat: now, exp: now + 900 })}`;
   const refreshToken = randomBytes(32).toString('base64url');
-  await pool.query(`INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), $2, now() + interval '30 days')`,
-    [rows[0].id, createHash('sha256').update(refreshToken).digest('hex')]);
+  await pool.query(
+    `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at) VALUES (gen_random_uuid(), $1, gen_random_uuid(), $2, now() + interval '30 days')`,
+    [rows[0].id, createHash('sha256').update(refreshToken).digest('hex')],
+  );
   return { accessToken: `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`, refreshToken, expiresIn: 900 };
 });
 
 await app.listen({ port: Number(process.env.PORT ?? 3102), host: '127.0.0.1' });
 process.stdout.write('baseline ready\n');
-process.once('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.once('SIGTERM', () =>
+  app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0)),
+);

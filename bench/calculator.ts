@@ -27,4 +27,6 @@ for (let r = 0; r < 5; r++) {
   rounds.push(n / (Number(process.hrtime.bigint() - start) / 1e9));
 }
 rounds.sort((a, b) => a - b);
-console.log(`funding calculator: ${Math.round(rounds[2]).toLocaleString('en-US')} plans/s (median of 5 rounds of 100,000; min ${Math.round(rounds[0]).toLocaleString('en-US')}, max ${Math.round(rounds[4]).toLocaleString('en-US')}) on Node ${process.version}`);
+console.log(
+  `funding calculator: ${Math.round(rounds[2]).toLocaleString('en-US')} plans/s (median of 5 rounds of 100,000; min ${Math.round(rounds[0]).toLocaleString('en-US')}, max ${Math.round(rounds[4]).toLocaleString('en-US')}) on Node ${process.version}`,
+);

@@ -25,9 +25,9 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function server(): Promise<{ url: string; stop(): Promise<void> }> {
   const configured = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (configured) return { url: withDatabase(configured, 'postgres'), stop: async () => undefined };
+  if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
   const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
-  return { url: embedded.serverUrl, stop: embedded.stop };
+  return { url: embedded.serverUrl, stop: () => embedded.stop() };
 }
 
 const children: ChildProcess[] = [];
@@ -39,12 +39,12 @@ async function startProcess(args: string[], env: Record<string, string>, readyUr
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let i = 0; i < 600 && !exited; i++) {
-    if (await fetch(readyUrl).then((r) => r.ok, () => false)) return { child, ms: Date.now() - started };
+    if ((await fetch(readyUrl).catch(() => undefined))?.ok) return { child, ms: Date.now() - started };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
@@ -109,7 +109,14 @@ async function load(base: string, s: Scenario, headers: Record<string, string>, 
   });
   const result = await instance;
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / duration, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), errors: errors + result.errors, total: latencies.length };
+  return {
+    rps: latencies.length / duration,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: errors + result.errors,
+    total: latencies.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -129,13 +136,13 @@ async function main(): Promise<void> {
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   log('picking dossiers…');
-  const ids = (await db.query(`SELECT id FROM applications WHERE region_code = '84' ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id as string);
+  const ids = (await db.query<{ id: string }>(`SELECT id FROM applications WHERE region_code = '84' ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
   const computable = (
-    await db.query(`SELECT a.id FROM applications a LEFT JOIN funding_plans p ON p.application_id = a.id
+    await db.query<{ id: string }>(`SELECT a.id FROM applications a LEFT JOIN funding_plans p ON p.application_id = a.id
                     WHERE a.region_code = '84' AND a.status NOT IN ('REJECTED','WITHDRAWN','CLOSED','COMPLETED') AND (p.id IS NULL OR p.status = 'COMPUTED')
                     ORDER BY random() LIMIT 2000`)
-  ).rows.map((r) => r.id as string);
-  const deep = (await db.query(`SELECT id FROM applications WHERE region_code = '84' ORDER BY id OFFSET ${999 * 50 - 1} LIMIT 1`)).rows[0].id as string;
+  ).rows.map((r) => r.id);
+  const deep = (await db.query<{ id: string }>(`SELECT id FROM applications WHERE region_code = '84' ORDER BY id OFFSET ${999 * 50 - 1} LIMIT 1`)).rows[0].id;
   const deepCursor = Buffer.from(deep).toString('base64url');
   const pick = (list: string[]) => list[Math.floor(Math.random() * list.length)];
 
@@ -156,7 +163,11 @@ async function main(): Promise<void> {
   log('starting the service…');
   const service = await startProcess(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
   log(`service ready in ${service.ms} ms`);
-  const baseline = await startProcess(['bench/baseline.mjs'], { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE }, `http://127.0.0.1:${BASELINE_PORT}/health/live`);
+  const baseline = await startProcess(
+    ['bench/baseline.mjs'],
+    { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE },
+    `http://127.0.0.1:${BASELINE_PORT}/health/live`,
+  );
 
   const login = await fetch(`http://127.0.0.1:${SERVICE_PORT}/api/v1/auth/login`, {
     method: 'POST',
@@ -173,7 +184,14 @@ async function main(): Promise<void> {
     { name: 'GET /applications?status&departmentCode (page 1)', connections: 10, path: () => '/api/v1/applications?status=SUBMITTED&departmentCode=43', auth: true },
     { name: 'GET /applications page 1,000 (cursor)', connections: 10, path: () => `/api/v1/applications?cursor=${deepCursor}`, auth: true },
     { name: 'GET /applications page 1', connections: 10, path: () => '/api/v1/applications', auth: true },
-    { name: 'POST funding-plan/compute', connections: 10, method: 'POST', path: () => `/api/v1/applications/${pick(computable)}/funding-plan/compute`, body: () => '{}', auth: true },
+    {
+      name: 'POST funding-plan/compute',
+      connections: 10,
+      method: 'POST',
+      path: () => `/api/v1/applications/${pick(computable)}/funding-plan/compute`,
+      body: () => '{}',
+      auth: true,
+    },
     {
       name: 'POST /auth/login',
       connections: 10,
@@ -187,7 +205,10 @@ async function main(): Promise<void> {
   const results: Record<string, { service: Measure; baseline: Measure }> = {};
   for (const s of scenarios) {
     const measure: Record<string, Measure> = {};
-    for (const [target, port] of [['service', SERVICE_PORT], ['baseline', BASELINE_PORT]] as const) {
+    for (const [target, port] of [
+      ['service', SERVICE_PORT],
+      ['baseline', BASELINE_PORT],
+    ] as const) {
       const base = `http://127.0.0.1:${port}`;
       await load(base, s, headers, WARMUP);
       measure[target] = await load(base, s, headers, DURATION);
@@ -207,14 +228,24 @@ async function main(): Promise<void> {
   report.stdout.on('data', (d: Buffer) => (reportOut += d.toString()));
   await new Promise((r) => report.once('exit', r));
   const reportMs = Date.now() - reportStarted;
-  const reportLines = reportOut.split('\n').filter((l) => l.includes('rows in')).map((l) => (JSON.parse(l) as { msg: string }).msg);
+  const reportLines = reportOut
+    .split('\n')
+    .filter((l) => l.includes('rows in'))
+    .map((l) => (JSON.parse(l) as { msg: string }).msg);
 
   // A 100,000-row run, downloaded as XLSX from the service while its memory is sampled.
-  const run = (await db.query(`INSERT INTO report_runs (id, region_code, type, date, status, row_count) VALUES (gen_random_uuid(), '84', 'DEADLINES', '2000-01-01', 'SUCCEEDED', 100000) RETURNING id`)).rows[0].id;
-  await db.query(`INSERT INTO report_rows (run_id, position, department_code, data)
+  const run = (
+    await db.query<{ id: string }>(
+      `INSERT INTO report_runs (id, region_code, type, date, status, row_count) VALUES (gen_random_uuid(), '84', 'DEADLINES', '2000-01-01', 'SUCCEEDED', 100000) RETURNING id`,
+    )
+  ).rows[0].id;
+  await db.query(
+    `INSERT INTO report_rows (run_id, position, department_code, data)
                   SELECT $1, n, '43', jsonb_build_object('departmentCode', '43', 'applicationId', gen_random_uuid(), 'projectName', 'MSP ' || n, 'reason', 'DORMANT',
                          'receivedOn', null, 'receiptDueOn', null, 'issuedOn', null, 'daysLate', null, 'lastEventAt', now())
-                  FROM generate_series(1, 100000) n`, [run]);
+                  FROM generate_series(1, 100000) n`,
+    [run],
+  );
   const rssOf = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
   const afterLoad = rssOf(service.child.pid!);
   // The download is measured on a freshly started instance, so that what it shows is the

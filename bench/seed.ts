@@ -4,6 +4,7 @@ import pg from 'pg';
 
 export const DOSSIERS = 100_000;
 // Auvergne-Rhône-Alpes (12 départements) and Occitanie (8 of its 13).
+// prettier-ignore
 const DEPARTMENTS: [string, string][] = [
   ['01', '84'], ['03', '84'], ['07', '84'], ['15', '84'], ['26', '84'], ['38', '84'], ['42', '84'], ['43', '84'],
   ['63', '84'], ['69', '84'], ['73', '84'], ['74', '84'],
@@ -19,14 +20,19 @@ export async function seedBench(url: string, adminPasswordHash: string): Promise
     await q(`INSERT INTO organizations (id, name, type, region_code, funders, updated_at)
              VALUES (gen_random_uuid(), 'ARS Auvergne-Rhône-Alpes', 'ARS', '84', '{ARS}', now()),
                     (gen_random_uuid(), 'ARS Occitanie', 'ARS', '76', '{ARS}', now())`);
-    await q(`INSERT INTO users (id, email, password_hash, role, organization_id, updated_at)
+    await q(
+      `INSERT INTO users (id, email, password_hash, role, organization_id, updated_at)
              SELECT gen_random_uuid(), 'bench-' || lower(role::text) || '@ars.test', $1, role::"Role", o.id, now()
-             FROM organizations o, unnest('{ADMIN,INSTRUCTOR,DIRECTOR}'::text[]) role WHERE o.region_code = '84'`, [adminPasswordHash]);
-    await q(`INSERT INTO communes (insee_code, name, search_name, department_code, region_code, population, zone, qpv, island, rural, updated_at)
+             FROM organizations o, unnest('{ADMIN,INSTRUCTOR,DIRECTOR}'::text[]) role WHERE o.region_code = '84'`,
+      [adminPasswordHash],
+    );
+    await q(
+      `INSERT INTO communes (insee_code, name, search_name, department_code, region_code, population, zone, qpv, island, rural, updated_at)
              SELECT d.dep || lpad(n::text, 3, '0'), 'Commune ' || d.dep || '-' || n, 'commune ' || d.dep || ' ' || n, d.dep, d.reg,
                     300 + n * 97, (ARRAY['ZIP','ZAC','NONE'])[1 + n % 3]::"Zone", n % 7 = 0, false, n % 2 = 0, now()
              FROM unnest($1::text[], $2::text[]) AS d(dep, reg), generate_series(1, 50) n`,
-      [DEPARTMENTS.map((d) => d[0]), DEPARTMENTS.map((d) => d[1])]);
+      [DEPARTMENTS.map((d) => d[0]), DEPARTMENTS.map((d) => d[1])],
+    );
     await q(`INSERT INTO promoters (id, region_code, department_code, name, legal_type, commune_insee, updated_at)
              SELECT gen_random_uuid(), region_code, department_code, 'Commune de ' || name,
                     (ARRAY['COMMUNE','EPCI','ASSOCIATION','SISA'])[1 + (population % 4)]::"LegalType", insee_code, now()
@@ -85,7 +91,7 @@ export async function seedBench(url: string, adminPasswordHash: string): Promise
     await q('ANALYZE');
     const counts: Record<string, number> = {};
     for (const table of ['applications', 'projects', 'application_events', 'expenses', 'funding_plans', 'funding_plan_lines', 'communes']) {
-      counts[table] = Number((await q(`SELECT count(*) FROM ${table}`)).rows[0].count);
+      counts[table] = Number((await c.query<{ count: string }>(`SELECT count(*) FROM ${table}`)).rows[0].count);
     }
     return { ms: Date.now() - started, counts };
   } finally {
