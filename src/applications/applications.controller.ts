@@ -20,7 +20,6 @@ import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
-import type { Role } from '../generated/prisma/enums.js';
 import { ApplicationsService } from './applications.service.js';
 import {
   ApplicationDto,

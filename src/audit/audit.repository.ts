@@ -36,7 +36,7 @@ export interface AuditActor {
 export const actorOf = (p: Principal): AuditActor => ({ id: p.id, kind: p.kind, requestId: p.requestId ?? null });
 
 // JSON as stored (and later hashed by the sealer): BigInt and Date become strings first; null is no value.
-const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined || v === null ? undefined : (JSON.parse(canonicalJson(v)) ?? undefined));
+const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined || v === null ? undefined : ((JSON.parse(canonicalJson(v)) as Prisma.InputJsonValue | null) ?? undefined));
 
 /** The audit trail: one append-only row per write, written in the write's transaction, hash-chained by the sealer. */
 @Injectable()

@@ -17,7 +17,7 @@ export async function readMigrations(dir = migrationsDir): Promise<MigrationDire
 }
 
 async function appliedNames(client: pg.Client): Promise<Set<string>> {
-  const exists = await client.query(`SELECT to_regclass('public._prisma_migrations') AS t`);
+  const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('public._prisma_migrations') AS t`);
   if (!exists.rows[0].t) return new Set();
   const { rows } = await client.query<{ migration_name: string }>(
     `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,

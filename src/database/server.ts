@@ -22,10 +22,10 @@ export function withDatabase(url: string, database: string): string {
 export async function openDatabase(config: AppConfig, log: (m: string) => void): Promise<DatabaseServer> {
   if (config.databaseUrl) {
     const url = config.databaseUrl;
-    return { url, urlFor: (db) => withDatabase(url, db), embedded: false, stop: async () => undefined };
+    return { url, urlFor: (db) => withDatabase(url, db), embedded: false, stop: () => Promise.resolve() };
   }
   const server = await startEmbeddedPostgres({ dir: config.embedded.dir, port: config.embedded.port, log });
   await ensureDatabaseExists(server.serverUrl, EMBEDDED_DATABASE_NAME);
   log(`embedded PostgreSQL on 127.0.0.1:${config.embedded.port}, data in ${config.embedded.dir}`);
-  return { url: server.urlFor(EMBEDDED_DATABASE_NAME), urlFor: server.urlFor, embedded: true, stop: server.stop };
+  return { url: server.urlFor(EMBEDDED_DATABASE_NAME), urlFor: (db) => server.urlFor(db), embedded: true, stop: () => server.stop() };
 }

@@ -11,7 +11,7 @@ import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import type { FundingRuleSet, Prisma } from '../generated/prisma/client.js';
 import { type ApplicationStatus, ExpenseCategory, type ExpenseNature, Funder } from '../generated/prisma/enums.js';
 import { promoterDetr } from '../reference/detr.js';
-import { type CalculationInput, computePlan, type DetrFacts, type FunderRule, type Plan, RateOutOfBand, type RuleSet, TERRITORIES } from './calculator.js';
+import { type CalculationInput, computePlan, type DetrFacts, type Plan, RateOutOfBand, type RuleSet, TERRITORIES } from './calculator.js';
 import {
   type CommitmentDto,
   type DetrConfirmationDto,
@@ -59,7 +59,7 @@ export function toRuleSet(r: Pick<FundingRuleSet, 'publicCeilingBps' | 'funders'
       ...(capCents !== undefined && { capCents: BigInt(capCents) }),
       ...(capCentsExisting !== undefined && { capCentsExisting: BigInt(capCentsExisting) }),
       ...(baseCapCents !== undefined && { baseCapCents: BigInt(baseCapCents) }),
-    } as FunderRule;
+    };
   }
   return { publicCeilingBps: r.publicCeilingBps, funders };
 }
@@ -201,7 +201,7 @@ export class FundingService {
       const ruleSet = await this.ruleSetFor(p, dto.ruleSetId);
       const rates = requestedRates(dto.requestedRates, ruleSet);
       const plan = calculate(dossierInput(dossier, toRuleSet(ruleSet), rates));
-      const saved = await this.funding.savePlan(id, ruleSet, rates as Prisma.InputJsonValue, plan);
+      const saved = await this.funding.savePlan(id, ruleSet, rates, plan);
       if (!saved) throw conflict('The funding plan is committed: it is not recomputed.');
       const result = storedPlanDto(saved);
       return { audit: { action: 'funding_plan.compute', entity: 'funding_plan', entityId: saved.id, regionCode: dossier.regionCode, after: result }, result };

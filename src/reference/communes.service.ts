@@ -5,7 +5,7 @@ import { businessRule, type FieldError, forbidden, invalid, notFound } from '../
 import { csvBool, csvInt, csvText, parseCsvRows } from '../common/http/csv.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, toPage } from '../common/http/pagination.js';
 import { communeInDepartment } from '../common/validation/codes.js';
-import { type CommuneRow, CommunesRepository, type ManualCommune } from './communes.repository.js';
+import { type CommuneRow, CommunesRepository } from './communes.repository.js';
 import { isDepartmentOfRegion } from './departments.js';
 import { communeDetr } from './detr.js';
 import { CommuneDto, type CommuneQuery, CreateCommuneDto, type ImportResultDto, type UpdateCommuneDto } from './dto/commune.dto.js';
@@ -131,7 +131,7 @@ export class CommunesService {
       });
     });
     return this.writes.run(principal, async () => {
-      const counts = await this.communes.upsertManual(rows.map((r) => r.row as ManualCommune));
+      const counts = await this.communes.upsertManual(rows.map((r) => r.row));
       return {
         audit: {
           action: 'commune.import', entity: 'commune', entityId: `import:${rows.length}`, regionCode: principal.regionCode,

@@ -1,11 +1,10 @@
-import { REPORT_READERS, REPORT_RUNNERS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
+import { REPORT_READERS, REPORT_RUNNERS } from '../common/access/roles.js';
 import { UuidParam } from '../common/http/params.js';
-import type { Role } from '../generated/prisma/enums.js';
 import { DownloadQuery, RequestedRunsDto, RequestRunsDto, RunDto, RunPageDto, RunQuery } from './dto/report.dto.js';
 import { ReportsService } from './reports.service.js';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { coversRegionOrDepartment, type Territory } from '../common/access/principal.js';
 import { toDbDate } from '../common/validation/dates.js';
 import { Repository } from '../database/repository.js';
-import type { Prisma, ReportRun, ReportType } from '../generated/prisma/client.js';
+import type { ReportRun, ReportType } from '../generated/prisma/client.js';
 import { computeReport } from './report-queries.js';
 
 /**
@@ -41,7 +41,7 @@ export class ReportsRepository extends Repository {
           const { rowCount, summary } = await computeReport(this.db, run.id, run.type, run.regionCode, date);
           return this.db.reportRun.update({
             where: { id: run.id },
-            data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary: summary as Prisma.InputJsonValue },
+            data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary },
           });
         },
         { timeout: 10 * 60_000 },

@@ -96,7 +96,7 @@ export class ApplicationQuery extends PageQuery {
   updatedSince?: string;
   @ApiPropertyOptional({ description: '`me` or a user id' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: 'must be me or a user id' })
   assignee?: string;
 }

@@ -51,7 +51,7 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(error: unknown, user: T, info: unknown): T {
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error('authentication failed');
     if (!user) {
       const reason = info instanceof Error && /expired/i.test(info.message) ? 'The access token has expired.' : undefined;
       throw unauthorized(reason ?? 'A valid access token (Authorization: Bearer …) or API key (X-API-Key) is required.');

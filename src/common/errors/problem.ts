@@ -172,7 +172,9 @@ export function toProblem(error: unknown): MappedProblem {
         ? response
         : Array.isArray(response.message)
           ? response.message.join('; ')
-          : String(response.message ?? error.message);
+          : typeof response.message === 'string'
+            ? response.message
+            : error.message;
     const detail =
       status === 404 && /^Cannot \w+ /.test(message) ? `No route matches ${message.replace(/^Cannot /, '')}.` : message;
     return { problem: new ApiProblem(status, detail).toProblem(), headers: {}, unexpected: false };

@@ -57,7 +57,7 @@ export class CommuneQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Name (any case, accents, hyphens) or postal code' })
   @IsOptional()
   @IsString()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @MinLength(1)
   @MaxLength(100)
   q?: string;
