@@ -119,9 +119,11 @@ export function serialize(v: Value | undefined): string {
   return JSON.stringify(v);
 }
 
+/** A value as it is written into a URL: a string as it is, anything else as JSON. */
+export const asText = (v: Value): string => (typeof v === 'string' ? v : serialize(v));
+
 /** Sets an own, enumerable property, even `__proto__`. */
-const put = (o: Record<string, Value>, key: string, value: Value) =>
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+const put = (o: Record<string, Value>, key: string, value: Value) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
 function clone(v: Value): Value {
   if (v instanceof Raw || v === null || typeof v !== 'object') return v;
@@ -183,12 +185,7 @@ export const HOSTILE_STRINGS = [
 
 export const safeString = (maxLength = 40): fc.Arbitrary<string> =>
   fc
-    .oneof(
-      w(4, fc.string({ maxLength })),
-      w(2, fc.string({ unit: 'grapheme', maxLength })),
-      w(1, fc.string({ unit: 'binary', maxLength })),
-      w(3, pick(HOSTILE_STRINGS)),
-    )
+    .oneof(w(4, fc.string({ maxLength })), w(2, fc.string({ unit: 'grapheme', maxLength })), w(1, fc.string({ unit: 'binary', maxLength })), w(3, pick(HOSTILE_STRINGS)))
     .filter(safe);
 
 /** Header values must be visible ASCII (fetch refuses the rest). */
@@ -199,8 +196,7 @@ const hugeString = pick([256, 2_001, 10_001, 100_001]).chain((n) => pick(['x', '
 /** Larger than the 1 MiB body limit: 413. */
 export const tooLarge = () => new Raw(JSON.stringify({ name: 'x'.repeat(1_100_000) }));
 
-const deep = (depth: number, kind: 'array' | 'object') =>
-  new Raw(kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+const deep = (depth: number, kind: 'array' | 'object') => new Raw(kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
 const deepValue: fc.Arbitrary<Raw> = fc.tuple(pick([8, 64, 1_000, 10_000, 100_000]), pick(['array', 'object'] as const)).map(([d, k]) => deep(d, k));
 
 const protoObject = (inner: Value): Value => {
@@ -210,8 +206,29 @@ const protoObject = (inner: Value): Value => {
 };
 
 export const HOSTILE_NUMBERS = [
-  0, -0, -1, 1, 0.5, -0.5, 1.5, 0.1 + 0.2, 1e-7, 2 ** 31 - 1, 2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2,
-  -(2 ** 53), 1e21, -1e21, 1e308, -1e308, Number.MIN_VALUE,
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  -0.5,
+  1.5,
+  0.1 + 0.2,
+  1e-7,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31),
+  -(2 ** 31) - 1,
+  2 ** 32,
+  2 ** 53 - 1,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e21,
+  -1e21,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
 ];
 const NUMBER_LITERALS = ['1e999', '-1e999', '123456789012345678901234567890', '-0', '0.0000000000000000000000001', '1E400', '1.0', '100.00', '-0.0'];
 
@@ -219,7 +236,10 @@ const hostileNumber: fc.Arbitrary<Value> = fc.oneof(
   w(4, pick(HOSTILE_NUMBERS)),
   w(2, fc.integer()),
   w(2, fc.double({ noNaN: true, noDefaultInfinity: true })),
-  w(1, pick(NUMBER_LITERALS).map((t) => new Raw(t))),
+  w(
+    1,
+    pick(NUMBER_LITERALS).map((t) => new Raw(t)),
+  ),
   w(1, pick(['1', '100', '-1', '1.5', '1e3', ' 1', '0x1F'])),
 );
 
@@ -239,7 +259,12 @@ export const INVALID_UUIDS = [
   '00000000-0000-4000-8000-00000000000\u0000',
   'me',
 ];
-const invalidUuid: fc.Arbitrary<string> = fc.oneof(pick(INVALID_UUIDS), fc.uuid().map((u) => u.slice(0, 35)), fc.uuid().map((u) => `${u}0`), fc.uuid().map((u) => u.replace(/-/g, '')));
+const invalidUuid: fc.Arbitrary<string> = fc.oneof(
+  pick(INVALID_UUIDS),
+  fc.uuid().map((u) => u.slice(0, 35)),
+  fc.uuid().map((u) => `${u}0`),
+  fc.uuid().map((u) => u.replace(/-/g, '')),
+);
 
 export const INVALID_DATES = [
   '2026-02-30',
@@ -286,7 +311,10 @@ function idArb(p: Pools, kind: string | undefined): fc.Arbitrary<string> {
     ...(own.length ? [w(8, pick(own))] : []),
     ...(every.length ? [w(2, pick(every))] : []),
     w(1, fc.uuid()),
-    w(1, fc.uuid().map((u) => u.toUpperCase())),
+    w(
+      1,
+      fc.uuid().map((u) => u.toUpperCase()),
+    ),
   );
 }
 
@@ -331,14 +359,24 @@ function hinted(name: string, s: Schema, p: Pools): fc.Arbitrary<Value> | undefi
   if (s.format === 'uuid') return idArb(p, kindOf(name));
   if (/On$/.test(name) || name === 'date' || name === 'sessionDate' || (typeof s.example === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s.example))) return validDate;
   if (s.format === 'date-time' || name === 'expiresAt' || name === 'updatedSince')
-    return fc.oneof(fc.integer({ min: 1, max: 400 }).map((n) => new Date(Date.now() + n * 86_400_000).toISOString()), fc.integer({ min: -400, max: 0 }).map((n) => new Date(Date.now() + n * 86_400_000).toISOString()));
+    return fc.oneof(
+      fc.integer({ min: 1, max: 400 }).map((n) => new Date(Date.now() + n * 86_400_000).toISOString()),
+      fc.integer({ min: -400, max: 0 }).map((n) => new Date(Date.now() + n * 86_400_000).toISOString()),
+    );
   if (/Cents$/.test(name)) return name === 'amountCents' && /adjust/i.test(s.description ?? '') ? fc.integer({ min: -1_000_000, max: 1_000_000 }) : cents;
   if (/Bps$/.test(name)) return bps;
   switch (name) {
     case 'email':
       return fc.oneof(...(p.emails.length ? [w(3, pick(p.emails))] : []), w(2, fc.emailAddress().filter(safe)));
     case 'password':
-      return fc.oneof(w(3, fc.constant(p.password)), w(2, safeString(60).filter((x) => x.length >= 12)), w(1, safeString(12)));
+      return fc.oneof(
+        w(3, fc.constant(p.password)),
+        w(
+          2,
+          safeString(60).filter((x) => x.length >= 12),
+        ),
+        w(1, safeString(12)),
+      );
     case 'refreshToken':
       return fc.oneof(...(p.refreshTokens.length ? [w(3, pick(p.refreshTokens))] : []), w(2, headerString(80)));
     case 'regionCode':
@@ -347,7 +385,14 @@ function hinted(name: string, s: Schema, p: Pools): fc.Arbitrary<Value> | undefi
       return pick(['43', '63', '74', '2A', '971', '00', '99']);
     case 'inseeCode':
     case 'communeInsee':
-      return fc.oneof(...(p.insee.length ? [w(3, pick(p.insee))] : []), w(2, digits(3).map((d) => `43${d}`)), w(1, pick(['2A004', '97411', '00000'])));
+      return fc.oneof(
+        ...(p.insee.length ? [w(3, pick(p.insee))] : []),
+        w(
+          2,
+          digits(3).map((d) => `43${d}`),
+        ),
+        w(1, pick(['2A004', '97411', '00000'])),
+      );
     case 'siren':
       return fc.oneof(...(p.sirens.length ? [w(2, pick(p.sirens))] : []), w(2, digits(9)));
     case 'finessEj':
@@ -371,7 +416,10 @@ function hinted(name: string, s: Schema, p: Pools): fc.Arbitrary<Value> | undefi
     case 'entity':
       return pick(['application', 'project', 'promoter', 'commune', 'user', 'organization', 'envelope', 'fundingPlan', 'ruleSet']);
     case 'q':
-      return fc.oneof(safeString(20).filter((x) => x.length > 0), pick(['MSP', 'evian', '74500', 'Brioude', 'é']));
+      return fc.oneof(
+        safeString(20).filter((x) => x.length > 0),
+        pick(['MSP', 'evian', '74500', 'Brioude', 'é']),
+      );
     case 'format':
       return pick(['csv', 'xlsx']);
   }
@@ -411,7 +459,7 @@ export function validArb(c: Ctx, schema: Schema, name = '', depth = 0, full = fa
           const model: Record<string, fc.Arbitrary<Value>> = {};
           for (const [k, v] of Object.entries(s.properties)) model[k] = validArb(c, v, k, depth + 1, full);
           // full: every optional property too (the field sweep visits each one).
-          return (full ? fc.record(model) : fc.record(model, { requiredKeys: (s.required ?? []).filter((k) => k in model) })) as fc.Arbitrary<Value>;
+          return full ? fc.record(model) : fc.record(model, { requiredKeys: (s.required ?? []).filter((k) => k in model) });
         }
         // { FUNDER: … }: the rule set's funders, the requested rates.
         const valueSchema = typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
@@ -438,7 +486,10 @@ export function badArb(c: Ctx, schema: Schema, name: string): fc.Arbitrary<Value
   const specific: fc.Arbitrary<Value>[] = [];
   if (s.enum?.length) {
     const e = s.enum.map(String);
-    specific.push(pick(e).chain((x) => pick([x.toLowerCase(), `${x} `, ` ${x}`, `${x}\u0000`, x.slice(0, -1), `${x}S`])), pick(['FOO', 'ADMIN', 'REPORTING', 'OTHER_VALUE', '*', ...FUNDERS]));
+    specific.push(
+      pick(e).chain((x) => pick([x.toLowerCase(), `${x} `, ` ${x}`, `${x}\u0000`, x.slice(0, -1), `${x}S`])),
+      pick(['FOO', 'ADMIN', 'REPORTING', 'OTHER_VALUE', '*', ...FUNDERS]),
+    );
   }
   if (s.format === 'uuid' || /Id$/.test(name)) specific.push(invalidUuid);
   if (/On$/.test(name) || name === 'date' || name === 'sessionDate' || name === 'updatedSince' || name === 'expiresAt' || s.format === 'date-time') specific.push(badDate);
@@ -477,12 +528,35 @@ export const anyHostile: fc.Arbitrary<Value> = fc.oneof(
   w(1, deepValue),
   w(1, pick(INVALID_DATES)),
   w(1, invalidUuid),
-  w(1, fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as Value).filter((v) => safe(JSON.stringify(v)))),
+  w(
+    1,
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v) => JSON.parse(JSON.stringify(v)) as Value)
+      .filter((v) => safe(JSON.stringify(v))),
+  ),
   w(1, fc.constant(protoObject({ isAdmin: true, role: 'ADMIN', regionCode: '53' }))),
-  w(1, fc.constant({ constructor: { prototype: { polluted: true } } } as Value)),
+  w(1, fc.constant({ constructor: { prototype: { polluted: true } } })),
 );
 
-const UNKNOWN_KEYS = ['__proto__', 'constructor', 'prototype', 'id', 'version', 'regionCode', 'createdAt', 'role', 'isAdmin', '', ' ', 'a.b', '$where', 'toString', 'hasOwnProperty', 'password'];
+const UNKNOWN_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'id',
+  'version',
+  'regionCode',
+  'createdAt',
+  'role',
+  'isAdmin',
+  '',
+  ' ',
+  'a.b',
+  '$where',
+  'toString',
+  'hasOwnProperty',
+  'password',
+];
 const unknownKey = fc.oneof(w(3, pick(UNKNOWN_KEYS)), w(2, safeString(20)));
 
 type Path = (string | number)[];
@@ -517,11 +591,20 @@ function mutationArb(c: Ctx, all: Spot[]): fc.Arbitrary<Mutation> {
   return fc.oneof(
     ...(inner.length
       ? [
-          w(6, pick(inner).chain((s) => badArb(c, s.schema, s.name).map((value): Mutation => ({ op: 'set', path: s.path, value })))),
-          w(2, pick(inner).map((s): Mutation => ({ op: 'delete', path: s.path }))),
+          w(
+            6,
+            pick(inner).chain((s) => badArb(c, s.schema, s.name).map((value): Mutation => ({ op: 'set', path: s.path, value }))),
+          ),
+          w(
+            2,
+            pick(inner).map((s): Mutation => ({ op: 'delete', path: s.path })),
+          ),
         ]
       : []),
-    w(2, fc.tuple(pick(containers.length ? containers : all), unknownKey, anyHostile).map(([s, key, value]): Mutation => ({ op: 'add', path: s.path, key, value }))),
+    w(
+      2,
+      fc.tuple(pick(containers.length ? containers : all), unknownKey, anyHostile).map(([s, key, value]): Mutation => ({ op: 'add', path: s.path, key, value })),
+    ),
   );
 }
 
@@ -558,7 +641,8 @@ export function fieldVariants(c: Ctx, schema: Schema, valid: Value): { where: st
     if (spot.path.length === 0) continue;
     let current: Value = valid;
     for (const k of spot.path) current = (current as Record<string | number, Value>)[k];
-    const other: Value = typeof current === 'string' ? 1 : typeof current === 'number' ? '1' : typeof current === 'boolean' ? 'true' : Array.isArray(current) ? {} : current === null ? 'x' : [];
+    const other: Value =
+      typeof current === 'string' ? 1 : typeof current === 'number' ? '1' : typeof current === 'boolean' ? 'true' : Array.isArray(current) ? {} : current === null ? 'x' : [];
     const where = spot.path.join('.');
     const variants: [string, Mutation][] = [
       ['null', { op: 'set', path: spot.path, value: null }],
@@ -576,7 +660,10 @@ export function mutatedArb(c: Ctx, schema: Schema): fc.Arbitrary<Value> {
     const all = spots(c, schema, valid);
     return fc.oneof(
       w(3, fc.constant(valid)),
-      w(7, fc.array(mutationArb(c, all), { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((v, m) => apply(v, m), clone(valid)))),
+      w(
+        7,
+        fc.array(mutationArb(c, all), { minLength: 1, maxLength: 3 }).map((ms) => ms.reduce((v, m) => apply(v, m), clone(valid))),
+      ),
     );
   });
 }
@@ -613,12 +700,22 @@ export const RAW_BODIES = [
   '{"a":-0}',
 ];
 
-export const rawBodyArb: fc.Arbitrary<Raw> = fc.oneof(w(6, pick(RAW_BODIES).map((t) => new Raw(t))), w(2, deepValue), w(1, fc.constant(0).map(tooLarge)));
+export const rawBodyArb: fc.Arbitrary<Raw> = fc.oneof(
+  w(
+    6,
+    pick(RAW_BODIES).map((t) => new Raw(t)),
+  ),
+  w(2, deepValue),
+  w(1, fc.constant(0).map(tooLarge)),
+);
 
 // ---------------------------------------------------------------- CSV uploads
 
 const CSV_CELLS: Record<string, fc.Arbitrary<string>> = {
-  inseeCode: fc.oneof(digits(3).map((d) => `43${d}`), pick(['2A004', '97411', '00000', '4304', '430400', ''])),
+  inseeCode: fc.oneof(
+    digits(3).map((d) => `43${d}`),
+    pick(['2A004', '97411', '00000', '4304', '430400', '']),
+  ),
   name: fc.oneof(pick(['Brioude', 'Évian-les-Bains', 'Le Puy-en-Velay']), fc.string({ maxLength: 30 }).filter(safe)),
   departmentCode: pick(['43', '63', '74', '2A', '00', '']),
   regionCode: pick(['84', '53', '']),
@@ -637,15 +734,24 @@ export function csvArb(columns: string[]): fc.Arbitrary<string> {
   const row = fc.tuple(...columns.map(cell)).map((cells) => cells.join(','));
   const header = fc.oneof(
     w(6, fc.constant(columns.join(','))),
-    w(1, fc.shuffledSubarray(columns, { minLength: columns.length, maxLength: columns.length }).map((c) => c.join(';'))),
+    w(
+      1,
+      fc.shuffledSubarray(columns, { minLength: columns.length, maxLength: columns.length }).map((c) => c.join(';')),
+    ),
     w(1, fc.constant(columns.slice(1).join(','))),
     w(1, fc.constant([...columns, 'extra'].join(','))),
     w(1, fc.constant(`\ufeff${columns.join(',')}`)),
     w(1, fc.constant(columns.join(',').toUpperCase())),
   );
   return fc.oneof(
-    w(8, fc.tuple(header, fc.array(row, { minLength: 0, maxLength: 6 }), pick(['\n', '\r\n'])).map(([h, rows, eol]) => [h, ...rows].join(eol))),
-    w(1, fc.tuple(header, row).map(([h, r]) => `${h}\n${r},extra\n${r.split(',').slice(1).join(',')}`)),
+    w(
+      8,
+      fc.tuple(header, fc.array(row, { minLength: 0, maxLength: 6 }), pick(['\n', '\r\n'])).map(([h, rows, eol]) => [h, ...rows].join(eol)),
+    ),
+    w(
+      1,
+      fc.tuple(header, row).map(([h, r]) => `${h}\n${r},extra\n${r.split(',').slice(1).join(',')}`),
+    ),
     w(1, pick(['', ' ', '\n\n', 'not,a,csv\n"', '"', '{"json":true}', '\u0000\u0001'])),
   );
 }
@@ -664,20 +770,27 @@ export const csvColumnsOf = (op: Operation): string[] | undefined => {
 export const RAW_PATH_VALUES = ['%', '%E0%A4%A', '%00', '%2F', '%2e%2e', '..', '.', '%ZZ', '%C0%AF', '%u0041', '+', ';x=1', 'a?b=c', '#frag'];
 
 /** encodeURIComponent, with lone surrogates (which it refuses) replaced by U+FFFD. */
-export const encodeComponent = (s: string) =>
-  encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+export const encodeComponent = (s: string) => encodeURIComponent(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
 
 export function pathValueArb(c: Ctx, name: string, template: string): fc.Arbitrary<string> {
   const hostile = fc.oneof(
     w(3, invalidUuid.map(encodeComponent)),
-    w(2, safeString(30).filter((x) => x.length > 0).map(encodeComponent)),
+    w(
+      2,
+      safeString(30)
+        .filter((x) => x.length > 0)
+        .map(encodeComponent),
+    ),
     w(2, pick(RAW_PATH_VALUES)),
-    w(1, pick([199, 200, 201, 500, 5_000]).map((n) => 'a'.repeat(n))),
+    w(
+      1,
+      pick([199, 200, 201, 500, 5_000]).map((n) => 'a'.repeat(n)),
+    ),
   );
   let good: fc.Arbitrary<string>;
   if (name === 'funder') good = fc.oneof(w(4, pick(FUNDERS)), w(1, pick(['region', 'REGION ', 'FOO', 'constructor', '__proto__', 'toString'])));
-  else if (name === 'inseeCode') good = validArb(c, { type: 'string' }, 'inseeCode').map((v) => String(v));
-  else if (name === 'siren') good = validArb(c, { type: 'string' }, 'siren').map((v) => String(v));
+  else if (name === 'inseeCode') good = validArb(c, { type: 'string' }, 'inseeCode').map(asText);
+  else if (name === 'siren') good = validArb(c, { type: 'string' }, 'siren').map(asText);
   // A follow-up year (PUT /projects/{id}/follow-up/{year}): mostly in range, sometimes just outside.
   else if (name === 'year') good = fc.oneof(w(6, fc.integer({ min: 2000, max: 2030 })), w(1, pick([1999, 2101, 2100, 0, 99999]))).map(String);
   else good = idArb(c.pools, kindOf(name, template));
@@ -696,7 +809,13 @@ export function existingPathValueArb(c: Ctx, name: string, template: string): fc
 /** `?a=1`: each parameter of the document absent or valid. */
 export function validQueryArb(c: Ctx, params: Parameter[]): fc.Arbitrary<string> {
   const one = (p: Parameter) =>
-    fc.oneof(w(2, fc.constant<string[]>([])), w(1, validArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(String(v))}`])));
+    fc.oneof(
+      w(2, fc.constant<string[]>([])),
+      w(
+        1,
+        validArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(asText(v))}`]),
+      ),
+    );
   return fc.tuple(...params.filter((p) => p.in === 'query').map(one)).map((parts) => (parts.flat().length ? `?${parts.flat().join('&')}` : ''));
 }
 
@@ -705,15 +824,37 @@ export function queryArb(c: Ctx, params: Parameter[]): fc.Arbitrary<string> {
   const one = (p: Parameter) =>
     fc.oneof(
       w(5, fc.constant<string[]>([])),
-      w(4, validArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(String(v))}`])),
-      w(3, badArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(typeof v === 'string' ? v : serialize(v))}`])),
-      w(1, fc.tuple(validArb(c, p.schema ?? { type: 'string' }, p.name), validArb(c, p.schema ?? { type: 'string' }, p.name)).map(([a, b]) => [`${p.name}=${encodeComponent(String(a))}`, `${p.name}=${encodeComponent(String(b))}`])),
-      w(1, pick(['', '%', '%E0%A4%A', '%00', '[]', '[0]']).map((raw) => [raw.startsWith('[') ? `${p.name}${raw}=1` : `${p.name}=${raw}`])),
+      w(
+        4,
+        validArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(asText(v))}`]),
+      ),
+      w(
+        3,
+        badArb(c, p.schema ?? { type: 'string' }, p.name).map((v) => [`${p.name}=${encodeComponent(asText(v))}`]),
+      ),
+      w(
+        1,
+        fc
+          .tuple(validArb(c, p.schema ?? { type: 'string' }, p.name), validArb(c, p.schema ?? { type: 'string' }, p.name))
+          .map(([a, b]) => [`${p.name}=${encodeComponent(asText(a))}`, `${p.name}=${encodeComponent(asText(b))}`]),
+      ),
+      w(
+        1,
+        pick(['', '%', '%E0%A4%A', '%00', '[]', '[0]']).map((raw) => [raw.startsWith('[') ? `${p.name}${raw}=1` : `${p.name}=${raw}`]),
+      ),
       w(1, fc.constant([p.name])),
     );
   const extra = fc.oneof(
     w(6, fc.constant<string[]>([])),
-    w(1, fc.tuple(unknownKey.filter((k) => k.length > 0), safeString(10)).map(([k, v]) => [`${encodeComponent(k)}=${encodeComponent(v)}`])),
+    w(
+      1,
+      fc
+        .tuple(
+          unknownKey.filter((k) => k.length > 0),
+          safeString(10),
+        )
+        .map(([k, v]) => [`${encodeComponent(k)}=${encodeComponent(v)}`]),
+    ),
     w(1, pick(['__proto__[x]=1', 'constructor[prototype][x]=1', '&&&', '=', '=x', 'a=1&a=2&a=3'].map((s) => [s]))),
   );
   return fc.tuple(fc.tuple(...params.filter((p) => p.in === 'query').map(one)), extra).map(([parts, more]) => {

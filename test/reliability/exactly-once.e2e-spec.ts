@@ -80,13 +80,14 @@ function handOver(handler: RequestListener, method: string, url: string, headers
     Object.assign(req, { method, url, headers, httpVersion: '1.1', httpVersionMajor: 1, httpVersionMinor: 1 });
     req.push(null);
     const res = new ServerResponse(req);
-    res.end = ((payload?: unknown) => {
+    // Fastify ends a response with its serialized payload: a string or a Buffer.
+    res.end = ((payload?: string | Uint8Array) => {
       const raw = String((res as unknown as { _header?: string })._header ?? '');
       const [status, ...lines] = raw.split('\r\n').filter(Boolean);
       resolve({
         statusCode: Number(status.split(' ')[1]),
         headers: Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])),
-        body: payload === undefined ? '' : String(payload),
+        body: payload === undefined ? '' : typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'),
       });
       return res;
     }) as typeof res.end;
@@ -116,7 +117,7 @@ describe('exactly once across a cut connection; the shutdown answers problems', 
       prisma: app.get(PrismaService),
       databaseUrl: db.url,
       http: () => request(app.getHttpServer()),
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
     instructor = await actor(t, 'INSTRUCTOR');
   }, 60_000);

@@ -104,8 +104,10 @@ const routeKey = (r: F.Route) => `${r.method} ${r.path}`;
 const BODY_LIMIT = 1_048_576;
 const HEADER_LIMIT = 16_384;
 const oversize = (c: FuzzCase) =>
-  Buffer.byteLength(c.body ?? '') > BODY_LIMIT ||
-  c.url.length + Object.entries(c.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) > HEADER_LIMIT - 512;
+  Buffer.byteLength(c.body ?? '') > BODY_LIMIT || c.url.length + Object.entries(c.headers).reduce((n, [k, v]) => n + k.length + v.length + 4, 0) > HEADER_LIMIT - 512;
+/** What a failed fetch says went wrong beneath it (undici puts the socket's error in `cause`). */
+const describeCause = (cause: unknown): string =>
+  cause === undefined || cause === null ? '' : cause instanceof Error ? String(cause) : typeof cause === 'string' ? cause : JSON.stringify(cause);
 const clip = (s: string | undefined, n = 300) => (s === undefined ? '' : s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
 
 describe('fuzzed input, from the OpenAPI document', () => {
@@ -161,7 +163,13 @@ describe('fuzzed input, from the OpenAPI document', () => {
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     for (let i = 0; ; i++) {
-      if (await fetch(`${base}/health/ready`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 300 || child.exitCode !== null) throw new Error(`the service did not become ready:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -179,10 +187,23 @@ describe('fuzzed input, from the OpenAPI document', () => {
       actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] }),
       actor(t, 'ADMIN', { regionCode: '53' }),
     ]);
-    const key = await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201);
+    const key = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('Authorization', admin.auth)
+      .send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId })
+      .expect(201);
     const bearer = (a: Actor) => ({ Authorization: a.auth });
     callers.set('ANONYMOUS', { name: 'ANONYMOUS', headers: {} });
-    for (const [name, a] of [['ADMIN', admin], ['INSTRUCTOR', instructor], ['DIRECTOR', director], ['AUDITOR', auditor], ['PARTNER', partner], ['PARTNER@DETR-43', prefecture], ['ADMIN@53', admin53]] as const) {
+    for (const [name, a] of [
+      ['ADMIN', admin],
+      ['INSTRUCTOR', instructor],
+      ['DIRECTOR', director],
+      ['AUDITOR', auditor],
+      ['PARTNER', partner],
+      ['PARTNER@DETR-43', prefecture],
+      ['ADMIN@53', admin53],
+    ] as const) {
       callers.set(name, { name, headers: bearer(a) });
     }
     callers.set('REPORTING', { name: 'REPORTING', headers: { 'X-API-Key': key.body.key } });
@@ -199,17 +220,15 @@ describe('fuzzed input, from the OpenAPI document', () => {
       victimKeys.push((await t.http().post('/api/v1/api-keys').set(bearer(admin)).send({ name, role: 'INSTRUCTOR', organizationId: victimOrg.id }).expect(201)).body.id);
     }
 
-    const epci = await prisma.epci.create({ data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 } });
+    const epci = await prisma.epci.create({
+      data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 },
+    });
     const commune = await makeCommune(t, { inseeCode: '43040', name: 'Brioude', postalCodes: ['43100'] });
     await prisma.commune.update({ where: { inseeCode: '43040' }, data: { epciSiren: epci.siren } });
     await makeCommune(t, { inseeCode: '74119', name: 'Évian-les-Bains', departmentCode: '74', zone: 'ZAC', population: 9281, rural: false });
     const promoter = await makePromoter(t, commune.inseeCode);
     await makeProject(t, promoter.id, commune.inseeCode);
-    const [ruleSet, ...envelopes] = await Promise.all([
-      activeRuleSet(t, admin),
-      envelope(t, admin, 'REGION', 10_000_000_000),
-      envelope(t, admin, 'ARS', 10_000_000_000),
-    ]);
+    const [ruleSet, ...envelopes] = await Promise.all([activeRuleSet(t, admin), envelope(t, admin, 'REGION', 10_000_000_000), envelope(t, admin, 'ARS', 10_000_000_000)]);
     const who = { instructor, director };
     // Dossiers in several statuses (each path parameter then reaches a different branch).
     const inStatus = async (status: 'DRAFT' | 'SUBMITTED' | 'AWAITING_DECISION' | 'STEP2_IN_PROGRESS') => {
@@ -223,17 +242,32 @@ describe('fuzzed input, from the OpenAPI document', () => {
       inStatus('AWAITING_DECISION'),
       inStatus('STEP2_IN_PROGRESS'),
       inStatus('DRAFT'),
-      t.http().post('/api/v1/carpec-sessions').set(bearer(instructor)).send({ sessionDate: daysAgo(3), title: 'CARPEC' }).expect(201),
+      t
+        .http()
+        .post('/api/v1/carpec-sessions')
+        .set(bearer(instructor))
+        .send({ sessionDate: daysAgo(3), title: 'CARPEC' })
+        .expect(201),
     ]);
     // One with a committed plan (partner lines and payments), one with expenses only.
-    await t.http().put(`/api/v1/applications/${funded.id}/expenses`).set(bearer(instructor)).send([
-      { category: 'IMMOBILIER', label: 'Bâtiment', amountCents: 80_000_000 },
-      { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 5_000_000 },
-    ]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${funded.id}/expenses`)
+      .set(bearer(instructor))
+      .send([
+        { category: 'IMMOBILIER', label: 'Bâtiment', amountCents: 80_000_000 },
+        { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 5_000_000 },
+      ])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${funded.id}/funding-plan/compute`).set(bearer(instructor)).send({}).expect(200);
     await t.http().post(`/api/v1/applications/${funded.id}/funding-plan/commit`).set(bearer(director)).send({}).expect(200);
     await t.http().put(`/api/v1/applications/${funded.id}/funding-plan/lines/REGION`).set(bearer(partner)).send({ committedCents: 10_000_000 }).expect(200);
-    await t.http().put(`/api/v1/applications/${computed.id}/expenses`).set(bearer(instructor)).send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 1_000_000 }]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${computed.id}/expenses`)
+      .set(bearer(instructor))
+      .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 1_000_000 }])
+      .expect(200);
     const run = await prisma.reportRun.create({ data: { regionCode: '84', type: 'PIPELINE', date: new Date(`${daysAgo(1)}T00:00:00Z`) } });
 
     pools = {
@@ -261,13 +295,7 @@ describe('fuzzed input, from the OpenAPI document', () => {
     protectedIds.add(key.body.id);
     const hashes = (await prisma.user.findMany({ select: { passwordHash: true } })).map((u) => u.passwordHash);
     bodySecrets = [JWT_SECRET, BOOTSTRAP_PASSWORD, ...hashes];
-    logSecrets = [
-      ...bodySecrets,
-      PASSWORD,
-      key.body.key,
-      ...refreshTokens,
-      ...[admin, instructor, director, auditor, partner, prefecture, admin53].map((a) => a.token),
-    ];
+    logSecrets = [...bodySecrets, PASSWORD, key.body.key, ...refreshTokens, ...[admin, instructor, director, auditor, partner, prefecture, admin53].map((a) => a.token)];
 
     // Forged credentials: unsigned, wrongly signed, expired, or signed for odd subjects.
     const now = Math.floor(Date.now() / 1000);
@@ -328,7 +356,11 @@ describe('fuzzed input, from the OpenAPI document', () => {
 
   /** The pools again, with the rows fuzzed requests created (and the dossiers they moved). */
   async function refreshPools(): Promise<void> {
-    const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id).filter((id) => !protectedIds.has(id)).sort();
+    const ids = async (rows: Promise<{ id: string }[]>) =>
+      (await rows)
+        .map((r) => r.id)
+        .filter((id) => !protectedIds.has(id))
+        .sort();
     pools.ids = {
       organization: await ids(prisma.organization.findMany({ select: { id: true } })),
       user: await ids(prisma.user.findMany({ select: { id: true } })),
@@ -358,7 +390,7 @@ describe('fuzzed input, from the OpenAPI document', () => {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      const cause = String((error as { cause?: unknown }).cause ?? '');
+      const cause = describeCause((error as { cause?: unknown }).cause);
       // A request over the limits (body > 1 MiB: 413; request line and headers > 16 KiB: 431)
       // is answered and its connection closed while the client may still be writing it: a
       // reset is then the refusal itself, not a crash.
@@ -399,7 +431,12 @@ describe('fuzzed input, from the OpenAPI document', () => {
         bad.push(`error ${o.status} whose body is not JSON`);
       }
       if (p) {
-        for (const [k, type] of [['type', 'string'], ['title', 'string'], ['status', 'number'], ['detail', 'string']] as const) {
+        for (const [k, type] of [
+          ['type', 'string'],
+          ['title', 'string'],
+          ['status', 'number'],
+          ['detail', 'string'],
+        ] as const) {
           if (typeof p[k] !== type) bad.push(`problem without a ${type} ${k}`);
         }
         if (typeof p.status === 'number' && p.status !== o.status) bad.push(`problem status ${p.status} ≠ HTTP ${o.status}`);
@@ -537,36 +574,40 @@ describe('fuzzed input, from the OpenAPI document', () => {
     expect(admitted.get('POST /api/v1/applications/{id}/decision')).toEqual(['DIRECTOR']);
   }, 60_000);
 
-  it(`answers ${RUNS} fuzzed requests without a 5xx, with problem+json errors, and leaks nothing`, async () => {
-    const perRoute = Math.ceil(RUNS / routes.length);
-    const CHUNK = 5;
-    const started = Date.now();
-    const before = sent;
-    for (let chunk = 0; chunk * CHUNK < perRoute; chunk++) {
-      const n = Math.min(CHUNK, perRoute - chunk * CHUNK);
-      // Between chunks the pools take in what the previous ones created, so that path
-      // parameters also hit new rows and the dossiers the fuzzer moved along (or not).
-      if (chunk > 0) await refreshPools();
-      const arbs = routes.map(caseArb);
-      const cases = arbs.flatMap((arb, i) => fc.sample(arb, { numRuns: n, seed: (SEED + 7_919 * i + 104_729 * chunk) | 0 }));
-      await pool(cases, CONCURRENCY, async (c) => void (await send(c)));
-    }
-    const fuzzed = sent - before;
-    console.info(
-      `fuzz: ${fuzzed} requests on ${routes.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
-    );
-    if (process.env.FUZZ_VERBOSE) {
-      const { readFileSync } = await import('node:fs');
-      const childTicks = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ').slice(13, 15).map(Number);
-      console.info(`slowest: ${JSON.stringify([...timeByRoute].sort(([, a], [, b]) => b - a).slice(0, 12))}`);
-      console.info(`cpu: test process ${JSON.stringify(process.cpuUsage())}, service ${childTicks.map((x) => x * 10)} ms (utime, stime)`);
-      for (const [route, m] of [...byRoute].sort()) console.info(`${route}: ${JSON.stringify(Object.fromEntries([...m].sort(([a], [b]) => a - b)))}`);
-    }
-    expect(fuzzed).toBeGreaterThanOrEqual(RUNS);
-    // Deep code was reached, not only validation: some fuzzed requests succeeded.
-    expect([...statuses].filter(([s]) => s < 300).reduce((n, [, k]) => n + k, 0)).toBeGreaterThan(RUNS / 50);
-    expect(report(failures)).toBe('');
-  }, 60_000 + RUNS * 40);
+  it(
+    `answers ${RUNS} fuzzed requests without a 5xx, with problem+json errors, and leaks nothing`,
+    async () => {
+      const perRoute = Math.ceil(RUNS / routes.length);
+      const CHUNK = 5;
+      const started = Date.now();
+      const before = sent;
+      for (let chunk = 0; chunk * CHUNK < perRoute; chunk++) {
+        const n = Math.min(CHUNK, perRoute - chunk * CHUNK);
+        // Between chunks the pools take in what the previous ones created, so that path
+        // parameters also hit new rows and the dossiers the fuzzer moved along (or not).
+        if (chunk > 0) await refreshPools();
+        const arbs = routes.map(caseArb);
+        const cases = arbs.flatMap((arb, i) => fc.sample(arb, { numRuns: n, seed: (SEED + 7_919 * i + 104_729 * chunk) | 0 }));
+        await pool(cases, CONCURRENCY, async (c) => void (await send(c)));
+      }
+      const fuzzed = sent - before;
+      console.info(
+        `fuzz: ${fuzzed} requests on ${routes.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`,
+      );
+      if (process.env.FUZZ_VERBOSE) {
+        const { readFileSync } = await import('node:fs');
+        const childTicks = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(' ').slice(13, 15).map(Number);
+        console.info(`slowest: ${JSON.stringify([...timeByRoute].sort(([, a], [, b]) => b - a).slice(0, 12))}`);
+        console.info(`cpu: test process ${JSON.stringify(process.cpuUsage())}, service ${childTicks.map((x) => x * 10).join(',')} ms (utime, stime)`);
+        for (const [route, m] of [...byRoute].sort()) console.info(`${route}: ${JSON.stringify(Object.fromEntries([...m].sort(([a], [b]) => a - b)))}`);
+      }
+      expect(fuzzed).toBeGreaterThanOrEqual(RUNS);
+      // Deep code was reached, not only validation: some fuzzed requests succeeded.
+      expect([...statuses].filter(([s]) => s < 300).reduce((n, [, k]) => n + k, 0)).toBeGreaterThan(RUNS / 50);
+      expect(report(failures)).toBe('');
+    },
+    60_000 + RUNS * 40,
+  );
 
   it('answers each field of each body set to null, left out or of another type without a 5xx', async () => {
     const c = ctx();
@@ -583,7 +624,14 @@ describe('fuzzed input, from the OpenAPI document', () => {
         const [path] = fc.sample(fc.tuple(...pathParams.map((p) => F.existingPathValueArb(c, p.name, r.path))), { numRuns: 1, seed: SEED + sweep });
         const url = fillPath(r.path, Object.fromEntries(pathParams.map((p, i) => [p.name, path[i]])));
         for (const v of F.fieldVariants(c, schema, valid)) {
-          cases.push({ route: `${routeKey(r)} (${v.where})`, method: r.method, url, caller: caller.name, headers: { ...caller.headers, 'content-type': 'application/json' }, body: F.serialize(v.body) });
+          cases.push({
+            route: `${routeKey(r)} (${v.where})`,
+            method: r.method,
+            url,
+            caller: caller.name,
+            headers: { ...caller.headers, 'content-type': 'application/json' },
+            body: F.serialize(v.body),
+          });
         }
       }
     }
@@ -600,22 +648,134 @@ describe('fuzzed input, from the OpenAPI document', () => {
     const json = { 'content-type': 'application/json' };
     const cases: { c: FuzzCase; status: number }[] = [
       // Deep nesting overflowed the stack of class-transformer and of the idempotency hash (500).
-      { c: { route: 'POST /api/v1/carpec-sessions', method: 'POST', url: '/api/v1/carpec-sessions', caller: 'INSTRUCTOR', headers: { ...instructor, ...json }, body: F.serialize({ sessionDate: '2026-01-05', title: 'x', deep: new F.Raw(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`) }) }, status: 400 },
-      { c: { route: 'POST /api/v1/auth/logout', method: 'POST', url: '/api/v1/auth/logout', caller: 'ANONYMOUS', headers: { ...json, 'idempotency-key': randomUUID() }, body: `${'['.repeat(50_000)}${']'.repeat(50_000)}` }, status: 400 },
+      {
+        c: {
+          route: 'POST /api/v1/carpec-sessions',
+          method: 'POST',
+          url: '/api/v1/carpec-sessions',
+          caller: 'INSTRUCTOR',
+          headers: { ...instructor, ...json },
+          body: F.serialize({ sessionDate: '2026-01-05', title: 'x', deep: new F.Raw(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`) }),
+        },
+        status: 400,
+      },
+      {
+        c: {
+          route: 'POST /api/v1/auth/logout',
+          method: 'POST',
+          url: '/api/v1/auth/logout',
+          caller: 'ANONYMOUS',
+          headers: { ...json, 'idempotency-key': randomUUID() },
+          body: `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+        },
+        status: 400,
+      },
       // A token signed with the secret whose subject is not a user id reached PostgreSQL (500).
-      { c: { route: 'GET /api/v1/me', method: 'GET', url: '/api/v1/me', caller: 'FORGED', headers: { Authorization: `Bearer ${jwt({ sub: 'not-a-uuid', kind: 'USER', iss: 'msp-funding', aud: 'msp-funding-api', exp: Math.floor(Date.now() / 1000) + 60 }, JWT_SECRET)}` } }, status: 401 },
+      {
+        c: {
+          route: 'GET /api/v1/me',
+          method: 'GET',
+          url: '/api/v1/me',
+          caller: 'FORGED',
+          headers: {
+            Authorization: `Bearer ${jwt({ sub: 'not-a-uuid', kind: 'USER', iss: 'msp-funding', aud: 'msp-funding-api', exp: Math.floor(Date.now() / 1000) + 60 }, JWT_SECRET)}`,
+          },
+        },
+        status: 401,
+      },
       // The NUL character reached PostgreSQL, which refuses it in text (500): in a query, a body.
       { c: { route: 'GET /api/v1/promoters', method: 'GET', url: '/api/v1/promoters?q=a%00b', caller: 'ADMIN', headers: admin }, status: 400 },
-      { c: { route: 'POST /api/v1/organizations', method: 'POST', url: '/api/v1/organizations', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ name: 'a\u0000b', type: 'CPAM', regionCode: '84' }) }, status: 400 },
+      {
+        c: {
+          route: 'POST /api/v1/organizations',
+          method: 'POST',
+          url: '/api/v1/organizations',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({ name: 'a\u0000b', type: 'CPAM', regionCode: '84' }),
+        },
+        status: 400,
+      },
       // A required nested object, absent or an array, passed validation; the service crashed (500).
-      { c: { route: 'POST /api/v1/funding/simulate', method: 'POST', url: '/api/v1/funding/simulate', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ promoterType: 'COMMUNE', commune: { zone: 'ZIP', qpv: false, island: false, rural: true }, expenses: [] }) }, status: 400 },
-      { c: { route: 'POST /api/v1/funding/simulate', method: 'POST', url: '/api/v1/funding/simulate', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ project: { existing: false, doctorsPlanned: 2, balancedBudget: true }, commune: [], promoterType: 'COMMUNE', expenses: [] }) }, status: 400 },
-      { c: { route: 'POST /api/v1/funding/simulate', method: 'POST', url: '/api/v1/funding/simulate', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ project: { existing: false, doctorsPlanned: 2, balancedBudget: true }, commune: { zone: 'ZIP', qpv: false, island: false, rural: true }, promoterType: 'COMMUNE', expenses: [[]] }) }, status: 400 },
+      {
+        c: {
+          route: 'POST /api/v1/funding/simulate',
+          method: 'POST',
+          url: '/api/v1/funding/simulate',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({ promoterType: 'COMMUNE', commune: { zone: 'ZIP', qpv: false, island: false, rural: true }, expenses: [] }),
+        },
+        status: 400,
+      },
+      {
+        c: {
+          route: 'POST /api/v1/funding/simulate',
+          method: 'POST',
+          url: '/api/v1/funding/simulate',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({ project: { existing: false, doctorsPlanned: 2, balancedBudget: true }, commune: [], promoterType: 'COMMUNE', expenses: [] }),
+        },
+        status: 400,
+      },
+      {
+        c: {
+          route: 'POST /api/v1/funding/simulate',
+          method: 'POST',
+          url: '/api/v1/funding/simulate',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({
+            project: { existing: false, doctorsPlanned: 2, balancedBudget: true },
+            commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
+            promoterType: 'COMMUNE',
+            expenses: [[]],
+          }),
+        },
+        status: 400,
+      },
       // …and a null forecast, which the DTO admits (no forecast), went to BigInt(null) (500).
-      { c: { route: 'POST /api/v1/funding/simulate', method: 'POST', url: '/api/v1/funding/simulate', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ ruleSetId: pools.ids.ruleSet[0], project: { existing: false, doctorsPlanned: 2, balancedBudget: true, forecastDeficitCents: null }, commune: { zone: 'ZIP', qpv: false, island: false, rural: true }, promoterType: 'COMMUNE', expenses: [{ category: 'IMMOBILIER', label: 'x', amountCents: 100 }] }) }, status: 200 },
+      {
+        c: {
+          route: 'POST /api/v1/funding/simulate',
+          method: 'POST',
+          url: '/api/v1/funding/simulate',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({
+            ruleSetId: pools.ids.ruleSet[0],
+            project: { existing: false, doctorsPlanned: 2, balancedBudget: true, forecastDeficitCents: null },
+            commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
+            promoterType: 'COMMUNE',
+            expenses: [{ category: 'IMMOBILIER', label: 'x', amountCents: 100 }],
+          }),
+        },
+        status: 200,
+      },
       // A PATCH with null for a column that cannot be null reached Prisma (500).
-      { c: { route: 'PATCH /api/v1/communes/{inseeCode}', method: 'PATCH', url: '/api/v1/communes/43040', caller: 'ADMIN', headers: { ...admin, ...json }, body: JSON.stringify({ zone: null }) }, status: 400 },
-      { c: { route: 'PATCH /api/v1/projects/{id}', method: 'PATCH', url: `/api/v1/projects/${pools.ids.project[0]}`, caller: 'INSTRUCTOR', headers: { ...instructor, ...json }, body: JSON.stringify({ promoterId: null }) }, status: 400 },
+      {
+        c: {
+          route: 'PATCH /api/v1/communes/{inseeCode}',
+          method: 'PATCH',
+          url: '/api/v1/communes/43040',
+          caller: 'ADMIN',
+          headers: { ...admin, ...json },
+          body: JSON.stringify({ zone: null }),
+        },
+        status: 400,
+      },
+      {
+        c: {
+          route: 'PATCH /api/v1/projects/{id}',
+          method: 'PATCH',
+          url: `/api/v1/projects/${pools.ids.project[0]}`,
+          caller: 'INSTRUCTOR',
+          headers: { ...instructor, ...json },
+          body: JSON.stringify({ promoterId: null }),
+        },
+        status: 400,
+      },
       // The router's own refusals were Fastify's JSON, not problems.
       { c: { route: 'GET /api/v1/promoters/{id}', method: 'GET', url: '/api/v1/promoters/%C0%AF', caller: 'ADMIN', headers: admin }, status: 400 },
       { c: { route: 'GET /api/v1/promoters/{id}', method: 'GET', url: `/api/v1/promoters/${'a'.repeat(201)}`, caller: 'ADMIN', headers: admin }, status: 414 },
@@ -631,7 +791,11 @@ describe('fuzzed input, from the OpenAPI document', () => {
       fetch(`${base}/api/v1/funding-rule-sets`, {
         method: 'POST',
         headers: { ...admin, ...json },
-        body: JSON.stringify({ name, publicCeilingBps: 8000, funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 0, maxRateBps: 5000, priority: 1 } } }),
+        body: JSON.stringify({
+          name,
+          publicCeilingBps: 8000,
+          funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 0, maxRateBps: 5000, priority: 1 } },
+        }),
       }).then(async (r) => ((await r.json()) as { id: string }).id);
     const ids = [await ruleSet(`race A ${randomUUID()}`), await ruleSet(`race B ${randomUUID()}`)];
     const activations = await Promise.all(

@@ -169,7 +169,10 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`the service exited (${JSON.stringify(this.exit)}):\n${this.tail()}`);
-      const ok = await fetch(`${this.base}/health/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.base}/health/ready`, { signal: AbortSignal.timeout(2000) }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await sleep(100);
     }
@@ -196,7 +199,7 @@ export class ServiceProcess {
 export interface Answer {
   status: number;
   headers: Headers;
-  body: any;
+  body: unknown;
   ms: number;
 }
 
@@ -204,12 +207,7 @@ export interface Answer {
  * One HTTP call, timed. `timeoutMs` bounds it: a call that gets no answer in time rejects
  * (a hang is a failure, not a wait).
  */
-export async function call(
-  base: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; timeoutMs?: number } = {},
-): Promise<Answer> {
+export async function call(base: string, method: string, path: string, options: { token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<Answer> {
   const started = performance.now();
   const res = await fetch(`${base}${path}`, {
     method,
@@ -259,8 +257,7 @@ export function isUnavailableProblem(a: Answer): boolean {
   );
 }
 
-export const describeAnswer = (a: Answer) =>
-  `${a.status} ${a.headers.get('content-type')} retry-after=${a.headers.get('retry-after')} ${JSON.stringify(a.body).slice(0, 300)}`;
+export const describeAnswer = (a: Answer) => `${a.status} ${a.headers.get('content-type')} retry-after=${a.headers.get('retry-after')} ${JSON.stringify(a.body).slice(0, 300)}`;
 
 /** Polls a report run until it ends (20 s at most) and gives its last status. */
 export async function finalRunStatus(api: (method: string, path: string) => Promise<Answer>, runId: string): Promise<string | undefined> {

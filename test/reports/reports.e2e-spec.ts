@@ -47,19 +47,41 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     director = await actor(t, 'DIRECTOR');
     region = await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] });
     prefecture74 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '74', funders: ['DETR'] });
-    reportingKey = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)).body.key;
+    reportingKey = (
+      await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)
+    ).body.key;
 
     ids.draft = (await makeDossier(t, instructor, { commune: { inseeCode: '43001', departmentCode: '43' } })).id;
     ids.late = (await makeDossier(t, instructor, { commune: { inseeCode: '43002', departmentCode: '43' } })).id;
     await advance(t, ids.late, 'STEP2_IN_PROGRESS', who());
-    await t.http().post(`/api/v1/applications/${ids.late}/deliverables`).set('Authorization', instructor.auth).send({ receivedOn: daysAgo(70) }).expect(200);
-    await t.http().post(`/api/v1/applications/${ids.late}/receipt`).set('Authorization', director.auth).send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.late}/deliverables`)
+      .set('Authorization', instructor.auth)
+      .send({ receivedOn: daysAgo(70) })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.late}/receipt`)
+      .set('Authorization', director.auth)
+      .send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' })
+      .expect(200);
     ids.soon = (await makeDossier(t, instructor, { commune: { inseeCode: '43003', departmentCode: '43' } })).id;
     await advance(t, ids.soon, 'STEP2_IN_PROGRESS', who());
-    await t.http().post(`/api/v1/applications/${ids.soon}/deliverables`).set('Authorization', instructor.auth).send({ receivedOn: daysAgo(50) }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.soon}/deliverables`)
+      .set('Authorization', instructor.auth)
+      .send({ receivedOn: daysAgo(50) })
+      .expect(200);
     ids.overdue = (await makeDossier(t, instructor, { commune: { inseeCode: '74010', departmentCode: '74' } })).id;
     await advance(t, ids.overdue, 'STEP2_IN_PROGRESS', who());
-    await t.http().post(`/api/v1/applications/${ids.overdue}/deliverables`).set('Authorization', instructor.auth).send({ receivedOn: daysAgo(65) }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.overdue}/deliverables`)
+      .set('Authorization', instructor.auth)
+      .send({ receivedOn: daysAgo(65) })
+      .expect(200);
     ids.dormant = (await makeDossier(t, instructor, { commune: { inseeCode: '74011', departmentCode: '74' } })).id;
     await t.prisma.application.update({ where: { id: ids.dormant }, data: { lastEventAt: new Date(Date.now() - 100 * 86_400_000) } });
 
@@ -67,12 +89,27 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     await activeRuleSet(t, admin);
     await envelope(t, admin, 'REGION', 50_000_000);
     await envelope(t, admin, 'ARS', 50_000_000);
-    await t.http().put(`/api/v1/applications/${ids.late}/expenses`).set('Authorization', instructor.auth).send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 20_000_000 }]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${ids.late}/expenses`)
+      .set('Authorization', instructor.auth)
+      .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 20_000_000 }])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${ids.late}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
     await t.http().post(`/api/v1/applications/${ids.late}/funding-plan/commit`).set('Authorization', director.auth).expect(200);
     await t.http().put(`/api/v1/applications/${ids.late}/funding-plan/lines/REGION`).set('Authorization', region.auth).send({ committedCents: 10_000_000 }).expect(200);
-    await t.http().post(`/api/v1/applications/${ids.late}/funding-plan/lines/REGION/payments`).set('Authorization', region.auth).send({ kind: 'ADVANCE', amountCents: 3_000_000, paidOn: today() }).expect(201);
-    await t.http().put(`/api/v1/applications/${ids.soon}/expenses`).set('Authorization', instructor.auth).send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 8_000_000 }]).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/applications/${ids.late}/funding-plan/lines/REGION/payments`)
+      .set('Authorization', region.auth)
+      .send({ kind: 'ADVANCE', amountCents: 3_000_000, paidOn: today() })
+      .expect(201);
+    await t
+      .http()
+      .put(`/api/v1/applications/${ids.soon}/expenses`)
+      .set('Authorization', instructor.auth)
+      .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 8_000_000 }])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${ids.soon}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
   }, 60_000);
   afterAll(() => t.close());
@@ -90,22 +127,28 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
       { departmentCode: '43', funder: 'ARS', dossiers: 0, computedCents: 0, committedCents: 0, paidCents: 0, toRecoverCents: 0 },
       { departmentCode: '43', funder: 'REGION', dossiers: 2, computedCents: 14_000_000, committedCents: 10_000_000, paidCents: 3_000_000, toRecoverCents: 0 },
     ]);
-    expect(runs.FUNDING.summary.envelopes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ funder: 'REGION', amountCents: 50_000_000, committedCents: 10_000_000, remainingCents: 40_000_000 }),
-    ]));
+    expect(runs.FUNDING.summary.envelopes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ funder: 'REGION', amountCents: 50_000_000, committedCents: 10_000_000, remainingCents: 40_000_000 })]),
+    );
 
     const due = (received: number) => addMonths(daysAgo(received), 2);
     const deadlines = runs.DEADLINES.rows.map((r) => [r.applicationId, r.reason, r.receiptDueOn, r.daysLate]);
-    expect(deadlines).toEqual(expect.arrayContaining([
-      [ids.late, 'RECEIPT_LATE', due(70), daysBetween(due(70), today())],
-      [ids.soon, 'RECEIPT_DUE_SOON', due(50), daysBetween(due(50), today())],
-      [ids.overdue, 'RECEIPT_OVERDUE', due(65), daysBetween(due(65), today())],
-      [ids.dormant, 'DORMANT', null, null],
-    ]));
+    expect(deadlines).toEqual(
+      expect.arrayContaining([
+        [ids.late, 'RECEIPT_LATE', due(70), daysBetween(due(70), today())],
+        [ids.soon, 'RECEIPT_DUE_SOON', due(50), daysBetween(due(50), today())],
+        [ids.overdue, 'RECEIPT_OVERDUE', due(65), daysBetween(due(65), today())],
+        [ids.dormant, 'DORMANT', null, null],
+      ]),
+    );
     expect(deadlines).toHaveLength(4);
 
     expect(runs.FOLLOW_UP.rows.map((r) => [r.communeInsee, r.sitesInProject, r.sitesOperational, r.doctorsPlanned])).toEqual([
-      ['43001', 1, 0, 3], ['43002', 0, 1, 3], ['43003', 1, 0, 3], ['74010', 1, 0, 3], ['74011', 1, 0, 3],
+      ['43001', 1, 0, 3],
+      ['43002', 0, 1, 3],
+      ['43003', 1, 0, 3],
+      ['74010', 1, 0, 3],
+      ['74011', 1, 0, 3],
     ]);
 
     const partnerView = (await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}`).set('Authorization', prefecture74.auth).expect(200)).body;
@@ -116,21 +159,41 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     const runs = await runAll();
     const csv = await t.http().get(`/api/v1/reports/runs/${runs.FOLLOW_UP.id}/download?format=csv`).set('X-API-Key', reportingKey).expect(200);
     expect(csv.headers['content-disposition']).toBe(`attachment; filename="report-84-follow_up-${today()}.csv"`);
-    const parsed = parse(csv.text, { columns: true }) as Record<string, string>[];
+    const parsed = parse<Record<string, string>>(csv.text, { columns: true });
     expect(parsed.map((r) => [r.communeInsee, Number(r.sitesOperational)])).toEqual(runs.FOLLOW_UP.rows.map((r) => [r.communeInsee, r.sitesOperational]));
     expect(Object.keys(parsed[0])).toEqual([
-      'departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
-      'installations', 'studentTrainees', 'departuresReplaced',
+      'departmentCode',
+      'communeInsee',
+      'communeName',
+      'sitesInProject',
+      'sitesOperational',
+      'doctorsPlanned',
+      'professionalsPlanned',
+      'installations',
+      'studentTrainees',
+      'departuresReplaced',
     ]);
 
-    const xlsx = await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=xlsx`).set('Authorization', prefecture74.auth).buffer(true).parse(binary as never).expect(200);
+    const xlsx = await t
+      .http()
+      .get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=xlsx`)
+      .set('Authorization', prefecture74.auth)
+      .buffer(true)
+      .parse(binary as never)
+      .expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as never);
     const sheet = workbook.worksheets[0];
-    const values = sheet.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+    const values = sheet
+      .getSheetValues()
+      .filter(Boolean)
+      .map((row) => (row as unknown[]).slice(1));
     expect(values[0]).toEqual(['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId']);
     // callId is null: exceljs leaves the cell empty, so the row ends at procedure.
-    expect(values.slice(1)).toEqual([['74', 1, 'DRAFT', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT'], ['74', 2, 'DELIVERABLES_RECEIVED', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT']]);
+    expect(values.slice(1)).toEqual([
+      ['74', 1, 'DRAFT', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT'],
+      ['74', 2, 'DELIVERABLES_RECEIVED', 'MSP', 'ZIP', 1, 'ACCOMPANIMENT'],
+    ]);
     expectProblem(await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=pdf`).set('X-API-Key', reportingKey), 400);
   }, 60_000);
 
@@ -139,7 +202,16 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
     await t.http().post(`/api/v1/applications/${ids.draft}/withdraw`).set('Authorization', instructor.auth).send({ reason: 'abandon' }).expect(200);
     const second = await runAll('2026-11-02');
     expect(second.PIPELINE.id).toBe(first.PIPELINE.id);
-    expect(second.PIPELINE.rows).toContainEqual({ departmentCode: '43', step: null, status: 'WITHDRAWN', kind: 'MSP', zone: 'ZIP', procedure: 'ACCOMPANIMENT', callId: null, count: 1 });
+    expect(second.PIPELINE.rows).toContainEqual({
+      departmentCode: '43',
+      step: null,
+      status: 'WITHDRAWN',
+      kind: 'MSP',
+      zone: 'ZIP',
+      procedure: 'ACCOMPANIMENT',
+      callId: null,
+      count: 1,
+    });
     expect(await t.prisma.reportRow.count({ where: { runId: first.PIPELINE.id } })).toBe(second.PIPELINE.rowCount);
     const list = await t.http().get('/api/v1/reports/runs?date=2026-11-02').set('Authorization', admin.auth).expect(200);
     expect(list.body.items).toHaveLength(4);

@@ -27,7 +27,12 @@ const v1Rule: fc.Arbitrary<V1Rule> = fc
 const v1Input: fc.Arbitrary<V1Input> = fc.record({
   ruleSet: fc.record({ publicCeilingBps: fc.integer({ min: 0, max: 10000 }), funders: fc.dictionary(fc.constantFrom(...Object.values(Funder)), v1Rule, { minKeys: 1 }) }),
   promoterType: fc.constantFrom(...Object.values(LegalType)),
-  project: fc.record({ existing: fc.boolean(), doctorsPlanned: fc.integer({ min: 0, max: 8 }), balancedBudget: fc.boolean(), forecastDeficitCents: fc.option(cents, { nil: null }) }),
+  project: fc.record({
+    existing: fc.boolean(),
+    doctorsPlanned: fc.integer({ min: 0, max: 8 }),
+    balancedBudget: fc.boolean(),
+    forecastDeficitCents: fc.option(cents, { nil: null }),
+  }),
   commune: fc.record({ zone: fc.constantFrom(...Object.values(Zone)), qpv: fc.boolean(), island: fc.boolean(), rural: fc.boolean() }),
   expenses: fc.array(fc.record({ category: fc.constantFrom(...CATEGORIES), amountCents: cents }), { maxLength: 8 }),
 });
@@ -48,7 +53,7 @@ describe('rule sets written before the seed-fidelity change keep their meaning',
       fc.property(v1Input, (input) => {
         const before = meaning(computePlanV1(input));
         const after = meaning(computePlan(input));
-        const operatingFunders = Object.values(input.ruleSet.funders).filter((r) => r!.categories.includes('FONCTIONNEMENT')).length;
+        const operatingFunders = Object.values(input.ruleSet.funders).filter((r) => r.categories.includes('FONCTIONNEMENT')).length;
         if (operatingFunders <= 1 || !input.expenses.some((e) => e.category === 'FONCTIONNEMENT')) {
           expect(after).toEqual(before);
           return;
@@ -104,8 +109,19 @@ describe('rule sets written before the seed-fidelity change keep their meaning',
 
   it('Indre, works 600,000 € + VRD 50,000 € + land 80,000 € + studies 40,000 €: 192,500 € before, 150,000 € now', () => {
     const project = { existing: false, doctorsPlanned: 2, balancedBudget: true, forecastDeficitCents: null };
-    const natures = [['WORKS', 60_000_000n], ['VRD', 5_000_000n], ['LAND', 8_000_000n], ['FEES_STUDIES', 4_000_000n]] as const;
-    const before = computePlanV1({ ruleSet: v1('Indre'), promoterType: 'COMMUNE', project, commune, expenses: natures.map(([, a]) => ({ category: 'IMMOBILIER' as const, amountCents: a })) });
+    const natures = [
+      ['WORKS', 60_000_000n],
+      ['VRD', 5_000_000n],
+      ['LAND', 8_000_000n],
+      ['FEES_STUDIES', 4_000_000n],
+    ] as const;
+    const before = computePlanV1({
+      ruleSet: v1('Indre'),
+      promoterType: 'COMMUNE',
+      project,
+      commune,
+      expenses: natures.map(([, a]) => ({ category: 'IMMOBILIER' as const, amountCents: a })),
+    });
     const now = computePlan({
       ruleSet: v2('Indre'),
       promoterType: 'COMMUNE',

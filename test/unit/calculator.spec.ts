@@ -31,7 +31,9 @@ describe('funding calculator: scenarios from the seeds, to the cent', () => {
   it('Indre: works 600,000 € HT with VRD 50,000, land 80,000 and studies 40,000 → 25 % of the works alone = 150,000 € (was 192,500 €)', () => {
     const plan = computePlan({ ...indre, expenses: indreWorks });
     expect(line(plan, 'DEPARTEMENT')).toMatchObject({ baseCents: 60_000_000n, appliedRateBps: 2500, amountCents: 15_000_000n, boundBy: null });
-    expect(line(plan, 'DEPARTEMENT').reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^excludedNatures: 50,000\.00 € of VRD/), expect.stringMatching(/^excludedNatures: 80,000\.00 € of LAND/)]));
+    expect(line(plan, 'DEPARTEMENT').reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^excludedNatures: 50,000\.00 € of VRD/), expect.stringMatching(/^excludedNatures: 80,000\.00 € of LAND/)]),
+    );
   });
 
   it('Indre: works 1,000,000 € HT → 25 % = 250,000 €, capped at 200,000 € of aid', () => {
@@ -51,7 +53,12 @@ describe('funding calculator: scenarios from the seeds, to the cent', () => {
   // Seed 004: 20 % TTC of at most 500,000 € of building expenditure, 20 % TTC of the first IT
   // purchase outside that cap; MSP of at least 3 doctors, conditions attested (Haute-Savoie is 74).
   const savoyard = ['gps-over-55', 'over-30-min-from-care', 'projet-de-sante', 'maitres-de-stage'];
-  const hauteSavoie = { ...base, project: { ...base.project, kind: 'MSP' as const, doctorsPlanned: 3, departmentCode: '74' }, ruleSet: example('Haute-Savoie'), attestations: savoyard };
+  const hauteSavoie = {
+    ...base,
+    project: { ...base.project, kind: 'MSP' as const, doctorsPlanned: 3, departmentCode: '74' },
+    ruleSet: example('Haute-Savoie'),
+    attestations: savoyard,
+  };
   it('Haute-Savoie: works 2,000,000 € HT (2,400,000 € TTC) → 20 % of the 500,000 € cap = 100,000 € (was 400,000 €)', () => {
     const plan = computePlan({ ...hauteSavoie, expenses: [{ category: 'IMMOBILIER', nature: 'WORKS', amountCents: 200_000_000n, vatCents: 40_000_000n }] });
     expect(line(plan, 'DEPARTEMENT')).toMatchObject({ baseCents: 50_000_000n, amountCents: 10_000_000n, boundBy: null });
@@ -172,7 +179,10 @@ describe('funding calculator: scenarios from the seeds, to the cent', () => {
   });
 
   it('Bretagne: building money only in ZIP, a QPV in a ZAC, or an island; a plain ZAC gets none', () => {
-    const expenses = [{ category: 'IMMOBILIER' as const, amountCents: 50_000_000n }, { category: 'SI_PARTAGE' as const, amountCents: 2_000_000n }];
+    const expenses = [
+      { category: 'IMMOBILIER' as const, amountCents: 50_000_000n },
+      { category: 'SI_PARTAGE' as const, amountCents: 2_000_000n },
+    ];
     const zac = computePlan({ ...base, commune: { zone: 'ZAC', qpv: false, island: false, rural: true }, ruleSet: example('Bretagne'), expenses });
     for (const f of ['REGION', 'FNADT', 'DETR'] as const) expect(line(zac, f)).toMatchObject({ eligible: false, amountCents: 0n });
     expect(line(zac, 'ARS')).toMatchObject({ eligible: true, amountCents: 1_000_000n });
@@ -199,14 +209,22 @@ describe('funding calculator: scenarios from the seeds, to the cent', () => {
         ARS: { categories: ['FONCTIONNEMENT'], promoterTypes: ['COMMUNE'], defaultRateBps: 10000, minRateBps: 0, maxRateBps: 10000, priority: 2 },
       },
     };
-    const plan = computePlan({ ...base, ruleSet, project: { ...base.project, forecastDeficitCents: 3_000_000n }, expenses: [{ category: 'FONCTIONNEMENT', amountCents: 5_000_000n }] });
+    const plan = computePlan({
+      ...base,
+      ruleSet,
+      project: { ...base.project, forecastDeficitCents: 3_000_000n },
+      expenses: [{ category: 'FONCTIONNEMENT', amountCents: 5_000_000n }],
+    });
     expect(line(plan, 'REGION')).toMatchObject({ amountCents: 3_000_000n, startUpAidCents: 3_000_000n });
     expect(line(plan, 'ARS')).toMatchObject({ amountCents: 0n });
     expect(line(plan, 'ARS').reasons.at(-1)).toMatch(/^forecastDeficit: .*what other funders left/);
   });
 
   it('start-up aid covers the first two years of operation only (started 2024-03-01: ended 2026-03-01)', () => {
-    const expenses = [{ category: 'FONCTIONNEMENT' as const, amountCents: 2_000_000n }, { category: 'IMMOBILIER' as const, amountCents: 10_000_000n }];
+    const expenses = [
+      { category: 'FONCTIONNEMENT' as const, amountCents: 2_000_000n },
+      { category: 'IMMOBILIER' as const, amountCents: 10_000_000n },
+    ];
     const project = { ...base.project, forecastDeficitCents: 5_000_000n, operationStartOn: '2024-03-01' };
     const within = computePlan({ ...base, project, ruleSet: example('Bretagne'), expenses, asOf: '2026-02-28' });
     expect(line(within, 'REGION').baseCents).toBe(12_000_000n);
@@ -257,7 +275,10 @@ describe('funding calculator: scenarios from the seeds, to the cent', () => {
         },
       },
     };
-    const expenses = [{ category: 'IMMOBILIER' as const, amountCents: 10_000_000n }, { category: 'SI_PARTAGE' as const, amountCents: 1_000_000n }];
+    const expenses = [
+      { category: 'IMMOBILIER' as const, amountCents: 10_000_000n },
+      { category: 'SI_PARTAGE' as const, amountCents: 1_000_000n },
+    ];
     const zac = computePlan({ ...base, commune: { zone: 'ZAC', qpv: false, island: false, rural: true }, ruleSet, expenses });
     expect(line(zac, 'REGION')).toMatchObject({ eligible: true, baseCents: 1_000_000n, amountCents: 500_000n });
     expect(line(zac, 'REGION').reasons[0]).toMatch(/^territoriesByCategory: IMMOBILIER reaches only ZIP, QPV_IN_ZAC, ISLAND/);
@@ -299,7 +320,7 @@ const rule: fc.Arbitrary<FunderRule> = fc
 const input: fc.Arbitrary<CalculationInput> = fc.record({
   ruleSet: fc.record({
     publicCeilingBps: fc.integer({ min: 0, max: 10000 }),
-    funders: fc.dictionary(fc.constantFrom(...FUNDERS), rule, { minKeys: 1 }) as fc.Arbitrary<RuleSet['funders']>,
+    funders: fc.dictionary(fc.constantFrom(...FUNDERS), rule, { minKeys: 1 }),
   }),
   promoterType: fc.constantFrom(...LEGAL),
   project: fc.record({
@@ -313,7 +334,10 @@ const input: fc.Arbitrary<CalculationInput> = fc.record({
     sisa: fc.boolean(),
   }),
   commune: fc.record({ zone: fc.constantFrom(...Object.values(Zone)), qpv: fc.boolean(), island: fc.boolean(), rural: fc.boolean() }),
-  expenses: fc.array(fc.record({ category: fc.constantFrom(...CATEGORIES), nature: fc.constantFrom(...NATURES), amountCents: cents, vatCents: fc.bigInt({ min: 0n, max: 100_000_000n }) }), { maxLength: 8 }),
+  expenses: fc.array(
+    fc.record({ category: fc.constantFrom(...CATEGORIES), nature: fc.constantFrom(...NATURES), amountCents: cents, vatCents: fc.bigInt({ min: 0n, max: 100_000_000n }) }),
+    { maxLength: 8 },
+  ),
   attestations: fc.uniqueArray(fc.constantFrom('a', 'b', 'c')),
 });
 
@@ -321,89 +345,117 @@ const RUNS = { numRuns: 1000 };
 
 describe('funding calculator: properties (1,000 random cases each)', () => {
   it('lines + self-financing = total, to the cent', () => {
-    fc.assert(fc.property(input, (i) => {
-      const p = computePlan(i);
-      return p.lines.reduce((s, l) => s + l.amountCents, 0n) + p.selfFinancingCents === p.totalCents;
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        const p = computePlan(i);
+        return p.lines.reduce((s, l) => s + l.amountCents, 0n) + p.selfFinancingCents === p.totalCents;
+      }),
+      RUNS,
+    );
   });
 
   it('no line above its cap or its rate × base; ineligible lines are 0', () => {
-    fc.assert(fc.property(input, (i) => {
-      for (const l of computePlan(i).lines) {
-        const r = i.ruleSet.funders[l.funder]!;
-        const extension = i.project.existing || i.project.nature === 'EXTENSION';
-        const cap = extension && r.capCentsExisting !== undefined ? r.capCentsExisting : r.capCents;
-        if (cap !== undefined && l.amountCents > cap) return false;
-        if (l.amountCents > (l.baseCents * BigInt(l.appliedRateBps)) / 10000n) return false;
-        if (!l.eligible && l.amountCents !== 0n) return false;
-        if (l.amountCents < 0n) return false;
-      }
-      return true;
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        for (const l of computePlan(i).lines) {
+          const r = i.ruleSet.funders[l.funder]!;
+          const extension = i.project.existing || i.project.nature === 'EXTENSION';
+          const cap = extension && r.capCentsExisting !== undefined ? r.capCentsExisting : r.capCents;
+          if (cap !== undefined && l.amountCents > cap) return false;
+          if (l.amountCents > (l.baseCents * BigInt(l.appliedRateBps)) / 10000n) return false;
+          if (!l.eligible && l.amountCents !== 0n) return false;
+          if (l.amountCents < 0n) return false;
+        }
+        return true;
+      }),
+      RUNS,
+    );
   });
 
   it('public aid never exceeds the ceiling', () => {
-    fc.assert(fc.property(input, (i) => {
-      const p = computePlan(i);
-      return p.publicTotalCents <= p.publicCeilingCents && p.publicCeilingCents <= p.totalCents;
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        const p = computePlan(i);
+        return p.publicTotalCents <= p.publicCeilingCents && p.publicCeilingCents <= p.totalCents;
+      }),
+      RUNS,
+    );
   });
 
   it('the same inputs always give the same plan', () => {
-    fc.assert(fc.property(input, (i) => {
-      const a = computePlan(i);
-      const b = computePlan(structuredClone(i));
-      return JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(b, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        const a = computePlan(i);
+        const b = computePlan(structuredClone(i));
+        return JSON.stringify(a, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(b, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
+      }),
+      RUNS,
+    );
   });
 
   it('raising one expense never lowers the total of public aid', () => {
-    fc.assert(fc.property(input, fc.nat(), cents, (i, pick, more) => {
-      if (i.expenses.length === 0) return true;
-      const k = pick % i.expenses.length;
-      const raised = { ...i, expenses: i.expenses.map((e, j) => (j === k ? { ...e, amountCents: e.amountCents + more } : e)) };
-      return computePlan(raised).publicTotalCents >= computePlan(i).publicTotalCents;
-    }), RUNS);
+    fc.assert(
+      fc.property(input, fc.nat(), cents, (i, pick, more) => {
+        if (i.expenses.length === 0) return true;
+        const k = pick % i.expenses.length;
+        const raised = { ...i, expenses: i.expenses.map((e, j) => (j === k ? { ...e, amountCents: e.amountCents + more } : e)) };
+        return computePlan(raised).publicTotalCents >= computePlan(i).publicTotalCents;
+      }),
+      RUNS,
+    );
   });
 
   it('a cap on the base never lets aid exceed rate × cap', () => {
-    fc.assert(fc.property(input, (i) => {
-      for (const l of computePlan(i).lines) {
-        const r = i.ruleSet.funders[l.funder]!;
-        if (r.baseCapCents === undefined || r.baseCapCategories) continue;
-        if (l.baseCents > r.baseCapCents || l.amountCents > mulBps(r.baseCapCents, l.appliedRateBps)) return false;
-      }
-      return true;
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        for (const l of computePlan(i).lines) {
+          const r = i.ruleSet.funders[l.funder]!;
+          if (r.baseCapCents === undefined || r.baseCapCategories) continue;
+          if (l.baseCents > r.baseCapCents || l.amountCents > mulBps(r.baseCapCents, l.appliedRateBps)) return false;
+        }
+        return true;
+      }),
+      RUNS,
+    );
   });
 
   it('start-up aid of all funders together never exceeds the forecast deficit', () => {
-    fc.assert(fc.property(input, (i) => {
-      const p = computePlan(i);
-      const startUp = p.lines.reduce((s, l) => s + l.startUpAidCents, 0n);
-      return startUp <= (i.project.forecastDeficitCents ?? 0n) && p.lines.every((l) => l.startUpAidCents <= l.amountCents);
-    }), RUNS);
+    fc.assert(
+      fc.property(input, (i) => {
+        const p = computePlan(i);
+        const startUp = p.lines.reduce((s, l) => s + l.startUpAidCents, 0n);
+        return startUp <= (i.project.forecastDeficitCents ?? 0n) && p.lines.every((l) => l.startUpAidCents <= l.amountCents);
+      }),
+      RUNS,
+    );
   });
 
   it('every reason of the trace names its rule', () => {
-    const RULES = /^(departmentCodes|promoterTypes|kinds|natures|minDoctors|requiresBalancedBudget|sisa|requiresRural|territories|conditions|excludedNatures|territoriesByCategory|startUpAid|forecastDeficit|baseCapCents|defaultRateBps|requestedRate|capCents|capCentsExisting|publicCeilingBps): /;
-    fc.assert(fc.property(input, (i) => computePlan(i).lines.every((l) => l.reasons.length > 0 && l.reasons.every((r) => RULES.test(r)))), RUNS);
+    const RULES =
+      /^(departmentCodes|promoterTypes|kinds|natures|minDoctors|requiresBalancedBudget|sisa|requiresRural|territories|conditions|excludedNatures|territoriesByCategory|startUpAid|forecastDeficit|baseCapCents|defaultRateBps|requestedRate|capCents|capCentsExisting|publicCeilingBps): /;
+    fc.assert(
+      fc.property(input, (i) => computePlan(i).lines.every((l) => l.reasons.length > 0 && l.reasons.every((r) => RULES.test(r)))),
+      RUNS,
+    );
   });
 
   it('a rate inside its band is applied; outside, the request is refused', () => {
-    fc.assert(fc.property(input, fc.integer({ min: 0, max: 10000 }), (i, asked) => {
-      const [funder, r] = Object.entries(i.ruleSet.funders)[0] as [Funder, FunderRule];
-      const run = () => computePlan({ ...i, requestedRates: { [funder]: asked } });
-      if (asked < r.minRateBps || asked > r.maxRateBps) {
-        try {
-          run();
-          return false;
-        } catch (e) {
-          return e instanceof RateOutOfBand;
+    fc.assert(
+      fc.property(input, fc.integer({ min: 0, max: 10000 }), (i, asked) => {
+        const [funder, r] = Object.entries(i.ruleSet.funders)[0] as [Funder, FunderRule];
+        const run = () => computePlan({ ...i, requestedRates: { [funder]: asked } });
+        if (asked < r.minRateBps || asked > r.maxRateBps) {
+          try {
+            run();
+            return false;
+          } catch (e) {
+            return e instanceof RateOutOfBand;
+          }
         }
-      }
-      const l = run().lines.find((x) => x.funder === funder)!;
-      return !l.eligible || l.appliedRateBps === asked;
-    }), RUNS);
+        const l = run().lines.find((x) => x.funder === funder)!;
+        return !l.eligible || l.appliedRateBps === asked;
+      }),
+      RUNS,
+    );
   });
 });
