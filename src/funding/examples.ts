@@ -1,5 +1,5 @@
-// Example rule sets drawn from the seeds (named for what they are: examples, to adapt). Loaded
-// by `npm run seed:demo`; the scenario tests check their figures to the cent.
+// Example rule sets drawn from the seeds (named for what they are: examples, to adapt). Region
+// 84's are loaded by `npm run seed:demo`; the scenario tests check their figures to the cent.
 import type { RuleSet } from './calculator.js';
 
 const COLLECTIVITIES = ['COMMUNE', 'EPCI'] as const;
