@@ -26,7 +26,6 @@ import {
 import { OrganizationsService } from './organizations.service.js';
 import { UsersService } from './users.service.js';
 
-
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('organizations')
@@ -58,12 +57,7 @@ export class OrganizationsController {
   @Patch(':id')
   @Roles(...ADMIN_ONLY)
   @ApiOkResponse({ type: OrganizationDto })
-  update(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', UuidParam) id: string,
-    @Body() dto: UpdateOrganizationDto,
-    @Req() request: FastifyRequest,
-  ): Promise<OrganizationDto> {
+  update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateOrganizationDto, @Req() request: FastifyRequest): Promise<OrganizationDto> {
     return this.organizations.update(p, id, dto, expectedVersion(request));
   }
 }
@@ -99,12 +93,7 @@ export class UsersController {
   @Patch(':id')
   @Roles(...ADMIN_ONLY)
   @ApiOkResponse({ type: UserDto })
-  update(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', UuidParam) id: string,
-    @Body() dto: UpdateUserDto,
-    @Req() request: FastifyRequest,
-  ): Promise<UserDto> {
+  update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateUserDto, @Req() request: FastifyRequest): Promise<UserDto> {
     return this.users.update(p, id, dto, expectedVersion(request));
   }
 }

@@ -13,16 +13,7 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   controllers: [OrganizationsController, UsersController, ApiKeysController],
-  providers: [
-    AccountsRepository,
-    OrganizationsRepository,
-    OrganizationsService,
-    UsersRepository,
-    UsersService,
-    ApiKeysRepository,
-    ApiKeysService,
-    Bootstrap,
-  ],
+  providers: [AccountsRepository, OrganizationsRepository, OrganizationsService, UsersRepository, UsersService, ApiKeysRepository, ApiKeysService, Bootstrap],
   exports: [AccountsRepository, ApiKeysService, Bootstrap],
 })
 export class AccountsModule {}

@@ -4,7 +4,6 @@ import type { ApiKey, Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
 export class ApiKeysRepository extends Repository {
-
   list(regionCode: string, after: string | undefined, take: number): Promise<ApiKey[]> {
     return this.db.apiKey.findMany({
       where: { organization: { regionCode }, ...(after && { id: { gt: after } }) },

@@ -118,10 +118,7 @@ export class ApiKeysService {
     // Use is recorded at most once a minute per key: enough to see it alive, not a write per request.
     if (await this.keys.touch(row.id, TOUCH_INTERVAL_MS)) {
       this.security.log({ event: 'api_key.use', keyId: row.id }, 'API key used');
-      await this.audit.append(
-        { id: row.id, kind: 'API_KEY' },
-        { action: 'api_key.use', entity: 'api_key', entityId: row.id, regionCode: row.organization.regionCode },
-      );
+      await this.audit.append({ id: row.id, kind: 'API_KEY' }, { action: 'api_key.use', entity: 'api_key', entityId: row.id, regionCode: row.organization.regionCode });
     }
     return principal;
   }

@@ -43,7 +43,13 @@ export class Bootstrap {
         let ars = await this.organizations.arsOf(regionCode);
         if (!ars) {
           ars = await this.organizations.create({ name: `ARS ${REGIONS[regionCode]}`, type: 'ARS', regionCode, funders: ['ARS'] });
-          await this.audit.append(SYSTEM, { action: 'organization.bootstrap', entity: 'organization', entityId: ars.id, regionCode, after: { id: ars.id, name: ars.name, type: ars.type } });
+          await this.audit.append(SYSTEM, {
+            action: 'organization.bootstrap',
+            entity: 'organization',
+            entityId: ars.id,
+            regionCode,
+            after: { id: ars.id, name: ars.name, type: ars.type },
+          });
         }
         const user = await this.users.create({ email, passwordHash, role: 'ADMIN', organizationId: ars.id });
         await this.audit.append(SYSTEM, { action: 'user.bootstrap', entity: 'user', entityId: user.id, regionCode, after: toUserDto(user) });

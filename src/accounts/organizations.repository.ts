@@ -5,7 +5,6 @@ import type { Funder, Organization, Prisma } from '../generated/prisma/client.js
 
 @Injectable()
 export class OrganizationsRepository extends Repository {
-
   list(regionCode: string, after: string | undefined, take: number): Promise<Organization[]> {
     return this.db.organization.findMany({
       where: { regionCode, ...(after && { id: { gt: after } }) },

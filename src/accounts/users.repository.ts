@@ -5,7 +5,6 @@ import type { Prisma, Role, User } from '../generated/prisma/client.js';
 
 @Injectable()
 export class UsersRepository extends Repository {
-
   list(regionCode: string, filter: { organizationId?: string }, after: string | undefined, take: number): Promise<User[]> {
     return this.db.user.findMany({
       where: {

@@ -41,7 +41,6 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto.js';
 
-
 @ApiTags('applications')
 @ApiBearerAuth()
 @ApiConflictResponse({ description: 'Not allowed in the current status: the problem gives currentStatus and allowedActions' })
@@ -53,7 +52,8 @@ export class ApplicationsController {
   @Roles(...INSTRUCTORS)
   @Created((a: ApplicationDto) => `/applications/${a.id}`)
   @ApiOperation({
-    summary: "Record a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions",
+    summary:
+      "Record a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions",
   })
   @ApiCreatedResponse({ type: ApplicationDto })
   @ApiUnprocessableEntityResponse({ description: 'An audit for a centre that is not an existing one (rule audit-existing-centre)' })
@@ -118,7 +118,9 @@ export class ApplicationsController {
       'DG ARS decision: AWAITING_DECISION → STEP2_IN_PROGRESS (new centre, or an existing one becoming polyvalent), STEP3_IN_PROGRESS (existing), AUDIT_IN_PROGRESS (an audit) or REJECTED',
   })
   @ApiOkResponse({ type: ApplicationDto })
-  @ApiUnprocessableEntityResponse({ description: 'Ineligible dossier approved (ineligible-territory, antenne-conditions), no CARPEC opinion, or dated before its séance (dates-out-of-order)' })
+  @ApiUnprocessableEntityResponse({
+    description: 'Ineligible dossier approved (ineligible-territory, antenne-conditions), no CARPEC opinion, or dated before its séance (dates-out-of-order)',
+  })
   decision(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DecisionDto, @Req() r: FastifyRequest) {
     return this.applications.decide(p, id, dto, expectedVersion(r));
   }

@@ -48,7 +48,6 @@ export interface NewEvent {
 
 @Injectable()
 export class ApplicationsRepository extends Repository {
-
   find(territory: Territory, id: string): Promise<ApplicationRow | null> {
     return this.db.application.findFirst({ where: { id, ...territory }, include: view });
   }
@@ -126,7 +125,16 @@ export class ApplicationsRepository extends Repository {
 
   async addEvent(applicationId: string, e: NewEvent): Promise<void> {
     await this.db.applicationEvent.create({
-      data: { applicationId, type: e.type, actorId: e.actorId, actorKind: e.actorKind, fromStatus: e.fromStatus ?? null, toStatus: e.toStatus ?? null, reason: e.reason ?? null, data: e.data ?? {} },
+      data: {
+        applicationId,
+        type: e.type,
+        actorId: e.actorId,
+        actorKind: e.actorKind,
+        fromStatus: e.fromStatus ?? null,
+        toStatus: e.toStatus ?? null,
+        reason: e.reason ?? null,
+        data: e.data ?? {},
+      },
     });
   }
 

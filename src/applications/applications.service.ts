@@ -84,9 +84,7 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     departmentCode: a.departmentCode,
     kind: a.kind,
     zone: a.zone,
-    siteMeeting: a.siteMeetingHeldOn
-      ? { heldOn: fromDbDate(a.siteMeetingHeldOn), participants: a.siteMeetingParticipants ?? '', findings: a.siteMeetingFindings ?? '' }
-      : null,
+    siteMeeting: a.siteMeetingHeldOn ? { heldOn: fromDbDate(a.siteMeetingHeldOn), participants: a.siteMeetingParticipants ?? '', findings: a.siteMeetingFindings ?? '' } : null,
     requestReceivedOn: a.requestReceivedOn ? fromDbDate(a.requestReceivedOn) : null,
     decision: decision
       ? { outcome: decision.outcome, decidedOn: fromDbDate(decision.decidedOn), motivation: decision.motivation, differsFromOpinion: decision.differsFromOpinion }
@@ -94,14 +92,10 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     deliverablesReceivedOn: a.deliverablesReceivedOn ? fromDbDate(a.deliverablesReceivedOn) : null,
     receiptDueOn: a.receiptDueOn ? fromDbDate(a.receiptDueOn) : null,
     ...receiptStatusOf(a, today),
-    receipt: a.receipt
-      ? { issuedOn: fromDbDate(a.receipt.issuedOn), finessEj: a.receipt.finessEj, finessEt: a.receipt.finessEt, late: a.receipt.late }
-      : null,
+    receipt: a.receipt ? { issuedOn: fromDbDate(a.receipt.issuedOn), finessEj: a.receipt.finessEj, finessEt: a.receipt.finessEt, late: a.receipt.late } : null,
     completionSummary: a.completionSummary,
     auditPlan: a.auditPlanDeliveredOn ? { deliveredOn: fromDbDate(a.auditPlanDeliveredOn), summary: a.auditPlanSummary ?? '' } : null,
-    detrConfirmation: a.detrDecision
-      ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null }
-      : null,
+    detrConfirmation: a.detrDecision ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null } : null,
     closingReason: a.closingReason,
     allowedActions: allowedActions(a.procedure, a.status, principal.role),
     lastEventAt: a.lastEventAt.toISOString(),
@@ -151,7 +145,11 @@ export class ApplicationsService {
       assigneeId: query.assignee === 'me' ? principal.id : query.assignee,
     };
     const today = parisToday();
-    return pageOf(query, (after, take) => this.applications.list(territoryOf(principal), filter, after, take), (r) => toApplicationDto(r, principal, today));
+    return pageOf(
+      query,
+      (after, take) => this.applications.list(territoryOf(principal), filter, after, take),
+      (r) => toApplicationDto(r, principal, today),
+    );
   }
 
   async get(principal: Principal, id: string): Promise<ApplicationDto> {
@@ -228,7 +226,10 @@ export class ApplicationsService {
       also: async (before) => {
         if (assigneeId !== undefined) {
           await this.applications.addEvent(id, {
-            type: 'ASSIGNED', actorId: principal.id, actorKind: principal.kind, data: { from: before.assigneeId, to: assigneeId },
+            type: 'ASSIGNED',
+            actorId: principal.id,
+            actorKind: principal.kind,
+            data: { from: before.assigneeId, to: assigneeId },
           });
         }
         if (letterOfIntentRequested !== undefined && letterOfIntentRequested !== before.letterOfIntentRequested) {
@@ -250,15 +251,19 @@ export class ApplicationsService {
 
   async events(principal: Principal, id: string, query: { limit?: number; cursor?: string }): Promise<Page<EventDto>> {
     if (!(await this.applications.find(territoryOf(principal), id))) throw notFound(`Dossier ${id}`);
-    return pageOf(query, (after, take) => this.applications.events(id, after, take), (e) => ({
-      at: e.at.toISOString(),
-      actor: { id: e.actorId, kind: e.actorKind },
-      type: e.type,
-      fromStatus: e.fromStatus,
-      toStatus: e.toStatus,
-      reason: e.reason,
-      data: e.data,
-    }));
+    return pageOf(
+      query,
+      (after, take) => this.applications.events(id, after, take),
+      (e) => ({
+        at: e.at.toISOString(),
+        actor: { id: e.actorId, kind: e.actorKind },
+        type: e.type,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        reason: e.reason,
+        data: e.data,
+      }),
+    );
   }
 
   // ---------------------------------------------------------------- the moves
@@ -293,7 +298,14 @@ export class ApplicationsService {
         // The DG may decide against the CARPEC's opinion: the decision keeps track of it.
         const opinion = await this.applications.hasOpinion(app.id);
         const differsFromOpinion = opinion !== null && (dto.outcome === 'APPROVED') !== (opinion.outcome !== 'UNFAVORABLE');
-        await this.applications.addDecision({ applicationId: app.id, outcome: dto.outcome, decidedOn: toDbDate(dto.decidedOn), motivation: dto.motivation ?? null, differsFromOpinion, decidedById: p.id });
+        await this.applications.addDecision({
+          applicationId: app.id,
+          outcome: dto.outcome,
+          decidedOn: toDbDate(dto.decidedOn),
+          motivation: dto.motivation ?? null,
+          differsFromOpinion,
+          decidedById: p.id,
+        });
       },
     });
   }
@@ -431,7 +443,13 @@ export class ApplicationsService {
    * as `written`), and the audit row. Of N simultaneous identical moves exactly one
    * succeeds; the others answer 409.
    */
-  transition<W>(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move<W>): Promise<{ dossier: ApplicationDto; written: W | undefined }> {
+  transition<W>(
+    principal: Principal,
+    id: string,
+    action: Action,
+    expectedVersion: number | undefined,
+    move: Move<W>,
+  ): Promise<{ dossier: ApplicationDto; written: W | undefined }> {
     return this.writes.change(principal, {
       what: `Dossier ${id}`,
       entity: 'application',

@@ -51,9 +51,7 @@ export function dateOrderBreach(event: DatedEvent, date: string, known: KnownDat
   if (!worst) return null;
   return {
     rule: 'dates-out-of-order',
-    detail:
-      `Dates follow the procedure: ${EVENT_LABELS[event]} (${date}) cannot be before ` +
-      `${EVENT_LABELS[worst.previousEvent]} (${worst.mustNotBeBefore}).`,
+    detail: `Dates follow the procedure: ${EVENT_LABELS[event]} (${date}) cannot be before ` + `${EVENT_LABELS[worst.previousEvent]} (${worst.mustNotBeBefore}).`,
     event,
     date,
     ...worst,

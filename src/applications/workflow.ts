@@ -89,15 +89,10 @@ const ACCOMPANIMENT: Procedure[] = ['ACCOMPANIMENT'];
 const AUDIT: Procedure[] = ['AUDIT'];
 
 const mustBeEligible = (f: DossierFacts): RuleBreach | null =>
-  f.eligible
-    ? null
-    : { rule: f.ineligibleRule ?? 'ineligible-territory', detail: `An ineligible dossier cannot be approved: ${f.eligibilityReasons.join('; ')}.` };
-const needsOpinion = (f: DossierFacts): RuleBreach | null =>
-  f.hasOpinion ? null : { rule: 'opinion-required', detail: 'A decision needs a CARPEC opinion first.' };
+  f.eligible ? null : { rule: f.ineligibleRule ?? 'ineligible-territory', detail: `An ineligible dossier cannot be approved: ${f.eligibilityReasons.join('; ')}.` };
+const needsOpinion = (f: DossierFacts): RuleBreach | null => (f.hasOpinion ? null : { rule: 'opinion-required', detail: 'A decision needs a CARPEC opinion first.' });
 const needsConvention = (f: DossierFacts): RuleBreach | null =>
-  f.convention !== 'NONE'
-    ? null
-    : { rule: 'convention-required', detail: "Completion needs the project's convention: ACCORD_NATIONAL or ACI." };
+  f.convention !== 'NONE' ? null : { rule: 'convention-required', detail: "Completion needs the project's convention: ACCORD_NATIONAL or ACI." };
 const auditNeedsExistingCentre = (f: DossierFacts): RuleBreach | null =>
   f.existing ? null : { rule: 'audit-existing-centre', detail: 'An audit is for an existing centre (antennes included); the project is not an existing centre.' };
 
@@ -105,8 +100,7 @@ const auditNeedsExistingCentre = (f: DossierFacts): RuleBreach | null =>
  * An approved accompaniment: a new centre enters step 2; an existing one is accompanied on
  * step 3 only, unless it is a mono-professional centre becoming polyvalent (docs/domain.md).
  */
-const approvedAccompaniment = (f: DossierFacts): ApplicationStatus =>
-  f.existing && f.nature !== 'BECOMING_POLYVALENT' ? 'STEP3_IN_PROGRESS' : 'STEP2_IN_PROGRESS';
+const approvedAccompaniment = (f: DossierFacts): ApplicationStatus => (f.existing && f.nature !== 'BECOMING_POLYVALENT' ? 'STEP3_IN_PROGRESS' : 'STEP2_IN_PROGRESS');
 
 export const TRANSITIONS: readonly Transition[] = [
   { action: 'RECORD_SITE_MEETING', procedures: ACCOMPANIMENT, from: ['DRAFT'], to: 'SITE_MEETING_HELD', roles: INSTRUCTORS },

@@ -36,7 +36,8 @@ export interface AuditActor {
 export const actorOf = (p: Principal): AuditActor => ({ id: p.id, kind: p.kind, requestId: p.requestId ?? null });
 
 // JSON as stored (and later hashed by the sealer): BigInt and Date become strings first; null is no value.
-const plain = (v: unknown): Prisma.InputJsonValue | undefined => (v === undefined || v === null ? undefined : ((JSON.parse(canonicalJson(v)) as Prisma.InputJsonValue | null) ?? undefined));
+const plain = (v: unknown): Prisma.InputJsonValue | undefined =>
+  v === undefined || v === null ? undefined : ((JSON.parse(canonicalJson(v)) as Prisma.InputJsonValue | null) ?? undefined);
 
 /** The audit trail: one append-only row per write, written in the write's transaction, hash-chained by the sealer. */
 @Injectable()
@@ -117,5 +118,4 @@ export class AuditRepository extends Repository {
     const action = change.action ?? `${change.entity}.${change.before === undefined ? 'create' : 'update'}`;
     return this.append(actorOf(principal), { ...change, action });
   }
-
 }

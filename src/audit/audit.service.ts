@@ -21,18 +21,23 @@ export class AuditService {
     const after = decodeCursor(q.cursor, /^\d{1,19}$/);
     await this.audit.seal({ wait: true });
     const rows = await this.audit.trail(p.regionCode, { entity: q.entity, entityId: q.id, afterId: after ? BigInt(after) : undefined }, limit + 1);
-    return toPage(rows, limit, (r) => r.id.toString(), (r) => ({
-      at: r.at.toISOString(),
-      actorId: r.actorId,
-      actorKind: r.actorKind,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entityId,
-      requestId: r.requestId,
-      before: r.before,
-      after: r.after,
-      hash: r.seal?.hash ?? null,
-      prevHash: r.seal?.prevHash ?? null,
-    }));
+    return toPage(
+      rows,
+      limit,
+      (r) => r.id.toString(),
+      (r) => ({
+        at: r.at.toISOString(),
+        actorId: r.actorId,
+        actorKind: r.actorKind,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entityId,
+        requestId: r.requestId,
+        before: r.before,
+        after: r.after,
+        hash: r.seal?.hash ?? null,
+        prevHash: r.seal?.prevHash ?? null,
+      }),
+    );
   }
 }

@@ -52,7 +52,9 @@ export async function sealAuditTrail(client: pg.ClientBase, { wait }: { wait: bo
       const floor = last.rows[0]?.horizon ?? '0';
       const { rows } = await client.query<Row>(
         `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
-         SELECT a.id::text, ${AUDIT_COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')}, h.xmin::text AS horizon
+         SELECT a.id::text, ${AUDIT_COLUMNS.split(', ')
+           .map((c) => `a.${c}`)
+           .join(', ')}, h.xmin::text AS horizon
          FROM audit_log a CROSS JOIN h
          WHERE a.txid >= $1::bigint AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_id = a.id)
          ORDER BY a.id LIMIT ${BATCH}`,

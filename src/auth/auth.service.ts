@@ -45,7 +45,7 @@ export class AuthService {
     if (!user || !ok || !user.active) {
       await this.accounts.recordLoginFailure(email, ip);
       this.security.warn({ event: 'login.failure', userId: user?.id ?? null, ip }, 'login failed');
-      const region = user ? (await this.accounts.findActivePrincipal(user.id))?.regionCode ?? null : null;
+      const region = user ? ((await this.accounts.findActivePrincipal(user.id))?.regionCode ?? null) : null;
       const locked = failures.byEmail + 1 >= max;
       await this.audit.append(
         { id: user?.id ?? null, kind: user ? 'USER' : 'SYSTEM' },
@@ -75,10 +75,7 @@ export class AuthService {
       throw unauthorized('The refresh token is unknown, expired or its account is inactive.');
     }
     const next = randomBytes(32).toString('base64url');
-    const rotated =
-      stored.usedAt === null &&
-      stored.revokedAt === null &&
-      (await this.accounts.rotateRefreshToken(stored, next, new Date(Date.now() + REFRESH_TTL_MS)));
+    const rotated = stored.usedAt === null && stored.revokedAt === null && (await this.accounts.rotateRefreshToken(stored, next, new Date(Date.now() + REFRESH_TTL_MS)));
     if (!rotated) {
       const revoked = await this.accounts.revokeFamily(stored.familyId);
       this.security.warn({ event: 'refresh.reuse', userId: stored.userId, familyId: stored.familyId, revoked }, 'refresh token reused: family revoked');

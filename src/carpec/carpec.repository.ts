@@ -22,7 +22,6 @@ const agendaIn = (territory: Territory) =>
 
 @Injectable()
 export class CarpecRepository extends Repository {
-
   list(territory: Territory, after: string | undefined, take: number): Promise<SessionRow[]> {
     return this.db.carpecSession.findMany({
       where: { regionCode: territory.regionCode, ...(after && { id: { gt: after } }) },

@@ -79,7 +79,10 @@ export class CarpecService {
     }
     const purpose = dto.outcome === 'NOTED' ? 'INFORMATION' : 'OPINION';
     const { dossier, written: opinion } = await this.applications.transition(p, dto.applicationId, purpose === 'OPINION' ? 'RECORD_OPINION' : 'NOTE_INFORMATION', undefined, {
-      event: { type: purpose === 'OPINION' ? 'CARPEC_OPINION_RECORDED' : 'CARPEC_INFORMATION_NOTED', data: { sessionId, outcome: dto.outcome, reservations: dto.reservations ?? null } },
+      event: {
+        type: purpose === 'OPINION' ? 'CARPEC_OPINION_RECORDED' : 'CARPEC_INFORMATION_NOTED',
+        data: { sessionId, outcome: dto.outcome, reservations: dto.reservations ?? null },
+      },
       check: async (app) => {
         if (!(await this.sessions.openItem(sessionId, dto.applicationId, purpose))) {
           throw businessRule('not-on-agenda', `The dossier is not on this session's agenda for ${purpose === 'OPINION' ? 'an opinion' : 'information'} (or it was given already).`);

@@ -23,7 +23,10 @@ await withApplication({ migrate: true }, async (app) => {
   for (const code of all ? REGION_CODES : [region]) {
     const result = await official.loadRegion({ id: null, kind: 'SYSTEM' }, dataset, code);
     total += result.total;
-    log.info(result, `region ${code}: ${result.total} communes (${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.deactivated} deactivated) in ${result.ms} ms`);
+    log.info(
+      result,
+      `region ${code}: ${result.total} communes (${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.deactivated} deactivated) in ${result.ms} ms`,
+    );
   }
   log.info(`loaded ${total} communes in ${Date.now() - started} ms`);
 });

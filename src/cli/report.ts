@@ -28,7 +28,10 @@ await withApplication({ migrate: true }, async (app) => {
       const started = Date.now();
       try {
         const done = await reports.execute(run.id);
-        log.info({ runId: run.id, regionCode, type: t, date, rows: done.rowCount, ms: Date.now() - started }, `${t} ${regionCode} ${date}: ${done.rowCount} rows in ${Date.now() - started} ms`);
+        log.info(
+          { runId: run.id, regionCode, type: t, date, rows: done.rowCount, ms: Date.now() - started },
+          `${t} ${regionCode} ${date}: ${done.rowCount} rows in ${Date.now() - started} ms`,
+        );
       } catch (error) {
         failed++;
         log.error({ err: error, runId: run.id }, `${t} ${regionCode} ${date} failed`);

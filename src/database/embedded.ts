@@ -71,8 +71,7 @@ export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions)
     await server.initialise();
   }
   await server.start();
-  const urlFor = (database: string) =>
-    `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const urlFor = (database: string) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return { serverUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
 

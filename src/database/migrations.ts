@@ -10,18 +10,17 @@ const MIGRATION_LOCK = 8_424_001;
 
 export async function readMigrations(dir = migrationsDir): Promise<MigrationDirectory[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  return Promise.all(
-    names.map(async (name) => ({ name, sql: await readFile(join(dir, name, 'migration.sql'), 'utf8') })),
-  );
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(dir, name, 'migration.sql'), 'utf8') })));
 }
 
 async function appliedNames(client: pg.Client): Promise<Set<string>> {
   const exists = await client.query<{ t: string | null }>(`SELECT to_regclass('public._prisma_migrations') AS t`);
   if (!exists.rows[0].t) return new Set();
-  const { rows } = await client.query<{ migration_name: string }>(
-    `SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-  );
+  const { rows } = await client.query<{ migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
   return new Set(rows.map((r) => r.migration_name));
 }
 

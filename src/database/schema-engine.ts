@@ -75,19 +75,11 @@ class WholeScriptPg extends PrismaPg {
   }
 }
 
-export async function withSchemaEngine<T>(
-  connectionString: string,
-  datamodel: string,
-  fn: (engine: Engine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(connectionString: string, datamodel: string, fn: (engine: Engine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadGlue();
   const factory = new WholeScriptPg({ connectionString });
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);
-  const engine = await SchemaEngine.new(
-    { datamodels: [['schema.prisma', datamodel]] },
-    () => undefined,
-    adapter,
-  );
+  const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', datamodel]] }, () => undefined, adapter);
   try {
     return await fn(engine);
   } finally {
@@ -130,12 +122,7 @@ export async function diffFromDatabaseSql(connectionString: string, to: string, 
 }
 
 /** Applies the pending migrations and records them in `_prisma_migrations`, as `prisma migrate deploy`. */
-export async function applyMigrations(
-  connectionString: string,
-  datamodel: string,
-  baseDir: string,
-  migrations: MigrationDirectory[],
-): Promise<string[]> {
+export async function applyMigrations(connectionString: string, datamodel: string, baseDir: string, migrations: MigrationDirectory[]): Promise<string[]> {
   return withSchemaEngine(connectionString, datamodel, async (engine) => {
     const result = await engine.applyMigrations({
       migrationsList: {

@@ -3,12 +3,7 @@ interface VersionedDelegate<W> {
 }
 
 /** Updates the row only while it is still at `version`, and bumps the version. */
-export async function updateIfVersion<W extends object>(
-  delegate: VersionedDelegate<W>,
-  where: W,
-  version: number,
-  data: Record<string, unknown>,
-): Promise<boolean> {
+export async function updateIfVersion<W extends object>(delegate: VersionedDelegate<W>, where: W, version: number, data: Record<string, unknown>): Promise<boolean> {
   const { count } = await delegate.updateMany({ where: { ...where, version }, data: { ...data, version: { increment: 1 } } });
   return count === 1;
 }

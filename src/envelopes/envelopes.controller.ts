@@ -18,7 +18,9 @@ export class EnvelopesController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((e: EnvelopeDto) => `/envelopes/${e.id}`)
-  @ApiOperation({ summary: 'Reserve a funder’s programme amount for the region, or for a département of it for DETR and DEPARTEMENT (one open envelope per funder, region and département)' })
+  @ApiOperation({
+    summary: 'Reserve a funder’s programme amount for the region, or for a département of it for DETR and DEPARTEMENT (one open envelope per funder, region and département)',
+  })
   @ApiCreatedResponse({ type: EnvelopeDto })
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateEnvelopeDto): Promise<EnvelopeDto> {
     return this.envelopes.create(p, dto);

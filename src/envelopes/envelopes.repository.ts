@@ -21,7 +21,6 @@ export const envelopesIn = (territory: Territory): Prisma.EnvelopeWhereInput => 
  */
 @Injectable()
 export class EnvelopesRepository extends Repository {
-
   async list(territory: Territory, after: string | undefined, take: number): Promise<EnvelopeWithTotal[]> {
     const rows = await this.db.envelope.findMany({
       where: { ...envelopesIn(territory), ...(after && { id: { gt: after } }) },
@@ -68,9 +67,15 @@ export class EnvelopesRepository extends Repository {
     return row ? this.lock(row.id) : null;
   }
 
-  async addMovement(
-    m: { envelopeId: string; kind: MovementKind; amountCents: bigint; applicationId?: string; planId?: string; note?: string; actorId?: string | null },
-  ): Promise<void> {
+  async addMovement(m: {
+    envelopeId: string;
+    kind: MovementKind;
+    amountCents: bigint;
+    applicationId?: string;
+    planId?: string;
+    note?: string;
+    actorId?: string | null;
+  }): Promise<void> {
     await this.db.envelopeMovement.create({ data: { ...m, actorId: m.actorId ?? null } });
   }
 
@@ -103,7 +108,17 @@ export class EnvelopesRepository extends Repository {
   async movements(territory: Territory, envelopeId: string, after: string | undefined, take: number): Promise<EnvelopeMovement[]> {
     const dep = territory.departmentCode ?? null;
     const rows = await this.db.$queryRaw<
-      { id: string; envelope_id: string; kind: MovementKind; amount_cents: bigint; application_id: string | null; plan_id: string | null; note: string | null; actor_id: string | null; created_at: Date }[]
+      {
+        id: string;
+        envelope_id: string;
+        kind: MovementKind;
+        amount_cents: bigint;
+        application_id: string | null;
+        plan_id: string | null;
+        note: string | null;
+        actor_id: string | null;
+        created_at: Date;
+      }[]
     >`
       SELECT m.id, m.envelope_id, m.kind, m.amount_cents, m.application_id, m.plan_id, m.note, m.actor_id, m.created_at
         FROM envelope_movements m JOIN envelopes e ON e.id = m.envelope_id

@@ -36,7 +36,7 @@ const toMovementDto = (m: EnvelopeMovement): MovementDto => ({
 @Injectable()
 export class EnvelopesService {
   constructor(
-        private readonly envelopes: EnvelopesRepository,
+    private readonly envelopes: EnvelopesRepository,
     private readonly writes: AuditedWrites,
   ) {}
 
@@ -101,7 +101,9 @@ export class EnvelopesService {
         if (locked.status !== 'OPEN') throw conflict('The envelope is closed.');
         const committed = locked.committedCents + BigInt(dto.amountCents);
         if (committed > locked.amountCents || committed < 0n) {
-          throw conflict(`The adjustment would take the envelope out of its bounds (remaining ${locked.amountCents - committed} cents).`, { remainingCents: centsToJson(locked.amountCents - locked.committedCents) });
+          throw conflict(`The adjustment would take the envelope out of its bounds (remaining ${locked.amountCents - committed} cents).`, {
+            remainingCents: centsToJson(locked.amountCents - locked.committedCents),
+          });
         }
         return locked;
       },

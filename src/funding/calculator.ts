@@ -162,9 +162,7 @@ function plusTwoYears(date: string): string {
 
 function detrOf(input: CalculationInput): DetrFacts {
   if (input.detr) return input.detr;
-  return input.commune.rural
-    ? { status: 'ELIGIBLE', reason: 'the commune is rural' }
-    : { status: 'NOT_ELIGIBLE', reason: 'the commune is not rural' };
+  return input.commune.rural ? { status: 'ELIGIBLE', reason: 'the commune is rural' } : { status: 'NOT_ELIGIBLE', reason: 'the commune is not rural' };
 }
 
 /** Why the funder's line is 0 as a whole (empty: it is not excluded). */
@@ -245,9 +243,7 @@ export function computePlan(input: CalculationInput): Plan {
   const startUpEnded =
     input.project.operationStartOn && input.asOf && plusTwoYears(input.project.operationStartOn) <= input.asOf ? plusTwoYears(input.project.operationStartOn) : null;
 
-  const order = (Object.entries(input.ruleSet.funders) as [Funder, FunderRule][]).sort(
-    ([a, ra], [b, rb]) => ra.priority - rb.priority || (a < b ? -1 : a > b ? 1 : 0),
-  );
+  const order = (Object.entries(input.ruleSet.funders) as [Funder, FunderRule][]).sort(([a, ra], [b, rb]) => ra.priority - rb.priority || (a < b ? -1 : a > b ? 1 : 0));
 
   // Rates are checked first: a refused request computes nothing.
   for (const [funder, rule] of order) {
@@ -312,7 +308,17 @@ export function computePlan(input: CalculationInput): Plan {
     }
     const excluded = exclusions(rule, input, funder);
     if (excluded.length) {
-      lines.push({ funder, eligible: false, reasons: [...excluded, ...reasons], baseCents, requestedRateBps, appliedRateBps: 0, amountCents: 0n, boundBy: 'INELIGIBLE', startUpAidCents: 0n });
+      lines.push({
+        funder,
+        eligible: false,
+        reasons: [...excluded, ...reasons],
+        baseCents,
+        requestedRateBps,
+        appliedRateBps: 0,
+        amountCents: 0n,
+        boundBy: 'INELIGIBLE',
+        startUpAidCents: 0n,
+      });
       continue;
     }
     const appliedRateBps = requestedRateBps ?? rule.defaultRateBps;
@@ -342,7 +348,9 @@ export function computePlan(input: CalculationInput): Plan {
     if (amountCents > room) {
       amountCents = room > 0n ? room : 0n;
       boundBy = 'PUBLIC_CEILING';
-      reasons.push(`${CGCT_CEILING}: limited to ${euros(amountCents)}: public aid may not exceed ${pct(input.ruleSet.publicCeilingBps)} of the eligible cost (${euros(publicCeilingCents)})`);
+      reasons.push(
+        `${CGCT_CEILING}: limited to ${euros(amountCents)}: public aid may not exceed ${pct(input.ruleSet.publicCeilingBps)} of the eligible cost (${euros(publicCeilingCents)})`,
+      );
     }
     const startUp = amountCents > otherAid ? amountCents - otherAid : 0n;
     startUpTotal += startUp;

@@ -1,6 +1,16 @@
 import { ADMIN_ONLY, DIRECTOR_ONLY, INSTRUCTORS, LINE_WRITERS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
@@ -9,7 +19,21 @@ import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { validateArray } from '../common/http/validation.js';
 import type { Funder } from '../generated/prisma/enums.js';
-import { CommitmentDto, ComputeDto, DetrConfirmationDto, DetrConfirmationResultDto, CreateRuleSetDto, ExpenseDto, ExpensesViewDto, FunderRuleDto, PaymentDto, PlanDto, RuleSetDto, RuleSetPageDto, SimulateDto } from './dto/funding.dto.js';
+import {
+  CommitmentDto,
+  ComputeDto,
+  DetrConfirmationDto,
+  DetrConfirmationResultDto,
+  CreateRuleSetDto,
+  ExpenseDto,
+  ExpensesViewDto,
+  FunderRuleDto,
+  PaymentDto,
+  PlanDto,
+  RuleSetDto,
+  RuleSetPageDto,
+  SimulateDto,
+} from './dto/funding.dto.js';
 import { FundingService } from './funding.service.js';
 
 const MAX_EXPENSES = 500;
@@ -119,7 +143,8 @@ export class FundingPlansController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'The préfecture de département confirms or refuses a DETR eligibility TO_CONFIRM',
-    description: "By a partner of the préfecture de département granting DETR in the dossier's département. Until CONFIRMED, the DETR line gets no amount; recompute the plan after it.",
+    description:
+      "By a partner of the préfecture de département granting DETR in the dossier's département. Until CONFIRMED, the DETR line gets no amount; recompute the plan after it.",
   })
   @ApiOkResponse({ type: DetrConfirmationResultDto })
   @ApiUnprocessableEntityResponse({ description: 'The promoter is not TO_CONFIRM (rule detr-not-to-confirm)' })
@@ -128,7 +153,7 @@ export class FundingPlansController {
     return this.funding.confirmDetr(p, id, dto);
   }
 
-    @Post('funding/simulate')
+  @Post('funding/simulate')
   @Roles(...LINE_WRITERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'The same computation for a dossier that does not exist; nothing is stored' })

@@ -10,7 +10,6 @@ export type PlanRow = Prisma.FundingPlanGetPayload<{ include: typeof planView }>
 
 @Injectable()
 export class FundingRepository extends Repository {
-
   // ------------------------------------------------------------ rule sets
 
   listRuleSets(regionCode: string, after: string | undefined, take: number): Promise<FundingRuleSet[]> {

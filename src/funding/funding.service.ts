@@ -160,7 +160,17 @@ export class FundingService {
       if (!before) throw notFound(`Rule set ${id}`);
       await this.funding.activate(p.regionCode, id);
       const after = (await this.funding.findRuleSet(p.regionCode, id))!;
-      return { audit: { action: 'funding_rule_set.activate', entity: 'funding_rule_set', entityId: id, regionCode: p.regionCode, before: { active: before.active }, after: { active: true } }, result: toRuleSetDto(after) };
+      return {
+        audit: {
+          action: 'funding_rule_set.activate',
+          entity: 'funding_rule_set',
+          entityId: id,
+          regionCode: p.regionCode,
+          before: { active: before.active },
+          after: { active: true },
+        },
+        result: toRuleSetDto(after),
+      };
     });
   }
 
@@ -186,7 +196,10 @@ export class FundingService {
       );
       const after = (await this.funding.dossier(territoryOf(p), id))!;
       const view = expensesView(after.expenses);
-      return { audit: { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view }, result: view };
+      return {
+        audit: { action: 'application.expenses', entity: 'application', entityId: id, regionCode: dossier.regionCode, before: expensesView(dossier.expenses), after: view },
+        result: view,
+      };
     });
   }
 
@@ -281,7 +294,17 @@ export class FundingService {
       }
       if (!(await this.funding.markCommitted(plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
       const after = storedPlanDto((await this.funding.findPlan(id))!);
-      return { audit: { action: 'funding_plan.commit', entity: 'funding_plan', entityId: plan.id, regionCode: dossier.regionCode, before: { status: 'COMPUTED' }, after: { status: 'COMMITTED', consumed } }, result: after };
+      return {
+        audit: {
+          action: 'funding_plan.commit',
+          entity: 'funding_plan',
+          entityId: plan.id,
+          regionCode: dossier.regionCode,
+          before: { status: 'COMPUTED' },
+          after: { status: 'COMMITTED', consumed },
+        },
+        result: after,
+      };
     });
   }
 
@@ -294,14 +317,16 @@ export class FundingService {
    */
   confirmDetr(p: Principal, id: string, dto: DetrConfirmationDto): Promise<DetrConfirmationResultDto> {
     if (p.organizationType !== 'PREFECTURE_DEPARTEMENT' || !p.funders.includes('DETR') || !p.departmentCode) {
-      throw forbidden('DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier\'s département.');
+      throw forbidden("DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier's département.");
     }
     return this.writes.run(p, async () => {
       const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
       const detr = promoterDetr(dossier.project.promoter);
       if (detr.status !== 'TO_CONFIRM') {
-        throw businessRule('detr-not-to-confirm', `The promoter's DETR eligibility is ${detr.status} (${detr.reason}): only a TO_CONFIRM is confirmed or refused.`, { detrStatus: detr.status });
+        throw businessRule('detr-not-to-confirm', `The promoter's DETR eligibility is ${detr.status} (${detr.reason}): only a TO_CONFIRM is confirmed or refused.`, {
+          detrStatus: detr.status,
+        });
       }
       const plan = await this.funding.findPlan(id);
       if (plan && plan.status !== 'COMPUTED') {
@@ -368,7 +393,10 @@ export class FundingService {
       const line = plan && (await this.funding.lockLine(plan.id, funder));
       if (!line) throw notFound(`The ${funder} line of this plan`);
       const { action, before, after } = await change(line, state);
-      return { audit: { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after }, result: planFor(p, storedPlanDto((await this.funding.findPlan(id))!)) };
+      return {
+        audit: { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after },
+        result: planFor(p, storedPlanDto((await this.funding.findPlan(id))!)),
+      };
     });
   }
 
@@ -396,10 +424,12 @@ function refusalProblem(r: Refusal, funder: Funder) {
  * exactly: every base, aid and total of the plan is at most that sum, so none can overflow.
  */
 function expensesWithinTotal(items: ExpenseDto[], prefix = ''): void {
-  totalCents(items.flatMap((e, i) => [
-    { field: `${prefix}[${i}].amountCents`, cents: e.amountCents },
-    { field: `${prefix}[${i}].vatCents`, cents: e.vatCents },
-  ]));
+  totalCents(
+    items.flatMap((e, i) => [
+      { field: `${prefix}[${i}].amountCents`, cents: e.amountCents },
+      { field: `${prefix}[${i}].vatCents`, cents: e.vatCents },
+    ]),
+  );
 }
 
 function expensesView(rows: { category: ExpenseDto['category']; label: string; nature: ExpenseNature; amountCents: bigint; vatCents: bigint }[]): ExpensesViewDto {
@@ -457,9 +487,13 @@ function simulatedDetr(status: NonNullable<SimulateDto['commune']['detrStatus']>
  */
 function ruleSetBreach(dto: CreateRuleSetDto, funders: Record<string, FunderRuleDto>): void {
   if (dto.publicCeilingBps > 8000 && !dto.ceilingLegalBasis?.trim()) {
-    throw businessRule('ceiling-legal-basis', `A ceiling of public aid above 80 % (${dto.publicCeilingBps} bps) needs its legal basis (ceilingLegalBasis): CGCT L1111-10 sets 80 %.`, {
-      publicCeilingBps: dto.publicCeilingBps,
-    });
+    throw businessRule(
+      'ceiling-legal-basis',
+      `A ceiling of public aid above 80 % (${dto.publicCeilingBps} bps) needs its legal basis (ceilingLegalBasis): CGCT L1111-10 sets 80 %.`,
+      {
+        publicCeilingBps: dto.publicCeilingBps,
+      },
+    );
   }
   const ars = funders.ARS;
   if (ars && (ars.categories.includes('IMMOBILIER') || (ars.territoriesByCategory && 'IMMOBILIER' in ars.territoriesByCategory))) {
@@ -547,8 +581,14 @@ async function validateFunders(raw: Record<string, unknown>): Promise<Record<str
     for (const [category, territories] of byCategory && typeof byCategory === 'object' && !Array.isArray(byCategory) ? Object.entries(byCategory) : []) {
       const field = `funders.${funder}.territoriesByCategory.${category}`;
       if (!CATEGORIES.includes(category as ExpenseCategory)) errors.push({ field, message: `is not a category (${CATEGORIES.join(', ')})` });
-      else if (!Array.isArray(rule.categories) || !rule.categories.includes(category as ExpenseCategory)) errors.push({ field, message: `${category} is not among the funder's categories` });
-      else if (!Array.isArray(territories) || !territories.length || !territories.every((t) => (TERRITORIES as readonly unknown[]).includes(t)) || new Set(territories).size !== territories.length) {
+      else if (!Array.isArray(rule.categories) || !rule.categories.includes(category as ExpenseCategory))
+        errors.push({ field, message: `${category} is not among the funder's categories` });
+      else if (
+        !Array.isArray(territories) ||
+        !territories.length ||
+        !territories.every((t) => (TERRITORIES as readonly unknown[]).includes(t)) ||
+        new Set(territories).size !== territories.length
+      ) {
         errors.push({ field, message: `must be a non-empty list of distinct territories (${TERRITORIES.join(', ')})` });
       }
     }

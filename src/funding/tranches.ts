@@ -120,7 +120,12 @@ export function paymentRefusal(s: LineState, kind: PaymentKind, amountCents: big
     };
   }
   if (kind === 'BALANCE' && !completed(s)) {
-    return { status: 422, rule: 'balance-before-completion', detail: `The balance is paid once the dossier is COMPLETED; it is ${s.dossierStatus}.`, values: { dossierStatus: s.dossierStatus } };
+    return {
+      status: 422,
+      rule: 'balance-before-completion',
+      detail: `The balance is paid once the dossier is COMPLETED; it is ${s.dossierStatus}.`,
+      values: { dossierStatus: s.dossierStatus },
+    };
   }
   if (t.paidCents + amountCents > committed) {
     return {
@@ -137,7 +142,10 @@ export function paymentRefusal(s: LineState, kind: PaymentKind, amountCents: big
  * The smallest commitment that keeps the payments already made within the tranche rules
  * (the 80 % rule only until the dossier is COMPLETED), with the rule that sets it.
  */
-export function minimumCommitment(payments: LineState['payments'], isCompleted: boolean): { minimumCents: bigint; boundBy: 'NONE' | 'PAID' | 'ADVANCE_LIMIT' | 'BEFORE_COMPLETION_LIMIT' } {
+export function minimumCommitment(
+  payments: LineState['payments'],
+  isCompleted: boolean,
+): { minimumCents: bigint; boundBy: 'NONE' | 'PAID' | 'ADVANCE_LIMIT' | 'BEFORE_COMPLETION_LIMIT' } {
   const t = totals(payments);
   let best: { minimumCents: bigint; boundBy: 'NONE' | 'PAID' | 'ADVANCE_LIMIT' | 'BEFORE_COMPLETION_LIMIT' } = { minimumCents: 0n, boundBy: 'NONE' };
   const consider = (minimumCents: bigint, boundBy: typeof best.boundBy) => {
@@ -172,7 +180,12 @@ export function commitmentRefusal(s: LineState, committedCents: bigint): Refusal
   };
   if (committedCents < t.paidCents) {
     // The rule of turn 1, kept by name: it is the plainest reason.
-    return { status: 422, rule: 'commitment-below-paid', detail: `${t.paidCents} cents are already paid on this line: the commitment may not drop below ${minimumCents} cents.`, values };
+    return {
+      status: 422,
+      rule: 'commitment-below-paid',
+      detail: `${t.paidCents} cents are already paid on this line: the commitment may not drop below ${minimumCents} cents.`,
+      values,
+    };
   }
   if (committedCents < minimumCents) {
     return {

@@ -13,7 +13,6 @@ export interface FollowUpFigures {
 /** The follow-up rows of the projects (seed 003): the only code touching project_follow_ups. */
 @Injectable()
 export class FollowUpRepository extends Repository {
-
   /** The project of the territory with its follow-up ordered by year, in one statement (a lateral join). */
   findProjectWithFollowUp(territory: Territory, id: string): Promise<(Project & { followUps: ProjectFollowUp[] }) | null> {
     return this.db.project.findFirst({

@@ -57,12 +57,7 @@ export class ProjectsController {
   @Patch(':id')
   @Roles(...INSTRUCTING)
   @ApiOkResponse({ type: ProjectDto })
-  update(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', UuidParam) id: string,
-    @Body() dto: UpdateProjectDto,
-    @Req() request: FastifyRequest,
-  ): Promise<ProjectDto> {
+  update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateProjectDto, @Req() request: FastifyRequest): Promise<ProjectDto> {
     return this.projects.update(p, id, dto, expectedVersion(request));
   }
 }

@@ -15,7 +15,6 @@ export interface ProjectFilter {
 
 @Injectable()
 export class ProjectsRepository extends Repository {
-
   list(territory: Territory, filter: ProjectFilter, after: string | undefined, take: number): Promise<Project[]> {
     const where: Prisma.ProjectWhereInput = { ...territory };
     if (filter.departmentCode) where.AND = [{ departmentCode: filter.departmentCode }];
@@ -37,5 +36,4 @@ export class ProjectsRepository extends Repository {
   update(territory: Territory, id: string, version: number, data: Partial<ProjectData>): Promise<boolean> {
     return updateIfVersion(this.db.project, { id, ...territory }, version, data);
   }
-
 }

@@ -41,12 +41,7 @@ export class PromotersController {
   @Patch(':id')
   @Roles(...INSTRUCTING)
   @ApiOkResponse({ type: PromoterDto })
-  update(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', UuidParam) id: string,
-    @Body() dto: UpdatePromoterDto,
-    @Req() request: FastifyRequest,
-  ): Promise<PromoterDto> {
+  update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdatePromoterDto, @Req() request: FastifyRequest): Promise<PromoterDto> {
     return this.promoters.update(p, id, dto, expectedVersion(request));
   }
 }

@@ -15,7 +15,6 @@ export interface PromoterData {
 
 @Injectable()
 export class PromotersRepository extends Repository {
-
   list(territory: Territory, filter: { legalType?: LegalType; q?: string }, after: string | undefined, take: number) {
     const where: Prisma.PromoterWhereInput = { ...territory };
     if (filter.legalType) where.legalType = filter.legalType;
@@ -35,5 +34,4 @@ export class PromotersRepository extends Repository {
   update(territory: Territory, id: string, version: number, data: Partial<PromoterData>): Promise<boolean> {
     return updateIfVersion(this.db.promoter, { id, ...territory }, version, data);
   }
-
 }

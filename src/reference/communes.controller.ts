@@ -78,12 +78,7 @@ export class CommunesController {
   @Patch(':inseeCode')
   @Roles(...ADMIN_ONLY)
   @ApiOkResponse({ type: CommuneDto })
-  update(
-    @CurrentPrincipal() p: Principal,
-    @Param('inseeCode', InseeParam) inseeCode: string,
-    @Body() dto: UpdateCommuneDto,
-    @Req() request: FastifyRequest,
-  ): Promise<CommuneDto> {
+  update(@CurrentPrincipal() p: Principal, @Param('inseeCode', InseeParam) inseeCode: string, @Body() dto: UpdateCommuneDto, @Req() request: FastifyRequest): Promise<CommuneDto> {
     return this.communes.update(p, inseeCode, dto, expectedVersion(request));
   }
 }

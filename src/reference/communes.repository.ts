@@ -27,14 +27,11 @@ export interface ManualCommune {
 
 @Injectable()
 export class CommunesRepository extends Repository {
-
   list(territory: Territory, filter: CommuneFilter, after: string | undefined, take: number): Promise<CommuneRow[]> {
     const where: Prisma.CommuneWhereInput = { ...territory };
     if (filter.departmentCode) where.AND = [{ departmentCode: filter.departmentCode }];
     if (filter.q) {
-      where.OR = /^\d{5}$/.test(filter.q)
-        ? [{ postalCodes: { has: filter.q } }, { inseeCode: filter.q }]
-        : [{ searchName: { contains: searchKey(filter.q) } }];
+      where.OR = /^\d{5}$/.test(filter.q) ? [{ postalCodes: { has: filter.q } }, { inseeCode: filter.q }] : [{ searchName: { contains: searchKey(filter.q) } }];
     }
     if (after) where.inseeCode = { gt: after };
     return this.db.commune.findMany({ where, include: withEpci, orderBy: { inseeCode: 'asc' }, take });
@@ -60,12 +57,7 @@ export class CommunesRepository extends Repository {
     });
   }
 
-  update(
-    territory: Territory,
-    inseeCode: string,
-    version: number,
-    data: Partial<Omit<ManualCommune, 'inseeCode' | 'departmentCode' | 'regionCode'>>,
-  ): Promise<boolean> {
+  update(territory: Territory, inseeCode: string, version: number, data: Partial<Omit<ManualCommune, 'inseeCode' | 'departmentCode' | 'regionCode'>>): Promise<boolean> {
     const changes: Record<string, unknown> = { ...data };
     if (data.name !== undefined) changes.searchName = searchKey(data.name);
     // A rural flag set by a person is the préfecture's word: official loads keep it.

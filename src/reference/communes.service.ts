@@ -134,7 +134,10 @@ export class CommunesService {
       const counts = await this.communes.upsertManual(rows.map((r) => r.row));
       return {
         audit: {
-          action: 'commune.import', entity: 'commune', entityId: `import:${rows.length}`, regionCode: principal.regionCode,
+          action: 'commune.import',
+          entity: 'commune',
+          entityId: `import:${rows.length}`,
+          regionCode: principal.regionCode,
           after: { ...counts, inseeCodes: rows.map((r) => r.row.inseeCode) },
         },
         result: { ...counts, total: rows.length },
@@ -152,10 +155,16 @@ export class CommunesService {
       );
     });
     return this.writes.run(principal, async () => {
-      const updated = await this.communes.updateZoning(principal.regionCode, rows.map((r) => r.row));
+      const updated = await this.communes.updateZoning(
+        principal.regionCode,
+        rows.map((r) => r.row),
+      );
       return {
         audit: {
-          action: 'commune.zoning_import', entity: 'commune', entityId: `zoning:${rows.length}`, regionCode: principal.regionCode,
+          action: 'commune.zoning_import',
+          entity: 'commune',
+          entityId: `zoning:${rows.length}`,
+          regionCode: principal.regionCode,
           after: { updated, rows: rows.map((r) => r.row) },
         },
         result: { updated, total: rows.length },

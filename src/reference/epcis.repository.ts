@@ -5,7 +5,6 @@ import type { Epci, Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
 export class EpcisRepository extends Repository {
-
   /** An EPCI is in a territory when one of its member communes is. */
   list(territory: Territory, f: { q?: string; departmentCode?: string }, after: string | undefined, take: number): Promise<Epci[]> {
     const where: Prisma.EpciWhereInput = {
@@ -20,4 +19,3 @@ export class EpcisRepository extends Repository {
     return this.db.epci.findFirst({ where: { siren, communes: { some: { ...territory } } } });
   }
 }
-

@@ -6,8 +6,18 @@ export const REPORT_COLUMNS: Record<ReportType, string[]> = {
   PIPELINE: ['departmentCode', 'step', 'status', 'kind', 'zone', 'count', 'procedure', 'callId'],
   FUNDING: ['departmentCode', 'funder', 'dossiers', 'computedCents', 'committedCents', 'paidCents', 'toRecoverCents'],
   DEADLINES: ['departmentCode', 'applicationId', 'projectName', 'reason', 'receivedOn', 'receiptDueOn', 'issuedOn', 'daysLate', 'lastEventAt'],
-  FOLLOW_UP: ['departmentCode', 'communeInsee', 'communeName', 'sitesInProject', 'sitesOperational', 'doctorsPlanned', 'professionalsPlanned',
-    'installations', 'studentTrainees', 'departuresReplaced'],
+  FOLLOW_UP: [
+    'departmentCode',
+    'communeInsee',
+    'communeName',
+    'sitesInProject',
+    'sitesOperational',
+    'doctorsPlanned',
+    'professionalsPlanned',
+    'installations',
+    'studentTrainees',
+    'departuresReplaced',
+  ],
 };
 
 export const REPORT_TYPES = Object.keys(REPORT_COLUMNS) as ReportType[];
@@ -16,5 +26,4 @@ export const REPORT_TYPES = Object.keys(REPORT_COLUMNS) as ReportType[];
 export const DUE_SOON_DAYS = 15;
 export const DORMANT_DAYS = 90;
 
-export const reportFileName = (regionCode: string, type: ReportType, date: string, ext: 'csv' | 'xlsx') =>
-  `report-${regionCode}-${type.toLowerCase()}-${date}.${ext}`;
+export const reportFileName = (regionCode: string, type: ReportType, date: string, ext: 'csv' | 'xlsx') => `report-${regionCode}-${type.toLowerCase()}-${date}.${ext}`;

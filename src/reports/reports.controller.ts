@@ -8,7 +8,6 @@ import { UuidParam } from '../common/http/params.js';
 import { DownloadQuery, RequestedRunsDto, RequestRunsDto, RunDto, RunPageDto, RunQuery } from './dto/report.dto.js';
 import { ReportsService } from './reports.service.js';
 
-
 @ApiTags('reports')
 @ApiBearerAuth()
 @Controller('reports/runs')

@@ -29,7 +29,6 @@ export const DOWNLOAD_BATCH = 2000;
 
 @Injectable()
 export class ReportsRepository extends Repository {
-
   /** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
   async execute(runId: string): Promise<ReportRun> {
     const run = await this.db.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });

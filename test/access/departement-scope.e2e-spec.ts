@@ -53,7 +53,10 @@ describe('the département boundary', () => {
     // A CARPEC séance with both dossiers on its agenda, the 43 one with confidential reservations.
     sessionId = (await t.http().post('/api/v1/carpec-sessions').set(as(instructor)).send({ sessionDate: '2025-01-15', title: 'CARPEC janvier' }).expect(201)).body.id;
     const s = await t.prisma.carpecSession.findUniqueOrThrow({ where: { id: sessionId } });
-    for (const [id, reservations] of [[dossier74, 'sous réserve du bail'], [dossier43, 'confidential: promoter insolvent']] as const) {
+    for (const [id, reservations] of [
+      [dossier74, 'sous réserve du bail'],
+      [dossier43, 'confidential: promoter insolvent'],
+    ] as const) {
       const item = await t.prisma.carpecAgendaItem.create({ data: { sessionId: s.id, applicationId: id, purpose: 'INFORMATION' } });
       await t.prisma.carpecOpinion.create({ data: { sessionId: s.id, applicationId: id, agendaItemId: item.id, outcome: 'NOTED', reservations } });
     }
@@ -191,13 +194,30 @@ describe('the département boundary', () => {
     const ruleSet = await t.prisma.fundingRuleSet.findFirstOrThrow({ where: { regionCode: '84' } });
     const auditBefore = await t.prisma.auditLog.count();
     const attempts = [
-      t.http().post('/api/v1/funding-rule-sets').set(D).send({ name: 'x', publicCeilingBps: 8000, funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2000, priority: 1 } } }),
+      t
+        .http()
+        .post('/api/v1/funding-rule-sets')
+        .set(D)
+        .send({
+          name: 'x',
+          publicCeilingBps: 8000,
+          funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2000, priority: 1 } },
+        }),
       t.http().post(`/api/v1/funding-rule-sets/${ruleSet.id}/activate`).set(D).send({}),
       t.http().post('/api/v1/envelopes').set(D).send({ funder: 'FNADT', regionCode: '84', programme: 'x', amountCents: 1 }),
       t.http().post(`/api/v1/envelopes/${regionEnvelope}/adjustments`).set(D).send({ amountCents: 1, note: 'x' }),
       t.http().post(`/api/v1/envelopes/${regionEnvelope}/close`).set(D).send({}),
-      t.http().post('/api/v1/communes').set(D).send({ inseeCode: '74999', name: 'X', departmentCode: '74', regionCode: '84', population: 1, zone: 'ZIP', qpv: false, island: false, rural: true }),
-      t.http().post('/api/v1/communes/import').set(D).set('Content-Type', 'text/csv').send('inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural\n74998,X,74,84,1,ZIP,false,false,true\n'),
+      t
+        .http()
+        .post('/api/v1/communes')
+        .set(D)
+        .send({ inseeCode: '74999', name: 'X', departmentCode: '74', regionCode: '84', population: 1, zone: 'ZIP', qpv: false, island: false, rural: true }),
+      t
+        .http()
+        .post('/api/v1/communes/import')
+        .set(D)
+        .set('Content-Type', 'text/csv')
+        .send('inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural\n74998,X,74,84,1,ZIP,false,false,true\n'),
       t.http().post('/api/v1/communes/zoning/import').set(D).set('Content-Type', 'text/csv').send('inseeCode,zone,qpv,island\n74010,ZAC,false,false\n'),
       t.http().post('/api/v1/communes/load-official').set(D).send({ regionCode: '84' }),
       t.http().patch('/api/v1/communes/74010').set(D).send({ zone: 'ZAC' }),
@@ -212,16 +232,27 @@ describe('the département boundary', () => {
   });
 
   it('refuses a commune whose département lies in another region (422 department-not-in-region), nothing written', async () => {
-    const res = await t.http().post('/api/v1/communes').set(as(admin))
+    const res = await t
+      .http()
+      .post('/api/v1/communes')
+      .set(as(admin))
       .send({ inseeCode: '29020', name: 'Brest', departmentCode: '29', regionCode: '84', population: 139_000, zone: 'NONE', qpv: false, island: false, rural: false });
     expect(expectProblem(res, 422)).toMatchObject({ rule: 'department-not-in-region', inseeCode: '29020', departmentCode: '29', regionCode: '84' });
     expect(await t.prisma.commune.count({ where: { inseeCode: '29020' } })).toBe(0);
     // Region 53 then creates its own commune.
     const bretagne = await actor(t, 'ADMIN', { regionCode: '53' });
-    await t.http().post('/api/v1/communes').set(as(bretagne))
-      .send({ inseeCode: '29020', name: 'Brest', departmentCode: '29', regionCode: '53', population: 139_000, zone: 'NONE', qpv: false, island: false, rural: false }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/communes')
+      .set(as(bretagne))
+      .send({ inseeCode: '29020', name: 'Brest', departmentCode: '29', regionCode: '53', population: 139_000, zone: 'NONE', qpv: false, island: false, rural: false })
+      .expect(201);
     // The import names the line and the rule, all rows or none.
-    const imported = await t.http().post('/api/v1/communes/import').set(as(admin)).set('Content-Type', 'text/csv')
+    const imported = await t
+      .http()
+      .post('/api/v1/communes/import')
+      .set(as(admin))
+      .set('Content-Type', 'text/csv')
       .send('inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural\n43301,Ok,43,84,100,ZIP,false,false,true\n29021,Brest bis,29,84,1,ZIP,false,false,true\n');
     const problem = expectProblem(imported, 400);
     expect(problem.errors).toEqual([expect.objectContaining({ field: 'departmentCode', line: 3, message: expect.stringContaining('department-not-in-region') })]);

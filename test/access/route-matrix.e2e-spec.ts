@@ -244,10 +244,17 @@ describe('role × route access matrix', () => {
       tokens.set(role, { Authorization: role === 'ADMIN' ? admin.auth : (await actor(t, role)).auth });
     }
     tokens.set('PARTNER', { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth });
-    const key = await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201);
+    const key = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('Authorization', admin.auth)
+      .send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId })
+      .expect(201);
     tokens.set('REPORTING', { 'X-API-Key': key.body.key });
 
-    const epci = await t.prisma.epci.create({ data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 } });
+    const epci = await t.prisma.epci.create({
+      data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 },
+    });
     const commune = await makeCommune(t, { inseeCode: '43040', regionCode: '84' });
     await t.prisma.commune.update({ where: { inseeCode: '43040' }, data: { epciSiren: epci.siren } });
     const promoter = await makePromoter(t, commune.inseeCode);
@@ -293,7 +300,11 @@ describe('role × route access matrix', () => {
       const entry = MATRIX[routeKey(method, url)];
       if (!entry) continue;
       for (const [caller, headers] of tokens) {
-        const res = await t.http()[method.toLowerCase() as 'get'](fill(url, null)).set(headers).send(method === 'GET' || method === 'DELETE' ? undefined : {});
+        const res = await t
+          .http()
+          [method.toLowerCase() as 'get'](fill(url, null))
+          .set(headers)
+          .send(method === 'GET' || method === 'DELETE' ? undefined : {});
         cases++;
         const admitted = entry.public || (caller !== 'ANONYMOUS' && entry.roles!.includes(caller));
         const expected = admitted ? 'not 401/403' : caller === 'ANONYMOUS' ? 401 : 403;
@@ -314,7 +325,11 @@ describe('role × route access matrix', () => {
       const entry = MATRIX[routeKey(method, url)];
       if (!entry?.otherRegion) continue;
       for (const role of entry.roles!.filter((r) => r !== 'REPORTING')) {
-        const res = await t.http()[method.toLowerCase() as 'get'](fill(url, fixtures)).set(otherRegion[role]).send(entry.otherRegion.body?.(fixtures) as object);
+        const res = await t
+          .http()
+          [method.toLowerCase() as 'get'](fill(url, fixtures))
+          .set(otherRegion[role])
+          .send(entry.otherRegion.body?.(fixtures) as object);
         cases++;
         if (res.status !== entry.otherRegion.status) {
           failures.push(`${method} ${url} as ${role} of region 53: expected ${entry.otherRegion.status}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);

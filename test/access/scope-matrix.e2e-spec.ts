@@ -88,9 +88,14 @@ const SCOPE: Record<string, Entry> = {
   'GET /api/v1/epcis': { read: LIST },
   'GET /api/v1/epcis/:siren': { read: DEPT },
   'POST /api/v1/communes': {
-    regionWrite: { as: 'ADMIN', body: () => ({ inseeCode: '43299', name: 'X', departmentCode: '43', regionCode: '84', population: 1, zone: 'ZIP', qpv: false, island: false, rural: true }) },
+    regionWrite: {
+      as: 'ADMIN',
+      body: () => ({ inseeCode: '43299', name: 'X', departmentCode: '43', regionCode: '84', population: 1, zone: 'ZIP', qpv: false, island: false, rural: true }),
+    },
   },
-  'POST /api/v1/communes/import': { regionWrite: { as: 'ADMIN', csv: 'inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural\n43298,X,43,84,1,ZIP,false,false,true\n' } },
+  'POST /api/v1/communes/import': {
+    regionWrite: { as: 'ADMIN', csv: 'inseeCode,name,departmentCode,regionCode,population,zone,qpv,island,rural\n43298,X,43,84,1,ZIP,false,false,true\n' },
+  },
   'POST /api/v1/communes/zoning/import': { regionWrite: { as: 'ADMIN', csv: 'inseeCode,zone,qpv,island\n43040,ZAC,false,false\n' } },
   'POST /api/v1/communes/load-official': { regionWrite: { as: 'ADMIN', body: () => ({ regionCode: '84' }) } },
   'PATCH /api/v1/communes/:inseeCode': { regionWrite: { as: 'ADMIN', body: () => ({ zone: 'ZAC' }) } },
@@ -145,7 +150,11 @@ const SCOPE: Record<string, Entry> = {
   'POST /api/v1/funding-rule-sets': {
     regionWrite: {
       as: 'ADMIN',
-      body: () => ({ name: 'x', publicCeilingBps: 8000, funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2000, priority: 1 } } }),
+      body: () => ({
+        name: 'x',
+        publicCeilingBps: 8000,
+        funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2000, priority: 1 } },
+      }),
     },
   },
   'POST /api/v1/funding-rule-sets/:id/activate': { regionWrite: { as: 'ADMIN', body: () => ({}) } },
@@ -213,12 +222,26 @@ describe('scope matrix (région × département)', () => {
     const project = await makeProject(t, promoter.id, commune.inseeCode, { name: `MSP ${secret}` });
     const I = { Authorization: instructor.auth };
     const applicationId = (await t.http().post('/api/v1/applications').set(I).send({ projectId: project.id }).expect(201)).body.id;
-    await t.http().put(`/api/v1/applications/${applicationId}/expenses`).set(I)
-      .send([{ category: 'IMMOBILIER', label: `Travaux ${secret}`, amountCents: 10_000_000 }, { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 1_000_000 }]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${applicationId}/expenses`)
+      .set(I)
+      .send([
+        { category: 'IMMOBILIER', label: `Travaux ${secret}`, amountCents: 10_000_000 },
+        { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 1_000_000 },
+      ])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${applicationId}/funding-plan/compute`).set(I).send({}).expect(200);
     // A séance of its own (only this dossier), and an item on the region's shared séance, with
     // an opinion whose reservations are confidential.
-    const own = (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate: '2025-03-01', title: `CARPEC ${dep}` }).expect(201)).body.id;
+    const own = (
+      await t
+        .http()
+        .post('/api/v1/carpec-sessions')
+        .set(I)
+        .send({ sessionDate: '2025-03-01', title: `CARPEC ${dep}` })
+        .expect(201)
+    ).body.id;
     for (const sessionId of [own, regionSession]) {
       const item = await t.prisma.carpecAgendaItem.create({ data: { sessionId, applicationId, purpose: 'OPINION' } });
       await t.prisma.carpecOpinion.create({ data: { sessionId, applicationId, agendaItemId: item.id, outcome: 'FAVORABLE_WITH_RESERVATIONS', reservations: secret } });
@@ -235,7 +258,9 @@ describe('scope matrix (région × département)', () => {
     const admin = await actor(t, 'ADMIN');
     const instructor = await actor(t, 'INSTRUCTOR');
     const ruleSetId = (await activeRuleSet(t, admin)).id;
-    const regionSession = (await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor.auth).send({ sessionDate: '2025-02-01', title: 'CARPEC régionale' }).expect(201)).body.id;
+    const regionSession = (
+      await t.http().post('/api/v1/carpec-sessions').set('Authorization', instructor.auth).send({ sessionDate: '2025-02-01', title: 'CARPEC régionale' }).expect(201)
+    ).body.id;
     const regionEnvelope = (await envelope(t, admin, 'REGION', 10_000_000)).id;
     const s43 = await side(admin, instructor, '43', '43040', '200073419', regionSession);
     const s74 = await side(admin, instructor, '74', '74010', '200000172', regionSession);
@@ -245,7 +270,11 @@ describe('scope matrix (région × département)', () => {
     await t.prisma.envelopeMovement.create({ data: { envelopeId: regionEnvelope, kind: 'ADJUSTMENT', amountCents: 5n, note: 'region-only adjustment' } });
     const run = await t.prisma.reportRun.create({
       data: {
-        regionCode: '84', type: 'DEADLINES', date: new Date('2026-01-05'), status: 'SUCCEEDED', rowCount: 2,
+        regionCode: '84',
+        type: 'DEADLINES',
+        date: new Date('2026-01-05'),
+        status: 'SUCCEEDED',
+        rowCount: 2,
         rows: {
           create: [s43, s74].map((s, i) => ({
             position: i + 1,
@@ -259,7 +288,15 @@ describe('scope matrix (région × département)', () => {
     f = {
       '43': s43,
       '74': s74,
-      region: { sessionId: regionSession, envelopeId: regionEnvelope, reportRunId: run.id, ruleSetId, organizationId: admin.organizationId, userId: admin.userId, apiKeyId: key.body.id },
+      region: {
+        sessionId: regionSession,
+        envelopeId: regionEnvelope,
+        reportRunId: run.id,
+        ruleSetId,
+        organizationId: admin.organizationId,
+        userId: admin.userId,
+        apiKeyId: key.body.id,
+      },
     };
     headers.regionPartner = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth };
     const p43 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
@@ -271,7 +308,12 @@ describe('scope matrix (région × département)', () => {
     const user = await makeUser(t, 'ADMIN', p43.organizationId);
     const login = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
     departmentAdmin = { Authorization: `Bearer ${login.body.accessToken}` };
-    const depKey = await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'préfecture 43', role: 'REPORTING', organizationId: p43.organizationId }).expect(201);
+    const depKey = await t
+      .http()
+      .post('/api/v1/api-keys')
+      .set('Authorization', admin.auth)
+      .send({ name: 'préfecture 43', role: 'REPORTING', organizationId: p43.organizationId })
+      .expect(201);
     departmentKey = { 'X-API-Key': depKey.body.key };
   }, 120_000);
   afterAll(() => t.close());
@@ -305,7 +347,10 @@ describe('scope matrix (région × département)', () => {
         const path = (label === 'list' ? url : fill(url, f, label)) + (entry.query ?? '');
         for (const [i, caller] of CALLERS.entries()) {
           cases++;
-          const res = await t.http().get(label === 'list' ? `${path}?limit=200` : path).set(headers[caller]);
+          const res = await t
+            .http()
+            .get(label === 'list' ? `${path}?limit=200` : path)
+            .set(headers[caller]);
           const where = `GET ${path} [${label}] as ${caller}`;
           if (res.status !== row[i]) {
             failures.push(`${where}: expected ${row[i]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
@@ -338,7 +383,10 @@ describe('scope matrix (région × département)', () => {
       const entry = SCOPE[routeKey(method, url)];
       if (!entry || !('regionWrite' in entry)) continue;
       const { as, body, csv } = entry.regionWrite;
-      let req = t.http()[method.toLowerCase() as 'post'](fill(url, f, 'region')).set(as === 'ADMIN' ? departmentAdmin : departmentKey);
+      let req = t
+        .http()
+        [method.toLowerCase() as 'post'](fill(url, f, 'region'))
+        .set(as === 'ADMIN' ? departmentAdmin : departmentKey);
       if (csv) req = req.set('Content-Type', 'text/csv');
       const res = await req.send((csv ?? body?.(f)) as object);
       cases++;

@@ -14,7 +14,10 @@ describe('accounts: organisations, users, API keys, scopes', () => {
 
   describe('organisations', () => {
     it('creates a préfecture de département of its region, and lists it', async () => {
-      const res = await t.http().post('/api/v1/organizations').set(as(admin))
+      const res = await t
+        .http()
+        .post('/api/v1/organizations')
+        .set(as(admin))
         .send({ name: 'Préfecture de la Haute-Savoie', type: 'PREFECTURE_DEPARTEMENT', regionCode: '84', departmentCode: '74', funders: ['DETR'] })
         .expect(201);
       expect(res.headers.location).toBe(`/api/v1/organizations/${res.body.id}`);
@@ -29,12 +32,26 @@ describe('accounts: organisations, users, API keys, scopes', () => {
       expect(unknown.errors!.map((e) => e.field)).toEqual(['type']);
       const noDep = expectProblem(await t.http().post('/api/v1/organizations').set(as(admin)).send({ name: 'X', type: 'CONSEIL_DEPARTEMENTAL', regionCode: '84' }), 400);
       expect(noDep.errors!.map((e) => e.field)).toEqual(['departmentCode']);
-      const funder = expectProblem(await t.http().post('/api/v1/organizations').set(as(admin)).send({ name: 'X', type: 'CPAM', regionCode: '84', funders: ['DETR'] }), 400);
+      const funder = expectProblem(
+        await t
+          .http()
+          .post('/api/v1/organizations')
+          .set(as(admin))
+          .send({ name: 'X', type: 'CPAM', regionCode: '84', funders: ['DETR'] }),
+        400,
+      );
       expect(funder.errors![0].field).toBe('funders');
     });
 
     it("refuses another region's organisation (403) and hides other regions' ones (404)", async () => {
-      expectProblem(await t.http().post('/api/v1/organizations').set(as(admin)).send({ name: 'ARS Bretagne', type: 'ARS', regionCode: '53', funders: ['ARS'] }), 403);
+      expectProblem(
+        await t
+          .http()
+          .post('/api/v1/organizations')
+          .set(as(admin))
+          .send({ name: 'ARS Bretagne', type: 'ARS', regionCode: '53', funders: ['ARS'] }),
+        403,
+      );
       const other = await makeOrganization(t, { regionCode: '53' });
       expectProblem(await t.http().get(`/api/v1/organizations/${other.id}`).set(as(admin)), 404);
     });
@@ -52,26 +69,75 @@ describe('accounts: organisations, users, API keys, scopes', () => {
 
   describe('users', () => {
     it('creates an instructor who can log in; never returns the hash', async () => {
-      const res = await t.http().post('/api/v1/users').set(as(admin))
+      const res = await t
+        .http()
+        .post('/api/v1/users')
+        .set(as(admin))
         .send({ email: 'Claire.Martin@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId })
         .expect(201);
       expect(res.body).toMatchObject({ email: 'claire.martin@ars.test', role: 'INSTRUCTOR', active: true, version: 1 });
       expect(JSON.stringify(res.body)).not.toMatch(/argon|passwordHash/);
       await t.http().post('/api/v1/auth/login').send({ email: 'claire.martin@ars.test', password: 'twelve chars long' }).expect(200);
-      expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ email: 'claire.martin@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId }), 409);
+      expectProblem(
+        await t
+          .http()
+          .post('/api/v1/users')
+          .set(as(admin))
+          .send({ email: 'claire.martin@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId }),
+        409,
+      );
     });
 
     it('refuses a short password, an unknown role, REPORTING (keys only) and a role the organisation cannot hold', async () => {
       const base = { email: 'x@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId };
-      expect(expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ ...base, password: 'short' }), 400).errors![0].field).toBe('password');
-      expect(expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ ...base, role: 'KING' }), 400).errors![0].field).toBe('role');
-      expect(expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ ...base, role: 'REPORTING' }), 400).errors![0].message).toMatch(/API keys only/);
-      expect(expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ ...base, role: 'PARTNER' }), 400).errors![0].field).toBe('role');
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post('/api/v1/users')
+            .set(as(admin))
+            .send({ ...base, password: 'short' }),
+          400,
+        ).errors![0].field,
+      ).toBe('password');
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post('/api/v1/users')
+            .set(as(admin))
+            .send({ ...base, role: 'KING' }),
+          400,
+        ).errors![0].field,
+      ).toBe('role');
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post('/api/v1/users')
+            .set(as(admin))
+            .send({ ...base, role: 'REPORTING' }),
+          400,
+        ).errors![0].message,
+      ).toMatch(/API keys only/);
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post('/api/v1/users')
+            .set(as(admin))
+            .send({ ...base, role: 'PARTNER' }),
+          400,
+        ).errors![0].field,
+      ).toBe('role');
     });
 
     it("answers 404 for an account in another region's organisation, and for another region's user", async () => {
       const other = await makeOrganization(t, { regionCode: '53' });
-      expectProblem(await t.http().post('/api/v1/users').set(as(admin)).send({ email: 'y@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: other.id }), 404);
+      expectProblem(
+        await t.http().post('/api/v1/users').set(as(admin)).send({ email: 'y@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: other.id }),
+        404,
+      );
       const otherUser = await actor(t, 'INSTRUCTOR', { regionCode: '53' });
       expectProblem(await t.http().get(`/api/v1/users/${otherUser.userId}`).set(as(admin)), 404);
       expectProblem(await t.http().patch(`/api/v1/users/${otherUser.userId}`).set(as(admin)).send({ active: false }), 404);
@@ -122,7 +188,10 @@ describe('accounts: organisations, users, API keys, scopes', () => {
       expectProblem(await t.http().get('/api/v1/me').set('X-API-Key', 'not-a-key'), 401);
       await t.prisma.apiKey.update({ where: { id: created.body.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
       expectProblem(await t.http().get('/api/v1/me').set('X-API-Key', created.body.key), 401);
-      expectProblem(await t.http().post('/api/v1/api-keys').set(as(admin)).send({ name: 'k', role: 'REPORTING', organizationId: admin.organizationId, expiresAt: '2020-01-01T00:00:00Z' }), 400);
+      expectProblem(
+        await t.http().post('/api/v1/api-keys').set(as(admin)).send({ name: 'k', role: 'REPORTING', organizationId: admin.organizationId, expiresAt: '2020-01-01T00:00:00Z' }),
+        400,
+      );
     });
   });
 

@@ -25,8 +25,7 @@ describe('dossiers under concurrent and repeated requests', () => {
       toStatus: string | null;
     }[];
   const auditRows = (id: string, action?: string) => t.prisma.auditLog.count({ where: { entity: 'application', entityId: id, ...(action && { action }) } });
-  const byStatus = (results: Res[]) =>
-    results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const byStatus = (results: Res[]) => results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   const newProject = async () => {
     const commune = await makeCommune(t);
     const promoter = await makePromoter(t, commune.inseeCode);
@@ -48,7 +47,13 @@ describe('dossiers under concurrent and repeated requests', () => {
       await advance(t, id, 'SITE_MEETING_HELD', who);
       const { version } = await get(id);
       const results: Res[] = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => t.http().post(`/api/v1/applications/${id}/submit`).set(as(i % 2 ? colleague : instructor)).send({})),
+        Array.from({ length: 20 }, (_, i) =>
+          t
+            .http()
+            .post(`/api/v1/applications/${id}/submit`)
+            .set(as(i % 2 ? colleague : instructor))
+            .send({}),
+        ),
       );
       expect(byStatus(results)).toEqual({ 200: 1, 409: 19 });
       for (const r of results.filter((x) => x.status === 409)) expect(expectProblem(r, 409)).toMatchObject({ currentStatus: 'SUBMITTED' });
@@ -106,10 +111,18 @@ describe('dossiers under concurrent and repeated requests', () => {
       const assignees = [colleague, director, instructor];
       const requests = [
         ...Array.from({ length: 15 }, (_, i) =>
-          t.http().patch(`/api/v1/applications/${id}`).set(as(instructor)).send({ assigneeId: assignees[i % 3].userId }),
+          t
+            .http()
+            .patch(`/api/v1/applications/${id}`)
+            .set(as(instructor))
+            .send({ assigneeId: assignees[i % 3].userId }),
         ),
         ...Array.from({ length: 5 }, () =>
-          t.http().post(`/api/v1/applications/${id}/site-meeting`).set(as(colleague)).send({ heldOn: daysAgo(2), participants: 'ARS', findings: 'OK' }),
+          t
+            .http()
+            .post(`/api/v1/applications/${id}/site-meeting`)
+            .set(as(colleague))
+            .send({ heldOn: daysAgo(2), participants: 'ARS', findings: 'OK' }),
         ),
       ];
       const results: Res[] = await Promise.all(requests);
@@ -132,8 +145,7 @@ describe('dossiers under concurrent and repeated requests', () => {
     it('replays the first answer of a move for the same key and body, and does nothing twice, even after the dossier moved on', async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'SITE_MEETING_HELD', who);
-      const submit = (a: Actor, key: string, body: object = {}) =>
-        t.http().post(`/api/v1/applications/${id}/submit`).set(as(a)).set('Idempotency-Key', key).send(body);
+      const submit = (a: Actor, key: string, body: object = {}) => t.http().post(`/api/v1/applications/${id}/submit`).set(as(a)).set('Idempotency-Key', key).send(body);
       const first = await submit(instructor, 'submit-once').expect(200);
       expect(first.body.status).toBe('SUBMITTED');
       const again = await submit(instructor, 'submit-once').expect(200);
@@ -160,8 +172,7 @@ describe('dossiers under concurrent and repeated requests', () => {
     it('replays a creation: same 201, same Location, one dossier; another body with the key is refused with 422 and creates nothing', async () => {
       const project = await newProject();
       const other = await newProject();
-      const create = (projectId: string) =>
-        t.http().post('/api/v1/applications').set(as(instructor)).set('Idempotency-Key', `create-${project.id}`).send({ projectId });
+      const create = (projectId: string) => t.http().post('/api/v1/applications').set(as(instructor)).set('Idempotency-Key', `create-${project.id}`).send({ projectId });
       const first = await create(project.id).expect(201);
       const again = await create(project.id).expect(201);
       expect(again.body).toEqual(first.body);
@@ -218,9 +229,7 @@ describe('dossiers under concurrent and repeated requests', () => {
     it('100 concurrent identical creations with one key: one dossier, one answer', async () => {
       const project = await newProject();
       const results: Res[] = await Promise.all(
-        Array.from({ length: 100 }, () =>
-          t.http().post('/api/v1/applications').set(as(instructor)).set('Idempotency-Key', `burst-${project.id}`).send({ projectId: project.id }),
-        ),
+        Array.from({ length: 100 }, () => t.http().post('/api/v1/applications').set(as(instructor)).set('Idempotency-Key', `burst-${project.id}`).send({ projectId: project.id })),
       );
       expect(results.filter((r) => r.status !== 201 && r.status !== 409).map((r) => [r.status, r.body.detail])).toEqual([]);
       const created = results.filter((r) => r.status === 201);

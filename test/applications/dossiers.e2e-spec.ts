@@ -208,14 +208,25 @@ describe('dossiers', () => {
       const read = await t.http().get(`/api/v1/applications/${id}`).set(as(instructor)).expect(200);
       expect(read.body.version).toBe(1);
       expect(read.headers.etag).toBe('"1"');
-      const moved = await t.http().post(`/api/v1/applications/${id}/site-meeting`).set(as(instructor)).send({ heldOn: daysAgo(3), participants: 'ARS', findings: 'OK' }).expect(200);
+      const moved = await t
+        .http()
+        .post(`/api/v1/applications/${id}/site-meeting`)
+        .set(as(instructor))
+        .send({ heldOn: daysAgo(3), participants: 'ARS', findings: 'OK' })
+        .expect(200);
       expect(moved.headers.etag).toBe('"2"');
       expect((await t.http().get(`/api/v1/applications/${id}`).set(as(director)).expect(200)).headers.etag).toBe('"2"');
     });
 
     it('refuses a move whose If-Match is stale with 412 and the current version, and does nothing', async () => {
       const { id } = await makeDossier(t, instructor);
-      await t.http().post(`/api/v1/applications/${id}/site-meeting`).set(as(instructor)).set('If-Match', '"1"').send({ heldOn: daysAgo(3), participants: 'ARS', findings: 'OK' }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/site-meeting`)
+        .set(as(instructor))
+        .set('If-Match', '"1"')
+        .send({ heldOn: daysAgo(3), participants: 'ARS', findings: 'OK' })
+        .expect(200);
       const stale = expectProblem(await t.http().post(`/api/v1/applications/${id}/submit`).set(as(instructor)).set('If-Match', '"1"').send({}), 412);
       expect(stale).toMatchObject({ currentVersion: 2 });
       expectProblem(await t.http().post(`/api/v1/applications/${id}/withdraw`).set(as(instructor)).set('If-Match', '"3"').send({ reason: 'x' }), 412);

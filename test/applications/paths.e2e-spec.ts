@@ -27,8 +27,17 @@ describe('dossier paths to COMPLETED', () => {
     expect(done.receiptDueOn).toBe(addMonths(daysAgo(10), 2));
     const events = (await t.http().get(`/api/v1/applications/${id}/events`).set('Authorization', instructor.auth).expect(200)).body.items;
     expect(events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
-      'DRAFT', 'SITE_MEETING_HELD', 'SUBMITTED', 'CARPEC_REVIEW', 'AWAITING_DECISION', 'STEP2_IN_PROGRESS',
-      'DELIVERABLES_RECEIVED', 'RECEIPT_ISSUED', 'RECEIPT_ISSUED', 'STEP3_IN_PROGRESS', 'COMPLETED',
+      'DRAFT',
+      'SITE_MEETING_HELD',
+      'SUBMITTED',
+      'CARPEC_REVIEW',
+      'AWAITING_DECISION',
+      'STEP2_IN_PROGRESS',
+      'DELIVERABLES_RECEIVED',
+      'RECEIPT_ISSUED',
+      'RECEIPT_ISSUED',
+      'STEP3_IN_PROGRESS',
+      'COMPLETED',
     ]);
     expect(events[1]).toMatchObject({ fromStatus: 'DRAFT', actor: { id: instructor.userId, kind: 'USER' }, type: 'SITE_MEETING_RECORDED' });
   });
@@ -36,7 +45,12 @@ describe('dossier paths to COMPLETED', () => {
   it('takes an existing centre from approval straight to step 3', async () => {
     const { id } = await makeDossier(t, instructor, { existing: true, convention: 'ACCORD_NATIONAL' });
     await advance(t, id, 'AWAITING_DECISION', { instructor, director });
-    const approved = await t.http().post(`/api/v1/applications/${id}/decision`).set('Authorization', director.auth).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }).expect(200);
+    const approved = await t
+      .http()
+      .post(`/api/v1/applications/${id}/decision`)
+      .set('Authorization', director.auth)
+      .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) })
+      .expect(200);
     expect(approved.body).toMatchObject({ status: 'STEP3_IN_PROGRESS', step: 3 });
     await t.http().post(`/api/v1/applications/${id}/complete`).set('Authorization', instructor.auth).send({ summary: 'ok' }).expect(200);
   });

@@ -17,7 +17,13 @@ describe('the procedure of the seeds', () => {
   const app = (id: string) => `/api/v1/applications/${id}`;
   const get = async (id: string) => (await t.http().get(app(id)).set(I()).expect(200)).body;
   const events = async (id: string) =>
-    (await t.http().get(`${app(id)}/events?limit=200`).set(I()).expect(200)).body.items as { type: string; fromStatus: string | null; toStatus: string | null; data: Json }[];
+    (
+      await t
+        .http()
+        .get(`${app(id)}/events?limit=200`)
+        .set(I())
+        .expect(200)
+    ).body.items as { type: string; fromStatus: string | null; toStatus: string | null; data: Json }[];
   /** Everything a refused move must leave as it was. */
   const snapshot = async (id: string) => ({
     dossier: await get(id),
@@ -32,8 +38,18 @@ describe('the procedure of the seeds', () => {
   /** A dossier SUBMITTED with these dates, then on a séance of `sessionDate` for an opinion, recorded. */
   async function awaitingDecision(dates: { heldOn: string; receivedOn: string; sessionDate: string }) {
     const { id } = await makeDossier(t, instructor);
-    await t.http().post(`${app(id)}/site-meeting`).set(I()).send({ heldOn: dates.heldOn, participants: 'ARS', findings: 'OK' }).expect(200);
-    await t.http().post(`${app(id)}/submit`).set(I()).send({ receivedOn: dates.receivedOn }).expect(200);
+    await t
+      .http()
+      .post(`${app(id)}/site-meeting`)
+      .set(I())
+      .send({ heldOn: dates.heldOn, participants: 'ARS', findings: 'OK' })
+      .expect(200);
+    await t
+      .http()
+      .post(`${app(id)}/submit`)
+      .set(I())
+      .send({ receivedOn: dates.receivedOn })
+      .expect(200);
     const s = await session(dates.sessionDate);
     await t.http().post(`/api/v1/carpec-sessions/${s}/agenda`).set(I()).send({ applicationId: id, purpose: 'OPINION' }).expect(201);
     await t.http().post(`/api/v1/carpec-sessions/${s}/opinions`).set(I()).send({ applicationId: id, outcome: 'FAVORABLE' }).expect(201);
@@ -67,7 +83,14 @@ describe('the procedure of the seeds', () => {
     return res.body;
   };
   const dossierOf = async (projectId: string, procedure?: string) =>
-    (await t.http().post('/api/v1/applications').set(I()).send({ projectId, ...(procedure && { procedure }) }).expect(201)).body;
+    (
+      await t
+        .http()
+        .post('/api/v1/applications')
+        .set(I())
+        .send({ projectId, ...(procedure && { procedure }) })
+        .expect(201)
+    ).body;
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
@@ -82,7 +105,14 @@ describe('the procedure of the seeds', () => {
       const id = await awaitingDecision({ heldOn: daysAgo(60), receivedOn: daysAgo(50), sessionDate: daysAgo(20) });
       const before = await snapshot(id);
       for (const decision of [{ outcome: 'APPROVED' }, { outcome: 'REJECTED', motivation: 'Non' }]) {
-        const body = expectProblem(await t.http().post(`${app(id)}/decision`).set(D()).send({ ...decision, decidedOn: daysAgo(21) }), 422);
+        const body = expectProblem(
+          await t
+            .http()
+            .post(`${app(id)}/decision`)
+            .set(D())
+            .send({ ...decision, decidedOn: daysAgo(21) }),
+          422,
+        );
         expect(body).toMatchObject({
           rule: 'dates-out-of-order',
           type: expect.stringMatching(/rule\/dates-out-of-order$/),
@@ -99,34 +129,71 @@ describe('the procedure of the seeds', () => {
       expect(await snapshot(id)).toEqual(before);
       expect(before.dossier).toMatchObject({ status: 'AWAITING_DECISION', decision: null });
       // The séance's own day is in order.
-      const ok = await t.http().post(`${app(id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(20) }).expect(200);
+      const ok = await t
+        .http()
+        .post(`${app(id)}/decision`)
+        .set(D())
+        .send({ outcome: 'APPROVED', decidedOn: daysAgo(20) })
+        .expect(200);
       expect(ok.body).toMatchObject({ status: 'STEP2_IN_PROGRESS', decision: { decidedOn: daysAgo(20) } });
     });
 
     it('refuses a request received before the site meeting', async () => {
       const { id } = await makeDossier(t, instructor);
-      await t.http().post(`${app(id)}/site-meeting`).set(I()).send({ heldOn: daysAgo(30), participants: 'ARS', findings: 'OK' }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/site-meeting`)
+        .set(I())
+        .send({ heldOn: daysAgo(30), participants: 'ARS', findings: 'OK' })
+        .expect(200);
       const before = await snapshot(id);
-      const body = expectProblem(await t.http().post(`${app(id)}/submit`).set(I()).send({ receivedOn: daysAgo(31) }), 422);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/submit`)
+          .set(I())
+          .send({ receivedOn: daysAgo(31) }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'REQUEST', date: daysAgo(31), previousEvent: 'SITE_MEETING', mustNotBeBefore: daysAgo(30) });
       expect(await snapshot(id)).toEqual(before);
       expect(before.dossier).toMatchObject({ status: 'SITE_MEETING_HELD', requestReceivedOn: null });
-      const ok = await t.http().post(`${app(id)}/submit`).set(I()).send({ receivedOn: daysAgo(30) }).expect(200);
+      const ok = await t
+        .http()
+        .post(`${app(id)}/submit`)
+        .set(I())
+        .send({ receivedOn: daysAgo(30) })
+        .expect(200);
       expect(ok.body).toMatchObject({ status: 'SUBMITTED', requestReceivedOn: daysAgo(30) });
     });
 
     it('dates the request today when the submission gives no date', async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'SITE_MEETING_HELD', who);
-      const res = await t.http().post(`${app(id)}/submit`).set(I()).send({}).expect(200);
+      const res = await t
+        .http()
+        .post(`${app(id)}/submit`)
+        .set(I())
+        .send({})
+        .expect(200);
       expect(res.body.requestReceivedOn).toBe(today());
       expect(await t.prisma.application.findUniqueOrThrow({ where: { id } })).toMatchObject({ requestReceivedOn: new Date(`${today()}T00:00:00.000Z`) });
     });
 
-    it('refuses to put a dossier on the agenda of a séance held before its request, and to record that séance\'s opinion', async () => {
+    it("refuses to put a dossier on the agenda of a séance held before its request, and to record that séance's opinion", async () => {
       const { id } = await makeDossier(t, instructor);
-      await t.http().post(`${app(id)}/site-meeting`).set(I()).send({ heldOn: daysAgo(40), participants: 'ARS', findings: 'OK' }).expect(200);
-      await t.http().post(`${app(id)}/submit`).set(I()).send({ receivedOn: daysAgo(30) }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/site-meeting`)
+        .set(I())
+        .send({ heldOn: daysAgo(40), participants: 'ARS', findings: 'OK' })
+        .expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/submit`)
+        .set(I())
+        .send({ receivedOn: daysAgo(30) })
+        .expect(200);
       const early = await session(daysAgo(31));
       const before = await snapshot(id);
       const body = expectProblem(await t.http().post(`/api/v1/carpec-sessions/${early}/agenda`).set(I()).send({ applicationId: id, purpose: 'OPINION' }), 422);
@@ -146,21 +213,50 @@ describe('the procedure of the seeds', () => {
 
     it('refuses deliverables received before the decision', async () => {
       const id = await awaitingDecision({ heldOn: daysAgo(90), receivedOn: daysAgo(80), sessionDate: daysAgo(70) });
-      await t.http().post(`${app(id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(60) }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/decision`)
+        .set(D())
+        .send({ outcome: 'APPROVED', decidedOn: daysAgo(60) })
+        .expect(200);
       const before = await snapshot(id);
-      const body = expectProblem(await t.http().post(`${app(id)}/deliverables`).set(I()).send({ receivedOn: daysAgo(61) }), 422);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/deliverables`)
+          .set(I())
+          .send({ receivedOn: daysAgo(61) }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'DELIVERABLES', date: daysAgo(61), previousEvent: 'DECISION', mustNotBeBefore: daysAgo(60) });
       expect(await snapshot(id)).toEqual(before);
       expect(before.dossier).toMatchObject({ status: 'STEP2_IN_PROGRESS', deliverablesReceivedOn: null, receiptDueOn: null });
-      await t.http().post(`${app(id)}/deliverables`).set(I()).send({ receivedOn: daysAgo(60) }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/deliverables`)
+        .set(I())
+        .send({ receivedOn: daysAgo(60) })
+        .expect(200);
     });
 
     it('refuses a récépissé issued before the deliverables were received', async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'STEP2_IN_PROGRESS', who);
-      await t.http().post(`${app(id)}/deliverables`).set(I()).send({ receivedOn: daysAgo(3) }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/deliverables`)
+        .set(I())
+        .send({ receivedOn: daysAgo(3) })
+        .expect(200);
       const before = await snapshot(id);
-      const body = expectProblem(await t.http().post(`${app(id)}/receipt`).set(D()).send({ issuedOn: daysAgo(4), finessEj: '430000123', finessEt: '430000131' }), 422);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/receipt`)
+          .set(D())
+          .send({ issuedOn: daysAgo(4), finessEj: '430000123', finessEt: '430000131' }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'RECEIPT', date: daysAgo(4), previousEvent: 'DELIVERABLES', mustNotBeBefore: daysAgo(3) });
       expect(await snapshot(id)).toEqual(before);
     });
@@ -172,7 +268,14 @@ describe('the procedure of the seeds', () => {
       const day = new Date(`${WALK.decision}T00:00:00Z`);
       day.setUTCDate(day.getUTCDate() - 1);
       const early = day.toISOString().slice(0, 10);
-      const body = expectProblem(await t.http().post(`${app(id)}/audit-plan`).set(I()).send({ deliveredOn: early, summary: 'Plan' }), 422);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/audit-plan`)
+          .set(I())
+          .send({ deliveredOn: early, summary: 'Plan' }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'AUDIT_PLAN', date: early, previousEvent: 'DECISION', mustNotBeBefore: WALK.decision });
       expect(await snapshot(id)).toEqual(before);
       expect(before.dossier).toMatchObject({ status: 'AUDIT_IN_PROGRESS', auditPlan: null });
@@ -181,28 +284,86 @@ describe('the procedure of the seeds', () => {
 
   describe('the audit', () => {
     it('walks an existing centre from its request to the plan to return to balance, with its events', async () => {
-      const p = (await newProject({ existing: true, kind: 'ANTENNE', antenne: { hoursPerWeek: 12, minutesFromMainSite: 15, sharesInformationSystem: true } }));
+      const p = await newProject({ existing: true, kind: 'ANTENNE', antenne: { hoursPerWeek: 12, minutesFromMainSite: 15, sharesInformationSystem: true } });
       const created = await dossierOf(p.id, 'AUDIT');
       const id = created.id as string;
       expect(created).toMatchObject({ procedure: 'AUDIT', status: 'DRAFT', step: 1, eligible: true, allowedActions: ['SUBMIT', 'WITHDRAW', 'CLOSE'] });
       // No site meeting for an audit.
-      expect(expectProblem(await t.http().post(`${app(id)}/site-meeting`).set(I()).send({ heldOn: daysAgo(30), participants: 'ARS', findings: 'OK' }), 409)).toMatchObject({
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post(`${app(id)}/site-meeting`)
+            .set(I())
+            .send({ heldOn: daysAgo(30), participants: 'ARS', findings: 'OK' }),
+          409,
+        ),
+      ).toMatchObject({
         currentStatus: 'DRAFT',
         allowedActions: ['SUBMIT', 'WITHDRAW', 'CLOSE'],
       });
-      expect((await t.http().post(`${app(id)}/submit`).set(I()).send({ receivedOn: daysAgo(40) }).expect(200)).body).toMatchObject({ status: 'SUBMITTED', requestReceivedOn: daysAgo(40) });
+      expect(
+        (
+          await t
+            .http()
+            .post(`${app(id)}/submit`)
+            .set(I())
+            .send({ receivedOn: daysAgo(40) })
+            .expect(200)
+        ).body,
+      ).toMatchObject({ status: 'SUBMITTED', requestReceivedOn: daysAgo(40) });
       const s = await session(daysAgo(30));
       await t.http().post(`/api/v1/carpec-sessions/${s}/agenda`).set(I()).send({ applicationId: id, purpose: 'OPINION' }).expect(201);
-      await t.http().post(`/api/v1/carpec-sessions/${s}/opinions`).set(I()).send({ applicationId: id, outcome: 'FAVORABLE_WITH_RESERVATIONS', reservations: 'Trésorerie' }).expect(201);
-      const approved = (await t.http().post(`${app(id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(20) }).expect(200)).body;
+      await t
+        .http()
+        .post(`/api/v1/carpec-sessions/${s}/opinions`)
+        .set(I())
+        .send({ applicationId: id, outcome: 'FAVORABLE_WITH_RESERVATIONS', reservations: 'Trésorerie' })
+        .expect(201);
+      const approved = (
+        await t
+          .http()
+          .post(`${app(id)}/decision`)
+          .set(D())
+          .send({ outcome: 'APPROVED', decidedOn: daysAgo(20) })
+          .expect(200)
+      ).body;
       expect(approved).toMatchObject({ status: 'AUDIT_IN_PROGRESS', step: null, decision: { outcome: 'APPROVED', decidedOn: daysAgo(20) } });
       expect((await get(id)).allowedActions).toEqual(['DELIVER_AUDIT_PLAN', 'WITHDRAW', 'CLOSE']);
       // The accompaniment's moves are not the audit's.
-      expectProblem(await t.http().post(`${app(id)}/deliverables`).set(I()).send({ receivedOn: daysAgo(10) }), 409);
-      expectProblem(await t.http().post(`${app(id)}/complete`).set(I()).send({ summary: 'x' }), 409);
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/deliverables`)
+          .set(I())
+          .send({ receivedOn: daysAgo(10) }),
+        409,
+      );
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/complete`)
+          .set(I())
+          .send({ summary: 'x' }),
+        409,
+      );
       // The plan's summary is required.
-      expectProblem(await t.http().post(`${app(id)}/audit-plan`).set(I()).send({ deliveredOn: daysAgo(5), summary: '  ' }), 400);
-      const delivered = (await t.http().post(`${app(id)}/audit-plan`).set(I()).send({ deliveredOn: daysAgo(5), summary: 'Réduire les charges de personnel' }).expect(200)).body;
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/audit-plan`)
+          .set(I())
+          .send({ deliveredOn: daysAgo(5), summary: '  ' }),
+        400,
+      );
+      const delivered = (
+        await t
+          .http()
+          .post(`${app(id)}/audit-plan`)
+          .set(I())
+          .send({ deliveredOn: daysAgo(5), summary: 'Réduire les charges de personnel' })
+          .expect(200)
+      ).body;
       expect(delivered).toMatchObject({
         procedure: 'AUDIT',
         status: 'AUDIT_DELIVERED',
@@ -228,12 +389,19 @@ describe('the procedure of the seeds', () => {
       expect(accompaniments.map((a) => a.id)).not.toContain(id);
       expectProblem(await t.http().get('/api/v1/applications?procedure=OTHER').set(I()), 400);
       // Terminal: nothing more, not even a withdrawal.
-      expectProblem(await t.http().post(`${app(id)}/withdraw`).set(I()).send({ reason: 'x' }), 409);
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/withdraw`)
+          .set(I())
+          .send({ reason: 'x' }),
+        409,
+      );
       expect(await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id, action: 'application.deliver_audit_plan' } })).toBe(1);
     });
 
     it('is for an existing centre only: 422 for a new one, and no dossier is created', async () => {
-      const p = (await newProject({ existing: false }));
+      const p = await newProject({ existing: false });
       const body = expectProblem(await t.http().post('/api/v1/applications').set(I()).send({ projectId: p.id, procedure: 'AUDIT' }), 422);
       expect(body).toMatchObject({ rule: 'audit-existing-centre', projectId: p.id, existing: false });
       expect(await t.prisma.application.count({ where: { projectId: p.id } })).toBe(0);
@@ -244,22 +412,39 @@ describe('the procedure of the seeds', () => {
     it('can be withdrawn while in progress', async () => {
       const { id } = await makeDossier(t, instructor, { existing: true, procedure: 'AUDIT' });
       await advance(t, id, 'AUDIT_IN_PROGRESS', who);
-      const res = await t.http().post(`${app(id)}/withdraw`).set(I()).send({ reason: 'Le centre a retrouvé son équilibre' }).expect(200);
+      const res = await t
+        .http()
+        .post(`${app(id)}/withdraw`)
+        .set(I())
+        .send({ reason: 'Le centre a retrouvé son équilibre' })
+        .expect(200);
       expect(res.body).toMatchObject({ status: 'WITHDRAWN', procedure: 'AUDIT', closingReason: 'Le centre a retrouvé son équilibre' });
     });
   });
 
   describe('structures', () => {
-    it('stores a project\'s nature (EXTENSION by default for an existing centre), start of operation, SISA and antenne facts', async () => {
-      const created = (await newProject({ existing: false }));
+    it("stores a project's nature (EXTENSION by default for an existing centre), start of operation, SISA and antenne facts", async () => {
+      const created = await newProject({ existing: false });
       expect(created).toMatchObject({ nature: 'CREATION', operationStartOn: null, sisa: false, antenne: null });
-      const existing = (await newProject({ existing: true, sisa: true, operationStartOn: '2027-09-01' }));
+      const existing = await newProject({ existing: true, sisa: true, operationStartOn: '2027-09-01' });
       expect(existing).toMatchObject({ nature: 'EXTENSION', sisa: true, operationStartOn: '2027-09-01' });
-      const antenne = (await newProject({ kind: 'ANTENNE', existing: true, nature: 'SECONDARY_SITE', antenne: { hoursPerWeek: 18, minutesFromMainSite: 20, sharesInformationSystem: true } }));
+      const antenne = await newProject({
+        kind: 'ANTENNE',
+        existing: true,
+        nature: 'SECONDARY_SITE',
+        antenne: { hoursPerWeek: 18, minutesFromMainSite: 20, sharesInformationSystem: true },
+      });
       expect(antenne).toMatchObject({ nature: 'SECONDARY_SITE', antenne: { hoursPerWeek: 18, minutesFromMainSite: 20, sharesInformationSystem: true } });
       const read = (await t.http().get(`/api/v1/projects/${antenne.id}`).set(I()).expect(200)).body;
       expect(read).toMatchObject({ nature: 'SECONDARY_SITE', antenne: { hoursPerWeek: 18 } });
-      const patched = (await t.http().patch(`/api/v1/projects/${antenne.id}`).set(I()).send({ antenne: { hoursPerWeek: 22 }, operationStartOn: null }).expect(200)).body;
+      const patched = (
+        await t
+          .http()
+          .patch(`/api/v1/projects/${antenne.id}`)
+          .set(I())
+          .send({ antenne: { hoursPerWeek: 22 }, operationStartOn: null })
+          .expect(200)
+      ).body;
       expect(patched).toMatchObject({ antenne: { hoursPerWeek: 22, minutesFromMainSite: 20, sharesInformationSystem: true }, operationStartOn: null });
       // A project becoming existing follows with its default nature.
       expect((await t.http().patch(`/api/v1/projects/${created.id}`).set(I()).send({ existing: true }).expect(200)).body.nature).toBe('EXTENSION');
@@ -269,17 +454,27 @@ describe('the procedure of the seeds', () => {
     });
 
     it('warns on a centre de santé of 1 professional for 3,000 inhabitants, and shows the answers the instructor attests', async () => {
-      const p = (await newProject({ kind: 'CDS_MEDICAL', professionalsPlanned: 1, populationServed: 3000 }));
+      const p = await newProject({ kind: 'CDS_MEDICAL', professionalsPlanned: 1, populationServed: 3000 });
       const dossier = await dossierOf(p.id);
       expect(dossier).toMatchObject({ eligible: true, attestations: [] });
       expect(dossier.warnings).toEqual([
         { rule: 'cds-two-professionals', detail: expect.stringContaining('1 planned'), answered: false, answer: null },
         { rule: 'cds-catchment-4000', detail: expect.stringContaining('3,000'), answered: false, answer: null },
       ]);
-      const first = await t.http().post(`${app(dossier.id)}/attestations`).set(I()).send({ code: 'cds-two-professionals', note: 'Recrutement du second médecin en cours' }).expect(201);
+      const first = await t
+        .http()
+        .post(`${app(dossier.id)}/attestations`)
+        .set(I())
+        .send({ code: 'cds-two-professionals', note: 'Recrutement du second médecin en cours' })
+        .expect(201);
       expect(first.headers.location).toBe(`/api/v1/applications/${dossier.id}/attestations/cds-two-professionals`);
       expect(first.body).toMatchObject({ code: 'cds-two-professionals', note: 'Recrutement du second médecin en cours', attestedBy: instructor.userId });
-      await t.http().post(`${app(dossier.id)}/attestations`).set(D()).send({ code: 'cds-catchment-4000', note: 'Commune isolée' }).expect(201);
+      await t
+        .http()
+        .post(`${app(dossier.id)}/attestations`)
+        .set(D())
+        .send({ code: 'cds-catchment-4000', note: 'Commune isolée' })
+        .expect(201);
       const read = await get(dossier.id);
       expect(read.warnings).toEqual([
         expect.objectContaining({ rule: 'cds-two-professionals', answered: true, answer: 'Recrutement du second médecin en cours' }),
@@ -297,19 +492,38 @@ describe('the procedure of the seeds', () => {
     });
 
     it('makes an antenne open 25 h a week ineligible, with the rule named, and refuses its approval', async () => {
-      const p = (await newProject({ kind: 'ANTENNE', existing: true, antenne: { hoursPerWeek: 25, minutesFromMainSite: 10, sharesInformationSystem: true } }));
+      const p = await newProject({ kind: 'ANTENNE', existing: true, antenne: { hoursPerWeek: 25, minutesFromMainSite: 10, sharesInformationSystem: true } });
       const dossier = await dossierOf(p.id);
       expect(dossier).toMatchObject({ eligible: false, warnings: [] });
       expect(dossier.eligibilityReasons).toEqual([expect.stringMatching(/^antenne-conditions: .*25 h a week/)]);
       await advance(t, dossier.id, 'AWAITING_DECISION', who);
       const before = await snapshot(dossier.id);
-      const body = expectProblem(await t.http().post(`${app(dossier.id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: today() }), 422);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`${app(dossier.id)}/decision`)
+          .set(D())
+          .send({ outcome: 'APPROVED', decidedOn: today() }),
+        422,
+      );
       expect(body.rule).toBe('antenne-conditions');
       expect(body.detail).toMatch(/25 h a week/);
       expect(await snapshot(dossier.id)).toEqual(before);
       // Back within 20 h, it is approved (re-checked at the decision), straight to step 3 (an existing centre).
-      await t.http().patch(`/api/v1/projects/${p.id}`).set(I()).send({ antenne: { hoursPerWeek: 20 } }).expect(200);
-      const approved = (await t.http().post(`${app(dossier.id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: today() }).expect(200)).body;
+      await t
+        .http()
+        .patch(`/api/v1/projects/${p.id}`)
+        .set(I())
+        .send({ antenne: { hoursPerWeek: 20 } })
+        .expect(200);
+      const approved = (
+        await t
+          .http()
+          .post(`${app(dossier.id)}/decision`)
+          .set(D())
+          .send({ outcome: 'APPROVED', decidedOn: today() })
+          .expect(200)
+      ).body;
       expect(approved).toMatchObject({ status: 'STEP3_IN_PROGRESS', eligible: true });
     });
 
@@ -328,7 +542,13 @@ describe('the procedure of the seeds', () => {
       const polyvalent = await makeDossier(t, instructor, { existing: true, nature: 'BECOMING_POLYVALENT' });
       const extension = await makeDossier(t, instructor, { existing: true, nature: 'EXTENSION' });
       for (const { id } of [polyvalent, extension]) await advance(t, id, 'AWAITING_DECISION', who);
-      const approve = (id: string) => t.http().post(`${app(id)}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: today() }).expect(200);
+      const approve = (id: string) =>
+        t
+          .http()
+          .post(`${app(id)}/decision`)
+          .set(D())
+          .send({ outcome: 'APPROVED', decidedOn: today() })
+          .expect(200);
       expect((await approve(polyvalent.id)).body).toMatchObject({ status: 'STEP2_IN_PROGRESS', step: 2 });
       expect((await approve(extension.id)).body).toMatchObject({ status: 'STEP3_IN_PROGRESS', step: 3 });
     });
@@ -343,8 +563,18 @@ describe('the procedure of the seeds', () => {
     it('records, replaces (200) and withdraws (204) an attestation, each a new version, an event and an audit row', async () => {
       const v0 = (await get(id)).version;
       const audit0 = await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id } });
-      await t.http().post(`${app(id)}/attestations`).set(I()).send({ code: 'diagnostic-territorial' }).expect(201);
-      const replaced = await t.http().post(`${app(id)}/attestations`).set(I()).send({ code: 'diagnostic-territorial', note: 'Diagnostic de 2026' }).expect(200);
+      await t
+        .http()
+        .post(`${app(id)}/attestations`)
+        .set(I())
+        .send({ code: 'diagnostic-territorial' })
+        .expect(201);
+      const replaced = await t
+        .http()
+        .post(`${app(id)}/attestations`)
+        .set(I())
+        .send({ code: 'diagnostic-territorial', note: 'Diagnostic de 2026' })
+        .expect(200);
       expect(replaced.headers.location).toBeUndefined();
       expect(replaced.body).toMatchObject({ code: 'diagnostic-territorial', note: 'Diagnostic de 2026' });
       const read = await get(id);
@@ -352,10 +582,19 @@ describe('the procedure of the seeds', () => {
       expect(read.attestations).toEqual([{ code: 'diagnostic-territorial', note: 'Diagnostic de 2026', attestedBy: instructor.userId, attestedAt: expect.any(String) }]);
       expect(await t.prisma.applicationAttestation.count({ where: { applicationId: id } })).toBe(1);
 
-      const deleted = await t.http().delete(`${app(id)}/attestations/diagnostic-territorial`).set(D());
+      const deleted = await t
+        .http()
+        .delete(`${app(id)}/attestations/diagnostic-territorial`)
+        .set(D());
       expect(deleted.status).toBe(204);
       expect(await get(id)).toMatchObject({ attestations: [], version: v0 + 3 });
-      expectProblem(await t.http().delete(`${app(id)}/attestations/diagnostic-territorial`).set(D()), 404);
+      expectProblem(
+        await t
+          .http()
+          .delete(`${app(id)}/attestations/diagnostic-territorial`)
+          .set(D()),
+        404,
+      );
       expect((await events(id)).map((e) => e.type).slice(-3)).toEqual(['ATTESTED', 'ATTESTED', 'ATTESTATION_REMOVED']);
       const rows = await t.prisma.auditLog.findMany({ where: { entity: 'application', entityId: id }, orderBy: { at: 'asc' } });
       expect(rows.slice(audit0).map((r) => r.action)).toEqual(['application.attestation.create', 'application.attestation.replace', 'application.attestation.delete']);
@@ -363,21 +602,80 @@ describe('the procedure of the seeds', () => {
 
     it('refuses a malformed code (400), a partner (403), and a dossier outside the scope or unknown (404)', async () => {
       for (const code of ['', 'Majuscule', 'avec espace', '-tiret', 'a'.repeat(101), 42]) {
-        const body = expectProblem(await t.http().post(`${app(id)}/attestations`).set(I()).send({ code }), 400);
+        const body = expectProblem(
+          await t
+            .http()
+            .post(`${app(id)}/attestations`)
+            .set(I())
+            .send({ code }),
+          400,
+        );
         expect(body.errors?.map((e) => e.field)).toContain('code');
       }
-      expectProblem(await t.http().post(`${app(id)}/attestations`).set(I()).send({ code: 'ok', note: 3 }), 400);
-      expectProblem(await t.http().delete(`${app(id)}/attestations/Majuscule`).set(I()), 400);
-      expectProblem(await t.http().delete(`${app(id)}/attestations/${'a'.repeat(101)}`).set(I()), 400);
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/attestations`)
+          .set(I())
+          .send({ code: 'ok', note: 3 }),
+        400,
+      );
+      expectProblem(
+        await t
+          .http()
+          .delete(`${app(id)}/attestations/Majuscule`)
+          .set(I()),
+        400,
+      );
+      expectProblem(
+        await t
+          .http()
+          .delete(`${app(id)}/attestations/${'a'.repeat(101)}`)
+          .set(I()),
+        400,
+      );
 
       const partner = await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] });
-      expectProblem(await t.http().post(`${app(id)}/attestations`).set('Authorization', partner.auth).send({ code: 'ok' }), 403);
-      expectProblem(await t.http().delete(`${app(id)}/attestations/ok`).set('Authorization', partner.auth), 403);
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/attestations`)
+          .set('Authorization', partner.auth)
+          .send({ code: 'ok' }),
+        403,
+      );
+      expectProblem(
+        await t
+          .http()
+          .delete(`${app(id)}/attestations/ok`)
+          .set('Authorization', partner.auth),
+        403,
+      );
 
       const elsewhere = await actor(t, 'INSTRUCTOR', { regionCode: '53' });
-      expectProblem(await t.http().post(`${app(id)}/attestations`).set('Authorization', elsewhere.auth).send({ code: 'ok' }), 404);
-      expectProblem(await t.http().delete(`${app(id)}/attestations/ok`).set('Authorization', elsewhere.auth), 404);
-      expectProblem(await t.http().post(`${app('00000000-0000-4000-8000-000000000000')}/attestations`).set(I()).send({ code: 'ok' }), 404);
+      expectProblem(
+        await t
+          .http()
+          .post(`${app(id)}/attestations`)
+          .set('Authorization', elsewhere.auth)
+          .send({ code: 'ok' }),
+        404,
+      );
+      expectProblem(
+        await t
+          .http()
+          .delete(`${app(id)}/attestations/ok`)
+          .set('Authorization', elsewhere.auth),
+        404,
+      );
+      expectProblem(
+        await t
+          .http()
+          .post(`${app('00000000-0000-4000-8000-000000000000')}/attestations`)
+          .set(I())
+          .send({ code: 'ok' }),
+        404,
+      );
       expect(await t.prisma.applicationAttestation.count({ where: { applicationId: id } })).toBe(0);
     });
   });

@@ -14,8 +14,7 @@ describe('dossier workflow rules', () => {
   const I = () => ({ Authorization: instructor.auth });
   const D = () => ({ Authorization: director.auth });
   const get = async (id: string) => (await t.http().get(`/api/v1/applications/${id}`).set(I()).expect(200)).body;
-  const eventTypes = async (id: string) =>
-    ((await t.http().get(`/api/v1/applications/${id}/events`).set(I()).expect(200)).body.items as { type: string }[]).map((e) => e.type);
+  const eventTypes = async (id: string) => ((await t.http().get(`/api/v1/applications/${id}/events`).set(I()).expect(200)).body.items as { type: string }[]).map((e) => e.type);
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
@@ -36,7 +35,11 @@ describe('dossier workflow rules', () => {
 
       await advance(t, id, 'AWAITING_DECISION', who);
       const refused = expectProblem(
-        await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }),
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/decision`)
+          .set(D())
+          .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }),
         422,
       );
       expect(refused).toMatchObject({ rule: 'ineligible-territory', type: expect.stringMatching(/rule\/ineligible-territory$/) });
@@ -45,7 +48,12 @@ describe('dossier workflow rules', () => {
       expect(await t.prisma.decision.count({ where: { applicationId: id } })).toBe(0);
       expect(await eventTypes(id)).not.toContain('APPROVED');
 
-      const rejected = await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ outcome: 'REJECTED', decidedOn: daysAgo(1), motivation: 'Hors zonage' }).expect(200);
+      const rejected = await t
+        .http()
+        .post(`/api/v1/applications/${id}/decision`)
+        .set(D())
+        .send({ outcome: 'REJECTED', decidedOn: daysAgo(1), motivation: 'Hors zonage' })
+        .expect(200);
       expect(rejected.body).toMatchObject({ status: 'REJECTED', step: null, eligible: false, decision: { outcome: 'REJECTED', motivation: 'Hors zonage' } });
     });
 
@@ -69,9 +77,18 @@ describe('dossier workflow rules', () => {
       await advance(t, gained.id, 'AWAITING_DECISION', who);
       await t.prisma.commune.update({ where: { inseeCode: '43902' }, data: { zone: 'NONE' } });
       await t.prisma.commune.update({ where: { inseeCode: '43903' }, data: { zone: 'ZIP' } });
-      const refused = await t.http().post(`/api/v1/applications/${lost.id}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) });
+      const refused = await t
+        .http()
+        .post(`/api/v1/applications/${lost.id}/decision`)
+        .set(D())
+        .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) });
       expect(expectProblem(refused, 422).rule).toBe('ineligible-territory');
-      const approved = await t.http().post(`/api/v1/applications/${gained.id}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }).expect(200);
+      const approved = await t
+        .http()
+        .post(`/api/v1/applications/${gained.id}/decision`)
+        .set(D())
+        .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) })
+        .expect(200);
       expect(approved.body).toMatchObject({ status: 'STEP2_IN_PROGRESS', eligible: true });
     });
   });
@@ -82,7 +99,14 @@ describe('dossier workflow rules', () => {
         const { id } = await makeDossier(t, instructor);
         await advance(t, id, status, who);
         for (const decision of [{ outcome: 'APPROVED' }, { outcome: 'REJECTED', motivation: 'non' }]) {
-          const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ ...decision, decidedOn: daysAgo(1) }), 409);
+          const body = expectProblem(
+            await t
+              .http()
+              .post(`/api/v1/applications/${id}/decision`)
+              .set(D())
+              .send({ ...decision, decidedOn: daysAgo(1) }),
+            409,
+          );
           expect(body).toMatchObject({ currentStatus: status });
         }
         expect(await t.prisma.decision.count({ where: { applicationId: id } })).toBe(0);
@@ -95,7 +119,14 @@ describe('dossier workflow rules', () => {
       await advance(t, id, 'SUBMITTED', who);
       await t.prisma.application.update({ where: { id }, data: { status: 'AWAITING_DECISION' } });
       for (const decision of [{ outcome: 'APPROVED' }, { outcome: 'REJECTED', motivation: 'non' }]) {
-        const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ ...decision, decidedOn: daysAgo(1) }), 422);
+        const body = expectProblem(
+          await t
+            .http()
+            .post(`/api/v1/applications/${id}/decision`)
+            .set(D())
+            .send({ ...decision, decidedOn: daysAgo(1) }),
+          422,
+        );
         expect(body.rule).toBe('opinion-required');
       }
       expect(await t.prisma.decision.count({ where: { applicationId: id } })).toBe(0);
@@ -106,7 +137,12 @@ describe('dossier workflow rules', () => {
       await advance(t, id, 'CARPEC_REVIEW', who);
       const item = await t.prisma.carpecAgendaItem.findFirstOrThrow({ where: { applicationId: id } });
       await t.http().post(`/api/v1/carpec-sessions/${item.sessionId}/opinions`).set(I()).send({ applicationId: id, outcome: 'UNFAVORABLE' }).expect(201);
-      const approved = await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }).expect(200);
+      const approved = await t
+        .http()
+        .post(`/api/v1/applications/${id}/decision`)
+        .set(D())
+        .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) })
+        .expect(200);
       expect(approved.body.decision).toMatchObject({ outcome: 'APPROVED', differsFromOpinion: true });
     });
 
@@ -115,7 +151,11 @@ describe('dossier workflow rules', () => {
       await advance(t, id, 'AWAITING_DECISION', who);
       const { version } = await get(id);
       for (const motivation of [undefined, '', '   ']) {
-        const res = await t.http().post(`/api/v1/applications/${id}/decision`).set(D()).send({ outcome: 'REJECTED', decidedOn: daysAgo(1), motivation });
+        const res = await t
+          .http()
+          .post(`/api/v1/applications/${id}/decision`)
+          .set(D())
+          .send({ outcome: 'REJECTED', decidedOn: daysAgo(1), motivation });
         const body = expectProblem(res, 400);
         expect(body.errors?.map((e) => e.field)).toContain('motivation');
       }
@@ -126,7 +166,14 @@ describe('dossier workflow rules', () => {
     it('is for the director only: an instructor is refused with 403', async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'AWAITING_DECISION', who);
-      expectProblem(await t.http().post(`/api/v1/applications/${id}/decision`).set(I()).send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }), 403);
+      expectProblem(
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/decision`)
+          .set(I())
+          .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) }),
+        403,
+      );
       expect((await get(id)).status).toBe('AWAITING_DECISION');
     });
   });
@@ -172,7 +219,12 @@ describe('dossier workflow rules', () => {
         await advance(t, id, 'STEP2_IN_PROGRESS', who);
         await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I()).send({ receivedOn: '2026-03-15' }).expect(200);
       }
-      const a = await t.http().post(`/api/v1/applications/${onTime.id}/receipt`).set(D()).send({ issuedOn: '2026-05-15', finessEj: '430000123', finessEt: '430000131' }).expect(200);
+      const a = await t
+        .http()
+        .post(`/api/v1/applications/${onTime.id}/receipt`)
+        .set(D())
+        .send({ issuedOn: '2026-05-15', finessEj: '430000123', finessEt: '430000131' })
+        .expect(200);
       expect(a.body).toMatchObject({ receiptDueOn: '2026-05-15', receiptLate: false, receiptStatus: 'ISSUED_ON_TIME', receipt: { issuedOn: '2026-05-15', late: false } });
       const b = await t.http().post(`/api/v1/applications/${late.id}/receipt`).set(D()).send({ issuedOn: '2026-05-16', finessEj: '430000123', finessEt: '430000131' }).expect(200);
       expect(b.body).toMatchObject({ receiptDueOn: '2026-05-15', receiptLate: true, receiptStatus: 'ISSUED_LATE', receipt: { issuedOn: '2026-05-16', late: true } });
@@ -196,7 +248,12 @@ describe('dossier workflow rules', () => {
       await advance(t, pending.id, 'STEP2_IN_PROGRESS', who);
       await advance(t, soon.id, 'STEP2_IN_PROGRESS', who);
       await t.http().post(`/api/v1/applications/${pending.id}/deliverables`).set(I()).send({ receivedOn: today() }).expect(200);
-      await t.http().post(`/api/v1/applications/${soon.id}/deliverables`).set(I()).send({ receivedOn: daysAgo(55) }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/applications/${soon.id}/deliverables`)
+        .set(I())
+        .send({ receivedOn: daysAgo(55) })
+        .expect(200);
       expect(await get(pending.id)).toMatchObject({ receiptDueOn: addMonths(today(), 2), receiptLate: false, receiptStatus: 'PENDING' });
       expect(await get(soon.id)).toMatchObject({ receiptDueOn: addMonths(daysAgo(55), 2), receiptLate: false, receiptStatus: 'DUE_SOON' });
     });
@@ -215,7 +272,14 @@ describe('dossier workflow rules', () => {
         [{ finessEj: 430000123, finessEt: '430000131' }, 'finessEj'],
       ];
       for (const [finess, field] of bad) {
-        const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/receipt`).set(D()).send({ issuedOn: today(), ...finess }), 400);
+        const body = expectProblem(
+          await t
+            .http()
+            .post(`/api/v1/applications/${id}/receipt`)
+            .set(D())
+            .send({ issuedOn: today(), ...finess }),
+          400,
+        );
         expect(body.errors?.map((e) => e.field)).toContain(field);
       }
       expect(await t.prisma.receipt.count({ where: { applicationId: id } })).toBe(0);
@@ -225,11 +289,23 @@ describe('dossier workflow rules', () => {
       expect(ok.body.receipt).toMatchObject({ finessEj: '2A0000123', finessEt: '430000131' });
     });
 
-    it('cannot be issued before the deliverables were received (422, one of the procedure\'s dates: dates-out-of-order)', async () => {
+    it("cannot be issued before the deliverables were received (422, one of the procedure's dates: dates-out-of-order)", async () => {
       const { id } = await makeDossier(t, instructor);
       await advance(t, id, 'STEP2_IN_PROGRESS', who);
-      await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I()).send({ receivedOn: daysAgo(5) }).expect(200);
-      const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/receipt`).set(D()).send({ issuedOn: daysAgo(6), finessEj: '430000123', finessEt: '430000131' }), 422);
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/deliverables`)
+        .set(I())
+        .send({ receivedOn: daysAgo(5) })
+        .expect(200);
+      const body = expectProblem(
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/receipt`)
+          .set(D())
+          .send({ issuedOn: daysAgo(6), finessEj: '430000123', finessEt: '430000131' }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'dates-out-of-order', event: 'RECEIPT', date: daysAgo(6), previousEvent: 'DELIVERABLES', mustNotBeBefore: daysAgo(5) });
       expect(body.detail).toContain(daysAgo(6));
       expect(body.detail).toContain(daysAgo(5));

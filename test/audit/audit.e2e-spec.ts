@@ -118,7 +118,13 @@ describe('audit trail', () => {
 
   it("records the write's request id", async () => {
     const { id } = await makeDossier(t, instructor);
-    const res = await t.http().post(`/api/v1/applications/${id}/close`).set('Authorization', instructor.auth).set('X-Request-Id', 'audit-test-req-1').send({ reason: 'Sans suite' }).expect(200);
+    const res = await t
+      .http()
+      .post(`/api/v1/applications/${id}/close`)
+      .set('Authorization', instructor.auth)
+      .set('X-Request-Id', 'audit-test-req-1')
+      .send({ reason: 'Sans suite' })
+      .expect(200);
     expect(res.headers['x-request-id']).toBe('audit-test-req-1');
     const rows = (await t.http().get(`/api/v1/audit?entity=application&id=${id}`).set('Authorization', auditor.auth).expect(200)).body.items as AuditRow[];
     expect(rows.at(-1)).toMatchObject({ action: 'application.close', requestId: 'audit-test-req-1', after: { status: 'CLOSED' } });
@@ -254,7 +260,7 @@ describe('audit trail', () => {
     ['hash', `hash = repeat('0', 64)`, /does not match its hash/],
     ['link', `prev_hash = repeat('0', 64)`, /does not link/],
     ['chain', `region_code = '53'`, /another region's chain/],
-  ])("catches a seal whose %s was altered, naming its row", async (_what, change, reason) => {
+  ])('catches a seal whose %s was altered, naming its row', async (_what, change, reason) => {
     const ids = await chainIds();
     const target = ids[Math.floor(ids.length / 3)];
     const saved = await asIntruder(async (c) => {
@@ -265,7 +271,9 @@ describe('audit trail', () => {
     try {
       expect((await verifyAuditTrail(t.databaseUrl)).broken).toEqual({ id: target, regionCode: '84', reason: expect.stringMatching(reason) });
     } finally {
-      await asIntruder((c) => c.query('UPDATE audit_seals SET region_code = $2, prev_hash = $3, hash = $4 WHERE audit_id = $1', [target, saved.region_code, saved.prev_hash, saved.hash]));
+      await asIntruder((c) =>
+        c.query('UPDATE audit_seals SET region_code = $2, prev_hash = $3, hash = $4 WHERE audit_id = $1', [target, saved.region_code, saved.prev_hash, saved.hash]),
+      );
     }
     expect((await verifyAuditTrail(t.databaseUrl)).broken).toBeNull();
   });
@@ -342,7 +350,9 @@ describe('audit trail', () => {
       await sealerLock.query(`SELECT pg_advisory_xact_lock(${SEALER_LOCK})`);
       const started = performance.now();
       statuses = await Promise.all(
-        dossiers.map(async (id) => (await t.http().post(`/api/v1/applications/${id}/withdraw`).set('Authorization', instructor.auth).send({ reason: 'Le promoteur renonce' })).status),
+        dossiers.map(
+          async (id) => (await t.http().post(`/api/v1/applications/${id}/withdraw`).set('Authorization', instructor.auth).send({ reason: 'Le promoteur renonce' })).status,
+        ),
       );
       ms = performance.now() - started;
       await sealerLock.query('COMMIT');

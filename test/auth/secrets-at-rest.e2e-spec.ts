@@ -20,7 +20,9 @@ describe('secrets at rest', () => {
     expect(JSON.stringify(rows)).not.toContain(refreshToken);
 
     const admin = await actor(t, 'ADMIN');
-    const { key } = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)).body;
+    const { key } = (
+      await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'nightly', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)
+    ).body;
     // `msp_<hex prefix>_<base64url secret>`: the secret itself may contain '_'.
     const secret = String(key).replace(/^msp_[0-9a-f]+_/, '');
     expect(secret.length).toBeGreaterThanOrEqual(32);

@@ -75,7 +75,14 @@ describe('sessions: refresh rotation, reuse detection, logout, login throttling,
     const org = await makeOrganization(t);
     const user = await makeUser(t, 'INSTRUCTOR', org.id);
     for (let i = 0; i < 3; i++) {
-      expectProblem(await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.9.9.9').send({ email: `nobody${i}@test.local`, password: 'wrong password!' }), 401);
+      expectProblem(
+        await t
+          .http()
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', '10.9.9.9')
+          .send({ email: `nobody${i}@test.local`, password: 'wrong password!' }),
+        401,
+      );
     }
     expectProblem(await t.http().post('/api/v1/auth/login').set('X-Forwarded-For', '10.9.9.9').send({ email: user.email, password: PASSWORD }), 429);
     // The same account from another address logs in.

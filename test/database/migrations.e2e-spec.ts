@@ -62,10 +62,7 @@ describe('migrations', () => {
   it('keeps the audit log append-only in the database itself', async () => {
     const db = await createTestDatabase();
     try {
-      await query(
-        db.url,
-        `INSERT INTO audit_log (actor_kind, action, entity, entity_id) VALUES ('SYSTEM', 'create', 'commune', '43040')`,
-      );
+      await query(db.url, `INSERT INTO audit_log (actor_kind, action, entity, entity_id) VALUES ('SYSTEM', 'create', 'commune', '43040')`);
       await query(db.url, `INSERT INTO audit_seals (audit_id, region_code, prev_hash, hash, horizon) SELECT id, NULL, '', 'h1', 1 FROM audit_log`);
       for (const sql of ["UPDATE audit_log SET action = 'forged'", 'DELETE FROM audit_log']) {
         await expect(query(db.url, sql)).rejects.toThrow(/audit_log is append-only/);

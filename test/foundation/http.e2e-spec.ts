@@ -18,13 +18,31 @@ describe('HTTP foundation: health, metrics, docs, errors', () => {
     const res = await t.http().get('/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
     const paths = Object.keys(res.body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/me', '/api/v1/communes', '/api/v1/communes/import', '/api/v1/communes/{inseeCode}', '/api/v1/promoters', '/api/v1/projects/{id}']));
-    await t.http().get('/docs').expect(200).expect('content-type', /text\/html/);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/auth/login',
+        '/api/v1/me',
+        '/api/v1/communes',
+        '/api/v1/communes/import',
+        '/api/v1/communes/{inseeCode}',
+        '/api/v1/promoters',
+        '/api/v1/projects/{id}',
+      ]),
+    );
+    await t
+      .http()
+      .get('/docs')
+      .expect(200)
+      .expect('content-type', /text\/html/);
   });
 
   it('counts requests per route in /metrics, with the pool gauges', async () => {
     await t.http().get('/health/live');
-    const res = await t.http().get('/metrics').expect(200).expect('content-type', /text\/plain/);
+    const res = await t
+      .http()
+      .get('/metrics')
+      .expect(200)
+      .expect('content-type', /text\/plain/);
     expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"\} \d+/);
     expect(res.text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/health\/live"\}/);
     expect(res.text).toMatch(/db_pool_connections_max 5/);
@@ -46,7 +64,11 @@ describe('HTTP foundation: health, metrics, docs, errors', () => {
     const admin = await actor(t, 'ADMIN');
     const bad = await t.http().post('/api/v1/promoters').set('Authorization', admin.auth).set('Content-Type', 'application/json').send('{"name":');
     expect(expectProblem(bad, 400).detail).toMatch(/JSON/);
-    const huge = await t.http().post('/api/v1/promoters').set('Authorization', admin.auth).send({ name: 'x'.repeat(1_100_000) });
+    const huge = await t
+      .http()
+      .post('/api/v1/promoters')
+      .set('Authorization', admin.auth)
+      .send({ name: 'x'.repeat(1_100_000) });
     expectProblem(huge, 413);
   });
 

@@ -39,7 +39,10 @@ describe('the service process', () => {
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
     for (let i = 0; i < 150; i++) {
-      const ok = await fetch(`${base}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -62,7 +65,9 @@ describe('the service process', () => {
     const tokens = (await login.json()) as { accessToken: string; refreshToken: string };
     const me = (await (await json('GET', '/api/v1/me', undefined, { authorization: `Bearer ${tokens.accessToken}` })).json()) as { organizationId: string; role: string };
     expect(me.role).toBe('ADMIN');
-    const key = (await (await json('POST', '/api/v1/api-keys', { name: 'k', role: 'REPORTING', organizationId: me.organizationId }, { authorization: `Bearer ${tokens.accessToken}` })).json()) as { key: string };
+    const key = (await (
+      await json('POST', '/api/v1/api-keys', { name: 'k', role: 'REPORTING', organizationId: me.organizationId }, { authorization: `Bearer ${tokens.accessToken}` })
+    ).json()) as { key: string };
     expect((await json('GET', '/api/v1/me', undefined, { 'x-api-key': key.key })).status).toBe(200);
     const refreshed = await json('POST', '/api/v1/auth/refresh', { refreshToken: tokens.refreshToken });
     expect(refreshed.status).toBe(200);

@@ -22,7 +22,11 @@ describe('funding faithful to the seeds', () => {
   afterAll(() => t.close());
 
   const ruleSet = async (funders: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    t.http().post('/api/v1/funding-rule-sets').set(A()).send({ name: `rules ${Math.random()}`, publicCeilingBps: 8000, funders, ...extra });
+    t
+      .http()
+      .post('/api/v1/funding-rule-sets')
+      .set(A())
+      .send({ name: `rules ${Math.random()}`, publicCeilingBps: 8000, funders, ...extra });
   const DETR = { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], requiresRural: true, defaultRateBps: 3000, minRateBps: 2000, maxRateBps: 4000, priority: 1 };
 
   describe('rule sets: what the seeds and the law refuse is a 422 naming the rule', () => {
@@ -51,7 +55,9 @@ describe('funding faithful to the seeds', () => {
       const res = await ruleSet({ DETR: { ...DETR, territoriesByCategory: { IMMOBILIER: ['MARS'] }, basis: 'TVA', excludedNatures: ['GOLD'], departmentCodes: ['999'] } });
       const body = expectProblem(res, 400);
       const fields = (body.errors as { field: string }[]).map((e) => e.field);
-      expect(fields).toEqual(expect.arrayContaining(['funders.DETR.territoriesByCategory.IMMOBILIER', 'funders.DETR.basis', 'funders.DETR.excludedNatures', 'funders.DETR.departmentCodes']));
+      expect(fields).toEqual(
+        expect.arrayContaining(['funders.DETR.territoriesByCategory.IMMOBILIER', 'funders.DETR.basis', 'funders.DETR.excludedNatures', 'funders.DETR.departmentCodes']),
+      );
     });
 
     it('every example rule set of the seeds is accepted as it is', async () => {
@@ -71,10 +77,15 @@ describe('funding faithful to the seeds', () => {
       const promoter = await makePromoter(t, commune.inseeCode);
       const project = await makeProject(t, promoter.id, commune.inseeCode, { kind: 'MSP' });
       const dossier = (await t.http().post('/api/v1/applications').set(I()).send({ projectId: project.id }).expect(201)).body;
-      const expenses = await t.http().put(`/api/v1/applications/${dossier.id}/expenses`).set(I()).send([
-        { category: 'IMMOBILIER', nature: 'WORKS', label: 'Construction', amountCents: 200_000_000, vatCents: 40_000_000 },
-        { category: 'EQUIPEMENT', nature: 'FURNITURE', label: 'Mobilier', amountCents: 3_000_000, vatCents: 600_000 },
-      ]).expect(200);
+      const expenses = await t
+        .http()
+        .put(`/api/v1/applications/${dossier.id}/expenses`)
+        .set(I())
+        .send([
+          { category: 'IMMOBILIER', nature: 'WORKS', label: 'Construction', amountCents: 200_000_000, vatCents: 40_000_000 },
+          { category: 'EQUIPEMENT', nature: 'FURNITURE', label: 'Mobilier', amountCents: 3_000_000, vatCents: 600_000 },
+        ])
+        .expect(200);
       expect(expenses.body.items[0]).toMatchObject({ nature: 'WORKS', amountCents: 200_000_000, vatCents: 40_000_000 });
 
       const unattested = await t.http().post(`/api/v1/applications/${dossier.id}/funding-plan/compute`).set(I()).send({ ruleSetId: rs.body.id }).expect(200);
@@ -94,22 +105,32 @@ describe('funding faithful to the seeds', () => {
     it('simulate takes the same inputs: natures, VAT, kind, département, attestations', async () => {
       const example = EXAMPLE_RULE_SETS.find((e) => e.name.includes('Haute-Savoie'))!;
       const rs = await ruleSet(json(example.ruleSet.funders));
-      const res = await t.http().post('/api/v1/funding/simulate').set(I()).send({
-        ruleSetId: rs.body.id,
-        promoterType: 'COMMUNE',
-        project: { existing: false, doctorsPlanned: 3, balancedBudget: true, kind: 'MSP', departmentCode: '74' },
-        commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
-        expenses: [{ category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux', amountCents: 200_000_000, vatCents: 40_000_000 }],
-        attestations: ['gps-over-55', 'over-30-min-from-care', 'projet-de-sante', 'maitres-de-stage'],
-      }).expect(200);
+      const res = await t
+        .http()
+        .post('/api/v1/funding/simulate')
+        .set(I())
+        .send({
+          ruleSetId: rs.body.id,
+          promoterType: 'COMMUNE',
+          project: { existing: false, doctorsPlanned: 3, balancedBudget: true, kind: 'MSP', departmentCode: '74' },
+          commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
+          expenses: [{ category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux', amountCents: 200_000_000, vatCents: 40_000_000 }],
+          attestations: ['gps-over-55', 'over-30-min-from-care', 'projet-de-sante', 'maitres-de-stage'],
+        })
+        .expect(200);
       expect(res.body.lines[0]).toMatchObject({ funder: 'DEPARTEMENT', amountCents: 10_000_000 });
-      const savoie = await t.http().post('/api/v1/funding/simulate').set(I()).send({
-        ruleSetId: rs.body.id,
-        promoterType: 'COMMUNE',
-        project: { existing: false, doctorsPlanned: 3, balancedBudget: true, kind: 'MSP', departmentCode: '73' },
-        commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
-        expenses: [{ category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux', amountCents: 200_000_000 }],
-      }).expect(200);
+      const savoie = await t
+        .http()
+        .post('/api/v1/funding/simulate')
+        .set(I())
+        .send({
+          ruleSetId: rs.body.id,
+          promoterType: 'COMMUNE',
+          project: { existing: false, doctorsPlanned: 3, balancedBudget: true, kind: 'MSP', departmentCode: '73' },
+          commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
+          expenses: [{ category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux', amountCents: 200_000_000 }],
+        })
+        .expect(200);
       expect(savoie.body.lines[0]).toMatchObject({ amountCents: 0, boundBy: 'INELIGIBLE' });
     });
   });
@@ -127,14 +148,23 @@ describe('funding faithful to the seeds', () => {
         await t.prisma.epci.create({ data: { siren, name: `CC ${o.insee}`, type: 'CC', population: o.epci.population, memberCount: 20, largestMemberPopulation: o.epci.largest } });
         await t.prisma.commune.update({ where: { inseeCode: o.insee }, data: { epciSiren: siren } });
       }
-      const promoter = await t.prisma.promoter.create({ data: { name: `${o.legalType} ${o.insee}`, legalType: o.legalType, communeInsee: o.insee, regionCode: '84', departmentCode: '43' } });
+      const promoter = await t.prisma.promoter.create({
+        data: { name: `${o.legalType} ${o.insee}`, legalType: o.legalType, communeInsee: o.insee, regionCode: '84', departmentCode: '43' },
+      });
       const project = await makeProject(t, promoter.id, commune.inseeCode);
       const dossier = (await t.http().post('/api/v1/applications').set(I()).send({ projectId: project.id }).expect(201)).body;
-      await t.http().put(`/api/v1/applications/${dossier.id}/expenses`).set(I()).send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 10_000_000 }]).expect(200);
+      await t
+        .http()
+        .put(`/api/v1/applications/${dossier.id}/expenses`)
+        .set(I())
+        .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 10_000_000 }])
+        .expect(200);
       return dossier.id as string;
     }
     const detrLine = async (id: string) =>
-      (await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(I()).send({ ruleSetId: rsId }).expect(200)).body.lines.find((l: { funder: string }) => l.funder === 'DETR');
+      (await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(I()).send({ ruleSetId: rsId }).expect(200)).body.lines.find(
+        (l: { funder: string }) => l.funder === 'DETR',
+      );
 
     it('an EPCI that the official data makes eligible gets DETR for a project in a 5,000-inhabitant commune (30 % of 100,000 € = 30,000 €)', async () => {
       const id = await dossierOf({ insee: '43201', population: 5000, legalType: 'EPCI', epci: { population: 40_000, largest: 5000 } });
@@ -159,7 +189,12 @@ describe('funding faithful to the seeds', () => {
       const prefecture43 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
       expectProblem(await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', prefecture43.auth).send({ decision: 'MAYBE', reason: ' ' }), 400);
 
-      const confirmed = await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', prefecture43.auth).send({ decision: 'CONFIRMED', reason: 'Potentiel financier sous le seuil' }).expect(200);
+      const confirmed = await t
+        .http()
+        .post(`/api/v1/applications/${id}/detr-confirmation`)
+        .set('Authorization', prefecture43.auth)
+        .send({ decision: 'CONFIRMED', reason: 'Potentiel financier sous le seuil' })
+        .expect(200);
       expect(confirmed.body).toMatchObject({ status: 'TO_CONFIRM', decision: 'CONFIRMED', decisionReason: 'Potentiel financier sous le seuil' });
       expect(await detrLine(id)).toMatchObject({ eligible: true, amountCents: 3_000_000 });
       const events = (await t.http().get(`/api/v1/applications/${id}/events`).set(I()).expect(200)).body.items;
@@ -167,14 +202,22 @@ describe('funding faithful to the seeds', () => {
       const audit = await t.prisma.auditLog.findFirst({ where: { action: 'application.detr_confirmation', entityId: id } });
       expect(audit?.after).toMatchObject({ decision: 'CONFIRMED' });
 
-      await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', prefecture43.auth).send({ decision: 'REFUSED', reason: 'Potentiel financier trop élevé' }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/detr-confirmation`)
+        .set('Authorization', prefecture43.auth)
+        .send({ decision: 'REFUSED', reason: 'Potentiel financier trop élevé' })
+        .expect(200);
       expect((await detrLine(id)).reasons[0]).toMatch(/refused/);
     });
 
     it('only a TO_CONFIRM is confirmed: an ELIGIBLE or NOT_ELIGIBLE promoter → 422', async () => {
       const id = await dossierOf({ insee: '43204', population: 900, legalType: 'COMMUNE' });
       const prefecture43 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
-      const body = expectProblem(await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', prefecture43.auth).send({ decision: 'CONFIRMED', reason: 'x' }), 422);
+      const body = expectProblem(
+        await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', prefecture43.auth).send({ decision: 'CONFIRMED', reason: 'x' }),
+        422,
+      );
       expect(body).toMatchObject({ rule: 'detr-not-to-confirm', detrStatus: 'ELIGIBLE' });
     });
   });

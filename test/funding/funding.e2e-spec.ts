@@ -22,7 +22,10 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
   async function approvedDossierWithPlan(immoCents: number, equipCents = 0) {
     const { id } = await makeDossier(t, instructor, { convention: 'ACI' });
     await advance(t, id, 'STEP2_IN_PROGRESS', who());
-    await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor))
+    await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set(as(instructor))
       .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: immoCents }, ...(equipCents ? [{ category: 'EQUIPEMENT', label: 'Matériel', amountCents: equipCents }] : [])])
       .expect(200);
     await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({}).expect(200);
@@ -30,15 +33,44 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
   }
 
   it('versions rule sets, one active per region, and validates them', async () => {
-    const a = await t.http().post('/api/v1/funding-rule-sets').set(as(admin)).send({ name: 'AURA', publicCeilingBps: 8000, funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } } }).expect(201);
-    const b = await t.http().post('/api/v1/funding-rule-sets').set(as(admin)).send({ name: 'AURA', publicCeilingBps: 7000, funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } } }).expect(201);
+    const a = await t
+      .http()
+      .post('/api/v1/funding-rule-sets')
+      .set(as(admin))
+      .send({
+        name: 'AURA',
+        publicCeilingBps: 8000,
+        funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } },
+      })
+      .expect(201);
+    const b = await t
+      .http()
+      .post('/api/v1/funding-rule-sets')
+      .set(as(admin))
+      .send({
+        name: 'AURA',
+        publicCeilingBps: 7000,
+        funders: { REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 3000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } },
+      })
+      .expect(201);
     expect([a.body.revision, b.body.revision]).toEqual([1, 2]);
     await t.http().post(`/api/v1/funding-rule-sets/${a.body.id}/activate`).set(as(admin)).expect(200);
     await t.http().post(`/api/v1/funding-rule-sets/${b.body.id}/activate`).set(as(admin)).expect(200);
     const list = (await t.http().get('/api/v1/funding-rule-sets?limit=200').set(as(instructor)).expect(200)).body.items;
     expect(list.filter((r: { active: boolean }) => r.active).map((r: { id: string }) => r.id)).toEqual([b.body.id]);
 
-    const bad = expectProblem(await t.http().post('/api/v1/funding-rule-sets').set(as(admin)).send({ name: 'x', publicCeilingBps: 8000, funders: { CPAM: {}, REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 6000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } } }), 400);
+    const bad = expectProblem(
+      await t
+        .http()
+        .post('/api/v1/funding-rule-sets')
+        .set(as(admin))
+        .send({
+          name: 'x',
+          publicCeilingBps: 8000,
+          funders: { CPAM: {}, REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE'], defaultRateBps: 6000, minRateBps: 1000, maxRateBps: 5000, priority: 1 } },
+        }),
+      400,
+    );
     // The band itself is a business rule (422 default-rate-outside-band, test/funding/fidelity), once the input is well-formed.
     expect(bad.errors!.map((e) => e.field).sort()).toEqual(['funders.CPAM']);
     expectProblem(await t.http().post('/api/v1/funding-rule-sets').set(as(instructor)).send({}), 403);
@@ -47,19 +79,38 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
   it('computes, keeps and explains the plan; a rate outside its band is 422; a fraction of a cent is 400', async () => {
     await activeRuleSet(t, admin);
     const { id } = await makeDossier(t, instructor);
-    expectProblem(await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([{ category: 'IMMOBILIER', label: 'x', amountCents: 10.5 }]), 400);
-    await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([
-      { category: 'IMMOBILIER', label: 'Travaux', amountCents: 33_333_333 },
-      { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 20_000_000 },
-    ]).expect(200, {
-      // Without a nature or VAT, an expense is OTHER with no VAT (the turn-2 defaults).
-      items: [
-        { category: 'IMMOBILIER', nature: 'OTHER', label: 'Travaux', amountCents: 33_333_333, vatCents: 0 },
-        { category: 'EQUIPEMENT', nature: 'OTHER', label: 'Matériel', amountCents: 20_000_000, vatCents: 0 },
-      ],
-      totalCents: 53_333_333,
-    });
-    const plan = (await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({ requestedRates: { REGION: 6000 } }).expect(200)).body;
+    expectProblem(
+      await t
+        .http()
+        .put(`/api/v1/applications/${id}/expenses`)
+        .set(as(instructor))
+        .send([{ category: 'IMMOBILIER', label: 'x', amountCents: 10.5 }]),
+      400,
+    );
+    await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set(as(instructor))
+      .send([
+        { category: 'IMMOBILIER', label: 'Travaux', amountCents: 33_333_333 },
+        { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 20_000_000 },
+      ])
+      .expect(200, {
+        // Without a nature or VAT, an expense is OTHER with no VAT (the turn-2 defaults).
+        items: [
+          { category: 'IMMOBILIER', nature: 'OTHER', label: 'Travaux', amountCents: 33_333_333, vatCents: 0 },
+          { category: 'EQUIPEMENT', nature: 'OTHER', label: 'Matériel', amountCents: 20_000_000, vatCents: 0 },
+        ],
+        totalCents: 53_333_333,
+      });
+    const plan = (
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/funding-plan/compute`)
+        .set(as(instructor))
+        .send({ requestedRates: { REGION: 6000 } })
+        .expect(200)
+    ).body;
     expect(plan).toMatchObject({ status: 'COMPUTED', totalCents: 53_333_333, publicCeilingCents: 42_666_666 });
     const byFunder = Object.fromEntries(plan.lines.map((l: { funder: string }) => [l.funder, l]));
     expect(byFunder.REGION).toMatchObject({ baseCents: 33_333_333, requestedRateBps: 6000, appliedRateBps: 6000, amountCents: 19_999_999, boundBy: null });
@@ -69,19 +120,31 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     const seen = (await t.http().get(`/api/v1/applications/${id}/funding-plan`).set(as(region)).expect(200)).body;
     expect(seen.lines).toEqual([byFunder.REGION]);
     expect(seen).toMatchObject({ totalCents: 53_333_333, selfFinancingCents: plan.selfFinancingCents, publicTotalCents: plan.publicTotalCents });
-    const band = expectProblem(await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({ requestedRates: { REGION: 9000 } }), 422);
+    const band = expectProblem(
+      await t
+        .http()
+        .post(`/api/v1/applications/${id}/funding-plan/compute`)
+        .set(as(instructor))
+        .send({ requestedRates: { REGION: 9000 } }),
+      422,
+    );
     expect(band).toMatchObject({ rule: 'rate-outside-band', funder: 'REGION', minRateBps: 1000, maxRateBps: 6000 });
   });
 
   it('simulates without storing anything', async () => {
     await activeRuleSet(t, admin);
     const before = await t.prisma.fundingPlan.count();
-    const sim = await t.http().post('/api/v1/funding/simulate').set(as(region)).send({
-      project: { existing: false, doctorsPlanned: 3, balancedBudget: true },
-      promoterType: 'COMMUNE',
-      commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
-      expenses: [{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 10_000_000 }],
-    }).expect(200);
+    const sim = await t
+      .http()
+      .post('/api/v1/funding/simulate')
+      .set(as(region))
+      .send({
+        project: { existing: false, doctorsPlanned: 3, balancedBudget: true },
+        promoterType: 'COMMUNE',
+        commune: { zone: 'ZIP', qpv: false, island: false, rural: true },
+        expenses: [{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 10_000_000 }],
+      })
+      .expect(200);
     expect(sim.body.lines.find((l: { funder: string }) => l.funder === 'REGION').amountCents).toBe(5_000_000);
     expect(await t.prisma.fundingPlan.count()).toBe(before);
   });
@@ -102,7 +165,10 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
 
     await t.http().post(`/api/v1/applications/${id}/withdraw`).set(as(instructor)).send({ reason: 'Le promoteur renonce' }).expect(200);
     const movements = (await t.http().get(`/api/v1/envelopes/${reg.id}/movements`).set(as(admin)).expect(200)).body.items;
-    expect(movements.map((m: { kind: string; amountCents: number }) => [m.kind, m.amountCents])).toEqual([['COMMITMENT', 10_000_000], ['RELEASE', -10_000_000]]);
+    expect(movements.map((m: { kind: string; amountCents: number }) => [m.kind, m.amountCents])).toEqual([
+      ['COMMITMENT', 10_000_000],
+      ['RELEASE', -10_000_000],
+    ]);
     expect((await t.http().get(`/api/v1/envelopes/${reg.id}`).set(as(admin)).expect(200)).body.remainingCents).toBe(100_000_000);
     await t.http().post(`/api/v1/envelopes/${reg.id}/close`).set(as(admin)).expect(200);
     await t.http().post(`/api/v1/envelopes/${arsEnv.id}/close`).set(as(admin)).expect(200);
@@ -155,11 +221,18 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/ARS`).set(as(region)).send({ committedCents: 1 }), 403);
     expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(ars)).send({ committedCents: 1 }), 403);
     expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(instructor)).send({ committedCents: 1 }), 403);
-    expect(expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents: 10_000_001 }), 422)).toMatchObject({ rule: 'commitment-above-amount' });
+    expect(expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents: 10_000_001 }), 422)).toMatchObject({
+      rule: 'commitment-above-amount',
+    });
     const c = await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents: 8_000_000 }).expect(200);
     expect(line(c.body)).toMatchObject({ committedCents: 8_000_000, paidCents: 0 });
 
-    const pay = (kind: string, amountCents: number) => t.http().post(`/api/v1/applications/${id}/funding-plan/lines/REGION/payments`).set(as(region)).send({ kind, amountCents, paidOn: daysAgo(1) });
+    const pay = (kind: string, amountCents: number) =>
+      t
+        .http()
+        .post(`/api/v1/applications/${id}/funding-plan/lines/REGION/payments`)
+        .set(as(region))
+        .send({ kind, amountCents, paidOn: daysAgo(1) });
     expect(expectProblem(await pay('ADVANCE', 2_400_001), 422)).toMatchObject({ rule: 'advance-limit' });
     expect((await pay('ADVANCE', 2_400_000).expect(201)).headers.location).toBe(`/api/v1/applications/${id}/funding-plan`);
     expect(expectProblem(await pay('INSTALMENT', 4_000_001), 422)).toMatchObject({ rule: 'before-completion-limit' });
@@ -170,7 +243,9 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     expect(expectProblem(await pay('BALANCE', 1_600_001), 422)).toMatchObject({ rule: 'paid-above-commitment' });
     const done = await pay('BALANCE', 1_600_000).expect(201);
     expect(line(done.body)).toMatchObject({ committedCents: 8_000_000, paidCents: 8_000_000 });
-    expect(expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents: 7_000_000 }), 422)).toMatchObject({ rule: 'commitment-below-paid' });
+    expect(expectProblem(await t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents: 7_000_000 }), 422)).toMatchObject({
+      rule: 'commitment-below-paid',
+    });
     await t.http().post(`/api/v1/envelopes/${reg.id}/close`).set(as(admin)).expect(200);
     await t.http().post(`/api/v1/envelopes/${arsEnv.id}/close`).set(as(admin)).expect(200);
   });

@@ -38,8 +38,17 @@ describe('overflowing sums of cents → 400 naming the field, never 500', () => 
 
   it('PUT expenses: 500 expenses of 9,007,199,254,740,991 cents → 400 naming the item where the total overflows; nothing written', async () => {
     const { id } = await makeDossier(t, instructor);
-    await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([expense(1_000)]).expect(200);
-    const res = await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send(Array.from({ length: 500 }, () => expense(MAX)));
+    await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set(as(instructor))
+      .send([expense(1_000)])
+      .expect(200);
+    const res = await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set(as(instructor))
+      .send(Array.from({ length: 500 }, () => expense(MAX)));
     const problem = expectProblem(res, 400);
     expect(problem.errors).toEqual([{ field: '[1].amountCents', message: expect.stringContaining(`${2n * BigInt(MAX)} cents, beyond ${MAX}`) }]);
     // Nothing was replaced.
@@ -49,14 +58,28 @@ describe('overflowing sums of cents → 400 naming the field, never 500', () => 
 
   it('PUT expenses: the VAT counts (a TTC base is amount + VAT): overflow by one cent of VAT → 400 on vatCents', async () => {
     const { id } = await makeDossier(t, instructor);
-    const problem = expectProblem(await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([expense(MAX - 10, 5), expense(5, 1)]), 400);
+    const problem = expectProblem(
+      await t
+        .http()
+        .put(`/api/v1/applications/${id}/expenses`)
+        .set(as(instructor))
+        .send([expense(MAX - 10, 5), expense(5, 1)]),
+      400,
+    );
     expect(problem.errors).toEqual([{ field: '[1].vatCents', message: expect.stringContaining(`${MAX + 1} cents`) }]);
   });
 
   it('PUT expenses exactly at the edge is accepted, and its plan is computed, committed and read without a 500', async () => {
     const { id } = await makeDossier(t, instructor, { convention: 'ACI' });
     await advance(t, id, 'STEP2_IN_PROGRESS', who());
-    const view = (await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([expense(MAX - 1_000, 400), expense(600)]).expect(200)).body;
+    const view = (
+      await t
+        .http()
+        .put(`/api/v1/applications/${id}/expenses`)
+        .set(as(instructor))
+        .send([expense(MAX - 1_000, 400), expense(600)])
+        .expect(200)
+    ).body;
     expect(view.totalCents).toBe(MAX - 400);
     const plan = (await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({}).expect(200)).body;
     const line = plan.lines.find((l: { funder: string }) => l.funder === 'REGION');
@@ -81,17 +104,45 @@ describe('overflowing sums of cents → 400 naming the field, never 500', () => 
   });
 
   it('POST /funding/simulate: 500 expenses of 9,007,199,254,740,991 cents → 400 naming expenses[1].amountCents', async () => {
-    const problem = expectProblem(await t.http().post('/api/v1/funding/simulate').set(as(region)).send(simulation(Array.from({ length: 500 }, () => expense(MAX)))), 400);
+    const problem = expectProblem(
+      await t
+        .http()
+        .post('/api/v1/funding/simulate')
+        .set(as(region))
+        .send(simulation(Array.from({ length: 500 }, () => expense(MAX)))),
+      400,
+    );
     expect(problem.errors).toEqual([{ field: 'expenses[1].amountCents', message: expect.stringContaining(`beyond ${MAX}`) }]);
-    const vat = expectProblem(await t.http().post('/api/v1/funding/simulate').set(as(region)).send(simulation([expense(MAX, 1)])), 400);
+    const vat = expectProblem(
+      await t
+        .http()
+        .post('/api/v1/funding/simulate')
+        .set(as(region))
+        .send(simulation([expense(MAX, 1)])),
+      400,
+    );
     expect(vat.errors).toEqual([{ field: 'expenses[0].vatCents', message: expect.any(String) }]);
-    const edge = (await t.http().post('/api/v1/funding/simulate').set(as(region)).send(simulation([expense(MAX - 1, 1)])).expect(200)).body;
+    const edge = (
+      await t
+        .http()
+        .post('/api/v1/funding/simulate')
+        .set(as(region))
+        .send(simulation([expense(MAX - 1, 1)]))
+        .expect(200)
+    ).body;
     expect(edge.lines.find((l: { funder: string }) => l.funder === 'REGION').baseCents).toBe(MAX);
   });
 
   it('envelope adjustments: amount + adjustment stays within [0, the envelope] (409), an amount beyond the edge is 400, never 500', async () => {
     const env = (await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'ARS', regionCode: '84', programme: 'FIR', amountCents: MAX }).expect(201)).body;
-    expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'CPAM', regionCode: '84', programme: 'FIR', amountCents: MAX + 2 }), 400);
+    expectProblem(
+      await t
+        .http()
+        .post('/api/v1/envelopes')
+        .set(as(admin))
+        .send({ funder: 'CPAM', regionCode: '84', programme: 'FIR', amountCents: MAX + 2 }),
+      400,
+    );
     const adjust = (amountCents: number) => t.http().post(`/api/v1/envelopes/${env.id}/adjustments`).set(as(admin)).send({ amountCents, note: 'edge' });
     expectProblem(await adjust(-MAX), 409);
     expect((await adjust(MAX).expect(200)).body).toMatchObject({ committedCents: MAX, remainingCents: 0 });

@@ -49,7 +49,12 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
     insee++;
     const { id } = await makeDossier(t, instructor, { convention: 'ACI', commune: { inseeCode: `${departmentCode}${String(800 + insee).padStart(3, '0')}`, departmentCode } });
     await advance(t, id, 'STEP2_IN_PROGRESS', who());
-    await t.http().put(`/api/v1/applications/${id}/expenses`).set(as(instructor)).send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: immoCents }]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set(as(instructor))
+      .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: immoCents }])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({}).expect(200);
     return id;
   }
@@ -58,7 +63,11 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
   const commit = (id: string) => t.http().post(`/api/v1/applications/${id}/funding-plan/commit`).set(as(director));
   const setCommitment = (id: string, committedCents: number) => t.http().put(`/api/v1/applications/${id}/funding-plan/lines/REGION`).set(as(region)).send({ committedCents });
   const pay = (id: string, kind: string, amountCents: number) =>
-    t.http().post(`/api/v1/applications/${id}/funding-plan/lines/REGION/payments`).set(as(region)).send({ kind, amountCents, paidOn: daysAgo(1) });
+    t
+      .http()
+      .post(`/api/v1/applications/${id}/funding-plan/lines/REGION/payments`)
+      .set(as(region))
+      .send({ kind, amountCents, paidOn: daysAgo(1) });
   const remaining = async (envelopeId: string) => (await t.http().get(`/api/v1/envelopes/${envelopeId}`).set(as(admin)).expect(200)).body.remainingCents as number;
   const closeEnvelopes = async (...ids: string[]) => {
     for (const id of ids) await t.http().post(`/api/v1/envelopes/${id}/close`).set(as(admin)).expect(200);
@@ -138,12 +147,17 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
     expect(lineOf(released, 'REGION')).toMatchObject({ committedCents: 10_000_000, paidCents: 3_000_000, toRecoverCents: 3_000_000 });
     expect(await remaining(reg.id)).toBe(100_000_000);
     const movements = (await t.http().get(`/api/v1/envelopes/${reg.id}/movements`).set(as(admin)).expect(200)).body.items;
-    expect(movements.map((m: { kind: string; amountCents: number }) => [m.kind, m.amountCents])).toEqual([['COMMITMENT', 10_000_000], ['RELEASE', -10_000_000]]);
+    expect(movements.map((m: { kind: string; amountCents: number }) => [m.kind, m.amountCents])).toEqual([
+      ['COMMITMENT', 10_000_000],
+      ['RELEASE', -10_000_000],
+    ]);
 
     expect(expectProblem(await setCommitment(id, 10_000_000), 409)).toMatchObject({ rule: 'plan-released' });
     expect(expectProblem(await setCommitment(id, 5_000_000), 409)).toMatchObject({ rule: 'plan-released' });
     expect(expectProblem(await pay(id, 'INSTALMENT', 1_000_000), 409)).toMatchObject({ rule: 'plan-released' });
-    const audit = await t.prisma.auditLog.findFirst({ where: { action: 'funding_plan.release', entityId: (await t.prisma.fundingPlan.findUniqueOrThrow({ where: { applicationId: id } })).id } });
+    const audit = await t.prisma.auditLog.findFirst({
+      where: { action: 'funding_plan.release', entityId: (await t.prisma.fundingPlan.findUniqueOrThrow({ where: { applicationId: id } })).id },
+    });
     expect(audit).not.toBeNull();
     await closeEnvelopes(reg.id);
   });
@@ -196,26 +210,42 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
     // Advances and instalments at 80 % before completion: 10 cents more of instalment, the minimum moves up.
     await setCommitment(id, 10_000_000).expect(200);
     await pay(id, 'INSTALMENT', 4_000_010).expect(201); // 6,400,010 paid: the minimum is ceil(6,400,010 / 0.8)
-    expect(expectProblem(await setCommitment(id, 8_000_012), 422)).toMatchObject({ rule: 'commitment-below-tranches', minimumCents: 8_000_013, boundBy: 'BEFORE_COMPLETION_LIMIT' });
+    expect(expectProblem(await setCommitment(id, 8_000_012), 422)).toMatchObject({
+      rule: 'commitment-below-tranches',
+      minimumCents: 8_000_013,
+      boundBy: 'BEFORE_COMPLETION_LIMIT',
+    });
     await setCommitment(id, 8_000_013).expect(200);
     await closeEnvelopes(reg.id);
   });
 
   it('(d) envelopes per département: DETR and DEPARTEMENT need a département of the region, the others none; one open per (funder, region, département)', async () => {
-    const detrNone = expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', programme: 'DETR 2027', amountCents: 1_000 }), 400);
+    const detrNone = expectProblem(
+      await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', programme: 'DETR 2027', amountCents: 1_000 }),
+      400,
+    );
     expect(detrNone.errors).toEqual([expect.objectContaining({ field: 'departmentCode' })]);
-    expect(expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DEPARTEMENT', regionCode: '84', programme: 'CD', amountCents: 1_000 }), 400).errors).toEqual([
-      expect.objectContaining({ field: 'departmentCode' }),
-    ]);
-    const outside = expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', departmentCode: '2A', programme: 'DETR 2027', amountCents: 1_000 }), 400);
+    expect(
+      expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DEPARTEMENT', regionCode: '84', programme: 'CD', amountCents: 1_000 }), 400).errors,
+    ).toEqual([expect.objectContaining({ field: 'departmentCode' })]);
+    const outside = expectProblem(
+      await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', departmentCode: '2A', programme: 'DETR 2027', amountCents: 1_000 }),
+      400,
+    );
     expect(outside.errors![0]).toMatchObject({ field: 'departmentCode', message: expect.stringContaining('not in region 84') });
-    const regional = expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'REGION', regionCode: '84', departmentCode: '43', programme: 'CPER', amountCents: 1_000 }), 400);
+    const regional = expectProblem(
+      await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'REGION', regionCode: '84', departmentCode: '43', programme: 'CPER', amountCents: 1_000 }),
+      400,
+    );
     expect(regional.errors![0]).toMatchObject({ field: 'departmentCode' });
     expect(await t.prisma.envelope.count({ where: { funder: { in: ['DETR', 'DEPARTEMENT'] } } })).toBe(0);
 
     const detr43 = await envelope(t, admin, 'DETR', 50_000_000, '43');
     const detr74 = await envelope(t, admin, 'DETR', 50_000_000, '74');
-    expectProblem(await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', departmentCode: '43', programme: 'DETR bis', amountCents: 5 }), 409);
+    expectProblem(
+      await t.http().post('/api/v1/envelopes').set(as(admin)).send({ funder: 'DETR', regionCode: '84', departmentCode: '43', programme: 'DETR bis', amountCents: 5 }),
+      409,
+    );
     const read = (await t.http().get(`/api/v1/envelopes/${detr43.id}`).set(as(admin)).expect(200)).body;
     expect(read).toMatchObject({ funder: 'DETR', departmentCode: '43', amountCents: 50_000_000 });
     const reg = await envelope(t, admin, 'REGION', 100_000_000);
@@ -255,11 +285,13 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
 
     const report = await fundingReport();
     const summary = report.summary.envelopes.filter((e) => e.status === 'OPEN');
-    expect(summary).toEqual(expect.arrayContaining([
-      expect.objectContaining({ funder: 'DETR', departmentCode: '43', remainingCents: 50_000_000 }),
-      expect.objectContaining({ funder: 'DETR', departmentCode: '74', remainingCents: 46_000_000 }),
-      expect.objectContaining({ funder: 'REGION', departmentCode: null }),
-    ]));
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ funder: 'DETR', departmentCode: '43', remainingCents: 50_000_000 }),
+        expect.objectContaining({ funder: 'DETR', departmentCode: '74', remainingCents: 46_000_000 }),
+        expect.objectContaining({ funder: 'REGION', departmentCode: null }),
+      ]),
+    );
     await closeEnvelopes(reg.id, detr43.id, detr74.id, cd43.id, cd74.id);
   });
 });

@@ -44,7 +44,12 @@ export async function makeDossier(t: TestApp, instructor: Actor, o: DossierOptio
   const project = await makeProject(t, promoter.id, commune.inseeCode, { existing: o.existing, name: o.name, kind: o.kind });
   const extra = { ...(o.convention && { convention: o.convention }), ...(o.nature && { nature: o.nature }), ...o.project };
   if (Object.keys(extra).length) await t.prisma.project.update({ where: { id: project.id }, data: extra });
-  const res = await t.http().post('/api/v1/applications').set('Authorization', instructor.auth).send({ projectId: project.id, ...(o.procedure && { procedure: o.procedure }) }).expect(201);
+  const res = await t
+    .http()
+    .post('/api/v1/applications')
+    .set('Authorization', instructor.auth)
+    .send({ projectId: project.id, ...(o.procedure && { procedure: o.procedure }) })
+    .expect(201);
   return { id: res.body.id, projectId: project.id };
 }
 
@@ -54,8 +59,7 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
   const D = { Authorization: who.director.auth };
   const read = async () => (await t.http().get(`/api/v1/applications/${id}`).set(I).expect(200)).body;
   let session: string | undefined;
-  const newSession = async (sessionDate: string) =>
-    (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate, title: 'CARPEC' }).expect(201)).body.id as string;
+  const newSession = async (sessionDate: string) => (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate, title: 'CARPEC' }).expect(201)).body.id as string;
   for (let guard = 0; guard < 12; guard++) {
     const dossier = await read();
     const s = dossier.status as ApplicationStatus;
@@ -69,7 +73,12 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
         await t.http().post(`/api/v1/applications/${id}/site-meeting`).set(I).send({ heldOn: WALK.siteMeeting, participants: 'ARS, maire', findings: 'OK' }).expect(200);
         break;
       case 'SITE_MEETING_HELD':
-        await t.http().post(`/api/v1/applications/${id}/submit`).set(I).send({ receivedOn: later(WALK.request, dossier.siteMeeting?.heldOn) }).expect(200);
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/submit`)
+          .set(I)
+          .send({ receivedOn: later(WALK.request, dossier.siteMeeting?.heldOn) })
+          .expect(200);
         break;
       case 'SUBMITTED':
         session = await newSession(later(WALK.session, dossier.requestReceivedOn));
@@ -80,13 +89,28 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
         await t.http().post(`/api/v1/carpec-sessions/${session}/opinions`).set(I).send({ applicationId: id, outcome: 'FAVORABLE' }).expect(201);
         break;
       case 'AWAITING_DECISION':
-        await t.http().post(`/api/v1/applications/${id}/decision`).set(D).send({ outcome: 'APPROVED', decidedOn: later(WALK.decision, await opinionSessionDate(t, id)) }).expect(200);
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/decision`)
+          .set(D)
+          .send({ outcome: 'APPROVED', decidedOn: later(WALK.decision, await opinionSessionDate(t, id)) })
+          .expect(200);
         break;
       case 'STEP2_IN_PROGRESS':
-        await t.http().post(`/api/v1/applications/${id}/deliverables`).set(I).send({ receivedOn: later(WALK.deliverables, dossier.decision?.decidedOn) }).expect(200);
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/deliverables`)
+          .set(I)
+          .send({ receivedOn: later(WALK.deliverables, dossier.decision?.decidedOn) })
+          .expect(200);
         break;
       case 'AUDIT_IN_PROGRESS':
-        await t.http().post(`/api/v1/applications/${id}/audit-plan`).set(I).send({ deliveredOn: later(WALK.auditPlan, dossier.decision?.decidedOn), summary: 'Plan de retour à l\'équilibre' }).expect(200);
+        await t
+          .http()
+          .post(`/api/v1/applications/${id}/audit-plan`)
+          .set(I)
+          .send({ deliveredOn: later(WALK.auditPlan, dossier.decision?.decidedOn), summary: "Plan de retour à l'équilibre" })
+          .expect(200);
         break;
       case 'DELIVERABLES_RECEIVED':
         await t.http().post(`/api/v1/applications/${id}/receipt`).set(D).send({ issuedOn: today(), finessEj: '430000123', finessEt: '430000131' }).expect(200);
@@ -108,9 +132,7 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
 
 /** The role a move needs: the director for what only it may do, an instructor otherwise (from the table). */
 export const actorFor = (action: Action, who: { instructor: Actor; director: Actor }): { actor: Actor; role: 'INSTRUCTOR' | 'DIRECTOR' } =>
-  rolesFor(action).includes('INSTRUCTOR')
-    ? { actor: who.instructor, role: 'INSTRUCTOR' }
-    : { actor: who.director, role: 'DIRECTOR' };
+  rolesFor(action).includes('INSTRUCTOR') ? { actor: who.instructor, role: 'INSTRUCTOR' } : { actor: who.director, role: 'DIRECTOR' };
 
 /** A held CARPEC séance (on the walk's séance date, unless told). */
 export async function heldSession(t: TestApp, instructor: Actor, sessionDate = WALK.session): Promise<string> {

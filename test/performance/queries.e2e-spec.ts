@@ -27,29 +27,52 @@ describe('SQL statements per read request', () => {
     const ruleSet = await activeRuleSet(t, admin);
     const env = await envelope(t, admin, 'REGION', 100_000_000);
     const { id, projectId } = await makeDossier(t, instructor, { convention: 'ACI' });
-    await t.http().put(`/api/v1/applications/${id}/expenses`).set('Authorization', instructor.auth)
-      .send([{ category: 'IMMOBILIER', label: 'Travaux', amountCents: 50_000_000 }, { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 4_000_000 }]).expect(200);
+    await t
+      .http()
+      .put(`/api/v1/applications/${id}/expenses`)
+      .set('Authorization', instructor.auth)
+      .send([
+        { category: 'IMMOBILIER', label: 'Travaux', amountCents: 50_000_000 },
+        { category: 'EQUIPEMENT', label: 'Matériel', amountCents: 4_000_000 },
+      ])
+      .expect(200);
     await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
     await advance(t, id, 'RECEIPT_ISSUED', { instructor, director });
     for (let i = 0; i < 3; i++) await makeDossier(t, instructor);
     const project = await t.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
-    const epci = await t.prisma.epci.create({ data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 } });
+    const epci = await t.prisma.epci.create({
+      data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 },
+    });
     await t.prisma.commune.update({ where: { inseeCode: project.communeInsee }, data: { epciSiren: epci.siren } });
     const session = (await t.prisma.carpecSession.findFirstOrThrow()).id;
-    const run = (await t.http().post('/api/v1/reports/runs').set('Authorization', admin.auth).send({ type: 'PIPELINE', date: daysAgo(1) }).expect(202)).body.items[0].id;
+    const run = (
+      await t
+        .http()
+        .post('/api/v1/reports/runs')
+        .set('Authorization', admin.auth)
+        .send({ type: 'PIPELINE', date: daysAgo(1) })
+        .expect(202)
+    ).body.items[0].id;
     // The in-process worker runs it now: wait, so that its statements are not counted below.
     for (let i = 0; i < 100 && (await t.prisma.reportRun.findUniqueOrThrow({ where: { id: run } })).status !== 'SUCCEEDED'; i++) await new Promise((r) => setTimeout(r, 100));
-    const key = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'k', role: 'REPORTING', organizationId: admin.organizationId }).expect(201)).body;
+    const key = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'k', role: 'REPORTING', organizationId: admin.organizationId }).expect(201))
+      .body;
     const page = (await t.http().get('/api/v1/applications?limit=2').set('Authorization', admin.auth).expect(200)).body;
     urls.push(
       '/api/v1/me',
-      '/api/v1/organizations', `/api/v1/organizations/${admin.organizationId}`,
-      '/api/v1/users', `/api/v1/users/${instructor.userId}`,
+      '/api/v1/organizations',
+      `/api/v1/organizations/${admin.organizationId}`,
+      '/api/v1/users',
+      `/api/v1/users/${instructor.userId}`,
       '/api/v1/api-keys',
-      `/api/v1/communes?q=commune&departmentCode=43`, `/api/v1/communes/${project.communeInsee}`,
-      '/api/v1/epcis?departmentCode=43', `/api/v1/epcis/${epci.siren}`,
-      '/api/v1/promoters', `/api/v1/promoters/${project.promoterId}`,
-      '/api/v1/projects', `/api/v1/projects/${projectId}`,
+      `/api/v1/communes?q=commune&departmentCode=43`,
+      `/api/v1/communes/${project.communeInsee}`,
+      '/api/v1/epcis?departmentCode=43',
+      `/api/v1/epcis/${epci.siren}`,
+      '/api/v1/promoters',
+      `/api/v1/promoters/${project.promoterId}`,
+      '/api/v1/projects',
+      `/api/v1/projects/${projectId}`,
       `/api/v1/applications/${id}`,
       '/api/v1/applications?status=DRAFT&departmentCode=43',
       `/api/v1/applications?limit=2&cursor=${page.nextCursor}`,
@@ -57,10 +80,15 @@ describe('SQL statements per read request', () => {
       `/api/v1/applications/${id}/events`,
       `/api/v1/applications/${id}/expenses`,
       `/api/v1/applications/${id}/funding-plan`,
-      '/api/v1/carpec-sessions', `/api/v1/carpec-sessions/${session}`,
+      '/api/v1/carpec-sessions',
+      `/api/v1/carpec-sessions/${session}`,
       '/api/v1/funding-rule-sets',
-      '/api/v1/envelopes', `/api/v1/envelopes/${env.id}`, `/api/v1/envelopes/${env.id}/movements`,
-      '/api/v1/reports/runs?type=PIPELINE', `/api/v1/reports/runs/${run}`, `/api/v1/reports/runs/${run}/download?format=csv`,
+      '/api/v1/envelopes',
+      `/api/v1/envelopes/${env.id}`,
+      `/api/v1/envelopes/${env.id}/movements`,
+      '/api/v1/reports/runs?type=PIPELINE',
+      `/api/v1/reports/runs/${run}`,
+      `/api/v1/reports/runs/${run}/download?format=csv`,
       `/api/v1/audit?entity=application&id=${id}`,
     );
     void ruleSet;

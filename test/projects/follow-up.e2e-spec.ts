@@ -37,17 +37,37 @@ describe('project follow-up (seed 003)', () => {
     const empty = (await t.http().get(`/api/v1/projects/${id}`).set(as(auditor)).expect(200)).body;
     expect(empty.followUp).toEqual([]);
 
-    const created = await t.http().put(url(id, year - 1)).set(as(instructor)).send(figures(2, 3, 1)).expect(200);
+    const created = await t
+      .http()
+      .put(url(id, year - 1))
+      .set(as(instructor))
+      .send(figures(2, 3, 1))
+      .expect(200);
     expect(created.body).toMatchObject({ projectId: id, year: year - 1, installations: 2, studentTrainees: 3, departuresReplaced: 1, version: 1 });
     expect(created.headers.etag).toBe('"1"');
     expect(created.body.followUp).toEqual([{ year: year - 1, installations: 2, studentTrainees: 3, departuresReplaced: 1, version: 1 }]);
 
     // An earlier year written after: the list stays ordered by year. The current year is allowed.
-    await t.http().put(url(id, year - 3)).set(as(director)).send(figures(1, 0, 0)).expect(200);
-    const current = await t.http().put(url(id, year)).set(as(admin)).send(figures(0, 4, 0)).expect(200);
+    await t
+      .http()
+      .put(url(id, year - 3))
+      .set(as(director))
+      .send(figures(1, 0, 0))
+      .expect(200);
+    const current = await t
+      .http()
+      .put(url(id, year))
+      .set(as(admin))
+      .send(figures(0, 4, 0))
+      .expect(200);
     expect(current.body.followUp.map((f: { year: number }) => f.year)).toEqual([year - 3, year - 1, year]);
 
-    const replaced = await t.http().put(url(id, year - 1)).set(as(instructor)).send(figures(5, 0, 2)).expect(200);
+    const replaced = await t
+      .http()
+      .put(url(id, year - 1))
+      .set(as(instructor))
+      .send(figures(5, 0, 2))
+      .expect(200);
     expect(replaced.body).toMatchObject({ year: year - 1, installations: 5, studentTrainees: 0, departuresReplaced: 2, version: 2 });
     expect(replaced.headers.etag).toBe('"2"');
 
@@ -93,7 +113,14 @@ describe('project follow-up (seed 003)', () => {
 
   it('refuses a year that has not begun with 422 naming the rule and the years', async () => {
     const id = await project();
-    const problem = expectProblem(await t.http().put(url(id, year + 1)).set(as(instructor)).send(figures(1, 1, 1)), 422);
+    const problem = expectProblem(
+      await t
+        .http()
+        .put(url(id, year + 1))
+        .set(as(instructor))
+        .send(figures(1, 1, 1)),
+      422,
+    );
     expect(problem).toMatchObject({ rule: 'follow-up-year-in-future', year: year + 1, currentYear: year });
     expect(problem.detail).toContain(String(year + 1));
     expect(await rows(id)).toEqual([]);
@@ -102,12 +129,39 @@ describe('project follow-up (seed 003)', () => {
   it('admits instructors, directors and admins only (partner and auditor 403), and hides another region (404)', async () => {
     const id = await project();
     for (const who of [partner, auditor]) {
-      expectProblem(await t.http().put(url(id, year - 1)).set(as(who)).send(figures(1, 1, 1)), 403);
+      expectProblem(
+        await t
+          .http()
+          .put(url(id, year - 1))
+          .set(as(who))
+          .send(figures(1, 1, 1)),
+        403,
+      );
     }
-    expectProblem(await t.http().put(url(id, year - 1)).send(figures(1, 1, 1)), 401);
-    const hidden = expectProblem(await t.http().put(url(id, year - 1)).set(as(other53)).send(figures(1, 1, 1)), 404);
+    expectProblem(
+      await t
+        .http()
+        .put(url(id, year - 1))
+        .send(figures(1, 1, 1)),
+      401,
+    );
+    const hidden = expectProblem(
+      await t
+        .http()
+        .put(url(id, year - 1))
+        .set(as(other53))
+        .send(figures(1, 1, 1)),
+      404,
+    );
     expect(hidden.detail).not.toContain('follow-up');
-    expectProblem(await t.http().put(url('0190a8f0-0000-7000-8000-000000000000', year - 1)).set(as(instructor)).send(figures(1, 1, 1)), 404);
+    expectProblem(
+      await t
+        .http()
+        .put(url('0190a8f0-0000-7000-8000-000000000000', year - 1))
+        .set(as(instructor))
+        .send(figures(1, 1, 1)),
+      404,
+    );
     expectProblem(await t.http().get(`/api/v1/projects/${id}`).set(as(other53)), 404);
     expect(await rows(id)).toEqual([]);
   });
@@ -115,25 +169,87 @@ describe('project follow-up (seed 003)', () => {
   it('honours If-Match: the current version passes, a stale one is 412 with the current version, and nothing changes', async () => {
     const id = await project();
     // A year not recorded yet has no version: any If-Match but * fails.
-    expect(expectProblem(await t.http().put(url(id, year - 2)).set(as(instructor)).set('If-Match', '"1"').send(figures(1, 1, 1)), 412)).toMatchObject({
+    expect(
+      expectProblem(
+        await t
+          .http()
+          .put(url(id, year - 2))
+          .set(as(instructor))
+          .set('If-Match', '"1"')
+          .send(figures(1, 1, 1)),
+        412,
+      ),
+    ).toMatchObject({
       currentVersion: 0,
     });
     expect(await rows(id)).toEqual([]);
-    await t.http().put(url(id, year - 2)).set(as(instructor)).set('If-Match', '*').send(figures(1, 1, 1)).expect(200);
-    await t.http().put(url(id, year - 2)).set(as(instructor)).set('If-Match', '"1"').send(figures(2, 1, 1)).expect(200);
-    const stale = expectProblem(await t.http().put(url(id, year - 2)).set(as(director)).set('If-Match', '"1"').send(figures(9, 9, 9)), 412);
+    await t
+      .http()
+      .put(url(id, year - 2))
+      .set(as(instructor))
+      .set('If-Match', '*')
+      .send(figures(1, 1, 1))
+      .expect(200);
+    await t
+      .http()
+      .put(url(id, year - 2))
+      .set(as(instructor))
+      .set('If-Match', '"1"')
+      .send(figures(2, 1, 1))
+      .expect(200);
+    const stale = expectProblem(
+      await t
+        .http()
+        .put(url(id, year - 2))
+        .set(as(director))
+        .set('If-Match', '"1"')
+        .send(figures(9, 9, 9)),
+      412,
+    );
     expect(stale).toMatchObject({ currentVersion: 2 });
     expect((await rows(id)).map((r) => [r.installations, r.version])).toEqual([[2, 2]]);
-    expectProblem(await t.http().put(url(id, year - 2)).set(as(director)).set('If-Match', 'one').send(figures(9, 9, 9)), 400);
-    const ok = await t.http().put(url(id, year - 2)).set(as(director)).set('If-Match', 'W/"2"').send(figures(3, 1, 1)).expect(200);
+    expectProblem(
+      await t
+        .http()
+        .put(url(id, year - 2))
+        .set(as(director))
+        .set('If-Match', 'one')
+        .send(figures(9, 9, 9)),
+      400,
+    );
+    const ok = await t
+      .http()
+      .put(url(id, year - 2))
+      .set(as(director))
+      .set('If-Match', 'W/"2"')
+      .send(figures(3, 1, 1))
+      .expect(200);
     expect(ok.body).toMatchObject({ installations: 3, version: 3 });
   });
 
   it('writes one audit row per change, with before and after, readable through GET /audit', async () => {
     const id = await project();
-    await t.http().put(url(id, year - 1)).set(as(instructor)).send(figures(1, 2, 3)).expect(200);
-    await t.http().put(url(id, year - 1)).set(as(director)).send(figures(4, 2, 3)).expect(200);
-    expectProblem(await t.http().put(url(id, year - 1)).set(as(director)).set('If-Match', '"1"').send(figures(7, 7, 7)), 412);
+    await t
+      .http()
+      .put(url(id, year - 1))
+      .set(as(instructor))
+      .send(figures(1, 2, 3))
+      .expect(200);
+    await t
+      .http()
+      .put(url(id, year - 1))
+      .set(as(director))
+      .send(figures(4, 2, 3))
+      .expect(200);
+    expectProblem(
+      await t
+        .http()
+        .put(url(id, year - 1))
+        .set(as(director))
+        .set('If-Match', '"1"')
+        .send(figures(7, 7, 7)),
+      412,
+    );
     const trail = await t.prisma.auditLog.findMany({ where: { entity: 'project_follow_up', entityId: `${id}/${year - 1}` }, orderBy: { id: 'asc' } });
     expect(trail.map((r) => [r.action, r.actorId, r.regionCode])).toEqual([
       ['project_follow_up.create', instructor.userId, '84'],
@@ -143,13 +259,25 @@ describe('project follow-up (seed 003)', () => {
     expect(trail[0].after).toEqual({ year: year - 1, installations: 1, studentTrainees: 2, departuresReplaced: 3, version: 1 });
     expect(trail[1].before).toEqual({ year: year - 1, installations: 1, studentTrainees: 2, departuresReplaced: 3, version: 1 });
     expect(trail[1].after).toEqual({ year: year - 1, installations: 4, studentTrainees: 2, departuresReplaced: 3, version: 2 });
-    const api = await t.http().get(`/api/v1/audit?entity=project_follow_up&id=${id}/${year - 1}`).set(as(auditor)).expect(200);
+    const api = await t
+      .http()
+      .get(`/api/v1/audit?entity=project_follow_up&id=${id}/${year - 1}`)
+      .set(as(auditor))
+      .expect(200);
     expect(api.body.items.map((i: { action: string }) => i.action)).toEqual(['project_follow_up.create', 'project_follow_up.update']);
   });
 
   it('serialises concurrent writes of one year without If-Match: one creates it, the others replace it in turn', async () => {
     const id = await project();
-    const answers = await Promise.all([1, 2, 3, 4].map((n) => t.http().put(url(id, year - 1)).set(as(instructor)).send(figures(n, 0, 0))));
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        t
+          .http()
+          .put(url(id, year - 1))
+          .set(as(instructor))
+          .send(figures(n, 0, 0)),
+      ),
+    );
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(answers.map((r) => r.body.version).sort()).toEqual([1, 2, 3, 4]);
     const [row] = await rows(id);

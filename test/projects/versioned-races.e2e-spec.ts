@@ -13,8 +13,7 @@ describe('versioned writes under concurrent requests: 409 without If-Match, 412 
   let instructor: Actor;
   let admin: Actor;
   const as = (a: Actor) => ({ Authorization: a.auth });
-  const byStatus = (results: Res[]) =>
-    results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  const byStatus = (results: Res[]) => results.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
   const auditRows = (entity: string, entityId: string) => t.prisma.auditLog.count({ where: { entity, entityId } });
   const newProject = async () => {
     const commune = await makeCommune(t);
@@ -80,7 +79,14 @@ describe('versioned writes under concurrent requests: 409 without If-Match, 412 
       const project = await newProject();
       const url = `/api/v1/projects/${project.id}`;
       const results: Res[] = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => t.http().patch(url).set(as(instructor)).set('If-Match', '"1"').send({ name: `MSP ${i}` })),
+        Array.from({ length: 10 }, (_, i) =>
+          t
+            .http()
+            .patch(url)
+            .set(as(instructor))
+            .set('If-Match', '"1"')
+            .send({ name: `MSP ${i}` }),
+        ),
       );
       expect(byStatus(results)).toEqual({ 200: 1, 412: 9 });
       for (const r of results.filter((x) => x.status === 412)) expect(expectProblem(r, 412)).toMatchObject({ currentVersion: 2 });

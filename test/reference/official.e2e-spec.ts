@@ -6,7 +6,15 @@ import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 
 // Expected figures come from the installed package, never typed by hand.
 const dir = dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json'));
-const raw = JSON.parse(readFileSync(join(dir, 'data/communes.json'), 'utf8')) as { code: string; nom: string; type: string; region?: string; population?: number; departement: string; codesPostaux?: string[] }[];
+const raw = JSON.parse(readFileSync(join(dir, 'data/communes.json'), 'utf8')) as {
+  code: string;
+  nom: string;
+  type: string;
+  region?: string;
+  population?: number;
+  departement: string;
+  codesPostaux?: string[];
+}[];
 const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 const region84 = raw.filter((c) => c.type === 'commune-actuelle' && c.region === '84');
 
@@ -38,12 +46,17 @@ describe('official reference data (communes, EPCI)', () => {
     expect(res.body.epciSiren).toMatch(/^\d{9}$/);
     expect(res.body.epciName).toEqual(expect.any(String));
     const epci = await t.http().get(`/api/v1/epcis/${res.body.epciSiren}`).set(as()).expect(200);
-    expect(epci.body).toMatchObject({ siren: res.body.epciSiren, name: res.body.epciName, memberCount: expect.any(Number), detr: { status: expect.stringMatching(/ELIGIBLE|TO_CONFIRM/) } });
+    expect(epci.body).toMatchObject({
+      siren: res.body.epciSiren,
+      name: res.body.epciName,
+      memberCount: expect.any(Number),
+      detr: { status: expect.stringMatching(/ELIGIBLE|TO_CONFIRM/) },
+    });
   });
 
   it('gives the three DETR statuses on real communes', async () => {
     const pick = (test: (p: number) => boolean) => region84.find((c) => c.population !== undefined && test(c.population))!;
-    const cases: [typeof region84[number], string, boolean][] = [
+    const cases: [(typeof region84)[number], string, boolean][] = [
       [pick((p) => p > 0 && p <= 2000), 'ELIGIBLE', true],
       [pick((p) => p > 2000 && p <= 20000), 'TO_CONFIRM', false],
       [pick((p) => p > 20000), 'NOT_ELIGIBLE', false],
@@ -64,7 +77,13 @@ describe('official reference data (communes, EPCI)', () => {
 
   it("keeps the ARS's zoning and a confirmed rural flag through a reload; updates a renamed commune; keeps a vanished one inactive", async () => {
     const small = region84.find((c) => (c.population ?? 0) > 0 && (c.population ?? 0) <= 2000)!;
-    await t.http().post('/api/v1/communes/zoning/import').set(as()).set('Content-Type', 'text/csv').send(`inseeCode,zone,qpv,island\n74119,ZAC,true,false\n${small.code},ZIP,false,false\n`).expect(200, { updated: 2, total: 2 });
+    await t
+      .http()
+      .post('/api/v1/communes/zoning/import')
+      .set(as())
+      .set('Content-Type', 'text/csv')
+      .send(`inseeCode,zone,qpv,island\n74119,ZAC,true,false\n${small.code},ZIP,false,false\n`)
+      .expect(200, { updated: 2, total: 2 });
     await t.http().patch(`/api/v1/communes/${small.code}`).set(as()).send({ rural: false }).expect(200);
     await t.prisma.commune.update({ where: { inseeCode: '74119' }, data: { name: 'Old name' } });
     await t.prisma.commune.create({
@@ -84,7 +103,12 @@ describe('official reference data (communes, EPCI)', () => {
     expectProblem(await t.http().post('/api/v1/communes/load-official').set(as()).send({ regionCode: '99' }), 400);
     const before = await t.prisma.commune.findUniqueOrThrow({ where: { inseeCode: '74119' } });
     const bad = expectProblem(
-      await t.http().post('/api/v1/communes/zoning/import').set(as()).set('Content-Type', 'text/csv').send('inseeCode,zone,qpv,island\n74119,ZIP,false,false\n74119,ZZZ,false,false\n00000,ZIP,false,false\n'),
+      await t
+        .http()
+        .post('/api/v1/communes/zoning/import')
+        .set(as())
+        .set('Content-Type', 'text/csv')
+        .send('inseeCode,zone,qpv,island\n74119,ZIP,false,false\n74119,ZZZ,false,false\n00000,ZIP,false,false\n'),
       400,
     );
     expect(bad.errors!.map((e) => e.line).sort()).toEqual([3, 4]);

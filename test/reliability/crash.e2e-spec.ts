@@ -31,8 +31,7 @@ describe('crash and shutdown of the service process', () => {
   let port: number;
   let service: ServiceProcess;
   let token: string;
-  const api = (method: string, path: string, body?: unknown, timeoutMs?: number) =>
-    call(service.base, method, path, { token, body, timeoutMs });
+  const api = (method: string, path: string, body?: unknown, timeoutMs?: number) => call(service.base, method, path, { token, body, timeoutMs });
   const start = async () => {
     // A pool larger than the bursts below: what is in flight waits in the database, not for a
     // connection.
@@ -180,7 +179,9 @@ describe('crash and shutdown of the service process', () => {
     const acknowledged = outcomes.flatMap((o) => (isAnswer(o) && o.answer.status === 201 ? [(o.answer.body as { id: string }).id] : []));
     const unanswered = outcomes.filter((o) => !isAnswer(o)).length;
     // Before the kill: 201, or 503 when the pool was saturated; never a 500.
-    expect(outcomes.filter((o) => isAnswer(o) && o.answer.status !== 201 && !isUnavailableProblem(o.answer)).map((o) => describeAnswer((o as { answer: Answer }).answer))).toEqual([]);
+    expect(outcomes.filter((o) => isAnswer(o) && o.answer.status !== 201 && !isUnavailableProblem(o.answer)).map((o) => describeAnswer((o as { answer: Answer }).answer))).toEqual(
+      [],
+    );
     expect(acknowledged.length).toBeGreaterThan(0);
     expect(unanswered).toBeGreaterThan(0);
 

@@ -59,7 +59,9 @@ describe('limits', () => {
   });
 
   it('ships no secret in .env.example', () => {
-    const assignments = readFileSync('.env.example', 'utf8').split('\n').filter((l) => /^[A-Z_]+=/.test(l));
+    const assignments = readFileSync('.env.example', 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l));
     const secrets = assignments.filter((l) => /SECRET|PASSWORD|KEY/.test(l.split('=')[0]) && l.split('=')[1].trim() !== '');
     expect(secrets).toEqual([]);
     expect(readFileSync('.env.example', 'utf8')).not.toMatch(/postgresql:\/\/[^:\s]+:(?!change-me@)[^@\s]+@/);

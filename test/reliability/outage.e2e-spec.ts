@@ -4,19 +4,7 @@
 import { verifyAuditTrail } from '../../src/audit/verify.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createPool } from '../../src/database/prisma.service.js';
-import {
-  type Answer,
-  call,
-  communeBody,
-  describeAnswer,
-  freePort,
-  isUnavailableProblem,
-  login,
-  OwnedPostgres,
-  ServiceProcess,
-  finalRunStatus,
-  sleep,
-} from './harness.js';
+import { type Answer, call, communeBody, describeAnswer, freePort, isUnavailableProblem, login, OwnedPostgres, ServiceProcess, finalRunStatus, sleep } from './harness.js';
 
 // The issue's bounds: 503 within 5 s of the database going away, working again within 10 s
 // of it coming back.
@@ -27,8 +15,7 @@ describe('database outages under the running service', () => {
   let db: OwnedPostgres;
   let service: ServiceProcess;
   let token: string;
-  const api = (method: string, path: string, body?: unknown, timeoutMs?: number) =>
-    call(service.base, method, path, { token, body, timeoutMs });
+  const api = (method: string, path: string, body?: unknown, timeoutMs?: number) => call(service.base, method, path, { token, body, timeoutMs });
 
   beforeAll(async () => {
     db = await OwnedPostgres.create('outage', [55400, 55449]);
@@ -169,10 +156,9 @@ describe('database outages under the running service', () => {
        FROM communes c WHERE c.insee_code = ANY($1)`,
       [codes],
     );
-    const audited = await db.query<{ entity_id: string }>(
-      `SELECT entity_id FROM audit_log WHERE entity = 'commune' AND action = 'commune.create' AND entity_id = ANY($1)`,
-      [codes],
-    );
+    const audited = await db.query<{ entity_id: string }>(`SELECT entity_id FROM audit_log WHERE entity = 'commune' AND action = 'commune.create' AND entity_id = ANY($1)`, [
+      codes,
+    ]);
     const stored = new Set(rows.map((r) => r.insee_code));
     const lost = created.filter((c) => !stored.has(c));
     expect(lost).toEqual([]);
@@ -203,7 +189,7 @@ describe('database outages under the running service', () => {
     );
   }, 40_000);
 
-  it("keeps an error listener on a pooled connection from the moment it is handed out, so a session ended then cannot crash the process", async () => {
+  it('keeps an error listener on a pooled connection from the moment it is handed out, so a session ended then cannot crash the process', async () => {
     // Prisma's transactions take their connection with a promise-based connect() and listen for
     // its errors only once that promise resumes; pg-pool has already removed its own listener.
     // A FATAL read in between (the burst above crashed the process so, one run in four) is an

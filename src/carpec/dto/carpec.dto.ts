@@ -54,7 +54,8 @@ export class SessionDto {
   @ApiProperty() regionCode: string;
   @ApiProperty() sessionDate: string;
   @ApiProperty() title: string;
-  @ApiProperty({ type: [AgendaItemViewDto], description: "The items of the caller's territory: a département's partner sees only its département's dossiers" }) agenda: AgendaItemViewDto[];
+  @ApiProperty({ type: [AgendaItemViewDto], description: "The items of the caller's territory: a département's partner sees only its département's dossiers" })
+  agenda: AgendaItemViewDto[];
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
 }

@@ -39,7 +39,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const principal = `${request.user.kind}:${request.user.id}`;
     const route = `POST ${request.url.split('?')[0]}`;
-    const hash = createHash('sha256').update(typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null)).digest('hex');
+    const hash = createHash('sha256')
+      .update(typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null))
+      .digest('hex');
     const status: number = this.reflector.get(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
 
     return from(this.run(principal, route, key, hash, status, reply, next));
@@ -56,9 +58,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return await this.tx.unitOfWork(
         () => lastValueFrom(next.handle(), { defaultValue: undefined }),
         (body) => {
-          const headers = Object.fromEntries(
-            REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])),
-          );
+          const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])));
           return this.store.complete(principal, route, key, { status, headers, body: body ?? null });
         },
       );
@@ -68,7 +68,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // Under overload the release itself may find no connection: it tries again, bounded
       // (a key left IN_PROGRESS is only 409 "still running" until it is abandoned).
       for (let attempt = 0; attempt < 5; attempt++) {
-        if (await this.store.release(principal, route, key).then(() => true, () => false)) break;
+        if (
+          await this.store.release(principal, route, key).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
       }
       throw error;

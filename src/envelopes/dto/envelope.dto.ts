@@ -56,6 +56,10 @@ export class MovementDto {
 }
 
 export class MovementPageDto {
-  @ApiProperty({ type: [MovementDto], description: "A département's partner: the movements of its département's dossiers, and those without a dossier on its own département's envelope" }) items: MovementDto[];
+  @ApiProperty({
+    type: [MovementDto],
+    description: "A département's partner: the movements of its département's dossiers, and those without a dossier on its own département's envelope",
+  })
+  items: MovementDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }

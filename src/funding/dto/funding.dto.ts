@@ -82,7 +82,10 @@ export class FunderRuleDto {
   @ArrayUnique()
   @IsIn(CATEGORIES, { each: true })
   baseCapCategories?: ExpenseCategory[];
-  @ApiPropertyOptional({ enum: BASES, default: 'HT', description: 'Expenses counted excluding (HT) or including (TTC) tax' }) @IsOptional() @IsIn(BASES) basis?: (typeof BASES)[number];
+  @ApiPropertyOptional({ enum: BASES, default: 'HT', description: 'Expenses counted excluding (HT) or including (TTC) tax' })
+  @IsOptional()
+  @IsIn(BASES)
+  basis?: (typeof BASES)[number];
   @ApiPropertyOptional({ enum: NATURES, isArray: true, description: 'Expense natures this funder does not count' })
   @IsOptional()
   @IsArray()
@@ -186,7 +189,10 @@ export class SimulatedProjectDto {
   @ApiPropertyOptional({ enum: PROJECT_NATURES }) @IsOptional() @IsIn(PROJECT_NATURES) nature?: ProjectNature;
   @ApiPropertyOptional({ example: '74' }) @IsOptional() @Matches(DEPARTMENT_CODE, { message: 'must be a département code such as 74' }) departmentCode?: string;
   @ApiPropertyOptional({ description: 'The professionals form a SISA' }) @IsOptional() @IsBoolean() sisa?: boolean;
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'Start of operation: start-up aid covers two years from it' }) @IsOptional() @IsBusinessDate() operationStartOn?: string;
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'Start of operation: start-up aid covers two years from it' })
+  @IsOptional()
+  @IsBusinessDate()
+  operationStartOn?: string;
 }
 
 export class SimulatedCommuneDto {
@@ -248,7 +254,10 @@ export class DetrConfirmationDto {
 
 export class PlanDto {
   @ApiPropertyOptional({ format: 'uuid' }) id?: string;
-  @ApiPropertyOptional({ enum: ['COMPUTED', 'COMMITTED', 'RELEASED'], description: 'RELEASED: the dossier left the procedure; envelopes and commitments given back, no more payments' })
+  @ApiPropertyOptional({
+    enum: ['COMPUTED', 'COMMITTED', 'RELEASED'],
+    description: 'RELEASED: the dossier left the procedure; envelopes and commitments given back, no more payments',
+  })
   status?: string;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time', description: 'When the plan was released (null until then)' }) releasedAt?: string | null;
   @ApiProperty({ format: 'uuid' }) ruleSetId: string;
