@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../common/access/decorators.js';
 import { ApiProblem } from '../common/errors/problem.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { DatabaseStatus } from '../database/database-status.js';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -14,7 +14,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseStatus,
   ) {}
 
   @Get('live')
@@ -28,19 +28,19 @@ export class HealthController {
   @ApiOperation({ summary: 'The database answers (503 otherwise)' })
   async ready() {
     try {
-      return await this.health.check([() => this.database()]);
+      return await this.health.check([() => this.databaseCheck()]);
     } catch (error) {
       const details = (error as { getResponse?: () => { details?: unknown } }).getResponse?.().details;
       throw new ApiProblem(503, 'The database is unreachable.', 'unavailable', { checks: details }, { 'Retry-After': '5' });
     }
   }
 
-  private async database() {
+  private async databaseCheck() {
     const indicator = this.indicators.check('database');
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.prisma.$queryRaw`SELECT 1`,
+        this.database.ping(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('no answer within 2 s')), PING_TIMEOUT_MS);
         }),

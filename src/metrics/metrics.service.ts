@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import client from 'prom-client';
-import { PrismaService } from '../database/prisma.service.js';
+import { DatabaseStatus } from '../database/database-status.js';
 
 /** Prometheus metrics of one application instance (its own registry: tests start several). */
 @Injectable()
@@ -37,9 +37,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(prisma: PrismaService) {
+  constructor(database: DatabaseStatus) {
     client.collectDefaultMetrics({ register: this.registry });
-    const pool = prisma.pool;
     const gauge = (name: string, help: string, read: () => number) =>
       new client.Gauge({
         name,
@@ -49,10 +48,10 @@ export class MetricsService {
           this.set(read());
         },
       });
-    gauge('db_pool_connections_total', 'Connections open in the database pool.', () => pool.totalCount);
-    gauge('db_pool_connections_idle', 'Idle connections in the database pool.', () => pool.idleCount);
-    gauge('db_pool_requests_waiting', 'Queries waiting for a pool connection.', () => pool.waitingCount);
-    gauge('db_pool_connections_max', 'Size of the database pool.', () => pool.options.max ?? 0);
+    gauge('db_pool_connections_total', 'Connections open in the database pool.', () => database.pool().total);
+    gauge('db_pool_connections_idle', 'Idle connections in the database pool.', () => database.pool().idle);
+    gauge('db_pool_requests_waiting', 'Queries waiting for a pool connection.', () => database.pool().waiting);
+    gauge('db_pool_connections_max', 'Size of the database pool.', () => database.pool().max);
   }
 
   observe(method: string, route: string, status: number, seconds: number): void {
