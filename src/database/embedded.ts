@@ -48,10 +48,34 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
+/** Whether a PostgreSQL answers at `url` (with these credentials) within a couple of seconds. */
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Starts the cluster kept in `dir`, or reuses it when another process of this machine already
+ * runs it (`npm start` in one terminal, `npm run seed:demo` in another): then stopping is that
+ * process's business, not this one's.
+ */
 export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   await mkdir(dir, { recursive: true });
   const password = await readOrCreatePassword(join(dir, 'password'));
   const databaseDir = join(dir, 'cluster');
+  const urlFor = (database: string) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  if (existsSync(join(databaseDir, 'postmaster.pid')) && (await answers(urlFor('postgres')))) {
+    log?.(`reusing the embedded PostgreSQL another process runs on 127.0.0.1:${port} (data in ${databaseDir})`);
+    return { serverUrl: urlFor('postgres'), urlFor, stop: () => Promise.resolve() };
+  }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -71,7 +95,6 @@ export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions)
     await server.initialise();
   }
   await server.start();
-  const urlFor = (database: string) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return { serverUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
 }
 
