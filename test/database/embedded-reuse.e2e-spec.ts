@@ -2,10 +2,14 @@
 // folder: `npm start` in one terminal, `npm run seed:demo` (or report, audit:verify) in another.
 // The second reuses the running server instead of failing to start a second one on its folder,
 // and leaves it running when it ends.
-import { rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../src/database/embedded.js';
+import { firstClosedAncestor, startEmbeddedPostgres } from '../../src/database/embedded.js';
+import { TEST_ENV } from '../helpers/app.js';
 import { freePort } from '../reliability/harness.js';
 
 const select1 = async (url: string) => {
@@ -47,6 +51,33 @@ describe('embedded PostgreSQL shared by two processes of one folder', () => {
       expect(await select1(third.serverUrl)).toBe(1);
     } finally {
       await third.stop();
+    }
+  });
+
+  it('names the folder others may not enter; run as root there, the command line says what to do (exit 1, no stack)', async () => {
+    const closed = await mkdtemp(join(tmpdir(), 'msp-closed-'));
+    try {
+      await chmod(closed, 0o700);
+      await mkdir(join(closed, 'project'), { recursive: true });
+      expect(await firstClosedAncestor(join(closed, 'project', '.data', 'cluster'))).toBe(closed);
+      expect(await firstClosedAncestor(join(process.cwd(), '.data', 'cluster'))).toBeNull();
+      if (process.getuid?.() !== 0) return; // the check is for root, who runs PostgreSQL as `postgres`
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ...TEST_ENV,
+        DATABASE_URL: '',
+        EMBEDDED_PG_DIR: join(closed, 'project', '.data'),
+        EMBEDDED_PG_PORT: String(await freePort(25000, 25999)),
+      };
+      const failed = await promisify(execFile)(process.execPath, ['dist/cli/audit-verify.js'], { env }).then(
+        () => null,
+        (e: { code?: number; stderr?: string }) => e,
+      );
+      expect(failed?.code).toBe(1);
+      expect(failed?.stderr).toContain(`who may not enter ${closed}`);
+      expect(failed?.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await rm(closed, { recursive: true, force: true });
     }
   });
 });
