@@ -162,6 +162,88 @@ app.post('/api/v1/applications/:id/funding-plan/compute', async (req, reply) => 
   }
 });
 
+// The floor of a read on this machine: one prepared statement whose JSON PostgreSQL builds
+// (row_to_json of the same SELECT), its text sent untouched — no parsing, no mapping, no auth.
+const floorOne = `SELECT row_to_json(x)::text FROM (${SELECT} WHERE a.id = $1 AND a.region_code = '84') x`;
+app.get('/floor/api/v1/applications/:id', async (req, reply) => {
+  const { rows } = await pool.query({ name: 'floor_one', text: floorOne, values: [req.params.id], rowMode: 'array' });
+  if (!rows.length) return reply.code(404).send({ status: 404 });
+  return reply.type('application/json; charset=utf-8').send(rows[0][0]);
+});
+// A page, the same way: the page and its cursor built by PostgreSQL, one prepared statement per filter shape.
+app.get('/floor/api/v1/applications', async (req, reply) => {
+  const { status, departmentCode, cursor } = req.query;
+  const limit = Number(req.query.limit ?? 50);
+  const params = ['84', limit];
+  let where = 'a.region_code = $1';
+  if (status) where += ` AND a.status = $${params.push(status)}`;
+  if (departmentCode) where += ` AND a.department_code = $${params.push(departmentCode)}`;
+  if (cursor) where += ` AND a.id > $${params.push(Buffer.from(cursor, 'base64url').toString())}`;
+  const text = `WITH page AS (${SELECT} WHERE ${where} ORDER BY a.id LIMIT $2::int + 1),
+                     items AS (SELECT * FROM page ORDER BY id LIMIT $2::int)
+                SELECT json_build_object('items', coalesce((SELECT json_agg(i ORDER BY i.id) FROM items i), '[]'),
+                                         'nextCursor', CASE WHEN (SELECT count(*) FROM page) > $2::int
+                                           THEN rtrim(translate(encode(convert_to((SELECT id FROM items ORDER BY id DESC LIMIT 1)::text, 'UTF8'), 'base64'), '+/', '-_'), '=') END)::text`;
+  const { rows } = await pool.query({ name: `floor_page_${!!status}${!!departmentCode}${!!cursor}`, text, values: params, rowMode: 'array' });
+  return reply.type('application/json; charset=utf-8').send(rows[0][0]);
+});
+
+// A workflow transition (submit), as the service does it in one transaction: read the dossier,
+// check its status, move it if it is still where it was read (status and version), write the
+// event and the audit row (the sealer chains it later), answer the dossier.
+const uuid7 = () => {
+  const b = randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+app.post('/api/v1/applications/:id/submit', async (req, reply) => {
+  const receivedOn = req.body?.receivedOn ?? parisToday();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query({ name: 'submit_read', text: `${SELECT} WHERE a.id = $1 AND a.region_code = '84'`, values: [req.params.id] });
+    const app = rows[0];
+    if (!app || app.status !== 'SITE_MEETING_HELD' || app.procedure !== 'ACCOMPANIMENT') {
+      await client.query('ROLLBACK');
+      return reply.code(app ? 409 : 404).send({ status: app ? 409 : 404 });
+    }
+    const { rows: moved } = await client.query({
+      name: 'submit_move',
+      text: `UPDATE applications SET status = 'SUBMITTED', request_received_on = $4::date, version = version + 1, last_event_at = now(), updated_at = now()
+             WHERE id = $1 AND status = $2::"ApplicationStatus" AND version = $3
+             RETURNING version, last_event_at AS "lastEventAt", updated_at AS "updatedAt", request_received_on AS "requestReceivedOn"`,
+      values: [app.id, app.status, app.version, receivedOn],
+    });
+    if (!moved.length) {
+      await client.query('ROLLBACK');
+      return reply.code(409).send({ status: 409 });
+    }
+    await client.query({
+      name: 'submit_event',
+      text: `INSERT INTO application_events (id, application_id, actor_id, actor_kind, type, from_status, to_status, reason, data)
+             VALUES ($1, $2, $3, 'USER', 'SUBMITTED', $4::"ApplicationStatus", 'SUBMITTED', NULL, $5)`,
+      values: [uuid7(), app.id, principal.id, app.status, { receivedOn }],
+    });
+    await client.query({
+      name: 'submit_audit',
+      text: `INSERT INTO audit_log (at, actor_id, actor_kind, region_code, action, entity, entity_id, request_id, before, after)
+             VALUES (now(), $1, 'USER', $2, 'application.submit', 'application', $3, $4, $5, $6)`,
+      values: [principal.id, app.regionCode, app.id, req.id, { status: app.status, version: app.version }, { event: 'SUBMITTED', status: 'SUBMITTED', version: moved[0].version }],
+    });
+    await client.query('COMMIT');
+    return dto({ ...app, ...moved[0], status: 'SUBMITTED' });
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+});
+
 const secret = randomBytes(32);
 const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
 app.post('/api/v1/auth/login', async (req, reply) => {

@@ -98,3 +98,34 @@ export async function seedBench(url: string, adminPasswordHash: string): Promise
     await c.end();
   }
 }
+
+/**
+ * `count` more dossiers of region 84 that a submit accepts (ACCOMPANIMENT, SITE_MEETING_HELD, no
+ * dates yet), each with its own project: a write scenario moves each one once. Their ids.
+ */
+export async function addSubmittable(url: string, count: number): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(
+      `CREATE TEMP TABLE fresh AS
+                   WITH p AS (SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, region_code, department_code, commune_insee FROM promoters WHERE region_code = '84')
+                   SELECT n, gen_random_uuid() AS project_id, gen_random_uuid() AS app_id, p.id AS promoter_id, p.region_code, p.department_code, p.commune_insee, c.zone
+                   FROM generate_series(1, $1::int) n
+                   JOIN p ON p.k = n % (SELECT count(*) FROM p)
+                   JOIN communes c ON c.insee_code = p.commune_insee`,
+      [count],
+    );
+    await c.query(`INSERT INTO projects (id, region_code, department_code, name, kind, promoter_id, commune_insee, existing, doctors_planned,
+                                         professionals_planned, population_served, balanced_budget, convention, updated_at)
+                   SELECT project_id, region_code, department_code, 'MSP bench ' || n, 'MSP', promoter_id, commune_insee, false, 3, 6, 4000, true, 'NONE', now()
+                   FROM fresh`);
+    await c.query(`INSERT INTO applications (id, project_id, region_code, department_code, kind, zone, status, eligible, eligibility_reasons, last_event_at, updated_at)
+                   SELECT app_id, project_id, region_code, department_code, 'MSP', zone, 'SITE_MEETING_HELD', zone <> 'NONE', ARRAY['generated'], now(), now()
+                   FROM fresh`);
+    const { rows } = await c.query<{ app_id: string }>('SELECT app_id FROM fresh ORDER BY n');
+    return rows.map((r) => r.app_id);
+  } finally {
+    await c.end();
+  }
+}
