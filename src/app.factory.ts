@@ -1,20 +1,19 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, requestIdOf } from './app.module.js';
 import { sendProblem, writeClientProblem } from './common/errors/problem.filter.js';
 import { ApiProblem, invalid } from './common/errors/problem.js';
+import { installPipeline } from './common/http/pipeline.js';
 import { inputProblem } from './common/http/validation.js';
 import type { AppConfig } from './config/config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
 
-const shuttingDown = () =>
-  new ApiProblem(503, 'This instance is shutting down; send the request again shortly.', 'shutting-down', {}, { 'Retry-After': '1' });
+const shuttingDown = () => new ApiProblem(503, 'This instance is shutting down; send the request again shortly.', 'shutting-down', {}, { 'Retry-After': '1' });
 
 export interface RegisteredRoute {
   method: string;
@@ -50,29 +49,16 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Location', 'X-Request-Id'] });
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Security headers; the CSP admits what the Swagger UI at /docs needs and nothing else.
-  await app.register(helmet as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-      },
-    },
-  });
   // Every input, before guards and pipes: a body nested deeper than any DTO (walked recursively
   // afterwards: a stack overflow, 500) or a NUL character anywhere (PostgreSQL refuses it in
   // text: 500) is a 400 naming the field.
-  fastify.addHook('preValidation', async (request) => {
-    if (request.is404) return;
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (request.is404) return done();
     const problem = inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
-    if (problem) throw invalid([problem]);
+    done(problem ? invalid([problem]) : undefined);
   });
   // CSV uploads (commune and zoning imports) arrive as text.
-  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) =>
-    done(null, body),
-  );
+  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
   const registered: RegisteredRoute[] = [];
   routes.set(app, registered);
@@ -83,29 +69,16 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   });
 
   const metrics = app.get(MetricsService);
-  let closing = false;
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('X-Request-Id', request.id);
-    // Shutting down: a new request (on a kept-alive connection) is not started; it is told to
-    // come back (to another instance) as a problem, and its connection closes.
-    if (closing) {
-      void reply.header('Connection', 'close');
-      sendProblem(shuttingDown(), request, reply);
-      return reply;
-    }
+  const logging = await app.resolve(PinoLogger);
+  const pipeline = installPipeline(fastify, {
+    logger: PinoLogger.root,
+    inContext: (bindings, next) => logging.runInContext(next, { bindings }),
+    observe: (method, route, status, seconds) => metrics.observe(method, route, status, seconds),
+    shuttingDown,
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-  });
-  // A graceful stop: once the server is closing, every response (those of the requests in
-  // flight included) closes its connection. Otherwise a kept-alive connection holds the
-  // server's close() until its keep-alive timeout (72 s), far past the shutdown's grace.
-  fastify.addHook('preClose', async () => {
-    closing = true;
-  });
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) void reply.header('Connection', 'close');
-    return payload;
+  fastify.addHook('preClose', (done) => {
+    pipeline.close();
+    done();
   });
 
   const document = SwaggerModule.createDocument(

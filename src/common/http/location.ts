@@ -1,21 +1,16 @@
-import {
-  applyDecorators,
-  type CallHandler,
-  type ExecutionContext,
-  HttpCode,
-  Injectable,
-  type NestInterceptor,
-  SetMetadata,
-} from '@nestjs/common';
+import { applyDecorators, type CallHandler, type ExecutionContext, HttpCode, Injectable, type NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 
 const LOCATION = 'http:location';
 
-/** A POST that creates a resource: 201 with `Location` built from the created body. */
+/**
+ * A POST that creates a resource: 201 with `Location` built from the created body. The
+ * interceptor is the route's own: a global one would put every route through RxJS.
+ */
 export const Created = <T>(location: (body: T, params: Record<string, string>) => string) =>
-  applyDecorators(HttpCode(201), SetMetadata(LOCATION, location));
+  applyDecorators(HttpCode(201), SetMetadata(LOCATION, location), UseInterceptors(LocationInterceptor));
 
 @Injectable()
 export class LocationInterceptor implements NestInterceptor {
