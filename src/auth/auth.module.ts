@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { jwtKey } from './jwt-key.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { AccessTokens } from './jwt.strategy.js';
 import { LocalStrategy } from './local.strategy.js';
 
 @Module({
@@ -26,6 +26,8 @@ import { LocalStrategy } from './local.strategy.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, LocalStrategy, JwtStrategy],
+  providers: [AuthService, LocalStrategy, AccessTokens],
+  // The global access guard authenticates bearer tokens with it.
+  exports: [AccessTokens],
 })
 export class AuthModule {}

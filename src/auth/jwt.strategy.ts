@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { JwtService } from '@nestjs/jwt';
 import { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { Principal } from '../common/access/principal.js';
+import { unauthorized } from '../common/errors/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { jwtKey } from './jwt-key.js';
 
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far a token's `iat` may run ahead of this clock (another instance's clock drifting). */
@@ -25,33 +24,71 @@ export function timeClaimsRefusal(payload: { iat?: unknown; exp?: unknown }, ttl
   return null;
 }
 
+interface Claims {
+  sub?: unknown;
+  kind?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+  nbf?: unknown;
+}
+
+/** Tokens kept verified at most; past this, the oldest is forgotten (and verified again if it comes back). */
+const VERIFIED_TOKENS = 10_000;
+const BEARER = /(\S+)\s+(\S+)/;
+const REQUIRED = 'A valid access token (Authorization: Bearer …) or API key (X-API-Key) is required.';
+
+/**
+ * The principal of a bearer access token. The token's signature, algorithm (HS256 only: `alg:
+ * none` and every other are refused), issuer and audience are checked by jsonwebtoken (as
+ * passport-jwt did) the first time the token is seen, and remembered by its text; its time
+ * claims are checked on every use, and so is the account: reloaded on every request, so that a
+ * deactivated account is refused at once.
+ */
 @Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+export class AccessTokens {
   private readonly ttlSeconds: number;
+  private readonly verified = new Map<string, Claims>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly jwt: JwtService,
     private readonly accounts: AccountsRepository,
   ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject (passport-jwt hands it to jsonwebtoken as it is; its types say string).
-      secretOrKey: jwtKey(config.jwt.secret!) as unknown as string,
-      // HS256 only: `alg: none` and every other algorithm are refused.
-      algorithms: ['HS256'],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
-      ignoreExpiration: false,
-    });
     this.ttlSeconds = config.jwt.accessTtlSeconds;
   }
 
-  /** Reloaded on every request, so a deactivated account is refused at once. */
-  validate(payload: { sub?: unknown; kind?: unknown; iat?: unknown; exp?: unknown }): Promise<Principal | null> {
-    if (timeClaimsRefusal(payload, this.ttlSeconds)) return Promise.resolve(null);
+  /** The caller of `Authorization: Bearer <token>`; 401 without one, with a bad one, or for an inactive account. */
+  async principalOf(authorization: string | undefined): Promise<Principal> {
+    const match = authorization === undefined ? null : BEARER.exec(authorization);
+    if (!match || match[1].toLowerCase() !== 'bearer') throw unauthorized(REQUIRED);
+    const claims = this.claimsOf(match[2]);
+    if (timeClaimsRefusal(claims, this.ttlSeconds)) throw unauthorized(REQUIRED);
     // A subject that is not a user id (only a token signed with the secret can carry one) is
     // refused like any bad token, before the database would reject it as a 500.
-    if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub) || payload.kind !== 'USER') return Promise.resolve(null);
-    return this.accounts.findActivePrincipal(payload.sub);
+    if (typeof claims.sub !== 'string' || !USER_ID.test(claims.sub) || claims.kind !== 'USER') throw unauthorized(REQUIRED);
+    const principal = await this.accounts.findActivePrincipal(claims.sub);
+    if (!principal) throw unauthorized(REQUIRED);
+    return principal;
+  }
+
+  private claimsOf(token: string): Claims {
+    const now = Math.floor(Date.now() / 1000);
+    let claims = this.verified.get(token);
+    if (claims === undefined) {
+      try {
+        claims = this.jwt.verify<Claims & object>(token);
+      } catch (error) {
+        throw unauthorized((error as Error).name === 'TokenExpiredError' ? 'The access token has expired.' : REQUIRED);
+      }
+      if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, claims);
+    }
+    // What jsonwebtoken checks against the clock, again at each use.
+    if (claims.exp !== undefined && (typeof claims.exp !== 'number' || now >= claims.exp)) {
+      this.verified.delete(token);
+      throw unauthorized(typeof claims.exp === 'number' ? 'The access token has expired.' : REQUIRED);
+    }
+    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now)) throw unauthorized(REQUIRED);
+    return claims;
   }
 }
