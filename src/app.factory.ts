@@ -75,6 +75,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     inContext: (bindings, next) => logging.runInContext(next, { bindings }),
     observe: (method, route, status, seconds) => metrics.observe(method, route, status, seconds),
     shuttingDown,
+    concurrency: config.http.concurrency,
+    queueWaitMs: config.http.queueWaitMs,
   });
   fastify.addHook('preClose', (done) => {
     pipeline.close();

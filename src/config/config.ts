@@ -28,6 +28,11 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   loginMaxFailures: number;
   bodyLimitBytes: number;
+  /**
+   * API requests served at once by an instance (0: no limit); the others wait in order of
+   * arrival up to `queueWaitMs`, then are answered 503 busy.
+   */
+  http: { concurrency: number; queueWaitMs: number };
   corsOrigins: string[];
   /** Behind a load balancer: take the client address from X-Forwarded-For (rate limits). */
   trustProxy: boolean;
@@ -115,13 +120,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const reportsCron = str('REPORTS_CRON') ?? '0 2 * * *';
   if (reportsCron.split(/\s+/).length !== 5) problems.push('REPORTS_CRON must be a 5-field cron expression');
 
+  const poolSize = int('DATABASE_POOL_SIZE', 10, 1, 200);
   const config: AppConfig = {
     nodeEnv,
     host: str('HOST') ?? '0.0.0.0',
     port: int('PORT', 3000, 0, 65535),
     databaseUrl,
     database: {
-      poolSize: int('DATABASE_POOL_SIZE', 10, 1, 200),
+      poolSize,
       connectTimeoutMs: int('DATABASE_CONNECT_TIMEOUT_MS', 3000, 100, 120_000),
       statementTimeoutMs: int('DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000),
       idleTimeoutMs: int('DATABASE_IDLE_TIMEOUT_MS', 30_000, 1000, 3_600_000),
@@ -141,7 +147,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitPerMinute: int('RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     loginMaxFailures: int('LOGIN_MAX_FAILURES', 10, 1, 10_000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
-    corsOrigins: (str('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    http: {
+      // Twice the pool: enough to keep every connection busy, few enough that none waits long for one.
+      concurrency: int('HTTP_CONCURRENCY', 2 * poolSize, 0, 10_000),
+      queueWaitMs: int('HTTP_QUEUE_WAIT_MS', 30_000, 0, 600_000),
+    },
+    corsOrigins: (str('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustProxy: bool('TRUST_PROXY', false),
     migrateOnStart: bool('MIGRATE_ON_START', true),
     workersEnabled: bool('WORKERS_ENABLED', true),

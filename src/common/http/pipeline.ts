@@ -4,8 +4,9 @@
 // nothing is computed per request that can be computed at start.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { ApiProblem } from '../errors/problem.js';
+import { type ApiProblem, busy } from '../errors/problem.js';
 import { sendProblem } from '../errors/problem.filter.js';
+import { Admission } from './admission.js';
 
 /**
  * helmet's headers — its defaults, with a CSP that admits what the Swagger UI at /docs needs and
@@ -39,10 +40,16 @@ export interface PipelineOptions {
   inContext: (bindings: Record<string, unknown>, next: () => void) => void;
   observe: (method: string, route: string, status: number, seconds: number) => void;
   shuttingDown: () => ApiProblem;
+  /** API requests served at once (0: no limit) and how long the others may wait. */
+  concurrency: number;
+  queueWaitMs: number;
 }
+
+const queueFull = () => busy('The service is busy: too many requests are waiting; try again shortly.');
 
 export function installPipeline(fastify: FastifyInstance, options: PipelineOptions): { close(): void } {
   const { logger, inContext, observe, shuttingDown } = options;
+  const admission = new Admission(options.concurrency, options.queueWaitMs);
   let closing = false;
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
@@ -54,9 +61,20 @@ export function installPipeline(fastify: FastifyInstance, options: PipelineOptio
       sendProblem(shuttingDown(), request, reply);
       return;
     }
-    if (UNLOGGED.has(request.routeOptions.url ?? '')) return done();
+    const route = request.routeOptions.url;
+    if (UNLOGGED.has(route ?? '')) return done();
     // Lines logged while serving the request (security events…) carry the request.
-    inContext({ req: { id: request.id, method: request.method, url: request.url } }, done);
+    const start = () => inContext({ req: { id: request.id, method: request.method, url: request.url } }, done);
+    // Probes, docs and unknown routes are answered at once; API requests take their turn.
+    if (!route?.startsWith('/api/')) return start();
+    admission.enter(
+      () => {
+        reply.raw.once('close', () => admission.leave());
+        start();
+      },
+      () => sendProblem(queueFull(), request, reply),
+      () => request.raw.socket.destroyed,
+    );
   });
 
   // Every answer that is a versioned resource carries its version as ETag (a replayed
