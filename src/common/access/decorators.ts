@@ -15,4 +15,3 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   const request = ctx.switchToHttp().getRequest<{ user: Principal; id: string }>();
   return { ...request.user, requestId: request.id };
 });
-

@@ -23,9 +23,7 @@ export interface Territory {
 }
 
 export function territoryOf(principal: Principal): Territory {
-  return principal.departmentCode
-    ? { regionCode: principal.regionCode, departmentCode: principal.departmentCode }
-    : { regionCode: principal.regionCode };
+  return principal.departmentCode ? { regionCode: principal.regionCode, departmentCode: principal.departmentCode } : { regionCode: principal.regionCode };
 }
 
 /** Whether a row of `departmentCode` (in the caller's region) lies in the territory. */
@@ -57,10 +55,9 @@ export function fundersVisibleTo(principal: Principal): readonly string[] | null
  */
 export function assertRegionWide(principal: Principal, what: string): void {
   if (!principal.departmentCode) return;
-  throw new ApiProblem(
-    403,
-    `${what} belongs to region ${principal.regionCode} as a whole; your organisation's scope is département ${principal.departmentCode}.`,
-    'forbidden',
-    { rule: 'region-wide-write', regionCode: principal.regionCode, departmentCode: principal.departmentCode },
-  );
+  throw new ApiProblem(403, `${what} belongs to region ${principal.regionCode} as a whole; your organisation's scope is département ${principal.departmentCode}.`, 'forbidden', {
+    rule: 'region-wide-write',
+    regionCode: principal.regionCode,
+    departmentCode: principal.departmentCode,
+  });
 }

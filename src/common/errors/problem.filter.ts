@@ -27,8 +27,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
 export function writeClientProblem(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail =
-    status === 431 ? 'The request line or its headers are too large.' : status === 408 ? 'The request did not arrive in time.' : 'The request is not valid HTTP.';
+  const detail = status === 431 ? 'The request line or its headers are too large.' : status === 408 ? 'The request did not arrive in time.' : 'The request is not valid HTTP.';
   const body = JSON.stringify(new ApiProblem(status, detail).toProblem());
   if (socket.writable) {
     socket.write(

@@ -71,18 +71,15 @@ const describe = (errors: FieldError[]) => {
   return `Invalid input: ${parts.join('; ')}${errors.length > 3 ? `; and ${errors.length - 3} more (see errors)` : ''}.`;
 };
 export const invalid = (errors: FieldError[], detail = describe(errors)) => new ApiProblem(400, detail, 'validation', { errors });
-export const unauthorized = (detail = 'Authentication is required.') =>
-  new ApiProblem(401, detail, 'unauthenticated', {}, { 'WWW-Authenticate': 'Bearer' });
+export const unauthorized = (detail = 'Authentication is required.') => new ApiProblem(401, detail, 'unauthenticated', {}, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = 'Your role may not do this.') => new ApiProblem(403, detail, 'forbidden');
 export const notFound = (what: string) => new ApiProblem(404, `${what} was not found.`, 'not-found');
-export const conflict = (detail: string, extensions: Record<string, unknown> = {}) =>
-  new ApiProblem(409, detail, 'conflict', extensions);
+export const conflict = (detail: string, extensions: Record<string, unknown> = {}) => new ApiProblem(409, detail, 'conflict', extensions);
 export const preconditionFailed = (currentVersion: number) =>
   new ApiProblem(412, `If-Match does not match: the current version is ${currentVersion}.`, 'version-mismatch', {
     currentVersion,
   });
-export const businessRule = (rule: string, detail: string, extensions: Record<string, unknown> = {}) =>
-  new ApiProblem(422, detail, `rule/${rule}`, { rule, ...extensions });
+export const businessRule = (rule: string, detail: string, extensions: Record<string, unknown> = {}) => new ApiProblem(422, detail, `rule/${rule}`, { rule, ...extensions });
 export const unavailable = (
   detail = 'The database is unreachable; try again shortly. A write whose connection was lost may have been applied: send it again with the same Idempotency-Key to learn its outcome.',
 ) => new ApiProblem(503, detail, 'unavailable', {}, { 'Retry-After': '5' });
@@ -144,8 +141,7 @@ interface HttpLike {
   getResponse(): string | Record<string, unknown>;
 }
 
-const isHttpException = (e: unknown): e is HttpLike & Error =>
-  typeof (e as HttpLike)?.getStatus === 'function' && typeof (e as HttpLike)?.getResponse === 'function';
+const isHttpException = (e: unknown): e is HttpLike & Error => typeof (e as HttpLike)?.getStatus === 'function' && typeof (e as HttpLike)?.getResponse === 'function';
 
 export interface MappedProblem {
   problem: Problem;
@@ -175,8 +171,7 @@ export function toProblem(error: unknown): MappedProblem {
           : typeof response.message === 'string'
             ? response.message
             : error.message;
-    const detail =
-      status === 404 && /^Cannot \w+ /.test(message) ? `No route matches ${message.replace(/^Cannot /, '')}.` : message;
+    const detail = status === 404 && /^Cannot \w+ /.test(message) ? `No route matches ${message.replace(/^Cannot /, '')}.` : message;
     return { problem: new ApiProblem(status, detail).toProblem(), headers: {}, unexpected: false };
   }
 
@@ -184,10 +179,7 @@ export function toProblem(error: unknown): MappedProblem {
   // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a
   // 4xx statusCode and a safe message.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 && typeof e.code === 'string' && e.code.startsWith('FST_')) {
-    const detail =
-      e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-        ? 'The body is not valid JSON.'
-        : String(e.message);
+    const detail = e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The body is not valid JSON.' : String(e.message);
     return { problem: new ApiProblem(e.statusCode, detail).toProblem(), headers: {}, unexpected: false };
   }
   if (e.type === 'entity.parse.failed' || (error instanceof SyntaxError && /JSON/.test(error.message))) {

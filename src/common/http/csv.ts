@@ -65,10 +65,7 @@ export async function parseCsvRows<T extends object>(
   const unknown = names.filter((n) => !expected.includes(n));
   const missing = expected.filter((n) => !names.includes(n));
   if (unknown.length || missing.length) {
-    throw invalid([
-      ...unknown.map((n) => ({ field: n, line: 1, message: 'unknown column' })),
-      ...missing.map((n) => ({ field: n, line: 1, message: 'missing column' })),
-    ]);
+    throw invalid([...unknown.map((n) => ({ field: n, line: 1, message: 'unknown column' })), ...missing.map((n) => ({ field: n, line: 1, message: 'missing column' }))]);
   }
   if (data.length === 0) throw invalid([{ field: 'body', message: 'the file has no data line' }]);
   if (data.length > MAX_CSV_ROWS) {
