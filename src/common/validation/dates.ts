@@ -7,8 +7,18 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Made once: building an Intl.DateTimeFormat costs far more than formatting with one.
 const PARIS_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+// Paris changes day on a minute boundary (its offsets are whole hours): the day of a minute is
+// the day of all its instants, so it is formatted (Intl, slow) once a minute, not once a row.
+let lastMinute = NaN;
+let lastDay = '';
+
 export function parisToday(now: Date = new Date()): string {
-  return PARIS_DATE.format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = PARIS_DATE.format(now);
+    lastMinute = minute;
+  }
+  return lastDay;
 }
 
 export function isCalendarDate(value: string): boolean {
