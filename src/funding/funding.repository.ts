@@ -91,9 +91,12 @@ export class FundingRepository extends Repository {
   }
 
   /**
-   * The dossier's current plan becomes this one, lines replaced, in two statements: the plan
-   * upserted only while COMPUTED (its old lines deleted in the same statement), then the new
-   * lines. Null when the dossier's plan is no longer COMPUTED (committed or released).
+   * The dossier's current plan becomes this one, lines replaced, in three statements: the plan
+   * upserted only while COMPUTED, its old lines deleted, the new lines inserted. The delete is
+   * a statement of its own: after a concurrent compute of the dossier that held the plan's row,
+   * its snapshot sees the lines that compute committed (one in the upsert's statement would
+   * not, and the insert would collide with them). Null when the dossier's plan is no longer
+   * COMPUTED (committed or released).
    */
   async savePlan(applicationId: string, ruleSet: { id: string; revision: number }, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow | null> {
     const [saved] = await this.db.$queryRaw<Omit<PlanRow, 'lines' | 'ruleSet'>[]>`
@@ -108,8 +111,6 @@ export class FundingRepository extends Repository {
           requested_rates = EXCLUDED.requested_rates, computed_at = now(), updated_at = now(), version = funding_plans.version + 1
         WHERE funding_plans.status = 'COMPUTED'
         RETURNING *
-      ), old_lines AS (
-        DELETE FROM funding_plan_lines l USING saved WHERE l.plan_id = saved.id
       )
       SELECT id, application_id AS "applicationId", rule_set_id AS "ruleSetId", status::text AS status, total_cents AS "totalCents",
              eligible_cost_cents AS "eligibleCostCents", public_ceiling_cents AS "publicCeilingCents", self_financing_cents AS "selfFinancingCents",
@@ -117,6 +118,7 @@ export class FundingRepository extends Repository {
              released_at AS "releasedAt", version, created_at AS "createdAt", updated_at AS "updatedAt"
       FROM saved`;
     if (!saved) return null;
+    await this.db.fundingPlanLine.deleteMany({ where: { planId: saved.id } });
     const lines = await this.db.fundingPlanLine.createManyAndReturn({
       data: plan.lines.map((l) => ({
         planId: saved.id,

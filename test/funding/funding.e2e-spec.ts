@@ -131,6 +131,27 @@ describe('funding: rule sets, expenses, plans, envelopes, partner lines and paym
     expect(band).toMatchObject({ rule: 'rate-outside-band', funder: 'REGION', minRateBps: 1000, maxRateBps: 6000 });
   });
 
+  it('20 simultaneous computes of one dossier all succeed; the plan keeps one line per funder', async () => {
+    await activeRuleSet(t, admin);
+    const id = await approvedDossierWithPlan(10_000_000, 2_000_000);
+    const compute = async () => {
+      for (let attempt = 0; ; attempt++) {
+        const res = await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set(as(instructor)).send({});
+        if (res.status !== 503 || attempt === 20) return res;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const results = await Promise.all(Array.from({ length: 20 }, compute));
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const plan = await t.prisma.fundingPlan.findUniqueOrThrow({ where: { applicationId: id }, include: { lines: true } });
+    const funders = plan.lines.map((l) => l.funder);
+    expect(new Set(funders).size).toBe(funders.length);
+    expect(funders.length).toBeGreaterThan(0);
+    // The last compute's answer is the stored plan.
+    const versions = results.map((r) => (r.body as { version: number }).version);
+    expect(Math.max(...versions)).toBe(plan.version);
+  }, 60_000);
+
   it('simulates without storing anything', async () => {
     await activeRuleSet(t, admin);
     const before = await t.prisma.fundingPlan.count();
