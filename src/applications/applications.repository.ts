@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
-import type { ApplicationStatus, Prisma, Procedure, ProjectKind, Zone } from '../generated/prisma/client.js';
+import { uuidv7 } from '../database/uuid.js';
+import { type ApplicationStatus, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
 
 const view = {
   project: {
@@ -35,6 +36,39 @@ export interface ApplicationFilter {
   updatedSince?: Date;
   assigneeId?: string;
 }
+
+/** What a move may change on the dossier, besides its version. */
+export interface MoveData {
+  status: ApplicationStatus;
+  siteMeetingHeldOn?: Date;
+  siteMeetingParticipants?: string;
+  siteMeetingFindings?: string;
+  requestReceivedOn?: Date;
+  deliverablesReceivedOn?: Date;
+  receiptDueOn?: Date;
+  completionSummary?: string;
+  auditPlanDeliveredOn?: Date;
+  auditPlanSummary?: string;
+  closingReason?: string;
+  eligible?: boolean;
+  eligibilityReasons?: string[];
+}
+
+const MOVE_COLUMNS: { [K in keyof MoveData]-?: (value: unknown) => Prisma.Sql } = {
+  status: (v) => Prisma.sql`status = ${v}::"ApplicationStatus"`,
+  siteMeetingHeldOn: (v) => Prisma.sql`site_meeting_held_on = ${v}::date`,
+  siteMeetingParticipants: (v) => Prisma.sql`site_meeting_participants = ${v}`,
+  siteMeetingFindings: (v) => Prisma.sql`site_meeting_findings = ${v}`,
+  requestReceivedOn: (v) => Prisma.sql`request_received_on = ${v}::date`,
+  deliverablesReceivedOn: (v) => Prisma.sql`deliverables_received_on = ${v}::date`,
+  receiptDueOn: (v) => Prisma.sql`receipt_due_on = ${v}::date`,
+  completionSummary: (v) => Prisma.sql`completion_summary = ${v}`,
+  auditPlanDeliveredOn: (v) => Prisma.sql`audit_plan_delivered_on = ${v}::date`,
+  auditPlanSummary: (v) => Prisma.sql`audit_plan_summary = ${v}`,
+  closingReason: (v) => Prisma.sql`closing_reason = ${v}`,
+  eligible: (v) => Prisma.sql`eligible = ${v}`,
+  eligibilityReasons: (v) => Prisma.sql`eligibility_reasons = ${v}::text[]`,
+};
 
 export interface NewEvent {
   type: string;
@@ -77,14 +111,17 @@ export class ApplicationsRepository extends Repository {
   /**
    * Moves the dossier only if it is still in `from` at `version` (the compare-and-set that
    * makes concurrent moves safe): the dossier after (its relations as they were in `app`), or
-   * null when another request moved it first.
+   * null when another request moved it first. Tagged SQL: one statement on every move's path.
    */
-  async move(app: ApplicationRow, data: Prisma.ApplicationUncheckedUpdateManyInput): Promise<ApplicationRow | null> {
-    const [row] = await this.db.application.updateManyAndReturn({
-      where: { id: app.id, status: app.status, version: app.version },
-      data: { ...data, version: { increment: 1 }, lastEventAt: new Date() },
-    });
-    return row ? { ...app, ...row } : null;
+  async move(app: ApplicationRow, data: MoveData): Promise<ApplicationRow | null> {
+    const sets = Object.entries(data)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => MOVE_COLUMNS[field as keyof MoveData](value));
+    const [row] = await this.db.$queryRaw<{ version: number; updatedAt: Date; lastEventAt: Date }[]>`
+      UPDATE applications SET ${Prisma.join(sets)}, version = version + 1, updated_at = now(), last_event_at = now()
+      WHERE id = ${app.id}::uuid AND status = ${app.status}::"ApplicationStatus" AND version = ${app.version}
+      RETURNING version, updated_at AS "updatedAt", last_event_at AS "lastEventAt"`;
+    return row ? { ...app, ...data, ...row } : null;
   }
 
   async setAssignee(id: string, version: number, assigneeId: string | null): Promise<boolean> {
@@ -124,18 +161,11 @@ export class ApplicationsRepository extends Repository {
   }
 
   async addEvent(applicationId: string, e: NewEvent): Promise<void> {
-    await this.db.applicationEvent.create({
-      data: {
-        applicationId,
-        type: e.type,
-        actorId: e.actorId,
-        actorKind: e.actorKind,
-        fromStatus: e.fromStatus ?? null,
-        toStatus: e.toStatus ?? null,
-        reason: e.reason ?? null,
-        data: e.data ?? {},
-      },
-    });
+    // Tagged SQL, not the ORM: one statement on every move's path.
+    await this.db.$executeRaw`
+      INSERT INTO application_events (id, application_id, actor_id, actor_kind, type, from_status, to_status, reason, data)
+      VALUES (${uuidv7()}::uuid, ${applicationId}::uuid, ${e.actorId}::uuid, ${e.actorKind}::"ActorKind", ${e.type}, ${e.fromStatus ?? null}::"ApplicationStatus",
+              ${e.toStatus ?? null}::"ApplicationStatus", ${e.reason ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb)`;
   }
 
   events(applicationId: string, after: string | undefined, take: number) {

@@ -7,7 +7,7 @@ import { ApiProblem, businessRule, conflict, forbidden, invalid, notFound, preco
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { addMonths, daysBetween, fromDbDate, parisToday, toDbDate } from '../common/validation/dates.js';
 import type { ApplicationStatus, Prisma } from '../generated/prisma/client.js';
-import { type ApplicationRow, ApplicationsRepository } from './applications.repository.js';
+import { type ApplicationRow, ApplicationsRepository, type MoveData } from './applications.repository.js';
 import type {
   ApplicationDto,
   ApplicationQuery,
@@ -114,7 +114,7 @@ const toAttestationView = (x: ApplicationRow['attestations'][number]): Attestati
 
 export interface Move<W> {
   /** Column changes that go with the move. */
-  data?: (app: ApplicationRow, to: ApplicationStatus) => Prisma.ApplicationUncheckedUpdateManyInput;
+  data?: (app: ApplicationRow, to: ApplicationStatus) => Omit<MoveData, 'status'>;
   event: { type: string; reason?: string; data?: Prisma.InputJsonValue };
   /** Checks that need the dossier (422), before anything is written. */
   check?: (app: ApplicationRow) => Promise<void> | void;
@@ -469,8 +469,11 @@ export class ApplicationsService {
         return { to: verdict.to, facts };
       },
       write: (app, { to, facts }) => {
-        const data = { status: to, ...move.data?.(app, to) };
-        if (action === 'APPROVE') Object.assign(data, { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons });
+        const data: MoveData = {
+          status: to,
+          ...move.data?.(app, to),
+          ...(action === 'APPROVE' && { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons }),
+        };
         // Without rows written with the move, the dossier after is the one read, moved: no second read.
         return this.applications.move(app, data).then((moved) => (moved && move.alsoWrite ? true : moved));
       },

@@ -3,7 +3,6 @@ import type { Principal, Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Repository } from '../database/repository.js';
 import { TransactionHost } from '../database/transaction-host.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { canonicalJson } from './hash-chain.js';
 import { sealAuditTrail, type SealResult } from './seal.js';
 import { verifyChains, type VerifyResult } from './verify.js';
@@ -36,8 +35,11 @@ export interface AuditActor {
 export const actorOf = (p: Principal): AuditActor => ({ id: p.id, kind: p.kind, requestId: p.requestId ?? null });
 
 // JSON as stored (and later hashed by the sealer): BigInt and Date become strings first; null is no value.
-const plain = (v: unknown): Prisma.InputJsonValue | undefined =>
-  v === undefined || v === null ? undefined : ((JSON.parse(canonicalJson(v)) as Prisma.InputJsonValue | null) ?? undefined);
+const jsonText = (v: unknown): string | null => {
+  if (v === undefined || v === null) return null;
+  const text = canonicalJson(v);
+  return text === 'null' ? null : text;
+};
 
 /** The audit trail: one append-only row per write, written in the write's transaction, hash-chained by the sealer. */
 @Injectable()
@@ -55,22 +57,12 @@ export class AuditRepository extends Repository {
    * Same transaction as the write: a committed write has its row, a rolled-back one has none.
    */
   async append(actor: AuditActor, entry: AuditEntry): Promise<void> {
-    const before = plain(entry.before);
-    const after = plain(entry.after);
-    await this.db.auditLog.createMany({
-      data: {
-        at: new Date(),
-        actorId: actor.id,
-        actorKind: actor.kind,
-        regionCode: entry.regionCode,
-        action: entry.action,
-        entity: entry.entity,
-        entityId: entry.entityId,
-        requestId: actor.requestId ?? null,
-        before,
-        after,
-      },
-    });
+    // Tagged SQL, not the ORM: one statement on every write's path; the JSON goes as the
+    // canonical text the sealer hashes.
+    await this.db.$executeRaw`
+      INSERT INTO audit_log (at, actor_id, actor_kind, region_code, action, entity, entity_id, request_id, before, after)
+      VALUES (${new Date()}, ${actor.id}::uuid, ${actor.kind}::"ActorKind", ${entry.regionCode}, ${entry.action}, ${entry.entity}, ${entry.entityId},
+              ${actor.requestId ?? null}, ${jsonText(entry.before)}::jsonb, ${jsonText(entry.after)}::jsonb)`;
   }
 
   /** Seals the committed rows (see seal.ts), on a pool connection of its own. */

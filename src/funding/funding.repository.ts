@@ -118,7 +118,7 @@ export class FundingRepository extends Repository {
              released_at AS "releasedAt", version, created_at AS "createdAt", updated_at AS "updatedAt"
       FROM saved`;
     if (!saved) return null;
-    await this.db.fundingPlanLine.deleteMany({ where: { planId: saved.id } });
+    await this.db.$executeRaw`DELETE FROM funding_plan_lines WHERE plan_id = ${saved.id}::uuid`;
     const lines = await this.db.fundingPlanLine.createManyAndReturn({
       data: plan.lines.map((l) => ({
         planId: saved.id,
