@@ -370,9 +370,12 @@ async function main(): Promise<void> {
   // A 100,000-row run, downloaded as XLSX from the service while its memory is sampled.
   const run = (
     await db.query<{ id: string }>(
-      `INSERT INTO report_runs (id, region_code, type, date, status, row_count) VALUES (gen_random_uuid(), '84', 'DEADLINES', '2000-01-01', 'SUCCEEDED', 100000) RETURNING id`,
+      // A database reused (BENCH_REUSE) already has it from a previous run: its rows are replaced.
+      `INSERT INTO report_runs (id, region_code, type, date, status, row_count) VALUES (gen_random_uuid(), '84', 'DEADLINES', '2000-01-01', 'SUCCEEDED', 100000)
+       ON CONFLICT (region_code, type, date) DO UPDATE SET status = 'SUCCEEDED', row_count = 100000 RETURNING id`,
     )
   ).rows[0].id;
+  await db.query('DELETE FROM report_rows WHERE run_id = $1', [run]);
   await db.query(
     `INSERT INTO report_rows (run_id, position, department_code, data)
                   SELECT $1, n, '43', jsonb_build_object('departmentCode', '43', 'applicationId', gen_random_uuid(), 'projectName', 'MSP ' || n, 'reason', 'DORMANT',
