@@ -166,10 +166,6 @@ export class ApplicationsRepository extends Repository {
     return row ? { ...app, ...data, ...row } : null;
   }
 
-  async setAssignee(id: string, version: number, assigneeId: string | null): Promise<boolean> {
-    return this.setFields(id, version, { assigneeId });
-  }
-
   /** Changes fields other than the status, only if the dossier is still at `version`. */
   async setFields(id: string, version: number, data: { assigneeId?: string | null; letterOfIntentRequested?: boolean }): Promise<boolean> {
     const { count } = await this.db.application.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 }, lastEventAt: new Date() } });

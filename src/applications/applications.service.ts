@@ -112,14 +112,14 @@ const toAttestationView = (x: ApplicationRow['attestations'][number]): Attestati
   attestedAt: x.attestedAt.toISOString(),
 });
 
-export interface Move<W> {
+export interface Move<W, C = void> {
   /** Column changes that go with the move. */
   data?: (app: ApplicationRow, to: ApplicationStatus) => Omit<MoveData, 'status'>;
   event: { type: string; reason?: string; data?: Prisma.InputJsonValue };
-  /** Checks that need the dossier (422), before anything is written. */
-  check?: (app: ApplicationRow) => Promise<void> | void;
+  /** Checks that need the dossier (422), before anything is written; what they read goes on to `alsoWrite`. */
+  check?: (app: ApplicationRow) => Promise<C> | C;
   /** Rows written with the move (decision, récépissé, agenda item, opinion): what it gives is answered. */
-  alsoWrite?: (app: ApplicationRow, to: ApplicationStatus) => Promise<W>;
+  alsoWrite?: (app: ApplicationRow, to: ApplicationStatus, checked: C) => Promise<W>;
 }
 
 @Injectable()
@@ -292,11 +292,11 @@ export class ApplicationsService {
       check: async (app) => {
         const opinion = await this.applications.hasOpinion(app.id);
         assertDateOrder('DECISION', dto.decidedOn, { ...knownDates(app), CARPEC_SESSION: opinion ? fromDbDate(opinion.session.sessionDate) : null });
+        return opinion;
       },
       event: { type: dto.outcome === 'APPROVED' ? 'APPROVED' : 'REJECTED', reason: dto.motivation, data: { decidedOn: dto.decidedOn } },
-      alsoWrite: async (app) => {
+      alsoWrite: async (app, _to, opinion) => {
         // The DG may decide against the CARPEC's opinion: the decision keeps track of it.
-        const opinion = await this.applications.hasOpinion(app.id);
         const differsFromOpinion = opinion !== null && (dto.outcome === 'APPROVED') !== (opinion.outcome !== 'UNFAVORABLE');
         await this.applications.addDecision({
           applicationId: app.id,
@@ -432,7 +432,7 @@ export class ApplicationsService {
     });
   }
 
-  private async move(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move<unknown>): Promise<ApplicationDto> {
+  private async move<C>(principal: Principal, id: string, action: Action, expectedVersion: number | undefined, move: Move<unknown, C>): Promise<ApplicationDto> {
     return (await this.transition(principal, id, action, expectedVersion, move)).dossier;
   }
 
@@ -443,12 +443,12 @@ export class ApplicationsService {
    * as `written`), and the audit row. Of N simultaneous identical moves exactly one
    * succeeds; the others answer 409.
    */
-  transition<W>(
+  transition<W, C = void>(
     principal: Principal,
     id: string,
     action: Action,
     expectedVersion: number | undefined,
-    move: Move<W>,
+    move: Move<W, C>,
   ): Promise<{ dossier: ApplicationDto; written: W | undefined }> {
     return this.writes.change(principal, {
       what: `Dossier ${id}`,
@@ -465,8 +465,8 @@ export class ApplicationsService {
           if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.procedure, app.status, principal.role));
           throw businessRule(verdict.breach.rule, verdict.breach.detail);
         }
-        await move.check?.(app);
-        return { to: verdict.to, facts };
+        const checked = (await move.check?.(app)) as C;
+        return { to: verdict.to, facts, checked };
       },
       write: (app, { to, facts }) => {
         const data: MoveData = {
@@ -481,7 +481,7 @@ export class ApplicationsService {
         now && now.status !== app.status
           ? illegalMove(now.status, `The dossier moved to ${now.status} meanwhile.`, allowedActions(now.procedure, now.status, principal.role))
           : this.lostRace(now, app, expectedVersion, principal),
-      also: async (app, { to }) => {
+      also: async (app, { to, checked }) => {
         await this.applications.addEvent(id, {
           type: move.event.type,
           actorId: principal.id,
@@ -491,7 +491,7 @@ export class ApplicationsService {
           reason: move.event.reason,
           data: move.event.data,
         });
-        return move.alsoWrite?.(app, to);
+        return move.alsoWrite?.(app, to, checked);
       },
       view: (row, written) => ({ dossier: toApplicationDto(row, principal), written }),
       audit: (before, after) => ({
