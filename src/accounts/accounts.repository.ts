@@ -1,27 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/access/principal.js';
-import { PrismaService } from '../database/prisma.service.js';
 import { Repository } from '../database/repository.js';
-import { TransactionHost } from '../database/transaction-host.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 @Injectable()
 export class AccountsRepository extends Repository {
-  constructor(
-    txHost: TransactionHost,
-    private readonly prisma: PrismaService,
-  ) {
-    super(txHost);
-  }
-
   /**
    * The principal of an active user, or null: one query on every authenticated request, so it
    * goes to the pool directly as a prepared statement, without the ORM's per-query work.
    */
   async findActivePrincipal(userId: string): Promise<Principal | null> {
-    const { rows } = await this.prisma.direct<{
+    const [row] = await this.sql<{
       id: string;
       role: Principal['role'];
       organization_id: string;
@@ -29,13 +20,8 @@ export class AccountsRepository extends Repository {
       region_code: string;
       department_code: string | null;
       funders: Principal['funders'];
-    }>(
-      'principal_of_user',
-      `SELECT u.id, u.role::text AS role, o.id AS organization_id, o.type::text AS type, o.region_code, o.department_code, o.funders::text[] AS funders
-       FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = $1 AND u.active`,
-      [userId],
-    );
-    const row = rows[0];
+    }>`SELECT u.id, u.role::text AS role, o.id AS organization_id, o.type::text AS type, o.region_code, o.department_code, o.funders::text[] AS funders
+       FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = ${userId}::uuid AND u.active`;
     if (!row) return null;
     return {
       kind: 'USER',
@@ -50,12 +36,12 @@ export class AccountsRepository extends Repository {
   }
 
   findUserByEmail(email: string) {
-    return this.prisma.user.findUnique({ where: { email: email.toLowerCase() } });
+    return this.db.user.findUnique({ where: { email: email.toLowerCase() } });
   }
 
   /** The failures in the window, for this e-mail and for this client address. */
   async countLoginFailures(email: string, ip: string, since: Date): Promise<{ byEmail: number; byIp: number; oldest: Date | null }> {
-    const [row] = await this.prisma.$queryRaw<{ by_email: bigint; by_ip: bigint; oldest: Date | null }[]>`
+    const [row] = await this.sql<{ by_email: bigint; by_ip: bigint; oldest: Date | null }>`
       SELECT count(*) FILTER (WHERE email = ${email}) AS by_email,
              count(*) FILTER (WHERE ip = ${ip}) AS by_ip,
              min(at) AS oldest
@@ -65,22 +51,22 @@ export class AccountsRepository extends Repository {
 
   async recordLoginFailure(email: string, ip: string): Promise<void> {
     // Old rows are swept here rather than by a job: the table stays small.
-    await this.prisma.$transaction([
-      this.prisma.loginFailure.deleteMany({ where: { at: { lt: new Date(Date.now() - 24 * 3600_000) } } }),
-      this.prisma.loginFailure.create({ data: { email, ip } }),
-    ]);
+    await this.txHost.transaction(async () => {
+      await this.db.loginFailure.deleteMany({ where: { at: { lt: new Date(Date.now() - 24 * 3600_000) } } });
+      await this.db.loginFailure.create({ data: { email, ip } });
+    });
   }
 
   async clearLoginFailures(email: string): Promise<void> {
-    await this.prisma.loginFailure.deleteMany({ where: { email } });
+    await this.db.loginFailure.deleteMany({ where: { email } });
   }
 
   findRefreshToken(tokenHash: string) {
-    return this.prisma.refreshToken.findUnique({ where: { tokenHash }, include: { user: { select: { active: true } } } });
+    return this.db.refreshToken.findUnique({ where: { tokenHash }, include: { user: { select: { active: true } } } });
   }
 
   async revokeFamily(familyId: string): Promise<number> {
-    const { count } = await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await this.db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
     return count;
   }
 
@@ -100,11 +86,9 @@ export class AccountsRepository extends Repository {
   }
 
   async recordLogin(userId: string, refreshToken: string, expiresAt: Date): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } }),
-      this.prisma.refreshToken.create({
-        data: { userId, familyId: crypto.randomUUID(), tokenHash: hashToken(refreshToken), expiresAt },
-      }),
-    ]);
+    await this.txHost.transaction(async () => {
+      await this.db.user.update({ where: { id: userId }, data: { lastLoginAt: new Date() } });
+      await this.db.refreshToken.create({ data: { userId, familyId: crypto.randomUUID(), tokenHash: hashToken(refreshToken), expiresAt } });
+    });
   }
 }

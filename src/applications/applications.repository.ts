@@ -94,7 +94,7 @@ export class ApplicationsRepository extends Repository {
    * (the same row as `view`): on the path of every read by id and every write of a dossier.
    */
   async find(territory: Territory, id: string): Promise<ApplicationRow | null> {
-    const [row] = await this.db.$queryRaw<(Omit<ApplicationRow, 'receipt' | 'decisions' | 'attestations'> & Nested)[]>`
+    const [row] = await this.sql<Omit<ApplicationRow, 'receipt' | 'decisions' | 'attestations'> & Nested>`
       SELECT a.id, a.project_id AS "projectId", a.region_code AS "regionCode", a.department_code AS "departmentCode", a.kind::text AS kind, a.zone::text AS zone,
              a.status::text AS status, a.procedure::text AS procedure, a.letter_of_intent_requested AS "letterOfIntentRequested", a.eligible,
              a.eligibility_reasons AS "eligibilityReasons", a.assignee_id AS "assigneeId", a.created_by_id AS "createdById",
@@ -159,7 +159,7 @@ export class ApplicationsRepository extends Repository {
     const sets = Object.entries(data)
       .filter(([, value]) => value !== undefined)
       .map(([field, value]) => MOVE_COLUMNS[field as keyof MoveData](value));
-    const [row] = await this.db.$queryRaw<{ version: number; updatedAt: Date; lastEventAt: Date }[]>`
+    const [row] = await this.sql<{ version: number; updatedAt: Date; lastEventAt: Date }>`
       UPDATE applications SET ${Prisma.join(sets)}, version = version + 1, updated_at = now(), last_event_at = now()
       WHERE id = ${app.id}::uuid AND status = ${app.status}::"ApplicationStatus" AND version = ${app.version}
       RETURNING version, updated_at AS "updatedAt", last_event_at AS "lastEventAt"`;
@@ -200,7 +200,7 @@ export class ApplicationsRepository extends Repository {
 
   async addEvent(applicationId: string, e: NewEvent): Promise<void> {
     // Tagged SQL, not the ORM: one statement on every move's path.
-    await this.db.$executeRaw`
+    await this.sqlCount`
       INSERT INTO application_events (id, application_id, actor_id, actor_kind, type, from_status, to_status, reason, data)
       VALUES (${uuidv7()}::uuid, ${applicationId}::uuid, ${e.actorId}::uuid, ${e.actorKind}::"ActorKind", ${e.type}, ${e.fromStatus ?? null}::"ApplicationStatus",
               ${e.toStatus ?? null}::"ApplicationStatus", ${e.reason ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb)`;

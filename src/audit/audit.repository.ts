@@ -59,7 +59,7 @@ export class AuditRepository extends Repository {
   async append(actor: AuditActor, entry: AuditEntry): Promise<void> {
     // Tagged SQL, not the ORM: one statement on every write's path; the JSON goes as the
     // canonical text the sealer hashes.
-    await this.db.$executeRaw`
+    await this.sqlCount`
       INSERT INTO audit_log (at, actor_id, actor_kind, region_code, action, entity, entity_id, request_id, before, after)
       VALUES (${new Date()}, ${actor.id}::uuid, ${actor.kind}::"ActorKind", ${entry.regionCode}, ${entry.action}, ${entry.entity}, ${entry.entityId},
               ${actor.requestId ?? null}, ${jsonText(entry.before)}::jsonb, ${jsonText(entry.after)}::jsonb)`;

@@ -8,7 +8,7 @@ export class DatabaseStatus {
 
   /** One round trip: resolves when the database answers. */
   async ping(): Promise<void> {
-    await this.prisma.$queryRaw`SELECT 1`;
+    await this.prisma.pool.query('SELECT 1');
   }
 
   /** The pool's connections now: open, idle, queries waiting for one, and its size. */

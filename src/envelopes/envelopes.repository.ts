@@ -49,7 +49,7 @@ export class EnvelopesRepository extends Repository {
 
   /** Locks an envelope row for the rest of the transaction and returns it with its total. */
   async lock(id: string): Promise<EnvelopeWithTotal> {
-    await this.db.$queryRaw`SELECT id FROM envelopes WHERE id = ${id}::uuid FOR UPDATE`;
+    await this.sql`SELECT id FROM envelopes WHERE id = ${id}::uuid FOR UPDATE`;
     const row = await this.db.envelope.findUniqueOrThrow({ where: { id } });
     return { ...row, committedCents: (await this.committed([id])).get(id) ?? 0n };
   }
@@ -60,7 +60,7 @@ export class EnvelopesRepository extends Repository {
    */
   async lockOpen(funder: Funder, regionCode: string, departmentCode: string | null): Promise<EnvelopeWithTotal | null> {
     // The same expression as the unique index envelopes_one_open_per_funder_region_department.
-    const [row] = await this.db.$queryRaw<{ id: string }[]>`
+    const [row] = await this.sql<{ id: string }>`
       SELECT id FROM envelopes
        WHERE funder = ${funder}::"Funder" AND region_code = ${regionCode} AND coalesce(department_code, '') = ${departmentCode ?? ''} AND status = 'OPEN'
          FOR UPDATE`;
@@ -107,19 +107,17 @@ export class EnvelopesRepository extends Repository {
    */
   async movements(territory: Territory, envelopeId: string, after: string | undefined, take: number): Promise<EnvelopeMovement[]> {
     const dep = territory.departmentCode ?? null;
-    const rows = await this.db.$queryRaw<
-      {
-        id: string;
-        envelope_id: string;
-        kind: MovementKind;
-        amount_cents: bigint;
-        application_id: string | null;
-        plan_id: string | null;
-        note: string | null;
-        actor_id: string | null;
-        created_at: Date;
-      }[]
-    >`
+    const rows = await this.sql<{
+      id: string;
+      envelope_id: string;
+      kind: MovementKind;
+      amount_cents: bigint;
+      application_id: string | null;
+      plan_id: string | null;
+      note: string | null;
+      actor_id: string | null;
+      created_at: Date;
+    }>`
       SELECT m.id, m.envelope_id, m.kind, m.amount_cents, m.application_id, m.plan_id, m.note, m.actor_id, m.created_at
         FROM envelope_movements m JOIN envelopes e ON e.id = m.envelope_id
        WHERE m.envelope_id = ${envelopeId}::uuid AND e.region_code = ${territory.regionCode}

@@ -2,11 +2,68 @@ import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
 import { uuidv7 } from '../database/uuid.js';
-import type { ApplicationStatus, Funder, FundingPlanStatus, FundingRuleSet, PaymentKind, Prisma } from '../generated/prisma/client.js';
+import {
+  type ApplicationStatus,
+  type ExpenseCategory,
+  type ExpenseNature,
+  type Funder,
+  type LegalType,
+  type ProjectKind,
+  type ProjectNature,
+  type Zone,
+  type FundingPlanStatus,
+  type FundingRuleSet,
+  type PaymentKind,
+  Prisma,
+} from '../generated/prisma/client.js';
 import type { Plan } from './calculator.js';
 
 const planView = { lines: { orderBy: { id: 'asc' } }, ruleSet: { select: { revision: true } } } satisfies Prisma.FundingPlanInclude;
 export type PlanRow = Prisma.FundingPlanGetPayload<{ include: typeof planView }>;
+
+/** A dossier as the calculator and the funding routes read it. */
+export interface FundingDossier {
+  id: string;
+  regionCode: string;
+  departmentCode: string;
+  status: ApplicationStatus;
+  detrDecision: 'CONFIRMED' | 'REFUSED' | null;
+  detrReason: string | null;
+  detrDecidedAt: Date | null;
+  project: {
+    existing: boolean;
+    doctorsPlanned: number;
+    professionalsPlanned: number;
+    balancedBudget: boolean;
+    forecastDeficitCents: bigint | null;
+    kind: ProjectKind;
+    nature: ProjectNature;
+    departmentCode: string;
+    sisa: boolean;
+    operationStartOn: Date | null;
+    promoter: {
+      legalType: LegalType;
+      commune: { population: number; departmentCode: string; epci: { name: string; population: number; largestMemberPopulation: number } | null };
+    };
+    commune: { zone: Zone; qpv: boolean; island: boolean; rural: boolean };
+  };
+  expenses: { category: ExpenseCategory; nature: ExpenseNature; label: string; amountCents: bigint; vatCents: bigint }[];
+  /** Codes of the conditions attested. */
+  attestations: string[];
+}
+
+type DossierColumns = Omit<FundingDossier, 'project' | 'expenses'> &
+  Omit<FundingDossier['project'], 'promoter' | 'commune' | 'departmentCode'> &
+  FundingDossier['project']['commune'] & {
+    projectDepartmentCode: string;
+    legalType: LegalType;
+    promoterCommunePopulation: number;
+    promoterCommuneDepartmentCode: string;
+    epciName: string | null;
+    epciPopulation: number | null;
+    epciLargestMemberPopulation: number | null;
+    expenses: (Omit<FundingDossier['expenses'][number], 'amountCents' | 'vatCents'> & { amountCents: string; vatCents: string })[];
+  };
 
 @Injectable()
 export class FundingRepository extends Repository {
@@ -20,13 +77,18 @@ export class FundingRepository extends Repository {
     return this.db.fundingRuleSet.findFirst({ where: { id, regionCode } });
   }
 
-  activeRuleSet(regionCode: string): Promise<FundingRuleSet | null> {
-    return this.db.fundingRuleSet.findFirst({ where: { regionCode, active: true } });
+  /** Tagged SQL: read by every compute. */
+  async activeRuleSet(regionCode: string): Promise<FundingRuleSet | null> {
+    const [row] = await this.sql<FundingRuleSet>`
+      SELECT id, region_code AS "regionCode", name, revision, active, public_ceiling_bps AS "publicCeilingBps", ceiling_legal_basis AS "ceilingLegalBasis",
+             funders, created_by_id AS "createdById", version, created_at AS "createdAt", updated_at AS "updatedAt"
+      FROM funding_rule_sets WHERE region_code = ${regionCode} AND active LIMIT 1`;
+    return row ?? null;
   }
 
   /** Rule sets are immutable: a new one with the same name is the next revision. */
   async createRuleSet(data: { regionCode: string; name: string; publicCeilingBps: number; ceilingLegalBasis: string | null; funders: Prisma.InputJsonValue; createdById: string }) {
-    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset:' || ${data.regionCode} || ':' || ${data.name}))`;
+    await this.sqlCount`SELECT pg_advisory_xact_lock(hashtext('ruleset:' || ${data.regionCode} || ':' || ${data.name}))`;
     const last = await this.db.fundingRuleSet.findFirst({ where: { regionCode: data.regionCode, name: data.name }, orderBy: { revision: 'desc' } });
     return this.db.fundingRuleSet.create({ data: { ...data, revision: (last?.revision ?? 0) + 1 } });
   }
@@ -34,33 +96,72 @@ export class FundingRepository extends Repository {
   async activate(regionCode: string, id: string): Promise<void> {
     // One activation at a time per region: two at once lock each other's rows in opposite
     // orders (a deadlock: P2034, which was a 500).
-    await this.db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('ruleset-active:' || ${regionCode}))`;
+    await this.sqlCount`SELECT pg_advisory_xact_lock(hashtext('ruleset-active:' || ${regionCode}))`;
     await this.db.fundingRuleSet.updateMany({ where: { regionCode, active: true, NOT: { id } }, data: { active: false, version: { increment: 1 } } });
     await this.db.fundingRuleSet.updateMany({ where: { id, active: false }, data: { active: true, version: { increment: 1 } } });
   }
 
   // ------------------------------------------------------------ dossiers
 
-  /** What the calculator needs of a dossier, in the caller's territory. */
-  dossier(territory: Territory, id: string) {
-    return this.db.application.findFirst({
-      where: { id, ...territory },
-      include: {
-        project: {
-          include: {
-            promoter: {
-              select: {
-                legalType: true,
-                commune: { select: { population: true, departmentCode: true, epci: { select: { name: true, population: true, largestMemberPopulation: true } } } },
-              },
-            },
-            commune: { select: { zone: true, qpv: true, island: true, rural: true } },
+  /**
+   * What the calculator needs of a dossier, in the caller's territory: one tagged statement
+   * (read by every compute, expense change, commitment and DETR confirmation).
+   */
+  async dossier(territory: Territory, id: string): Promise<FundingDossier | null> {
+    const [row] = await this.sql<DossierColumns>`
+      SELECT a.id, a.region_code AS "regionCode", a.department_code AS "departmentCode", a.status::text AS status,
+             a.detr_decision::text AS "detrDecision", a.detr_reason AS "detrReason", a.detr_decided_at AS "detrDecidedAt",
+             p.existing, p.doctors_planned AS "doctorsPlanned", p.professionals_planned AS "professionalsPlanned", p.balanced_budget AS "balancedBudget",
+             p.forecast_deficit_cents AS "forecastDeficitCents", p.kind::text AS kind, p.nature::text AS nature, p.department_code AS "projectDepartmentCode",
+             p.sisa, p.operation_start_on AS "operationStartOn",
+             pr.legal_type::text AS "legalType", pc.population AS "promoterCommunePopulation", pc.department_code AS "promoterCommuneDepartmentCode",
+             e.name AS "epciName", e.population AS "epciPopulation", e.largest_member_population AS "epciLargestMemberPopulation",
+             c.zone::text AS zone, c.qpv, c.island, c.rural,
+             coalesce((SELECT json_agg(json_build_object('category', x.category, 'nature', x.nature, 'label', x.label,
+                                                         'amountCents', x.amount_cents::text, 'vatCents', x.vat_cents::text) ORDER BY x.position)
+                       FROM expenses x WHERE x.application_id = a.id), '[]') AS expenses,
+             ARRAY(SELECT t.code FROM application_attestations t WHERE t.application_id = a.id ORDER BY t.code) AS attestations
+      FROM applications a
+        JOIN projects p ON p.id = a.project_id
+        JOIN promoters pr ON pr.id = p.promoter_id
+        JOIN communes pc ON pc.insee_code = pr.commune_insee
+        LEFT JOIN epcis e ON e.siren = pc.epci_siren
+        JOIN communes c ON c.insee_code = p.commune_insee
+      WHERE a.id = ${id}::uuid AND a.region_code = ${territory.regionCode} AND (${territory.departmentCode ?? null}::text IS NULL OR a.department_code = ${territory.departmentCode ?? null})`;
+    if (!row) return null;
+    return {
+      id: row.id,
+      regionCode: row.regionCode,
+      departmentCode: row.departmentCode,
+      status: row.status,
+      detrDecision: row.detrDecision,
+      detrReason: row.detrReason,
+      detrDecidedAt: row.detrDecidedAt,
+      project: {
+        existing: row.existing,
+        doctorsPlanned: row.doctorsPlanned,
+        professionalsPlanned: row.professionalsPlanned,
+        balancedBudget: row.balancedBudget,
+        forecastDeficitCents: row.forecastDeficitCents,
+        kind: row.kind,
+        nature: row.nature,
+        departmentCode: row.projectDepartmentCode,
+        sisa: row.sisa,
+        operationStartOn: row.operationStartOn,
+        promoter: {
+          legalType: row.legalType,
+          commune: {
+            population: row.promoterCommunePopulation,
+            departmentCode: row.promoterCommuneDepartmentCode,
+            epci: row.epciName === null ? null : { name: row.epciName, population: row.epciPopulation!, largestMemberPopulation: row.epciLargestMemberPopulation! },
           },
         },
-        expenses: { orderBy: { position: 'asc' } },
-        attestations: { select: { code: true } },
+        commune: { zone: row.zone, qpv: row.qpv, island: row.island, rural: row.rural },
       },
-    });
+      // Cents inside JSON arrive as text.
+      expenses: row.expenses.map((x) => ({ ...x, amountCents: BigInt(x.amountCents), vatCents: BigInt(x.vatCents) })),
+      attestations: row.attestations,
+    };
   }
 
   async replaceExpenses(
@@ -99,7 +200,7 @@ export class FundingRepository extends Repository {
    * COMPUTED (committed or released).
    */
   async savePlan(applicationId: string, ruleSet: { id: string; revision: number }, requestedRates: Prisma.InputJsonValue, plan: Plan): Promise<PlanRow | null> {
-    const [saved] = await this.db.$queryRaw<Omit<PlanRow, 'lines' | 'ruleSet'>[]>`
+    const [saved] = await this.sql<Omit<PlanRow, 'lines' | 'ruleSet'>>`
       WITH saved AS (
         INSERT INTO funding_plans (id, application_id, rule_set_id, status, total_cents, eligible_cost_cents, public_ceiling_cents, self_financing_cents,
                                    requested_rates, computed_at, updated_at)
@@ -118,20 +219,17 @@ export class FundingRepository extends Repository {
              released_at AS "releasedAt", version, created_at AS "createdAt", updated_at AS "updatedAt"
       FROM saved`;
     if (!saved) return null;
-    await this.db.$executeRaw`DELETE FROM funding_plan_lines WHERE plan_id = ${saved.id}::uuid`;
-    const lines = await this.db.fundingPlanLine.createManyAndReturn({
-      data: plan.lines.map((l) => ({
-        planId: saved.id,
-        funder: l.funder,
-        eligible: l.eligible,
-        reasons: l.reasons,
-        baseCents: l.baseCents,
-        requestedRateBps: l.requestedRateBps,
-        appliedRateBps: l.appliedRateBps,
-        amountCents: l.amountCents,
-        boundBy: l.boundBy,
-      })),
-    });
+    await this.sqlCount`DELETE FROM funding_plan_lines WHERE plan_id = ${saved.id}::uuid`;
+    const values = plan.lines.map(
+      (l) => Prisma.sql`(${uuidv7()}::uuid, ${saved.id}::uuid, ${l.funder}::"Funder", ${l.eligible}, ${l.reasons}::text[], ${l.baseCents}, ${l.requestedRateBps}::int,
+                         ${l.appliedRateBps}, ${l.amountCents}, ${l.boundBy}::"BoundBy", now())`,
+    );
+    const lines = await this.sql<PlanRow['lines'][number]>`
+      INSERT INTO funding_plan_lines (id, plan_id, funder, eligible, reasons, base_cents, requested_rate_bps, applied_rate_bps, amount_cents, bound_by, updated_at)
+      VALUES ${Prisma.join(values)}
+      RETURNING id, plan_id AS "planId", funder::text AS funder, eligible, reasons, base_cents AS "baseCents", requested_rate_bps AS "requestedRateBps",
+                applied_rate_bps AS "appliedRateBps", amount_cents AS "amountCents", bound_by::text AS "boundBy", committed_cents AS "committedCents",
+                paid_cents AS "paidCents", version, updated_at AS "updatedAt"`;
     return { ...saved, lines: lines.sort((x, y) => (x.id < y.id ? -1 : 1)), ruleSet: { revision: ruleSet.revision } };
   }
 
@@ -162,7 +260,7 @@ export class FundingRepository extends Repository {
    * the dossier (withdrawal, closure) waits until then.
    */
   async holdDossier(applicationId: string): Promise<ApplicationStatus> {
-    const [row] = await this.db.$queryRaw<{ status: ApplicationStatus }[]>`SELECT status::text AS status FROM applications WHERE id = ${applicationId}::uuid FOR SHARE`;
+    const [row] = await this.sql<{ status: ApplicationStatus }>`SELECT status::text AS status FROM applications WHERE id = ${applicationId}::uuid FOR SHARE`;
     return row.status;
   }
 
@@ -171,14 +269,14 @@ export class FundingRepository extends Repository {
    * line and the release of the plan (withdrawal, closure) serialize on it.
    */
   async lockPlan(applicationId: string): Promise<{ id: string; status: FundingPlanStatus } | null> {
-    const [row] = await this.db.$queryRaw<{ id: string; status: FundingPlanStatus }[]>`
+    const [row] = await this.sql<{ id: string; status: FundingPlanStatus }>`
       SELECT id, status::text AS status FROM funding_plans WHERE application_id = ${applicationId}::uuid FOR UPDATE`;
     return row ?? null;
   }
 
   /** The line, locked for the rest of the transaction (commitments and payments serialize). */
   async lockLine(planId: string, funder: Funder) {
-    const [row] = await this.db.$queryRaw<{ id: string }[]>`SELECT id FROM funding_plan_lines WHERE plan_id = ${planId}::uuid AND funder = ${funder}::"Funder" FOR UPDATE`;
+    const [row] = await this.sql<{ id: string }>`SELECT id FROM funding_plan_lines WHERE plan_id = ${planId}::uuid AND funder = ${funder}::"Funder" FOR UPDATE`;
     return row ? this.db.fundingPlanLine.findUniqueOrThrow({ where: { id: row.id }, include: { payments: { orderBy: { createdAt: 'asc' } } } }) : null;
   }
 

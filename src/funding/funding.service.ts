@@ -26,7 +26,7 @@ import {
   type RuleSetDto,
   type SimulateDto,
 } from './dto/funding.dto.js';
-import { FundingRepository, type PlanRow } from './funding.repository.js';
+import { type FundingDossier, FundingRepository, type PlanRow } from './funding.repository.js';
 import { commitmentRefusal, lineRefusal, paymentRefusal, type Refusal, toRecover } from './tranches.js';
 import { envelopeDepartment } from '../envelopes/envelope-rules.js';
 
@@ -454,10 +454,8 @@ function detrView(
   };
 }
 
-type DossierRow = NonNullable<Awaited<ReturnType<FundingRepository['dossier']>>>;
-
 /** What the calculator takes of a stored dossier: its project, promoter, commune, DETR and attestations. */
-function dossierInput(dossier: DossierRow, ruleSet: RuleSet, rates: Partial<Record<Funder, number>>): CalculationInput {
+function dossierInput(dossier: FundingDossier, ruleSet: RuleSet, rates: Partial<Record<Funder, number>>): CalculationInput {
   const { project } = dossier;
   return {
     ruleSet,
@@ -470,7 +468,7 @@ function dossierInput(dossier: DossierRow, ruleSet: RuleSet, rates: Partial<Reco
     detr: { ...promoterDetr(project.promoter), confirmation: dossier.detrDecision },
     expenses: dossier.expenses,
     requestedRates: rates,
-    attestations: dossier.attestations.map((a) => a.code),
+    attestations: dossier.attestations,
     asOf: parisToday(),
   };
 }

@@ -27,7 +27,7 @@ export class FollowUpRepository extends Repository {
    * writes of one year take turns instead of failing: whether the row exists.
    */
   async lock(projectId: string, year: number): Promise<boolean> {
-    const rows = await this.db.$queryRaw<{ version: number }[]>`
+    const rows = await this.sql<{ version: number }>`
       SELECT version FROM project_follow_ups WHERE project_id = ${projectId}::uuid AND year = ${year} FOR UPDATE`;
     return rows.length > 0;
   }

@@ -68,7 +68,7 @@ export class CommunesRepository extends Repository {
   /** Sets the zoning of existing communes of the region; returns how many changed. */
   async updateZoning(regionCode: string, rows: { inseeCode: string; zone: string; qpv: boolean; island: boolean }[]): Promise<number> {
     const col = <K extends 'inseeCode' | 'zone' | 'qpv' | 'island'>(k: K) => rows.map((r) => r[k]);
-    return this.db.$executeRaw`
+    return this.sqlCount`
       UPDATE communes c SET zone = z.zone::"Zone", qpv = z.qpv, island = z.island, version = c.version + 1, updated_at = now()
       FROM unnest(${col('inseeCode')}::text[], ${col('zone')}::text[], ${col('qpv')}::boolean[], ${col('island')}::boolean[]) AS z(insee_code, zone, qpv, island)
       WHERE c.insee_code = z.insee_code AND c.region_code = ${regionCode}
@@ -78,7 +78,7 @@ export class CommunesRepository extends Repository {
   /** Inserts or updates all rows in one statement (all or nothing); returns the counts. */
   async upsertManual(rows: ManualCommune[]): Promise<{ inserted: number; updated: number }> {
     const col = <K extends keyof ManualCommune>(k: K) => rows.map((r) => r[k]);
-    const result = await this.db.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
+    const result = await this.sql<{ inserted: bigint; updated: bigint }>`
       WITH input AS (
         SELECT * FROM unnest(
           ${col('inseeCode')}::text[], ${col('name')}::text[], ${rows.map((r) => searchKey(r.name))}::text[],

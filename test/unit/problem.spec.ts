@@ -18,6 +18,16 @@ describe('toProblem', () => {
     expect(toProblem({ code: 'P2025', message: 'No record' }).problem.status).toBe(404);
   });
 
+  it("maps PostgreSQL's own errors from the statements sent without the ORM as Prisma's", () => {
+    const pg = (code: string) => ({ code, severity: 'ERROR', message: `pg ${code}` });
+    expect(toProblem(pg('23505')).problem).toMatchObject({ status: 409, detail: 'A resource with the same unique value already exists.' });
+    expect(toProblem(pg('23503')).problem).toMatchObject({ status: 409, detail: 'The resource is referenced by, or references, another one.' });
+    expect(toProblem(pg('40P01')).problem).toMatchObject({ status: 409 });
+    expect(toProblem(pg('40001')).problem).toMatchObject({ status: 409 });
+    // An error of ours in a statement stays a 500, logged.
+    expect(toProblem(pg('42601'))).toMatchObject({ problem: { status: 500 }, unexpected: true });
+  });
+
   it('maps a database that is away to 503 unavailable with Retry-After, never 500', () => {
     for (const error of [
       { code: 'P1001', message: "Can't reach database server" },

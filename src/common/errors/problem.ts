@@ -125,8 +125,12 @@ function isUnavailable(error: Record<string, unknown>): boolean {
   return typeof error.message === 'string' && UNAVAILABLE_MESSAGES.test(error.message);
 }
 
+/** PostgreSQL's own SQLSTATE, as the tagged statements sent without the ORM raise it, in Prisma's words. */
+const PRISMA_OF_SQLSTATE: Record<string, string> = { '23505': 'P2002', '23503': 'P2003', '40001': 'P2034', '40P01': 'P2034' };
+
 function fromPrisma(error: Record<string, unknown>): ApiProblem | undefined {
-  const code = error.code;
+  const raw = error.code;
+  const code = typeof raw === 'string' && error.severity !== undefined ? (PRISMA_OF_SQLSTATE[raw] ?? raw) : raw;
   if (typeof code !== 'string' || !/^P\d{4}$/.test(code)) return undefined;
   if (code === 'P2002') return conflict('A resource with the same unique value already exists.');
   if (code === 'P2025') return notFound('The resource');

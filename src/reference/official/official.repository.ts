@@ -21,7 +21,7 @@ export interface LoadCounts {
 export class OfficialRepository extends Repository {
   async load(regionCode: string, communes: OfficialCommune[], epcis: OfficialEpci[], source: string, version: string): Promise<LoadCounts> {
     const e = <K extends keyof OfficialEpci>(k: K) => epcis.map((x) => x[k]);
-    const epciCount = await this.db.$executeRaw`
+    const epciCount = await this.sqlCount`
       INSERT INTO epcis (siren, name, type, population, member_count, largest_member_population, updated_at)
       SELECT * , now() FROM unnest(${e('siren')}::text[], ${e('name')}::text[], ${e('type')}::text[], ${e('population')}::int[],
                                    ${e('memberCount')}::int[], ${e('largestMemberPopulation')}::int[])
@@ -33,7 +33,7 @@ export class OfficialRepository extends Repository {
 
     const c = <K extends keyof OfficialCommune>(k: K) => communes.map((x) => x[k]);
     // Postal codes travel as one comma-joined text per commune (unnest cannot take text[][]).
-    const [counts] = await this.db.$queryRaw<{ inserted: bigint; updated: bigint }[]>`
+    const [counts] = await this.sql<{ inserted: bigint; updated: bigint }>`
       WITH input AS (
         SELECT * FROM unnest(
           ${c('inseeCode')}::text[], ${c('name')}::text[], ${communes.map((x) => searchKey(x.name))}::text[],
@@ -65,11 +65,11 @@ export class OfficialRepository extends Repository {
 
     // A commune that left the dataset (merged into another) is kept for the dossiers that
     // name it, marked inactive.
-    const deactivated = await this.db.$executeRaw`
+    const deactivated = await this.sqlCount`
       UPDATE communes SET active = false, version = version + 1, updated_at = now()
       WHERE region_code = ${regionCode} AND source = 'OFFICIAL' AND active AND NOT (insee_code = ANY(${c('inseeCode')}::text[]))`;
 
-    await this.db.$executeRaw`
+    await this.sqlCount`
       INSERT INTO reference_loads (region_code, source, version, loaded_at) VALUES (${regionCode}, ${source}, ${version}, now())
       ON CONFLICT (region_code) DO UPDATE SET source = EXCLUDED.source, version = EXCLUDED.version, loaded_at = now()`;
 
