@@ -57,6 +57,8 @@ export function statementNames(): (query: { sql: string }) => string {
 /** Where a statement goes: the current transaction's connection, when there is one (TransactionHost). */
 export interface Route {
   conn?: pg.PoolClient;
+  /** Settles when the transaction Prisma opened inside this one (a savepoint) has ended: the next one waits for it. */
+  lent?: Promise<void>;
   /** Set once the transaction outlived its timeout: its statements fail from then on. */
   expired?: Error;
 }
@@ -80,12 +82,23 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     routed.query = ((...args: unknown[]) => {
       const route = this.route();
       if (route?.expired) return Promise.reject(route.expired);
-      return ((route?.conn ?? pool).query as (...a: unknown[]) => unknown)(...args);
+      const send = () => ((route?.conn ?? pool).query as (...a: unknown[]) => unknown)(...args);
+      return route?.lent ? afterLent(route).then(send) : send();
     }) as pg.Pool['query'];
     routed.connect = ((callback?: unknown) => {
-      const conn = this.route()?.conn;
-      if (callback !== undefined || !conn) return (pool.connect as (cb?: unknown) => unknown)(callback);
-      return Promise.resolve(lend(conn));
+      const route = this.route();
+      if (callback !== undefined || !route?.conn) return (pool.connect as (cb?: unknown) => unknown)(callback);
+      const conn = route.conn;
+      // Savepoints nest; they cannot run side by side on one connection: one lent transaction at a time.
+      const previous = route.lent ?? Promise.resolve();
+      let ended!: () => void;
+      const lent = new Promise<void>((resolve) => (ended = resolve));
+      route.lent = lent;
+      const end = () => {
+        if (route.lent === lent) route.lent = undefined;
+        ended();
+      };
+      return previous.then(() => lend(conn, end));
     }) as pg.Pool['connect'];
     const statementName = config.database.preparedStatements ? statementNames() : undefined;
     const adapter = new PrismaPg(routed, statementName ? { statementNameGenerator: statementName } : undefined);
@@ -121,27 +134,32 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   }
 }
 
-const SAVEPOINT = 'prisma_nested';
-const NESTED: Record<string, string | null> = {
-  BEGIN: `SAVEPOINT ${SAVEPOINT}`,
-  COMMIT: `RELEASE SAVEPOINT ${SAVEPOINT}`,
-  ROLLBACK: `ROLLBACK TO SAVEPOINT ${SAVEPOINT}`,
-};
+/**
+ * Resolves once no transaction Prisma opened inside the current one is open: a statement sent
+ * beside it would otherwise run inside its savepoint, and be undone by its rollback.
+ */
+export async function afterLent(route: Route): Promise<void> {
+  while (route.lent) await route.lent;
+}
+
+let savepoints = 0;
 
 /**
  * The current transaction's connection, lent to a transaction Prisma opens inside it: its
- * BEGIN, COMMIT and ROLLBACK become a savepoint, its isolation level is the outer one's, and
- * giving it back leaves it to its transaction.
+ * BEGIN, COMMIT and ROLLBACK become a savepoint of its own, its isolation level is the outer
+ * one's, and giving it back (`ended`) leaves the connection to its transaction.
  */
-function lend(conn: pg.PoolClient): pg.PoolClient {
+function lend(conn: pg.PoolClient, ended: () => void): pg.PoolClient {
+  const savepoint = `prisma_nested_${++savepoints}`;
+  const nested: Record<string, string> = { BEGIN: `SAVEPOINT ${savepoint}`, COMMIT: `RELEASE SAVEPOINT ${savepoint}`, ROLLBACK: `ROLLBACK TO SAVEPOINT ${savepoint}` };
   const lent = Object.create(conn) as pg.PoolClient;
   lent.query = ((config: string | { text: string }, ...rest: unknown[]) => {
     const text = typeof config === 'string' ? config : config.text;
-    if (text in NESTED) return conn.query(NESTED[text]!);
+    if (text in nested) return conn.query(nested[text]);
     if (/^SET TRANSACTION ISOLATION LEVEL/i.test(text)) return Promise.resolve({ rows: [], rowCount: 0, fields: [] });
     return (conn.query as (...a: unknown[]) => unknown)(config, ...rest);
   }) as pg.PoolClient['query'];
-  lent.release = () => undefined;
+  lent.release = () => ended();
   lent.on = () => lent;
   lent.removeListener = () => lent;
   return lent;

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { busy, unavailable } from '../common/errors/problem.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { PG_TYPES, toPgValue } from './pg-types.js';
-import { PrismaService, type Route } from './prisma.service.js';
+import { afterLent, PrismaService, type Route } from './prisma.service.js';
 
 /** What a repository sends its ORM statements through (they run on the current transaction's connection). */
 export type Db = PrismaService;
@@ -63,6 +63,7 @@ export class TransactionHost {
   query<R extends pg.QueryResultRow>(sql: Prisma.Sql): Promise<pg.QueryResult<R>> {
     const scope = this.scopes.getStore();
     if (scope?.expired) return Promise.reject(scope.expired);
+    if (scope?.lent) return afterLent(scope).then(() => this.query<R>(sql));
     this.prisma.sent(sql.text);
     const client = scope?.conn ?? this.prisma.pool;
     return client.query<R>({ name: this.prisma.statementName?.({ sql: sql.text }), text: sql.text, values: sql.values.map(toPgValue), types: PG_TYPES });
@@ -75,6 +76,7 @@ export class TransactionHost {
    */
   async transaction<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const current = this.scopes.getStore();
+    if (current?.expired) throw current.expired;
     if (current?.conn) return work();
     if (current?.unit) {
       await this.open(current, options);
@@ -140,8 +142,15 @@ export class TransactionHost {
       }
       scope.conn = conn;
       const timeout = options.timeout ?? 5000;
+      // Past its timeout the transaction is rolled back at once and its connection given back
+      // (after the statement in flight, bounded by statement_timeout); its work's next statement fails.
       scope.timer = setTimeout(() => {
         scope.expired = new Error(`Transaction already closed: an expired transaction (open for more than ${timeout} ms) was rolled back.`);
+        scope.conn = undefined;
+        conn.query('ROLLBACK').then(
+          () => conn.release(),
+          (error: Error) => conn.release(error),
+        );
       }, timeout);
       scope.timer.unref();
     })();
@@ -183,6 +192,8 @@ export class TransactionHost {
     scope.conn = undefined;
     scope.expired = undefined;
     if (!conn) {
+      // Rolled back at its timeout: the work's success is not the transaction's.
+      if (expired && error === undefined) throw expired;
       if (error === undefined) await this.runAfterCommit(scope);
       return;
     }

@@ -165,6 +165,45 @@ describe('TransactionHost: the unit of work on a pool connection', () => {
     expect(await committed(early)).toBe(0);
   });
 
+  it('gives its connection back at the timeout, while the work still hangs', async () => {
+    const held = gate();
+    const email = tag();
+    const hanging = host.transaction(
+      async () => {
+        await ormWrite(email);
+        await held.promise;
+      },
+      { timeout: 200 },
+    );
+    await sleep(400);
+    // Rolled back and released already: no session of ours is idle in a transaction.
+    const idleInTransaction = await t.prisma.pool.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()",
+    );
+    expect(idleInTransaction.rows[0].n).toBe(0);
+    held.open();
+    await expect(hanging).rejects.toThrow(/expired transaction/);
+    expect(await committed(email)).toBe(0);
+  });
+
+  it("runs Prisma's transactions opened side by side inside ours one after the other: one's rollback loses nothing of the other", async () => {
+    const [a, b] = [tag(), tag()];
+    await host.transaction(async () => {
+      const first = t.prisma.$transaction(async (tx) => {
+        await tx.loginFailure.create({ data: { email: a, ip: 'a' } });
+        await sleep(150);
+        throw new Error('a fails');
+      });
+      await sleep(50);
+      const second = t.prisma.$transaction([t.prisma.loginFailure.create({ data: { email: b, ip: 'b' } })]);
+      const [one, two] = await Promise.allSettled([first, second]);
+      expect(one.status).toBe('rejected');
+      expect(two.status).toBe('fulfilled');
+    });
+    expect(await committed(a)).toBe(0);
+    expect(await committed(b)).toBe(1);
+  });
+
   it('answers 503 busy when no pool connection frees within maxWait, and works again once they are released', async () => {
     const release = gate();
     const opened: Promise<void>[] = [];
