@@ -5,6 +5,23 @@ import { Repository } from '../database/repository.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** A caller's names: a user's e-mail and display name, or an API key's name; its organisation's. */
+export interface CallerIdentity {
+  email: string | null;
+  displayName: string | null;
+  name: string | null;
+  organizationName: string;
+  organizationType: Principal['organizationType'];
+}
+
+interface IdentityRow {
+  email: string | null;
+  display_name: string | null;
+  name: string | null;
+  organization_name: string;
+  organization_type: Principal['organizationType'];
+}
+
 @Injectable()
 export class AccountsRepository extends Repository {
   /**
@@ -33,6 +50,22 @@ export class AccountsRepository extends Repository {
       departmentCode: row.department_code,
       funders: row.funders,
     };
+  }
+
+  /**
+   * What `GET /me` shows beyond the principal: the user's e-mail and display name, or the API
+   * key's name, and the organisation's name and type. One statement, read by /me only: the
+   * principal read on every request stays as it is.
+   */
+  async findIdentity(kind: Principal['kind'], id: string): Promise<CallerIdentity | null> {
+    const [row] =
+      kind === 'USER'
+        ? await this.sql<IdentityRow>`SELECT u.email, u.display_name, NULL::text AS name, o.name AS organization_name, o.type::text AS organization_type
+             FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = ${id}::uuid`
+        : await this.sql<IdentityRow>`SELECT NULL::text AS email, NULL::text AS display_name, k.name, o.name AS organization_name, o.type::text AS organization_type
+             FROM api_keys k JOIN organizations o ON o.id = k.organization_id WHERE k.id = ${id}::uuid`;
+    if (!row) return null;
+    return { email: row.email, displayName: row.display_name, name: row.name, organizationName: row.organization_name, organizationType: row.organization_type };
   }
 
   findUserByEmail(email: string) {

@@ -29,7 +29,7 @@ export class UsersRepository extends Repository {
     return this.db.user.create({ data });
   }
 
-  update(id: string, version: number, data: { role?: Role; active?: boolean }): Promise<boolean> {
+  update(id: string, version: number, data: { role?: Role; active?: boolean; displayName?: string | null }): Promise<boolean> {
     return updateIfVersion(this.db.user, { id }, version, data);
   }
 

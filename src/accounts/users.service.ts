@@ -13,6 +13,7 @@ import { UsersRepository } from './users.repository.js';
 export const toUserDto = (u: User): UserDto => ({
   id: u.id,
   email: u.email,
+  displayName: u.displayName,
   role: u.role,
   organizationId: u.organizationId,
   active: u.active,
@@ -55,7 +56,7 @@ export class UsersService {
       entity: 'user',
       write: async () => {
         if (await this.users.emailTaken(email)) throw conflict(`An account with the e-mail ${email} already exists.`);
-        return this.users.create({ email, passwordHash, role: dto.role, organizationId: organization.id });
+        return this.users.create({ email, displayName: dto.displayName ?? null, passwordHash, role: dto.role, organizationId: organization.id });
       },
       view: toUserDto,
       regionCode: () => organization.regionCode,
@@ -65,7 +66,9 @@ export class UsersService {
   }
 
   async update(principal: Principal, id: string, dto: UpdateUserDto, expectedVersion?: number): Promise<UserDto> {
-    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give role or active' }]);
+    // The DTO instance has every declared property (undefined when not sent): Object.keys would not tell.
+    const change = { role: dto.role, active: dto.active, displayName: dto.displayName };
+    if (Object.values(change).every((v) => v === undefined)) throw invalid([{ field: 'body', message: 'give role, active or displayName' }]);
     const region = principal.regionCode;
     const actionOf = (before: User, after: User) =>
       before.role !== after.role ? 'user.role_change' : before.active !== after.active ? (after.active ? 'user.activate' : 'user.deactivate') : 'user.update';
@@ -83,7 +86,7 @@ export class UsersService {
           throw invalid([{ field: dto.active === false ? 'active' : 'role', message: 'an admin cannot deactivate or demote itself' }]);
         }
       },
-      write: (before) => this.users.update(id, before.version, dto),
+      write: (before) => this.users.update(id, before.version, change),
       also: async () => {
         if (dto.active === false) await this.users.revokeRefreshTokens(id);
       },

@@ -45,17 +45,9 @@ export class AuthController {
   @Get('me')
   @Roles(...EVERY_ROLE)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'The caller: user or API key, its role, organisation and territory' })
+  @ApiOperation({ summary: 'The caller: user (e-mail, display name) or API key (name), its role, organisation (name, type) and territory' })
   @ApiOkResponse({ type: MeDto })
-  me(@CurrentPrincipal() p: Principal): MeDto {
-    return {
-      kind: p.kind,
-      id: p.id,
-      role: p.role,
-      organizationId: p.organizationId,
-      regionCode: p.regionCode,
-      departmentCode: p.departmentCode,
-      funders: p.funders,
-    };
+  me(@CurrentPrincipal() p: Principal): Promise<MeDto> {
+    return this.auth.me(p);
   }
 }

@@ -4,9 +4,10 @@ import { JwtService } from '@nestjs/jwt';
 import { AccountsRepository, hashToken } from '../accounts/accounts.repository.js';
 import { verifyPassword } from '../accounts/passwords.js';
 import { AuditRepository } from '../audit/audit.repository.js';
+import type { Principal } from '../common/access/principal.js';
 import { ApiProblem, unauthorized } from '../common/errors/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import type { TokensDto } from './dto/login.dto.js';
+import type { MeDto, TokensDto } from './dto/login.dto.js';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -95,6 +96,23 @@ export class AuthService {
     if (!stored) return;
     await this.accounts.revokeFamily(stored.familyId);
     this.security.log({ event: 'logout', userId: stored.userId }, 'logged out');
+  }
+
+  /** The caller as `GET /me` describes it: its principal, and its names read here (only /me pays for them). */
+  async me(p: Principal): Promise<MeDto> {
+    const identity = await this.accounts.findIdentity(p.kind, p.id);
+    // The guard has just found it: gone only if removed in between.
+    if (!identity) throw unauthorized();
+    return {
+      kind: p.kind,
+      id: p.id,
+      role: p.role,
+      organizationId: p.organizationId,
+      regionCode: p.regionCode,
+      departmentCode: p.departmentCode,
+      funders: p.funders,
+      ...identity,
+    };
   }
 
   private signAccess(userId: string): Promise<string> {

@@ -262,9 +262,9 @@ const PROJECTS: {
   },
 ];
 
-const DEMO_USERS: { email: string; role: Role }[] = [
-  { email: 'instructeur.demo@ars.test', role: 'INSTRUCTOR' },
-  { email: 'dg.demo@ars.test', role: 'DIRECTOR' },
+const DEMO_USERS: { email: string; displayName: string; role: Role }[] = [
+  { email: 'instructeur.demo@ars.test', displayName: 'Camille Martin (instructrice)', role: 'INSTRUCTOR' },
+  { email: 'dg.demo@ars.test', displayName: 'Dominique Bernard (directrice générale)', role: 'DIRECTOR' },
 ];
 
 /** A 404 is "not there yet"; anything else is an error. */
@@ -314,11 +314,11 @@ async function people(app: INestApplicationContext, bootstrapRegion: string) {
   if (!admin) throw new Error(`The ARS of region ${REGION} has no active administrator.`);
   const passwords: { email: string; role: Role; password: string }[] = [];
   const principals: Principal[] = [];
-  for (const { email, role } of DEMO_USERS) {
+  for (const { email, displayName, role } of DEMO_USERS) {
     let id = (await accounts.findUserByEmail(email))?.id;
     if (!id) {
       const password = randomBytes(15).toString('base64url');
-      id = (await app.get(UsersService).create(admin, await validateBody(CreateUserDto, { email, password, role, organizationId: ars.id }))).id;
+      id = (await app.get(UsersService).create(admin, await validateBody(CreateUserDto, { email, displayName, password, role, organizationId: ars.id }))).id;
       passwords.push({ email, role, password });
       created['demo users']++;
     }

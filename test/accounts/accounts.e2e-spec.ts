@@ -75,7 +75,7 @@ describe('accounts: organisations, users, API keys, scopes', () => {
         .set(as(admin))
         .send({ email: 'Claire.Martin@ars.test', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId })
         .expect(201);
-      expect(res.body).toMatchObject({ email: 'claire.martin@ars.test', role: 'INSTRUCTOR', active: true, version: 1 });
+      expect(res.body).toMatchObject({ email: 'claire.martin@ars.test', displayName: null, role: 'INSTRUCTOR', active: true, version: 1 });
       expect(JSON.stringify(res.body)).not.toMatch(/argon|passwordHash/);
       await t.http().post('/api/v1/auth/login').send({ email: 'claire.martin@ars.test', password: 'twelve chars long' }).expect(200);
       expectProblem(
@@ -161,6 +161,108 @@ describe('accounts: organisations, users, API keys, scopes', () => {
       expect(await t.prisma.auditLog.count({ where: { action: 'user.role_change', entityId: u.userId } })).toBe(1);
       expectProblem(await t.http().patch(`/api/v1/users/${admin.userId}`).set(as(admin)).send({ role: 'AUDITOR' }), 400);
     });
+
+    it('keeps a display name: set (trimmed) at creation, changed and cleared by PATCH, each change audited; /me shows it', async () => {
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(as(admin))
+        .send({ email: 'camille.martin@ars.test', displayName: '  Camille Martin  ', password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId })
+        .expect(201);
+      const id: string = created.body.id;
+      expect(created.body).toMatchObject({ email: 'camille.martin@ars.test', displayName: 'Camille Martin', version: 1 });
+      expect((await t.http().get(`/api/v1/users/${id}`).set(as(admin)).expect(200)).body.displayName).toBe('Camille Martin');
+      const creation = await t.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: id } });
+      expect(creation.after).toMatchObject({ displayName: 'Camille Martin' });
+
+      const login = await t.http().post('/api/v1/auth/login').send({ email: 'camille.martin@ars.test', password: 'twelve chars long' }).expect(200);
+      const camille = { Authorization: `Bearer ${login.body.accessToken}` };
+      const organization = await t.prisma.organization.findUniqueOrThrow({ where: { id: admin.organizationId } });
+      expect((await t.http().get('/api/v1/me').set(camille).expect(200)).body).toEqual({
+        kind: 'USER',
+        id,
+        role: 'INSTRUCTOR',
+        organizationId: admin.organizationId,
+        regionCode: '84',
+        departmentCode: null,
+        funders: [],
+        email: 'camille.martin@ars.test',
+        displayName: 'Camille Martin',
+        name: null,
+        organizationName: organization.name,
+        organizationType: 'ARS',
+      });
+
+      const renamed = await t.http().patch(`/api/v1/users/${id}`).set(as(admin)).set('If-Match', '"1"').send({ displayName: 'Camille Martin-Durand' }).expect(200);
+      expect(renamed.body).toMatchObject({ displayName: 'Camille Martin-Durand', role: 'INSTRUCTOR', active: true, version: 2 });
+      expect((await t.http().get('/api/v1/me').set(camille).expect(200)).body.displayName).toBe('Camille Martin-Durand');
+
+      const cleared = await t.http().patch(`/api/v1/users/${id}`).set(as(admin)).send({ displayName: null }).expect(200);
+      expect(cleared.body).toMatchObject({ displayName: null, version: 3 });
+      expect((await t.prisma.user.findUniqueOrThrow({ where: { id } })).displayName).toBeNull();
+      expect((await t.http().get('/api/v1/me').set(camille).expect(200)).body).toMatchObject({ email: 'camille.martin@ars.test', displayName: null });
+
+      const changes = await t.prisma.auditLog.findMany({ where: { action: 'user.update', entityId: id }, orderBy: { id: 'asc' } });
+      expect(changes.map((c) => ({ actorId: c.actorId, before: c.before, after: c.after }))).toEqual([
+        {
+          actorId: admin.userId,
+          before: expect.objectContaining({ displayName: 'Camille Martin', version: 1 }),
+          after: expect.objectContaining({ displayName: 'Camille Martin-Durand', version: 2 }),
+        },
+        {
+          actorId: admin.userId,
+          before: expect.objectContaining({ displayName: 'Camille Martin-Durand', version: 2 }),
+          after: expect.objectContaining({ displayName: null, version: 3 }),
+        },
+      ]);
+    });
+
+    it('refuses a display name over 200 characters or not a string (400 naming displayName); a blank one is none', async () => {
+      const base = { password: 'twelve chars long', role: 'INSTRUCTOR', organizationId: admin.organizationId };
+      const tooLong = expectProblem(
+        await t
+          .http()
+          .post('/api/v1/users')
+          .set(as(admin))
+          .send({ ...base, email: 'long@ars.test', displayName: 'x'.repeat(201) }),
+        400,
+      );
+      expect(tooLong.errors!.map((e) => e.field)).toEqual(['displayName']);
+      expect(await t.prisma.user.count({ where: { email: 'long@ars.test' } })).toBe(0);
+
+      const blank = await t
+        .http()
+        .post('/api/v1/users')
+        .set(as(admin))
+        .send({ ...base, email: 'blank@ars.test', displayName: '   ' })
+        .expect(201);
+      expect(blank.body.displayName).toBeNull();
+
+      const id: string = blank.body.id;
+      const patchTooLong = expectProblem(
+        await t
+          .http()
+          .patch(`/api/v1/users/${id}`)
+          .set(as(admin))
+          .send({ displayName: 'é'.repeat(201) }),
+        400,
+      );
+      expect(patchTooLong.errors!.map((e) => e.field)).toEqual(['displayName']);
+      const notText = expectProblem(await t.http().patch(`/api/v1/users/${id}`).set(as(admin)).send({ displayName: 42 }), 400);
+      expect([...new Set(notText.errors!.map((e) => e.field))]).toEqual(['displayName']);
+      // Nothing to change: refused rather than a write that changes nothing.
+      expect(expectProblem(await t.http().patch(`/api/v1/users/${id}`).set(as(admin)).send({}), 400).errors!.map((e) => e.field)).toEqual(['body']);
+      expect(await t.prisma.user.findUniqueOrThrow({ where: { id } })).toMatchObject({ displayName: null, version: 1 });
+
+      // 200 characters, once trimmed, are allowed.
+      const longest = await t
+        .http()
+        .patch(`/api/v1/users/${id}`)
+        .set(as(admin))
+        .send({ displayName: ` ${'é'.repeat(200)} ` })
+        .expect(200);
+      expect(longest.body.displayName).toBe('é'.repeat(200));
+    });
   });
 
   describe('API keys', () => {
@@ -170,7 +272,21 @@ describe('accounts: organisations, users, API keys, scopes', () => {
       const stored = await t.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
       expect(JSON.stringify(stored)).not.toContain(created.body.key.split('_')[2]);
       const me = await t.http().get('/api/v1/me').set('X-API-Key', created.body.key).expect(200);
-      expect(me.body).toMatchObject({ kind: 'API_KEY', id: created.body.id, role: 'REPORTING', regionCode: '84' });
+      const organization = await t.prisma.organization.findUniqueOrThrow({ where: { id: admin.organizationId } });
+      expect(me.body).toEqual({
+        kind: 'API_KEY',
+        id: created.body.id,
+        role: 'REPORTING',
+        organizationId: admin.organizationId,
+        regionCode: '84',
+        departmentCode: null,
+        funders: [],
+        email: null,
+        displayName: null,
+        name: 'nightly reports',
+        organizationName: organization.name,
+        organizationType: 'ARS',
+      });
       const list = await t.http().get('/api/v1/api-keys').set(as(admin)).expect(200);
       const listed = list.body.items.find((k: { id: string }) => k.id === created.body.id);
       expect(listed.key).toBeUndefined();

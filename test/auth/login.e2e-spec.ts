@@ -25,6 +25,11 @@ describe('Authentication: login, JWT, /me, the global guard', () => {
       regionCode: '84',
       departmentCode: '74',
       funders: ['DETR'],
+      email: user.email,
+      displayName: null,
+      name: null,
+      organizationName: org.name,
+      organizationType: 'PREFECTURE_DEPARTEMENT',
     });
     const stored = await t.prisma.refreshToken.findMany({ where: { userId: user.id } });
     expect(stored).toHaveLength(1);

@@ -56,6 +56,10 @@ describe('npm run seed:demo', () => {
     const first = await seed();
     expect(first.stdout).toMatch(/instructeur\.demo@ars\.test \(INSTRUCTOR\) +password: \S{20}/);
     expect(first.stdout).toMatch(/dg\.demo@ars\.test \(DIRECTOR\) +password: \S{20}/);
+    expect(await rows(`SELECT email, display_name FROM users WHERE email LIKE '%.demo@ars.test' ORDER BY email`)).toEqual([
+      { email: 'dg.demo@ars.test', display_name: 'Dominique Bernard (directrice générale)' },
+      { email: 'instructeur.demo@ars.test', display_name: 'Camille Martin (instructrice)' },
+    ]);
 
     const dossiers = await rows<{ id: string; name: string; status: string }>(
       'SELECT a.id, p.name, a.status::text AS status FROM applications a JOIN projects p ON p.id = a.project_id ORDER BY p.name',

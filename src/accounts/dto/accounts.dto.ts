@@ -1,6 +1,6 @@
 import { API_KEY_ROLES, USER_ROLES } from '../../common/access/roles.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsBoolean, IsDate, IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { IsOmittable } from '../../common/validation/optional.js';
@@ -10,6 +10,10 @@ import { MIN_PASSWORD_LENGTH } from '../passwords.js';
 
 const ORG_TYPES = Object.values(OrganizationType);
 const FUNDERS = Object.values(Funder);
+
+const DISPLAY_NAME_MAX_LENGTH = 200;
+/** Trimmed before it is checked; blank means "no display name" (null). */
+const trimToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() || null : value);
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Préfecture de la Haute-Savoie' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
@@ -63,6 +67,12 @@ export class CreateUserDto {
   password: string;
   @ApiProperty({ enum: USER_ROLES }) @IsIn(USER_ROLES, { message: `role must be one of ${USER_ROLES.join(', ')} (REPORTING is for API keys only)` }) role: Role;
   @ApiProperty({ format: 'uuid' }) @IsUUID() organizationId: string;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DISPLAY_NAME_MAX_LENGTH, example: 'Camille Martin', description: 'Trimmed; blank or null: none' })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(DISPLAY_NAME_MAX_LENGTH)
+  displayName?: string | null;
 }
 
 export class UpdateUserDto {
@@ -71,6 +81,13 @@ export class UpdateUserDto {
   @IsOmittable()
   @IsBoolean()
   active?: boolean;
+  // A nullable column: null is a value here (it clears it), hence @IsOptional, unlike role and active.
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: DISPLAY_NAME_MAX_LENGTH, description: 'Trimmed; blank or null clears it' })
+  @IsOptional()
+  @Transform(trimToNull)
+  @IsString()
+  @MaxLength(DISPLAY_NAME_MAX_LENGTH)
+  displayName?: string | null;
 }
 
 export class UserQuery extends PageQuery {
@@ -80,6 +97,7 @@ export class UserQuery extends PageQuery {
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Camille Martin' }) displayName: string | null;
   @ApiProperty({ enum: USER_ROLES }) role: Role;
   @ApiProperty({ format: 'uuid' }) organizationId: string;
   @ApiProperty() active: boolean;
