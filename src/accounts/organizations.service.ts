@@ -1,3 +1,4 @@
+import { requireChange } from '../common/http/validation.js';
 import { Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
@@ -52,7 +53,7 @@ export class OrganizationsService {
   }
 
   async update(principal: Principal, id: string, dto: UpdateOrganizationDto, expectedVersion?: number): Promise<OrganizationDto> {
-    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    requireChange(dto);
     const region = principal.regionCode;
     return this.writes.change(principal, {
       what: `Organisation ${id}`,

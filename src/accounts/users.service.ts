@@ -1,3 +1,4 @@
+import { requireChange } from '../common/http/validation.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
@@ -68,7 +69,7 @@ export class UsersService {
   async update(principal: Principal, id: string, dto: UpdateUserDto, expectedVersion?: number): Promise<UserDto> {
     // The DTO instance has every declared property (undefined when not sent): Object.keys would not tell.
     const change = { role: dto.role, active: dto.active, displayName: dto.displayName };
-    if (Object.values(change).every((v) => v === undefined)) throw invalid([{ field: 'body', message: 'give role, active or displayName' }]);
+    requireChange(change, 'give role, active or displayName');
     const region = principal.regionCode;
     const actionOf = (before: User, after: User) =>
       before.role !== after.role ? 'user.role_change' : before.active !== after.active ? (after.active ? 'user.activate' : 'user.deactivate') : 'user.update';

@@ -1,3 +1,4 @@
+import { requireChange } from '../common/http/validation.js';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditedWrites } from '../audit/audited-writes.js';
@@ -141,7 +142,7 @@ export class ProjectsService {
   }
 
   async update(principal: Principal, id: string, dto: UpdateProjectDto, expectedVersion?: number): Promise<ProjectDto> {
-    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    requireChange(dto);
     const territory = territoryOf(principal);
     const { forecastDeficitCents, operationStartOn, antenne, ...rest } = dto;
     const data: Partial<ProjectData> = { ...rest, ...structureColumns(operationStartOn, antenne) };

@@ -1,7 +1,8 @@
+import { requireChange } from '../common/http/validation.js';
 import { Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
-import { invalid, notFound } from '../common/errors/problem.js';
+import { notFound } from '../common/errors/problem.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
 import type { Promoter } from '../generated/prisma/client.js';
 import { CommuneLookup } from '../reference/commune-lookup.js';
@@ -57,7 +58,7 @@ export class PromotersService {
   }
 
   async update(principal: Principal, id: string, dto: UpdatePromoterDto, expectedVersion?: number): Promise<PromoterDto> {
-    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    requireChange(dto);
     const territory = territoryOf(principal);
     const data: Partial<PromoterData> = { ...dto };
     if (dto.communeInsee) {

@@ -1,3 +1,4 @@
+import { requireChange } from '../common/http/validation.js';
 import { Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import { assertRegionWide, type Principal, territoryOf } from '../common/access/principal.js';
@@ -92,7 +93,7 @@ export class CommunesService {
 
   async update(principal: Principal, inseeCode: string, dto: UpdateCommuneDto, expectedVersion?: number) {
     assertRegionWide(principal, 'A commune');
-    if (Object.keys(dto).length === 0) throw invalid([{ field: 'body', message: 'give at least one field to change' }]);
+    requireChange(dto);
     const territory = territoryOf(principal);
     return this.writes.change(principal, {
       what: `Commune ${inseeCode}`,

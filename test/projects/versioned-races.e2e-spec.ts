@@ -109,4 +109,20 @@ describe('versioned writes under concurrent requests: 409 without If-Match, 412 
       expect((await t.http().get(url).set(as(admin)).expect(200)).body).toMatchObject({ role: 'DIRECTOR', active: true, version: 2 });
     });
   });
+  it('an empty PATCH changes nothing: 400 naming the body, no new version, no audit row (projects, promoters, communes, organisations)', async () => {
+    const project = await newProject();
+    const targets: [string, Actor, string, string][] = [
+      [`/api/v1/projects/${project.id}`, instructor, 'project', project.id],
+      [`/api/v1/promoters/${project.promoterId}`, instructor, 'promoter', project.promoterId],
+      [`/api/v1/communes/${project.communeInsee}`, admin, 'commune', project.communeInsee],
+      [`/api/v1/organizations/${admin.organizationId}`, admin, 'organization', admin.organizationId],
+    ];
+    for (const [url, by, entity, id] of targets) {
+      const before = (await t.http().get(url).set(as(by)).expect(200)).body as { version: number };
+      const audit = await auditRows(entity, id);
+      expect(expectProblem(await t.http().patch(url).set(as(by)).send({}), 400).errors).toEqual([{ field: 'body', message: 'give at least one field to change' }]);
+      expect(((await t.http().get(url).set(as(by)).expect(200)).body as { version: number }).version).toBe(before.version);
+      expect(await auditRows(entity, id)).toBe(audit);
+    }
+  });
 });

@@ -87,3 +87,11 @@ export function inputProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): FieldEr
   }
   return undefined;
 }
+
+/**
+ * A PATCH must change something: 400 when no field was given. (A validated DTO lists every declared
+ * field, sent or not: `Object.keys` would never be empty.)
+ */
+export function requireChange(dto: object, message = 'give at least one field to change'): void {
+  if (Object.values(dto).every((value) => value === undefined)) throw invalid([{ field: 'body', message }]);
+}
