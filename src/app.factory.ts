@@ -6,6 +6,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, requestIdOf } from './app.module.js';
 import { sendProblem, writeClientProblem } from './common/errors/problem.filter.js';
 import { ApiProblem, invalid } from './common/errors/problem.js';
+import { completeDocument } from './common/http/openapi.js';
 import { installPipeline } from './common/http/pipeline.js';
 import { inputProblem } from './common/http/validation.js';
 import type { AppConfig } from './config/config.js';
@@ -96,7 +97,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // What the decorators cannot say (security, problems, tags, servers): common/http/openapi.ts.
+  SwaggerModule.setup('docs', app, completeDocument(app, document), { jsonDocumentUrl: 'docs-json' });
 
   await app.init();
   await fastify.ready();

@@ -1,23 +1,13 @@
 import { DIRECTOR_ONLY, INSTRUCTORS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalid } from '../common/errors/problem.js';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';
+import { ApiIfMatch, ApiProblems } from '../common/http/openapi.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { ApplicationsService } from './applications.service.js';
@@ -41,9 +31,13 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto.js';
 
+/** A move of the workflow (workflow.ts): refused in a status that does not allow it. */
+const NOT_NOW = [409, "Not allowed in the dossier's current status, or it moved meanwhile: the problem gives currentStatus and allowedActions."] as const;
+/** A move whose date must follow the dossier's earlier dates (procedure-dates.ts). */
+const DATES = (what: string) => [422, `${what} is dated before an earlier event of the dossier (rule dates-out-of-order).`] as const;
+
 @ApiTags('applications')
 @ApiBearerAuth()
-@ApiConflictResponse({ description: 'Not allowed in the current status: the problem gives currentStatus and allowedActions' })
 @Controller('applications')
 export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
@@ -52,17 +46,26 @@ export class ApplicationsController {
   @Roles(...INSTRUCTORS)
   @Created((a: ApplicationDto) => `/applications/${a.id}`)
   @ApiOperation({
-    summary:
-      "Record a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions",
+    summary: 'Open a dossier for a project',
+    description:
+      "Records a promoter's candidature (or an existing centre's request for an audit): a dossier in DRAFT, its eligibility from the commune's zoning and the antenne's conditions. " +
+      'The creator, if a person, instructs it until someone reassigns it.',
   })
-  @ApiCreatedResponse({ type: ApplicationDto })
-  @ApiUnprocessableEntityResponse({ description: 'An audit for a centre that is not an existing one (rule audit-existing-centre)' })
+  @ApiCreatedResponse({ type: ApplicationDto, description: 'The dossier, in DRAFT (Location: its URL)' })
+  @ApiProblems(
+    [400, "The project is not one of the caller's territory (errors names projectId)."],
+    [422, 'An audit for a project that is not an existing centre (rule audit-existing-centre).'],
+  )
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApplicationDto): Promise<ApplicationDto> {
     return this.applications.create(p, dto.projectId, dto.procedure);
   }
 
   @Get()
   @Roles(...STAFF_READERS)
+  @ApiOperation({
+    summary: 'List dossiers',
+    description: "The dossiers of the caller's territory, filtered by status, étape, territory, kind, procedure, name, assignee or change date.",
+  })
   @ApiOkResponse({ type: ApplicationPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: ApplicationQuery) {
     return this.applications.list(p, query);
@@ -70,6 +73,7 @@ export class ApplicationsController {
 
   @Get(':id')
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: 'Read a dossier', description: 'With its warnings, attestations, dates and what the caller may do next (allowedActions). Its version is the ETag.' })
   @ApiOkResponse({ type: ApplicationDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<ApplicationDto> {
     return this.applications.get(p, id);
@@ -77,15 +81,20 @@ export class ApplicationsController {
 
   @Patch(':id')
   @Roles(...INSTRUCTORS)
-  @ApiOperation({ summary: 'Assign the dossier to an instructor; record whether the ARS asked for a letter of intent' })
+  @ApiOperation({
+    summary: 'Assign a dossier, or record a letter of intent asked',
+    description: 'Assigns the dossier to an instructor (null: nobody); records whether the ARS asked for a letter of intent.',
+  })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems([409, 'The dossier was changed by another request meanwhile: read it again and retry.'])
   update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateApplicationDto, @Req() r: FastifyRequest) {
     return this.applications.update(p, id, dto, expectedVersion(r));
   }
 
   @Get(':id/events')
   @Roles(...STAFF_READERS)
-  @ApiOperation({ summary: 'The history, oldest first' })
+  @ApiOperation({ summary: "List a dossier's events", description: 'Its history, oldest first: each move, attestation and change, with who made it.' })
   @ApiOkResponse({ type: EventPageDto })
   events(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Query() query: PageQuery) {
     return this.applications.events(p, id, query);
@@ -94,8 +103,10 @@ export class ApplicationsController {
   @Post(':id/site-meeting')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'DRAFT → SITE_MEETING_HELD' })
+  @ApiOperation({ summary: 'Record the site meeting', description: 'DRAFT → SITE_MEETING_HELD (an accompaniment).' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW)
   siteMeeting(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: SiteMeetingDto, @Req() r: FastifyRequest) {
     return this.applications.siteMeeting(p, id, dto, expectedVersion(r));
   }
@@ -103,9 +114,13 @@ export class ApplicationsController {
   @Post(':id/submit')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'The request for accompaniment (and letter of intent): SITE_MEETING_HELD → SUBMITTED; an audit, which has no site meeting: DRAFT → SUBMITTED' })
-  @ApiUnprocessableEntityResponse({ description: 'Received before the site meeting (rule dates-out-of-order)' })
+  @ApiOperation({
+    summary: 'Submit a dossier',
+    description: 'The request for accompaniment (and letter of intent) received: SITE_MEETING_HELD → SUBMITTED; an audit, which has no site meeting: DRAFT → SUBMITTED.',
+  })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW, DATES('The request'))
   submit(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: SubmitDto, @Req() r: FastifyRequest) {
     return this.applications.submit(p, id, dto ?? {}, expectedVersion(r));
   }
@@ -114,13 +129,16 @@ export class ApplicationsController {
   @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
   @ApiOperation({
-    summary:
-      'DG ARS decision: AWAITING_DECISION → STEP2_IN_PROGRESS (new centre, or an existing one becoming polyvalent), STEP3_IN_PROGRESS (existing), AUDIT_IN_PROGRESS (an audit) or REJECTED',
+    summary: "Record the DG ARS's decision",
+    description:
+      'AWAITING_DECISION → STEP2_IN_PROGRESS (a new centre, or an existing one becoming polyvalent), STEP3_IN_PROGRESS (an existing centre), AUDIT_IN_PROGRESS (an audit) or REJECTED (motivation required).',
   })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
-  @ApiUnprocessableEntityResponse({
-    description: 'Ineligible dossier approved (ineligible-territory, antenne-conditions), no CARPEC opinion, or dated before its séance (dates-out-of-order)',
-  })
+  @ApiProblems(NOT_NOW, [
+    422,
+    'An ineligible dossier approved (ineligible-territory, antenne-conditions), an audit of a centre that is not an existing one (audit-existing-centre), no CARPEC opinion (opinion-required), or dated before its séance or the request (dates-out-of-order).',
+  ])
   decision(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DecisionDto, @Req() r: FastifyRequest) {
     return this.applications.decide(p, id, dto, expectedVersion(r));
   }
@@ -128,8 +146,13 @@ export class ApplicationsController {
   @Post(':id/deliverables')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Projet de santé + engagement de conformité received: STEP2_IN_PROGRESS → DELIVERABLES_RECEIVED' })
+  @ApiOperation({
+    summary: 'Record the deliverables received',
+    description: 'The projet de santé and the engagement de conformité received: STEP2_IN_PROGRESS → DELIVERABLES_RECEIVED; the récépissé is due within two months.',
+  })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW, DATES('The receipt of the deliverables'))
   deliverables(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DeliverablesDto, @Req() r: FastifyRequest) {
     return this.applications.deliverables(p, id, dto, expectedVersion(r));
   }
@@ -137,8 +160,13 @@ export class ApplicationsController {
   @Post(':id/receipt')
   @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Récépissé with FINESS EJ and ET: DELIVERABLES_RECEIVED → RECEIPT_ISSUED' })
+  @ApiOperation({
+    summary: 'Issue the récépissé',
+    description: 'The récépissé, with the FINESS numbers of the legal entity (EJ) and the establishment (ET): DELIVERABLES_RECEIVED → RECEIPT_ISSUED.',
+  })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW, DATES('The récépissé'))
   receipt(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: ReceiptDto, @Req() r: FastifyRequest) {
     return this.applications.receipt(p, id, dto, expectedVersion(r));
   }
@@ -146,8 +174,10 @@ export class ApplicationsController {
   @Post(':id/complete')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'The coordination deliverable: STEP3_IN_PROGRESS → COMPLETED (needs the convention)' })
+  @ApiOperation({ summary: 'Complete a dossier', description: "The coordination deliverable: STEP3_IN_PROGRESS → COMPLETED. Needs the project's convention." })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW, [422, 'The project has no convention (rule convention-required).'])
   complete(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: CompleteDto, @Req() r: FastifyRequest) {
     return this.applications.complete(p, id, dto, expectedVersion(r));
   }
@@ -155,18 +185,24 @@ export class ApplicationsController {
   @Post(':id/audit-plan')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: "The audit's plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED" })
+  @ApiOperation({ summary: "Record an audit's plan", description: "The audit's plan to return to balance: AUDIT_IN_PROGRESS → AUDIT_DELIVERED." })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
-  @ApiUnprocessableEntityResponse({ description: 'Delivered before the decision (rule dates-out-of-order)' })
+  @ApiProblems(NOT_NOW, DATES('The plan'))
   auditPlan(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: AuditPlanDto, @Req() r: FastifyRequest) {
     return this.applications.auditPlan(p, id, dto, expectedVersion(r));
   }
 
   @Post(':id/attestations')
   @Roles(...INSTRUCTORS)
-  @ApiOperation({ summary: "Attest a condition no data can check, or answer a warning (code = the warning's rule): 201, or 200 when it replaces the same code" })
-  @ApiCreatedResponse({ type: AttestationViewDto })
+  @ApiOperation({
+    summary: 'Attest a condition, or answer a warning',
+    description:
+      "Attests a condition of the rule set that no data can check, or answers a warning (code: the warning's rule): 201, or 200 when it replaces the attestation of the same code.",
+  })
+  @ApiCreatedResponse({ type: AttestationViewDto, description: 'Attested (Location: its URL)' })
   @ApiOkResponse({ type: AttestationViewDto, description: 'The attestation of the same code was replaced' })
+  @ApiProblems([409, 'The dossier was changed by another request meanwhile: send it again.'])
   async attest(
     @CurrentPrincipal() p: Principal,
     @Param('id', UuidParam) id: string,
@@ -183,9 +219,13 @@ export class ApplicationsController {
   @Roles(...INSTRUCTORS)
   @HttpCode(204)
   @ApiParam({ name: 'code', schema: { type: 'string', pattern: ATTESTATION_CODE.source, minLength: 1, maxLength: 100 } })
-  @ApiOperation({ summary: 'Withdraw an attestation' })
-  @ApiNoContentResponse()
-  @ApiBadRequestResponse({ description: 'Not an attestation code' })
+  @ApiOperation({ summary: 'Withdraw an attestation', description: 'The dossier has no more attestation of this code.' })
+  @ApiNoContentResponse({ description: 'Withdrawn' })
+  @ApiProblems(
+    [400, 'Not an attestation code.'],
+    [404, 'No such dossier, or it has no attestation of this code.'],
+    [409, 'The dossier was changed by another request meanwhile: send it again.'],
+  )
   async unattest(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Param('code') code: string): Promise<void> {
     if (code.length > 100 || !ATTESTATION_CODE.test(code)) {
       throw invalid([{ field: 'code', message: 'must be lower-case letters, digits and hyphens, such as cds-two-professionals' }]);
@@ -196,8 +236,13 @@ export class ApplicationsController {
   @Post(':id/withdraw')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'The promoter withdraws (any open status → WITHDRAWN)' })
+  @ApiOperation({
+    summary: 'Withdraw a dossier',
+    description: "The promoter withdraws: any open status → WITHDRAWN. A committed plan is released (its envelopes' money given back).",
+  })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW)
   withdraw(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: ReasonDto, @Req() r: FastifyRequest) {
     return this.applications.withdraw(p, id, dto, expectedVersion(r));
   }
@@ -205,8 +250,10 @@ export class ApplicationsController {
   @Post(':id/close')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Closed without follow-up (any open status → CLOSED)' })
+  @ApiOperation({ summary: 'Close a dossier', description: "Closed without follow-up: any open status → CLOSED. A committed plan is released (its envelopes' money given back)." })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ApplicationDto })
+  @ApiProblems(NOT_NOW)
   close(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: ReasonDto, @Req() r: FastifyRequest) {
     return this.applications.close(p, id, dto, expectedVersion(r));
   }

@@ -1,24 +1,15 @@
 import { ADMIN_ONLY, DIRECTOR_ONLY, INSTRUCTORS, LINE_WRITERS, STAFF_READERS } from '../common/access/roles.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { Created } from '../common/http/location.js';
+import { ApiProblems } from '../common/http/openapi.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { validateArray } from '../common/http/validation.js';
-import type { Funder } from '../generated/prisma/enums.js';
+import { Funder } from '../generated/prisma/enums.js';
 import {
   CommitmentDto,
   ComputeDto,
@@ -37,6 +28,13 @@ import {
 import { FundingService } from './funding.service.js';
 
 const MAX_EXPENSES = 500;
+const FUNDER_PARAM = {
+  name: 'funder',
+  description: 'The funder of the line: one the caller’s organisation grants',
+  schema: { type: 'string' as const, enum: Object.values(Funder) },
+};
+/** What a partner's line takes (tranches.ts): 409 for the state of the plan, 422 for a tranche rule. */
+const LINE_STATE = [409, 'The plan is not committed (plan-not-committed), was released (plan-released), or the dossier left the procedure (dossier-left-procedure).'] as const;
 
 @ApiTags('funding')
 @ApiBearerAuth()
@@ -49,14 +47,25 @@ export class RuleSetsController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((r: RuleSetDto) => `/funding-rule-sets/${r.id}`)
-  @ApiOperation({ summary: 'A new rule set (an existing name: its next revision). Rule sets are immutable: plans keep theirs.' })
-  @ApiCreatedResponse({ type: RuleSetDto })
+  @ApiOperation({
+    summary: 'Create a funding rule set',
+    description: "A new rule set of the caller's region (an existing name: its next revision), inactive. Rule sets are immutable: plans keep the one they were computed with.",
+  })
+  @ApiCreatedResponse({ type: RuleSetDto, description: 'The rule set (Location: its URL)' })
+  @ApiProblems(
+    [403, "The caller's scope is a département."],
+    [
+      422,
+      'A rule of the set is inconsistent (ceiling-legal-basis, ars-no-building, cap-below-zero, rate-band-inverted, default-rate-outside-band, base-cap-categories): `rule` names it.',
+    ],
+  )
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRuleSetDto): Promise<RuleSetDto> {
     return this.funding.createRuleSet(p, dto);
   }
 
   @Get()
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: 'List funding rule sets', description: "The rule sets of the caller's region, every revision, the active one flagged." })
   @ApiOkResponse({ type: RuleSetPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
     return this.funding.listRuleSets(p, q);
@@ -65,8 +74,12 @@ export class RuleSetsController {
   @Post(':id/activate')
   @Roles(...ADMIN_ONLY)
   @HttpCode(200)
-  @ApiOperation({ summary: "Make it the region's active rule set (the previous one is deactivated)" })
+  @ApiOperation({
+    summary: 'Activate a funding rule set',
+    description: "Makes it the region's active rule set, which plans are computed with by default; the previous one is deactivated.",
+  })
   @ApiOkResponse({ type: RuleSetDto })
+  @ApiProblems([403, "The caller's scope is a département."])
   activate(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<RuleSetDto> {
     return this.funding.activateRuleSet(p, id);
   }
@@ -80,6 +93,7 @@ export class FundingPlansController {
 
   @Get('applications/:id/expenses')
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: "Read a dossier's expenses", description: 'Its eligible expenses, excluding tax, in cents, with their total.' })
   @ApiOkResponse({ type: ExpensesViewDto })
   expenses(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<ExpensesViewDto> {
     return this.funding.expenses(p, id);
@@ -87,9 +101,10 @@ export class FundingPlansController {
 
   @Put('applications/:id/expenses')
   @Roles(...INSTRUCTORS)
-  @ApiOperation({ summary: "Replace the dossier's expenses (euros excluding tax, in cents)" })
+  @ApiOperation({ summary: "Replace a dossier's expenses", description: `All of them at once (at most ${MAX_EXPENSES}), excluding tax, in cents; a committed plan freezes them.` })
   @ApiBody({ type: [ExpenseDto] })
   @ApiOkResponse({ type: ExpensesViewDto })
+  @ApiProblems([409, 'The dossier is closed (currentStatus), or its funding plan is committed.'])
   async replaceExpenses(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Req() r: FastifyRequest): Promise<ExpensesViewDto> {
     return this.funding.replaceExpenses(p, id, await validateArray(ExpenseDto, r.body, MAX_EXPENSES));
   }
@@ -97,16 +112,24 @@ export class FundingPlansController {
   @Post('applications/:id/funding-plan/compute')
   @Roles(...INSTRUCTORS)
   @HttpCode(200)
-  @ApiOperation({ summary: "Compute the split and keep it as the dossier's current plan" })
+  @ApiOperation({
+    summary: "Compute a dossier's funding plan",
+    description: "Computes the split between funders with the rule set given (default: the region's active one) and keeps it as the dossier's current plan.",
+  })
   @ApiOkResponse({ type: PlanDto })
-  @ApiUnprocessableEntityResponse({ description: 'A requested rate outside its band' })
+  @ApiProblems(
+    [409, 'The dossier is closed (currentStatus), its plan is committed, or the region has no active rule set.'],
+    [422, 'A requested rate lies outside its band (rule rate-outside-band).'],
+  )
   compute(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: ComputeDto): Promise<PlanDto> {
     return this.funding.compute(p, id, dto);
   }
 
   @Get('applications/:id/funding-plan')
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: "Read a dossier's funding plan", description: "Its current plan; a partner reads its own funders' lines and the totals." })
   @ApiOkResponse({ type: PlanDto })
+  @ApiProblems([404, 'No such dossier in the caller’s territory, or it has no plan yet.'])
   plan(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<PlanDto> {
     return this.funding.plan(p, id);
   }
@@ -114,17 +137,30 @@ export class FundingPlansController {
   @Post('applications/:id/funding-plan/commit')
   @Roles(...DIRECTOR_ONLY)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Freeze the plan and consume the envelopes' })
+  @ApiOperation({ summary: 'Commit a funding plan', description: "Freezes the dossier's plan and consumes each funder's envelope for its line." })
   @ApiOkResponse({ type: PlanDto })
-  @ApiConflictResponse({ description: 'An envelope is missing or would be overspent; or the plan is committed already' })
+  @ApiProblems([
+    409,
+    'The dossier is not approved or no longer open, it has no plan, the plan is committed or released already, an envelope is missing or would be overspent, or the plan changed meanwhile.',
+  ])
   commit(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<PlanDto> {
     return this.funding.commit(p, id);
   }
 
   @Put('applications/:id/funding-plan/lines/:funder')
   @Roles('PARTNER')
-  @ApiOperation({ summary: "A partner records its own funder's commitment (≤ the line's amount)" })
+  @ApiOperation({
+    summary: "Record a funder's commitment",
+    description: "A partner records its own funder's commitment on a committed plan's line: at most the line's amount, and not below what was paid.",
+  })
+  @ApiParam(FUNDER_PARAM)
   @ApiOkResponse({ type: PlanDto })
+  @ApiProblems(
+    [403, "The funder is not one the caller's organisation grants."],
+    [404, 'No such dossier in the caller’s territory, or the plan has no line of this funder.'],
+    LINE_STATE,
+    [422, "Above the line's amount (commitment-above-amount), or below what was paid (commitment-below-paid)."],
+  )
   commitment(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Param('funder') funder: string, @Body() dto: CommitmentDto) {
     return this.funding.setCommitment(p, id, funder as Funder, dto);
   }
@@ -132,8 +168,18 @@ export class FundingPlansController {
   @Post('applications/:id/funding-plan/lines/:funder/payments')
   @Roles('PARTNER')
   @Created((_plan: PlanDto, params) => `/applications/${params.id}/funding-plan`)
-  @ApiOperation({ summary: 'A payment: ADVANCE ≤ 30 %, ADVANCE + INSTALMENT ≤ 80 % until COMPLETED, BALANCE then' })
-  @ApiCreatedResponse({ type: PlanDto })
+  @ApiOperation({
+    summary: 'Record a payment on a line',
+    description: 'A partner records a payment of its own funder, in tranches: ADVANCE ≤ 30 %, ADVANCE + INSTALMENT ≤ 80 % until the dossier is COMPLETED, the BALANCE then.',
+  })
+  @ApiParam(FUNDER_PARAM)
+  @ApiCreatedResponse({ type: PlanDto, description: 'The plan with the payment (Location: the plan)' })
+  @ApiProblems(
+    [403, "The funder is not one the caller's organisation grants."],
+    [404, 'No such dossier in the caller’s territory, or the plan has no line of this funder.'],
+    LINE_STATE,
+    [422, 'A tranche rule: no-commitment, advance-limit, before-completion-limit, balance-before-completion or paid-above-commitment.'],
+  )
   payment(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Param('funder') funder: string, @Body() dto: PaymentDto) {
     return this.funding.addPayment(p, id, funder as Funder, dto);
   }
@@ -147,8 +193,11 @@ export class FundingPlansController {
       "By a partner of the préfecture de département granting DETR in the dossier's département. Until CONFIRMED, the DETR line gets no amount; recompute the plan after it.",
   })
   @ApiOkResponse({ type: DetrConfirmationResultDto })
-  @ApiUnprocessableEntityResponse({ description: 'The promoter is not TO_CONFIRM (rule detr-not-to-confirm)' })
-  @ApiConflictResponse({ description: 'The plan is committed or released (rule plan-frozen)' })
+  @ApiProblems(
+    [403, "The caller is not a préfecture de département granting DETR in the dossier's département."],
+    [409, 'The plan is committed or released (rule plan-frozen).'],
+    [422, "The promoter's DETR eligibility is not TO_CONFIRM (rule detr-not-to-confirm)."],
+  )
   detrConfirmation(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DetrConfirmationDto): Promise<DetrConfirmationResultDto> {
     return this.funding.confirmDetr(p, id, dto);
   }
@@ -156,8 +205,12 @@ export class FundingPlansController {
   @Post('funding/simulate')
   @Roles(...LINE_WRITERS)
   @HttpCode(200)
-  @ApiOperation({ summary: 'The same computation for a dossier that does not exist; nothing is stored' })
+  @ApiOperation({
+    summary: 'Simulate a funding plan',
+    description: 'The same computation for a dossier that does not exist: its project, commune, promoter and expenses given; nothing is stored.',
+  })
   @ApiOkResponse({ type: PlanDto })
+  @ApiProblems([409, 'The region has no active rule set (give ruleSetId).'], [422, 'A requested rate lies outside its band (rule rate-outside-band).'])
   simulate(@CurrentPrincipal() p: Principal, @Body() dto: SimulateDto): Promise<PlanDto> {
     return this.funding.simulate(p, dto);
   }

@@ -1,11 +1,27 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../common/access/decorators.js';
 import { ApiProblem } from '../common/errors/problem.js';
+import { ApiProblems } from '../common/http/openapi.js';
 import { DatabaseStatus } from '../database/database-status.js';
 
 const PING_TIMEOUT_MS = 2000;
+/** Any route refuses the NUL character in its query (app.factory.ts, preValidation). */
+const QUERY_NUL = [400, 'The query string holds the NUL character.'] as const;
+const SHUTTING_DOWN = [503, 'The instance is shutting down.'] as const;
+const CHECKS = {
+  type: 'object' as const,
+  description: 'Each check by name, with its state',
+  additionalProperties: { type: 'object' as const, required: ['status'], properties: { status: { type: 'string' as const, enum: ['up', 'down'] } } },
+};
+/** What terminus answers when every check is up. */
+const READY = {
+  type: 'object' as const,
+  required: ['status', 'info', 'error', 'details'],
+  properties: { status: { type: 'string' as const, enum: ['ok'] }, info: CHECKS, error: CHECKS, details: CHECKS },
+  example: { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } },
+};
 
 @ApiTags('health')
 @Controller('health')
@@ -18,14 +34,19 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process answers' })
+  @ApiOperation({ summary: 'Liveness', description: 'The process answers; the database is not asked.' })
+  @ApiOkResponse({ description: 'Alive', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } } })
+  @ApiProblems(QUERY_NUL, SHUTTING_DOWN)
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @HealthCheck()
-  @ApiOperation({ summary: 'The database answers (503 otherwise)' })
+  // Terminus documents its own 503 body; this one answers a problem (below).
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Readiness', description: 'The database answers a ping within 2 s; otherwise 503, the problem giving each check (`checks`).' })
+  @ApiOkResponse({ description: 'Ready', schema: READY })
+  @ApiProblems(QUERY_NUL, [503, 'The database does not answer (the problem gives `checks`), or the instance is shutting down.'])
   async ready() {
     try {
       return await this.health.check([() => this.databaseCheck()]);

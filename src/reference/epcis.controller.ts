@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import { STAFF_READERS } from '../common/access/roles.js';
 import type { Principal } from '../common/access/principal.js';
 import { EpciDto, EpciPageDto, EpciQuery } from './dto/epci.dto.js';
 import { EpcisService } from './epcis.service.js';
 
-@ApiTags('communes')
+@ApiTags('epcis')
 @ApiBearerAuth()
 @Controller('epcis')
 export class EpcisController {
@@ -14,6 +14,7 @@ export class EpcisController {
 
   @Get()
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: 'Search EPCI', description: "The intercommunalities of the caller's territory, by name or département." })
   @ApiOkResponse({ type: EpciPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() q: EpciQuery) {
     return this.epcis.list(p, q);
@@ -21,6 +22,7 @@ export class EpcisController {
 
   @Get(':siren')
   @Roles(...STAFF_READERS)
+  @ApiOperation({ summary: 'Read an EPCI', description: 'By its SIREN, with its DETR eligibility.' })
   @ApiOkResponse({ type: EpciDto })
   get(@CurrentPrincipal() p: Principal, @Param('siren') siren: string): Promise<EpciDto> {
     return this.epcis.get(p, siren);

@@ -24,6 +24,10 @@ export interface Schema {
   minLength?: number;
   maxLength?: number;
   description?: string;
+  /** A nullable reference: `oneOf: [{ $ref }, { nullable, enum: [null] }]` (src/common/http/openapi.ts). */
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
 }
 export interface Parameter {
   name: string;
@@ -39,7 +43,7 @@ export interface Operation {
 }
 export interface OpenApi {
   paths: Record<string, Record<string, Operation>>;
-  components?: { schemas?: Record<string, Schema> };
+  components?: { schemas?: Record<string, Schema>; responses?: Record<string, unknown> };
 }
 
 export interface Route {
@@ -56,7 +60,7 @@ export const operationsOf = (doc: OpenApi): Route[] =>
       .map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
   );
 
-/** Every `$ref` in the document that names no schema (a generator could not follow it). */
+/** Every `$ref` in the document that names nothing in it (a schema, a named response): a generator could not follow it. */
 export function danglingRefs(doc: OpenApi): string[] {
   const out = new Set<string>();
   const walk = (v: unknown) => {
@@ -72,7 +76,18 @@ export function danglingRefs(doc: OpenApi): string[] {
   return [...out];
 }
 
-const resolveRef = (doc: OpenApi, ref: string): Schema | undefined => doc.components?.schemas?.[ref.replace('#/components/schemas/', '')];
+/** What a local `$ref` (`#/components/schemas/X`, `#/components/responses/Y`) points at. */
+function resolveRef(doc: OpenApi, ref: string): Schema | undefined {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = doc;
+  for (const key of ref.slice(2).split('/')) {
+    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  return node !== null && typeof node === 'object' ? node : undefined;
+}
+
+/** `{ nullable: true, enum: [null] }`: the null branch of a nullable reference. */
+const isNullOnly = (s: Schema) => Array.isArray(s.enum) && s.enum.length === 1 && s.enum[0] === null;
 
 // ---------------------------------------------------------------- oracles
 
@@ -432,6 +447,16 @@ export interface Ctx {
 }
 
 function resolve(c: Ctx, s: Schema): Schema {
+  // One schema behind a composition (a nullable reference, or allOf of one): that schema,
+  // nullable when a null branch stood beside it.
+  const branches = s.oneOf ?? s.anyOf ?? s.allOf;
+  if (branches) {
+    const real = branches.filter((b) => !isNullOnly(b));
+    if (real.length === 1) {
+      const inner = resolve(c, real[0]);
+      return { ...inner, nullable: inner.nullable || s.nullable || real.length < branches.length, description: s.description ?? inner.description };
+    }
+  }
   if (!s.$ref) return s;
   const r = resolveRef(c.doc, s.$ref);
   if (!r) throw new Error(`unresolved $ref ${s.$ref}`);

@@ -5,7 +5,8 @@ import { Type } from 'class-transformer';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
 import { IsBusinessDate } from '../../common/validation/dates.js';
-import { ApplicationStatus, DecisionOutcome, DetrDecision, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+import { ACTIONS } from '../workflow.js';
 
 const STATUSES = Object.values(ApplicationStatus);
 const KINDS = Object.values(ProjectKind);
@@ -175,14 +176,14 @@ export class ApplicationDto {
   @ApiProperty() projectName: string;
   @ApiProperty({ enum: PROCEDURES }) procedure: Procedure;
   @ApiProperty({ enum: STATUSES }) status: ApplicationStatus;
-  @ApiProperty({ type: Number, nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step:
+  @ApiProperty({ type: 'integer', nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step:
     1 | 2 | 3 | null;
   @ApiProperty() eligible: boolean;
   @ApiProperty({ type: [String] }) eligibilityReasons: string[];
   @ApiProperty({ type: [WarningDto], description: "What the instructor should look at, from the project's facts (not refusals)" }) warnings: WarningDto[];
   @ApiProperty({ type: [AttestationViewDto] }) attestations: AttestationViewDto[];
   @ApiProperty({ description: 'The ARS asked the promoter for a letter of intent' }) letterOfIntentRequested: boolean;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) assigneeId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The instructor in charge; null: nobody' }) assigneeId: string | null;
   @ApiProperty() regionCode: string;
   @ApiProperty() departmentCode: string;
   @ApiProperty({ enum: KINDS }) kind: ProjectKind;
@@ -201,7 +202,7 @@ export class ApplicationDto {
   @ApiProperty({ type: DetrConfirmationViewDto, nullable: true, description: "The préfecture's word on a DETR eligibility to confirm" })
   detrConfirmation: DetrConfirmationViewDto | null;
   @ApiProperty({ type: String, nullable: true }) closingReason: string | null;
-  @ApiProperty({ type: [String], description: "What the caller's role may do next" }) allowedActions: string[];
+  @ApiProperty({ enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
   @ApiProperty() lastEventAt: string;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
@@ -213,12 +214,17 @@ export class ApplicationPageDto {
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
+export class EventActorDto {
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The user or API key; null for the service itself' }) id: string | null;
+  @ApiProperty({ type: String, enum: Object.values(ActorKind), nullable: true }) kind: ActorKind | null;
+}
+
 export class EventDto {
-  @ApiProperty() at: string;
-  @ApiProperty() actor: { id: string | null; kind: string };
-  @ApiProperty() type: string;
-  @ApiProperty({ type: String, nullable: true }) fromStatus: string | null;
-  @ApiProperty({ type: String, nullable: true }) toStatus: string | null;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ type: EventActorDto }) actor: EventActorDto;
+  @ApiProperty({ example: 'SUBMITTED' }) type: string;
+  @ApiProperty({ type: String, enum: STATUSES, nullable: true, description: 'The status before a move; null for an event that is no move' }) fromStatus: ApplicationStatus | null;
+  @ApiProperty({ type: String, enum: STATUSES, nullable: true, description: 'The status after a move; null for an event that is no move' }) toStatus: ApplicationStatus | null;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
   @ApiProperty({ type: Object }) data: unknown;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
+import { ActorKind } from '../../generated/prisma/enums.js';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'application' }) @IsOptional() @Matches(/^[a-z_]{1,40}$/, { message: 'must be an entity name such as application' }) entity?: string;
@@ -8,9 +9,9 @@ export class AuditQuery extends PageQuery {
 }
 
 export class AuditRowDto {
-  @ApiProperty() at: string;
+  @ApiProperty({ format: 'date-time' }) at: string;
   @ApiProperty({ type: String, nullable: true }) actorId: string | null;
-  @ApiProperty() actorKind: string;
+  @ApiProperty({ enum: Object.values(ActorKind) }) actorKind: ActorKind;
   @ApiProperty() action: string;
   @ApiProperty() entity: string;
   @ApiProperty() entityId: string;

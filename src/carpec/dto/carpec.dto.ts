@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { isCalendarDate } from '../../common/validation/dates.js';
-import { AgendaPurpose, OpinionOutcome } from '../../generated/prisma/enums.js';
+import { AgendaPurpose, ApplicationStatus, OpinionOutcome } from '../../generated/prisma/enums.js';
 import { registerDecorator } from 'class-validator';
 
 const PURPOSES = Object.values(AgendaPurpose);
@@ -71,6 +71,6 @@ export class OpinionViewDto {
   @ApiProperty({ format: 'uuid' }) applicationId: string;
   @ApiProperty({ enum: OUTCOMES }) outcome: OpinionOutcome;
   @ApiProperty({ type: String, nullable: true }) reservations: string | null;
-  @ApiProperty({ description: "The dossier's status after the opinion" }) applicationStatus: string;
+  @ApiProperty({ enum: Object.values(ApplicationStatus), description: "The dossier's status after the opinion" }) applicationStatus: ApplicationStatus;
   @ApiProperty() createdAt: string;
 }
