@@ -1,11 +1,12 @@
 import { ACCOUNT_READERS, ADMIN_ONLY } from '../common/access/roles.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles } from '../common/access/decorators.js';
 import type { Principal } from '../common/access/principal.js';
 import { expectedVersion } from '../common/http/conditional.js';
 import { Created } from '../common/http/location.js';
+import { ApiIfMatch, ApiProblems } from '../common/http/openapi.js';
 import { PageQuery } from '../common/http/pagination.js';
 import { UuidParam } from '../common/http/params.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -35,13 +36,16 @@ export class OrganizationsController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((o: OrganizationDto) => `/organizations/${o.id}`)
-  @ApiCreatedResponse({ type: OrganizationDto })
+  @ApiOperation({ summary: 'Create an organisation', description: "The ARS or a partner of the caller's region, with its territory and the funders it grants." })
+  @ApiCreatedResponse({ type: OrganizationDto, description: 'The organisation (Location: its URL)' })
+  @ApiProblems([403, "The organisation's region is not the caller's."])
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.create(p, dto);
   }
 
   @Get()
   @Roles(...ACCOUNT_READERS)
+  @ApiOperation({ summary: 'List organisations', description: "The organisations of the caller's region." })
   @ApiOkResponse({ type: OrganizationPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: PageQuery) {
     return this.organizations.list(p, query);
@@ -49,6 +53,7 @@ export class OrganizationsController {
 
   @Get(':id')
   @Roles(...ACCOUNT_READERS)
+  @ApiOperation({ summary: 'Read an organisation', description: 'Its type, territory and funders.' })
   @ApiOkResponse({ type: OrganizationDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<OrganizationDto> {
     return this.organizations.get(p, id);
@@ -56,7 +61,10 @@ export class OrganizationsController {
 
   @Patch(':id')
   @Roles(...ADMIN_ONLY)
+  @ApiOperation({ summary: 'Change an organisation', description: 'The fields given only.' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: OrganizationDto })
+  @ApiProblems([409, 'The organisation was changed by another request meanwhile: read it again and retry.'])
   update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateOrganizationDto, @Req() request: FastifyRequest): Promise<OrganizationDto> {
     return this.organizations.update(p, id, dto, expectedVersion(request));
   }
@@ -71,13 +79,16 @@ export class UsersController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((u: UserDto) => `/users/${u.id}`)
-  @ApiCreatedResponse({ type: UserDto })
+  @ApiOperation({ summary: 'Create a user', description: "A person's account in an organisation of the caller's region, with one role its type admits." })
+  @ApiCreatedResponse({ type: UserDto, description: 'The user (Location: its URL)' })
+  @ApiProblems([404, "No such organisation in the caller's region."], [409, 'An account with this e-mail exists already.'])
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateUserDto): Promise<UserDto> {
     return this.users.create(p, dto);
   }
 
   @Get()
   @Roles(...ACCOUNT_READERS)
+  @ApiOperation({ summary: 'List users', description: "The accounts of the caller's region." })
   @ApiOkResponse({ type: UserPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: UserQuery) {
     return this.users.list(p, query);
@@ -85,6 +96,7 @@ export class UsersController {
 
   @Get(':id')
   @Roles(...ACCOUNT_READERS)
+  @ApiOperation({ summary: 'Read a user', description: 'Its role, organisation and state; never its password.' })
   @ApiOkResponse({ type: UserDto })
   get(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<UserDto> {
     return this.users.get(p, id);
@@ -92,7 +104,10 @@ export class UsersController {
 
   @Patch(':id')
   @Roles(...ADMIN_ONLY)
+  @ApiOperation({ summary: 'Change a user', description: 'Its role, display name, or whether it is active (a deactivated account is refused at its next request).' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: UserDto })
+  @ApiProblems([409, 'The user was changed by another request meanwhile: read it again and retry.'])
   update(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: UpdateUserDto, @Req() request: FastifyRequest): Promise<UserDto> {
     return this.users.update(p, id, dto, expectedVersion(request));
   }
@@ -107,13 +122,16 @@ export class ApiKeysController {
   @Post()
   @Roles(...ADMIN_ONLY)
   @Created((k: CreatedApiKeyDto) => `/api-keys/${k.id}`)
-  @ApiCreatedResponse({ type: CreatedApiKeyDto })
+  @ApiOperation({ summary: 'Create an API key', description: 'A key for an integration or a nightly job, with a role in an organisation; the key is answered this once only.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto, description: 'The key, answered once (Location: its URL)' })
+  @ApiProblems([404, "No such organisation in the caller's region."])
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     return this.keys.create(p, dto);
   }
 
   @Get()
   @Roles(...ACCOUNT_READERS)
+  @ApiOperation({ summary: 'List API keys', description: "The keys of the caller's region, without their secret." })
   @ApiOkResponse({ type: ApiKeyPageDto })
   list(@CurrentPrincipal() p: Principal, @Query() query: PageQuery) {
     return this.keys.list(p, query);
@@ -122,6 +140,7 @@ export class ApiKeysController {
   @Delete(':id')
   @Roles(...ADMIN_ONLY)
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key', description: 'The key stops working at once.' })
   @ApiNoContentResponse({ description: 'Revoked: the key stops working at once' })
   revoke(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<void> {
     return this.keys.revoke(p, id);

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { RefreshDto } from '../accounts/dto/accounts.dto.js';
 import { CurrentPrincipal, Public, Roles } from '../common/access/decorators.js';
 import { EVERY_ROLE } from '../common/access/roles.js';
+import { ApiProblems } from '../common/http/openapi.js';
 import type { Principal } from '../common/access/principal.js';
 import { type AuthenticatedUser, AuthService } from './auth.service.js';
 import { LoginDto, MeDto, TokensDto } from './dto/login.dto.js';
@@ -20,6 +21,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange an e-mail and a password for an access and a refresh token' })
   @ApiOkResponse({ type: TokensDto })
+  @ApiProblems([401, 'The e-mail or the password is wrong.'], [429, 'Too many failed logins for this account or this address: Retry-After.'])
   login(@Body() _body: LoginDto, @Req() request: FastifyRequest & { user: AuthenticatedUser }): Promise<TokensDto> {
     return this.auth.issueTokens(request.user, request.ip);
   }
@@ -29,6 +31,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (rotation: each refresh token works once)' })
   @ApiOkResponse({ type: TokensDto })
+  @ApiProblems([401, 'The refresh token is unknown or expired, its account inactive, or it was used already (every token of its session is then revoked).'])
   refresh(@Body() body: RefreshDto): Promise<TokensDto> {
     return this.auth.refresh(body.refreshToken);
   }
