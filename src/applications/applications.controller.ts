@@ -200,7 +200,11 @@ export class ApplicationsController {
     description:
       "Attests a condition of the rule set that no data can check, or answers a warning (code: the warning's rule): 201, or 200 when it replaces the attestation of the same code.",
   })
-  @ApiCreatedResponse({ type: AttestationViewDto, description: 'Attested (Location: its URL)' })
+  @ApiCreatedResponse({
+    type: AttestationViewDto,
+    description: 'Attested (Location: its URL)',
+    headers: { Location: { description: "The attestation's URL.", schema: { type: 'string' } } },
+  })
   @ApiOkResponse({ type: AttestationViewDto, description: 'The attestation of the same code was replaced' })
   @ApiProblems([409, 'The dossier was changed by another request meanwhile: send it again.'])
   async attest(

@@ -23,9 +23,10 @@ import type { Role } from '../../generated/prisma/enums.js';
 import { IS_PUBLIC, ROLES } from '../access/decorators.js';
 import { ApiProblem, busy, businessRule, conflict, forbidden, invalid, notFound, preconditionFailed, problemType, unauthorized } from '../errors/problem.js';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.js';
+import { LocationInterceptor } from './location.js';
 
 /** The problems the document describes by name (components.responses). */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 415 | 422 | 429 | 503;
 
 const RETRY_AFTER: Record<string, HeaderObject> = {
   'Retry-After': { description: 'Seconds to wait before sending the request again.', schema: { type: 'integer', minimum: 1 } },
@@ -77,6 +78,21 @@ const PROBLEMS: Record<ProblemStatus, { name: string; description: string; heade
     name: 'PreconditionFailed',
     description: 'If-Match names another version than the current one, given as `currentVersion`: read the resource again before changing it.',
     example: example(preconditionFailed(4), DOSSIER),
+  },
+  413: {
+    name: 'ContentTooLarge',
+    description: 'The body is larger than the service reads: 1 MiB (BODY_LIMIT_BYTES), 5 MiB for a CSV upload.',
+    example: example(new ApiProblem(413, 'Request body is too large'), `${DOSSIER}/site-meeting`),
+  },
+  414: {
+    name: 'UriTooLong',
+    description: 'A path parameter is longer than 200 characters.',
+    example: example(new ApiProblem(414, 'URI Too Long'), DOSSIER),
+  },
+  415: {
+    name: 'UnsupportedMediaType',
+    description: 'The body is of a media type the service does not read: application/json (text/csv or text/plain for the CSV uploads).',
+    example: example(new ApiProblem(415, 'Unsupported Media Type: application/xml'), `${DOSSIER}/site-meeting`),
   },
   422: {
     name: 'UnprocessableEntity',
@@ -147,7 +163,7 @@ const API_DESCRIPTION = [
   'Conventions:',
   '- Authentication: a bearer access token (POST /api/v1/auth/login) or an `X-API-Key`; each operation lists the roles it admits.',
   '- Every error is `application/problem+json` (the `Problem` schema), with the request id to quote. Besides those each operation lists, any request may be answered ' +
-    '413 (body too large), 414 (URI too long), 415 (unsupported media type) or 431 (headers too large) by the HTTP layer.',
+    '431 (request line or headers too large) by the HTTP parser, before any route is known.',
   '- Versioned resources answer their version as `ETag`; writes that take `If-Match` answer 412 when it no longer matches.',
   '- Any authenticated POST takes an `Idempotency-Key`: the same key and body answer the first outcome again, nothing is done twice.',
   '- Lists are pages: `limit` and `cursor` (the previous page’s `nextCursor`).',
@@ -160,6 +176,8 @@ interface RouteFacts {
   roles: readonly Role[];
   /** The Idempotency-Key interceptor acts on it: an authenticated POST (app.module.ts puts it on every POST; it skips public ones). */
   idempotent: boolean;
+  /** @Created: its 201 carries Location (location.ts). */
+  location: boolean;
 }
 
 /** What each handler's decorators say, by the operationId @nestjs/swagger gives it (`Controller_method`). */
@@ -179,6 +197,7 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
           public: open,
           roles: reflector.getAllAndOverride<Role[] | undefined>(ROLES, [handler, controller]) ?? [],
           idempotent: !open && interceptors.includes(IdempotencyInterceptor),
+          location: interceptors.includes(LocationInterceptor),
         });
       }
     }
@@ -245,7 +264,8 @@ export function completeDocument(app: INestApplication, document: OpenAPIObject)
       if (!op) continue;
       const fact = facts.get(op.operationId ?? '');
       if (!fact) throw new Error(`OpenAPI: no handler for the operation ${op.operationId} (${method.toUpperCase()} ${path})`);
-      completeOperation(path, op, fact);
+      completeOperation(path, method, op, fact);
+      declareHeaders(document, op, fact);
       for (const tag of op.tags ?? []) usedTags.add(tag);
     }
   }
@@ -273,7 +293,7 @@ export function completeDocument(app: INestApplication, document: OpenAPIObject)
   return document;
 }
 
-function completeOperation(path: string, op: OperationObject, fact: RouteFacts): void {
+function completeOperation(path: string, method: (typeof METHODS)[number], op: OperationObject, fact: RouteFacts): void {
   const parameters = (op.parameters ?? []) as ParameterObject[];
   if (fact.idempotent && !parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')) {
     parameters.push({
@@ -306,8 +326,17 @@ function completeOperation(path: string, op: OperationObject, fact: RouteFacts):
 
   // What the route's shape implies.
   const has = (where: ParameterObject['in']) => parameters.some((p) => p.in === where);
-  if (has('path') || has('query') || has('header') || op.requestBody) add(400, 'The input is invalid: `errors` names each field refused.');
+  // Any route: the NUL character is refused in any query string, declared or not.
+  add(400, 'The input is invalid: `errors` names each field refused.');
   if (has('path')) add(404, "No such resource in the caller's territory.");
+  // The router refuses a path parameter over maxParamLength (app.factory.ts).
+  if (has('path')) add(414, 'A path parameter is longer than 200 characters.');
+  // Fastify reads a body on these methods whatever the route declares: over bodyLimit, or of
+  // a media type it has no parser for.
+  if (['post', 'put', 'patch', 'delete'].includes(method)) {
+    add(413, 'The body is larger than the service reads.');
+    add(415, 'The body is of a media type the service does not read.');
+  }
   if (!fact.public) {
     add(401, 'No valid credentials.');
     add(403, `The caller's role is not among those admitted (${fact.roles.join(', ')}).`);
@@ -338,6 +367,27 @@ function completeOperation(path: string, op: OperationObject, fact: RouteFacts):
   op.security = fact.public ? [] : [{ bearer: [] }, { 'api-key': [] }];
   const access = fact.public ? 'Public: no credentials needed.' : `Roles admitted: ${fact.roles.join(', ')}.`;
   op.description = op.description ? `${op.description}\n\n${access}` : access;
+}
+
+const ETAG: HeaderObject = { description: 'The version of the resource answered, for If-Match.', schema: { type: 'string', example: '"3"' } };
+const LOCATION: HeaderObject = { description: 'The URL of the resource created.', schema: { type: 'string', example: DOSSIER } };
+
+/**
+ * The headers of successful answers, from the facts that set them: the ETag of a body whose
+ * schema always has a `version` (pipeline.ts sets it from that member), and the Location of a
+ * 201 of @Created (location.ts).
+ */
+function declareHeaders(document: OpenAPIObject, op: OperationObject, fact: RouteFacts): void {
+  for (const [code, response] of Object.entries(op.responses ?? {})) {
+    if (!response || !/^2\d\d$/.test(code) || '$ref' in response) continue;
+    const ref = (response.content?.['application/json']?.schema as ReferenceObject | undefined)?.$ref;
+    const schema = ref ? (document.components?.schemas?.[ref.split('/').pop()!] as SchemaObject | undefined) : undefined;
+    const versioned = !!schema?.required?.includes('version') && ['integer', 'number'].includes((schema.properties?.version as SchemaObject | undefined)?.type as string);
+    const headers = { ...response.headers };
+    if (versioned) headers.ETag = ETAG;
+    if (code === '201' && fact.location) headers.Location = LOCATION;
+    if (Object.keys(headers).length) response.headers = headers;
+  }
 }
 
 const NULL_ONLY: SchemaObject = { type: 'object', nullable: true, enum: [null], description: 'null' };
