@@ -10,6 +10,7 @@ import { createClient, type Problem } from '../../clients/typescript/src/index.j
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { WALK } from '../helpers/dossiers.js';
 import { actor, type Actor, makeCommune, makeProject, makePromoter, PASSWORD } from '../helpers/factories.js';
+import { validatingFetch } from '../helpers/openapi-validator.js';
 
 describe('the typed client', () => {
   let t: TestApp;
@@ -42,7 +43,7 @@ describe('the typed client', () => {
 
   it('logs in, lists dossiers, creates one and moves it, with typed answers and typed problems', async () => {
     let token: string | undefined;
-    const api = createClient({ baseUrl, accessToken: () => token });
+    const api = createClient({ baseUrl, accessToken: () => token, fetch: validatingFetch });
 
     const login = await api.POST('/api/v1/auth/login', { body: { email: instructor.email, password: PASSWORD } });
     expect(login.response.status).toBe(200);

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
-import { TEST_ENV } from '../helpers/app.js';
+import { TEST_ENV, validated } from '../helpers/app.js';
 import { expectProblem } from '../helpers/factories.js';
 
 describe('a database that cannot be reached', () => {
@@ -14,9 +14,9 @@ describe('a database that cannot be reached', () => {
   afterAll(() => app.close());
 
   it('keeps /health/live at 200 and makes /health/ready 503 quickly', async () => {
-    await request(app.getHttpServer()).get('/health/live').expect(200);
+    await validated(request(app.getHttpServer())).get('/health/live').expect(200);
     const started = Date.now();
-    const res = await request(app.getHttpServer()).get('/health/ready');
+    const res = await validated(request(app.getHttpServer())).get('/health/ready');
     expect(Date.now() - started).toBeLessThan(5000);
     const body = expectProblem(res, 503);
     expect(res.headers['retry-after']).toBe('5');
@@ -24,7 +24,7 @@ describe('a database that cannot be reached', () => {
   });
 
   it('answers API calls with 503 problem+json and Retry-After, never 500, and leaks no connection detail', async () => {
-    const res = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'a@b.fr', password: 'long enough password' });
+    const res = await validated(request(app.getHttpServer())).post('/api/v1/auth/login').send({ email: 'a@b.fr', password: 'long enough password' });
     const body = expectProblem(res, 503);
     expect(res.headers['retry-after']).toBe('5');
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgres/);

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createTestDatabase } from '../helpers/database.js';
 import { freePort } from '../reliability/harness.js';
+import { checkFetched } from '../helpers/openapi-validator.js';
 
 // Below the kernel's ephemeral range (32768-60999), which the other tests' client connections
 // use: a port chosen there could be taken by one of them between the check and the listen.
@@ -56,7 +57,9 @@ describe('the service process', () => {
 
   it('serves after migrating and creating the bootstrap admin; logs JSON lines with request ids and no secret; stops on SIGTERM', async () => {
     const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) =>
+        checkFetched(method, path, r),
+      );
 
     const bad = await json('POST', '/api/v1/auth/login', { email: 'root@ars.test', password: 'wrong password here' });
     expect(bad.status).toBe(401);
@@ -71,7 +74,7 @@ describe('the service process', () => {
     expect((await json('GET', '/api/v1/me', undefined, { 'x-api-key': key.key })).status).toBe(200);
     const refreshed = await json('POST', '/api/v1/auth/refresh', { refreshToken: tokens.refreshToken });
     expect(refreshed.status).toBe(200);
-    const tracked = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'trace-me-123' } });
+    const tracked = await checkFetched('GET', '/health/live', await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'trace-me-123' } }));
     expect(tracked.headers.get('x-request-id')).toBe('trace-me-123');
 
     const started = Date.now();

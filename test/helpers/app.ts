@@ -4,6 +4,46 @@ import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { createTestDatabase } from './database.js';
+import { answerOf, openApiValidator, validationEnabled } from './openapi-validator.js';
+
+/** Checks every answer http() receives against openapi.json (OPENAPI_VALIDATE=0: off). */
+const validator = validationEnabled() ? openApiValidator() : undefined;
+
+type Agent = ReturnType<typeof request>;
+type Test = ReturnType<Agent['get']>;
+type Assert = (error: Error | null, res: Parameters<typeof answerOf>[0] | undefined, fn?: (error: Error | null, res: unknown) => void) => void;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options'] as const;
+
+/**
+ * supertest, each request checked against the document once the test's own expectations have
+ * passed (a failing one keeps its own message): a mismatch fails the request's promise.
+ */
+export function validated(agent: Agent): Agent {
+  if (!validator) return agent;
+  const wrapped = { ...agent } as Record<string, unknown>;
+  for (const method of METHODS) {
+    const make = (agent as unknown as Record<string, (url: string) => Test>)[method];
+    if (typeof make !== 'function') continue;
+    wrapped[method] = (url: string) => {
+      const test = make(url) as Test & { assert: Assert };
+      const assert = test.assert.bind(test);
+      test.assert = (error, res, fn) =>
+        assert(error, res, (own, r) => {
+          let failure = own;
+          if (!failure && res) {
+            try {
+              validator.check(method === 'del' ? 'delete' : method, url, answerOf(res));
+            } catch (e) {
+              failure = e as Error;
+            }
+          }
+          fn?.call(test, failure, r);
+        });
+      return test;
+    };
+  }
+  return wrapped as unknown as Agent;
+}
 
 export const TEST_ENV = {
   NODE_ENV: 'test',
@@ -28,7 +68,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     prisma: app.get(PrismaService),
     databaseUrl: db.url,
-    http: () => request(app.getHttpServer()),
+    http: () => validated(request(app.getHttpServer())),
     close: async () => {
       await app.close();
       await db.drop();

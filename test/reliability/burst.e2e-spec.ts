@@ -8,6 +8,7 @@ import { verifyAuditTrail } from '../../src/audit/verify.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor } from '../helpers/factories.js';
+import { checkFetched } from '../helpers/openapi-validator.js';
 
 const BURST = Number(process.env.BURST ?? 1000);
 const POOL = 10;
@@ -59,7 +60,7 @@ describe(`a burst of ${BURST} concurrent transitions`, () => {
             },
             body: JSON.stringify({ reason: 'Le promoteur renonce' }),
             signal: AbortSignal.timeout(Math.max(110_000, BURST * 60)),
-          });
+          }).then((r) => checkFetched('POST', `/api/v1/applications/${id}/withdraw`, r));
           return {
             id,
             status: res.status,

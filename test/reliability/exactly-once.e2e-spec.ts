@@ -10,10 +10,11 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
-import { TEST_ENV, type TestApp } from '../helpers/app.js';
+import { TEST_ENV, type TestApp, validated } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor } from '../helpers/factories.js';
+import { checkFetched } from '../helpers/openapi-validator.js';
 
 /** Forwards every byte; when armed, drops the client's connection once the server has completed a COMMIT. */
 class CuttingProxy {
@@ -116,7 +117,7 @@ describe('exactly once across a cut connection; the shutdown answers problems', 
       app,
       prisma: app.get(PrismaService),
       databaseUrl: db.url,
-      http: () => request(app.getHttpServer()),
+      http: () => validated(request(app.getHttpServer())),
       close: () => Promise.resolve(),
     };
     instructor = await actor(t, 'INSTRUCTOR');
@@ -196,7 +197,7 @@ describe('exactly once across a cut connection; the shutdown answers problems', 
         method: 'POST',
         headers: { authorization: instructor.auth, 'content-type': 'application/json' },
         body: JSON.stringify({ reason: 'Le promoteur renonce' }),
-      });
+      }).then((r) => checkFetched('POST', `/api/v1/applications/${id}/withdraw`, r));
       for (let i = 0; i < 100; i++) {
         const { rows } = await blocker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'audit_log'::regclass AND NOT granted`);
         if (rows[0].n >= 1) break;

@@ -9,8 +9,9 @@
 // often hit existing ids.
 //
 // The contract: no answer is a 5xx; every error is application/problem+json with type,
-// title, status (= the HTTP status) and detail; no answer and no log line carries a stack
-// trace, SQL, Prisma, a password hash or a secret.
+// title, status (= the HTTP status) and detail; every answer obeys openapi.json (a status the
+// operation documents, its content type and schema: test/helpers/openapi-validator.ts); no
+// answer and no log line carries a stack trace, SQL, Prisma, a password hash or a secret.
 //
 // `npm test` sends FUZZ_RUNS=2000 by default with a fixed seed; `npm run test:fuzz` sends
 // 20,000 (FUZZ_RUNS=… overrides it). A failure prints the seed: FUZZ_SEED=<seed> FUZZ_RUNS=<n>
@@ -30,6 +31,10 @@ import { advance, daysAgo, makeDossier } from '../helpers/dossiers.js';
 import { type Actor, actor, makeCommune, makeOrganization, makeProject, makePromoter, makeUser, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 import * as F from '../helpers/fuzz.js';
+import { openApiValidator, validationEnabled } from '../helpers/openapi-validator.js';
+
+/** Each answer is also checked against openapi.json: an undocumented status is a failure (OPENAPI_VALIDATE=0: off). */
+const documented = validationEnabled() ? openApiValidator() : undefined;
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_901);
@@ -413,6 +418,11 @@ describe('fuzzed input, from the OpenAPI document', () => {
     const mine = byRoute.get(c.route) ?? new Map<number, number>();
     byRoute.set(c.route, mine.set(o.status, (mine.get(o.status) ?? 0) + 1));
     const bad = verdict(o);
+    try {
+      documented?.check(c.method, c.url, { status: o.status, headers: Object.fromEntries(res.headers), text: textual ? o.text : undefined });
+    } catch (error) {
+      bad.push((error as Error).message);
+    }
     if (bad.length) failures.push({ what: bad.join('; '), c: kept, status: o.status, text: clip(o.text, 2_000) });
     return o;
   }

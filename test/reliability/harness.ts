@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type EmbeddedDatabase, ensureDatabaseExists, startEmbeddedPostgres } from '../../src/database/embedded.js';
+import { checkLater } from '../helpers/openapi-validator.js';
 
 export const ADMIN_EMAIL = 'root@ars.test';
 export const ADMIN_PASSWORD = 'bootstrap password of reliability';
@@ -219,6 +220,7 @@ export async function call(base: string, method: string, path: string, options: 
     signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
   });
   const text = await res.text();
+  checkLater(method, path, { status: res.status, headers: Object.fromEntries(res.headers), text });
   let body: unknown = text;
   try {
     body = text ? JSON.parse(text) : undefined;
