@@ -290,6 +290,7 @@ export function completeDocument(app: INestApplication, document: OpenAPIObject)
     ]),
   );
   nullableForOpenApi30(document);
+  integersOnly(document);
   return document;
 }
 
@@ -388,6 +389,19 @@ function declareHeaders(document: OpenAPIObject, op: OperationObject, fact: Rout
     if (code === '201' && fact.location) headers.Location = LOCATION;
     if (Object.keys(headers).length) response.headers = headers;
   }
+}
+
+/**
+ * The API has no fractional number: money is integer cents, rates basis points, the rest counts,
+ * years, minutes, versions. What @nestjs/swagger emits as `number` (a TypeScript `number`) is an
+ * integer, and the response validation of the e2e suite holds every answer to it.
+ */
+function integersOnly(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(integersOnly);
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(schema)) if (!DATA_KEYS.has(key)) integersOnly(value);
+  if (schema.type === 'number') schema.type = 'integer';
 }
 
 const NULL_ONLY: SchemaObject = { type: 'object', nullable: true, enum: [null], description: 'null' };
