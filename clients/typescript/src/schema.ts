@@ -1451,30 +1451,63 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AuditRowDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T09:41:27.512Z
+             */
             at: string;
+            /** @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92 */
             actorId: string | null;
-            /** @enum {string} */
+            /**
+             * @example USER
+             * @enum {string}
+             */
             actorKind: "USER" | "API_KEY" | "SYSTEM";
+            /** @example SUBMIT */
             action: string;
+            /** @example application */
             entity: string;
+            /** @example 01a236fb-ad5e-7576-b488-e3f7226133c1 */
             entityId: string;
+            /** @example 01a23711-2b3c-7d4e-8f5a-6b7c8d9e0f1a */
             requestId: string | null;
+            /**
+             * @example {
+             *       "status": "SITE_MEETING_HELD",
+             *       "version": 3
+             *     }
+             */
             before: Record<string, never> | null;
+            /**
+             * @example {
+             *       "status": "SUBMITTED",
+             *       "version": 4
+             *     }
+             */
             after: Record<string, never> | null;
-            /** @description The row's hash in its region's chain, sha256(prevHash, the row): set by the sealer once the row's transaction has committed; null while not sealed yet (a write still being committed when the trail was read). */
+            /**
+             * @description The row's hash in its region's chain, sha256(prevHash, the row): set by the sealer once the row's transaction has committed; null while not sealed yet (a write still being committed when the trail was read).
+             * @example 9f2c1e7a4b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8
+             */
             hash: string | null;
-            /** @description The hash of the row before it in the region's chain ('' for the first); null while not sealed yet. */
+            /**
+             * @description The hash of the row before it in the region's chain ('' for the first); null while not sealed yet.
+             * @example 3b8e0d2c1f4a5968778695a4b3c2d1e0f9e8d7c6b5a4938271605f4e3d2c1b0a
+             */
             prevHash: string | null;
         };
         AuditPageDto: {
             items: components["schemas"]["AuditRowDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         CreateOrganizationDto: {
             /** @example Préfecture de la Haute-Savoie */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example REGION
+             * @enum {string}
+             */
             type: "ARS" | "REGION" | "PREFECTURE_REGION" | "PREFECTURE_DEPARTEMENT" | "CONSEIL_DEPARTEMENTAL" | "CPAM";
             /** @example 84 */
             regionCode: string;
@@ -1483,37 +1516,74 @@ export interface components {
              * @example 74
              */
             departmentCode?: string;
-            /** @description What this organisation grants */
+            /**
+             * @description What this organisation grants
+             * @example [
+             *       "REGION"
+             *     ]
+             */
             funders?: ("REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT")[];
         };
         OrganizationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             id: string;
+            /** @example Région Auvergne-Rhône-Alpes */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example REGION
+             * @enum {string}
+             */
             type: "ARS" | "REGION" | "PREFECTURE_REGION" | "PREFECTURE_DEPARTEMENT" | "CONSEIL_DEPARTEMENTAL" | "CPAM";
+            /** @example 84 */
             regionCode: string;
+            /** @example null */
             departmentCode: string | null;
+            /**
+             * @example [
+             *       "REGION"
+             *     ]
+             */
             funders: ("REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT")[];
+            /** @example 1 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-03-12T08:15:42.318Z */
             updatedAt: string;
         };
         OrganizationPageDto: {
             items: components["schemas"]["OrganizationDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         UpdateOrganizationDto: {
+            /** @example Préfecture de la Haute-Loire */
             name?: string;
+            /**
+             * @example [
+             *       "DETR",
+             *       "DSIL"
+             *     ]
+             */
             funders?: ("REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT")[];
         };
         CreateUserDto: {
             /** @example instructeur@ars.sante.fr */
             email: string;
+            /** @example Brioude-43040-instruction */
             password: string;
-            /** @enum {string} */
+            /**
+             * @example INSTRUCTOR
+             * @enum {string}
+             */
             role: "ADMIN" | "INSTRUCTOR" | "DIRECTOR" | "PARTNER" | "AUDITOR";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
             /**
              * @description Trimmed; blank or null: none
@@ -1522,106 +1592,202 @@ export interface components {
             displayName?: string | null;
         };
         UserDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
+             */
             id: string;
+            /** @example camille.martin@ars.sante.fr */
             email: string;
             /** @example Camille Martin */
             displayName: string | null;
-            /** @enum {string} */
+            /**
+             * @example INSTRUCTOR
+             * @enum {string}
+             */
             role: "ADMIN" | "INSTRUCTOR" | "DIRECTOR" | "PARTNER" | "AUDITOR";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
+            /** @example true */
             active: boolean;
+            /** @example 2026-11-20T09:41:27.512Z */
             lastLoginAt: string | null;
+            /** @example 2 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-11-20T09:41:27.512Z */
             updatedAt: string;
         };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         UpdateUserDto: {
-            /** @enum {string} */
+            /**
+             * @example DIRECTOR
+             * @enum {string}
+             */
             role?: "ADMIN" | "INSTRUCTOR" | "DIRECTOR" | "PARTNER" | "AUDITOR";
-            /** @description false deactivates the account: its tokens stop working at once */
+            /**
+             * @description false deactivates the account: its tokens stop working at once
+             * @example true
+             */
             active?: boolean;
-            /** @description Trimmed; blank or null clears it */
+            /**
+             * @description Trimmed; blank or null clears it
+             * @example Camille Martin
+             */
             displayName?: string | null;
         };
         CreateApiKeyDto: {
             /** @example Région AURA — export nocturne */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example REPORTING
+             * @enum {string}
+             */
             role: "INSTRUCTOR" | "PARTNER" | "AUDITOR" | "REPORTING";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-12-31T23:00:00.000Z
+             */
             expiresAt?: string;
         };
         CreatedApiKeyDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f4-2a6b-7d83-9e1f-0c2d3e4f5a66
+             */
             id: string;
+            /** @example Région AURA — export nocturne */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example REPORTING
+             * @enum {string}
+             */
             role: "INSTRUCTOR" | "PARTNER" | "AUDITOR" | "REPORTING";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
-            /** @description The first characters of the key, to recognise it */
+            /**
+             * @description The first characters of the key, to recognise it
+             * @example msp_3f9a1c7e5b2d8046
+             */
             prefix: string;
+            /** @example 2027-12-31T23:00:00.000Z */
             expiresAt: string | null;
+            /** @example 2026-11-23T06:00:03.044Z */
             lastUsedAt: string | null;
+            /** @example null */
             revokedAt: string | null;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
-            /** @description The key, shown once: send it as X-API-Key */
+            /**
+             * @description The key, shown once: send it as X-API-Key
+             * @example msp_3f9a1c7e5b2d8046_Qm9yZGVhdXgtQXV2ZXJnbmUtUmhvbmUtQWxwZXMtMjAyNg
+             */
             key: string;
         };
         ApiKeyDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f4-2a6b-7d83-9e1f-0c2d3e4f5a66
+             */
             id: string;
+            /** @example Région AURA — export nocturne */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example REPORTING
+             * @enum {string}
+             */
             role: "INSTRUCTOR" | "PARTNER" | "AUDITOR" | "REPORTING";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
-            /** @description The first characters of the key, to recognise it */
+            /**
+             * @description The first characters of the key, to recognise it
+             * @example msp_3f9a1c7e5b2d8046
+             */
             prefix: string;
+            /** @example 2027-12-31T23:00:00.000Z */
             expiresAt: string | null;
+            /** @example 2026-11-23T06:00:03.044Z */
             lastUsedAt: string | null;
+            /** @example null */
             revokedAt: string | null;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
         };
         ApiKeyPageDto: {
             items: components["schemas"]["ApiKeyDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         LoginDto: {
             /** @example admin@localhost */
             email: string;
+            /** @example change-me-now */
             password: string;
         };
         TokensDto: {
+            /** @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMWEyMzZmMi04ZDRlLTdhNjEtYjJjOS00ZTVmNmE3YjhjOTIifQ.c2lnbmF0dXJl */
             accessToken: string;
+            /** @example rt_5c1b9e2f7a4d4c08b6e3a9f1d2c7e84b */
             refreshToken: string;
-            /** @description Seconds until the access token expires. */
+            /**
+             * @description Seconds until the access token expires.
+             * @example 900
+             */
             expiresIn: number;
         };
         RefreshDto: {
+            /** @example rt_5c1b9e2f7a4d4c08b6e3a9f1d2c7e84b */
             refreshToken: string;
         };
         MeDto: {
-            /** @enum {string} */
+            /**
+             * @example USER
+             * @enum {string}
+             */
             kind: "USER" | "API_KEY";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example INSTRUCTOR
+             * @enum {string}
+             */
             role: "ADMIN" | "INSTRUCTOR" | "DIRECTOR" | "PARTNER" | "AUDITOR" | "REPORTING";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f0-5b2c-7e19-a3d4-9c8e7f6a5b40
+             */
             organizationId: string;
             /** @example 84 */
             regionCode: string;
             /** @example null */
             departmentCode: string | null;
+            /**
+             * @example [
+             *       "ARS"
+             *     ]
+             */
             funders: ("REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT")[];
             /**
              * @description The user's e-mail; null for an API key
@@ -1640,7 +1806,10 @@ export interface components {
             name: string | null;
             /** @example ARS Auvergne-Rhône-Alpes */
             organizationName: string;
-            /** @enum {string} */
+            /**
+             * @example ARS
+             * @enum {string}
+             */
             organizationType: "ARS" | "REGION" | "PREFECTURE_REGION" | "PREFECTURE_DEPARTEMENT" | "CONSEIL_DEPARTEMENTAL" | "CPAM";
         };
         CreateCommuneDto: {
@@ -1657,48 +1826,91 @@ export interface components {
             regionCode: string;
             /** @example 9281 */
             population: number;
-            /** @enum {string} */
+            /**
+             * @example ZAC
+             * @enum {string}
+             */
             zone: "ZIP" | "ZAC" | "NONE";
+            /** @example false */
             qpv: boolean;
+            /** @example false */
             island: boolean;
-            /** @description Rural commune for the DETR, as the préfecture confirmed it */
+            /**
+             * @description Rural commune for the DETR, as the préfecture confirmed it
+             * @example false
+             */
             rural: boolean;
         };
         DetrDto: {
-            /** @enum {string} */
+            /**
+             * @example ELIGIBLE
+             * @enum {string}
+             */
             status: "ELIGIBLE" | "TO_CONFIRM" | "NOT_ELIGIBLE";
+            /** @example Commune de moins de 20 000 habitants (DGCL 2026) */
             reason: string;
         };
         CommuneDto: {
+            /** @example 43040 */
             inseeCode: string;
+            /** @example Brioude */
             name: string;
+            /** @example 43 */
             departmentCode: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 6672 */
             population: number;
-            /** @enum {string} */
+            /**
+             * @example ZIP
+             * @enum {string}
+             */
             zone: "ZIP" | "ZAC" | "NONE";
+            /** @example false */
             qpv: boolean;
+            /** @example false */
             island: boolean;
+            /** @example true */
             rural: boolean;
-            /** @enum {string} */
+            /**
+             * @example OFFICIAL
+             * @enum {string}
+             */
             source: "OFFICIAL" | "MANUAL";
+            /**
+             * @example [
+             *       "43100"
+             *     ]
+             */
             postalCodes: string[];
+            /** @example 214300407 */
             siren: string | null;
+            /** @example 200073419 */
             epciSiren: string | null;
+            /** @example Communauté de communes Brioude Sud Auvergne */
             epciName: string | null;
             detr: components["schemas"]["DetrDto"];
+            /** @example true */
             active: boolean;
+            /** @example 1 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-03-12T08:15:42.318Z */
             updatedAt: string;
         };
         ImportResultDto: {
+            /** @example 12 */
             inserted: number;
+            /** @example 3 */
             updated: number;
+            /** @example 15 */
             total: number;
         };
         ZoningResultDto: {
+            /** @example 257 */
             updated: number;
+            /** @example 260 */
             total: number;
         };
         LoadOfficialDto: {
@@ -1706,45 +1918,68 @@ export interface components {
             regionCode: string;
         };
         LoadResultDto: {
+            /** @example 84 */
             regionCode: string;
             /** @example @etalab/decoupage-administratif */
             source: string;
             /** @example 6.0.0 */
             version: string;
+            /** @example 4030 */
             total: number;
+            /** @example 2 */
             inserted: number;
+            /** @example 41 */
             updated: number;
+            /** @example 3983 */
             unchanged: number;
-            /** @description Communes that left the dataset (merged): kept, marked inactive */
+            /**
+             * @description Communes that left the dataset (merged): kept, marked inactive
+             * @example 4
+             */
             deactivated: number;
+            /** @example 160 */
             epcis: number;
+            /** @example 2840 */
             ms: number;
         };
         CommunePageDto: {
             items: components["schemas"]["CommuneDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         UpdateCommuneDto: {
+            /** @example Brioude */
             name?: string;
+            /** @example 6672 */
             population?: number;
-            /** @enum {string} */
+            /**
+             * @example ZIP
+             * @enum {string}
+             */
             zone?: "ZIP" | "ZAC" | "NONE";
+            /** @example false */
             qpv?: boolean;
+            /** @example false */
             island?: boolean;
+            /** @example true */
             rural?: boolean;
         };
         EpciDto: {
             /** @example 200000172 */
             siren: string;
+            /** @example Communauté de communes Brioude Sud Auvergne */
             name: string;
             /** @example CC */
             type: string;
+            /** @example 17412 */
             population: number;
+            /** @example 57 */
             memberCount: number;
             detr: components["schemas"]["DetrDto"];
         };
         EpciPageDto: {
             items: components["schemas"]["EpciDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         CreatePromoterDto: {
@@ -1752,27 +1987,45 @@ export interface components {
             name: string;
             /** @example 211501874 */
             siren?: string;
-            /** @enum {string} */
+            /**
+             * @example COMMUNE
+             * @enum {string}
+             */
             legalType: "COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER";
             /** @example 15187 */
             communeInsee: string;
         };
         PromoterDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31
+             */
             id: string;
+            /** @example Commune de Brioude */
             name: string;
+            /** @example 214300407 */
             siren: string | null;
-            /** @enum {string} */
+            /**
+             * @example COMMUNE
+             * @enum {string}
+             */
             legalType: "COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER";
+            /** @example 43040 */
             communeInsee: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 43 */
             departmentCode: string;
+            /** @example 1 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-03-12T08:15:42.318Z */
             updatedAt: string;
         };
         PromoterPageDto: {
             items: components["schemas"]["PromoterDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         UpdatePromoterDto: {
@@ -1780,41 +2033,75 @@ export interface components {
             name?: string;
             /** @example 211501874 */
             siren?: string;
-            /** @enum {string} */
+            /**
+             * @example COMMUNE
+             * @enum {string}
+             */
             legalType?: "COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER";
             /** @example 15187 */
             communeInsee?: string;
         };
         AntenneDto: {
-            /** @description Opening hours a week (at most 20) */
+            /**
+             * @description Opening hours a week (at most 20)
+             * @example 16
+             */
             hoursPerWeek?: number | null;
-            /** @description Minutes from the main site (less than 30) */
+            /**
+             * @description Minutes from the main site (less than 30)
+             * @example 20
+             */
             minutesFromMainSite?: number | null;
-            /** @description Shares the information system of the main site */
+            /**
+             * @description Shares the information system of the main site
+             * @example true
+             */
             sharesInformationSystem?: boolean | null;
         };
         CreateProjectDto: {
             /** @example MSP du Haut-Allier */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31
+             */
             promoterId: string;
             /** @example 43040 */
             communeInsee: string;
-            /** @description An existing centre (extension): accompanied on step 3 only */
+            /**
+             * @description An existing centre (extension): accompanied on step 3 only
+             * @example false
+             */
             existing: boolean;
+            /** @example 4 */
             doctorsPlanned: number;
+            /** @example 11 */
             professionalsPlanned: number;
+            /** @example 9500 */
             populationServed: number;
-            /** @description Balanced multi-year budget (a Région condition) */
+            /**
+             * @description Balanced multi-year budget (a Région condition)
+             * @example true
+             */
             balancedBudget: boolean;
-            /** @enum {string} */
+            /**
+             * @example ACI
+             * @enum {string}
+             */
             convention: "NONE" | "ACCORD_NATIONAL" | "ACI";
-            /** @description Forecast operating deficit of the first two years, in cents (caps start-up aid) */
+            /**
+             * @description Forecast operating deficit of the first two years, in cents (caps start-up aid)
+             * @example 4500000
+             */
             forecastDeficitCents?: number;
             /**
              * @description Default CREATION; EXTENSION for an existing centre
+             * @example CREATION
              * @enum {string}
              */
             nature?: "CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT";
@@ -1826,104 +2113,200 @@ export interface components {
             /**
              * @description The professionals form a SISA (ARS and Assurance Maladie fund an MSP only then)
              * @default false
+             * @example true
              */
             sisa?: boolean;
-            /** @description An antenne's conditions (kind ANTENNE) */
+            /**
+             * @description An antenne's conditions (kind ANTENNE)
+             * @example null
+             */
             antenne?: components["schemas"]["AntenneDto"] | (never | null);
         };
         AntenneViewDto: {
+            /** @example 16 */
             hoursPerWeek: number | null;
+            /** @example 20 */
             minutesFromMainSite: number | null;
+            /** @example true */
             sharesInformationSystem: boolean | null;
         };
         ProjectDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17
+             */
             id: string;
+            /** @example MSP du Haut-Allier */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31
+             */
             promoterId: string;
+            /** @example 43040 */
             communeInsee: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 43 */
             departmentCode: string;
+            /** @example false */
             existing: boolean;
+            /** @example 4 */
             doctorsPlanned: number;
+            /** @example 11 */
             professionalsPlanned: number;
+            /** @example 9500 */
             populationServed: number;
+            /** @example true */
             balancedBudget: boolean;
-            /** @enum {string} */
+            /**
+             * @example ACI
+             * @enum {string}
+             */
             convention: "NONE" | "ACCORD_NATIONAL" | "ACI";
+            /** @example 4500000 */
             forecastDeficitCents: number | null;
-            /** @enum {string} */
+            /**
+             * @example CREATION
+             * @enum {string}
+             */
             nature: "CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT";
+            /** @example 2027-01-01 */
             operationStartOn: string | null;
+            /** @example true */
             sisa: boolean;
             antenne: components["schemas"]["AntenneViewDto"] | (never | null);
+            /** @example 3 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-11-20T09:41:27.512Z */
             updatedAt: string;
         };
         ProjectPageDto: {
             items: components["schemas"]["ProjectDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         FollowUpYearDto: {
+            /** @example 2026 */
             year: number;
+            /** @example 2 */
             installations: number;
+            /** @example 3 */
             studentTrainees: number;
+            /** @example 1 */
             departuresReplaced: number;
-            /** @description This year's row version: send it as If-Match to change the year */
+            /**
+             * @description This year's row version: send it as If-Match to change the year
+             * @example 1
+             */
             version: number;
         };
         ProjectDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17
+             */
             id: string;
+            /** @example MSP du Haut-Allier */
             name: string;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31
+             */
             promoterId: string;
+            /** @example 43040 */
             communeInsee: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 43 */
             departmentCode: string;
+            /** @example false */
             existing: boolean;
+            /** @example 4 */
             doctorsPlanned: number;
+            /** @example 11 */
             professionalsPlanned: number;
+            /** @example 9500 */
             populationServed: number;
+            /** @example true */
             balancedBudget: boolean;
-            /** @enum {string} */
+            /**
+             * @example ACI
+             * @enum {string}
+             */
             convention: "NONE" | "ACCORD_NATIONAL" | "ACI";
+            /** @example 4500000 */
             forecastDeficitCents: number | null;
-            /** @enum {string} */
+            /**
+             * @example CREATION
+             * @enum {string}
+             */
             nature: "CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT";
+            /** @example 2027-01-01 */
             operationStartOn: string | null;
+            /** @example true */
             sisa: boolean;
             antenne: components["schemas"]["AntenneViewDto"] | (never | null);
+            /** @example 3 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-11-20T09:41:27.512Z */
             updatedAt: string;
             /** @description The CLS follow-up (seed 003), ordered by year */
             followUp: components["schemas"]["FollowUpYearDto"][];
         };
         PutFollowUpDto: {
-            /** @description Health professionals who settled at the site that year */
+            /**
+             * @description Health professionals who settled at the site that year
+             * @example 2
+             */
             installations: number;
-            /** @description Student trainees hosted that year */
+            /**
+             * @description Student trainees hosted that year
+             * @example 3
+             */
             studentTrainees: number;
-            /** @description Departures (retirements, moves) replaced that year */
+            /**
+             * @description Departures (retirements, moves) replaced that year
+             * @example 1
+             */
             departuresReplaced: number;
         };
         ProjectFollowUpDto: {
+            /** @example 2026 */
             year: number;
+            /** @example 2 */
             installations: number;
+            /** @example 3 */
             studentTrainees: number;
+            /** @example 1 */
             departuresReplaced: number;
-            /** @description This year's row version: send it as If-Match to change the year */
+            /**
+             * @description This year's row version: send it as If-Match to change the year
+             * @example 1
+             */
             version: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17
+             */
             projectId: string;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-11-20T09:41:27.512Z */
             updatedAt: string;
             /** @description The project's follow-up, ordered by year */
             followUp: components["schemas"]["FollowUpYearDto"][];
@@ -1931,25 +2314,47 @@ export interface components {
         UpdateProjectDto: {
             /** @example MSP du Haut-Allier */
             name?: string;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind?: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31
+             */
             promoterId?: string;
             /** @example 43040 */
             communeInsee?: string;
-            /** @description An existing centre (extension): accompanied on step 3 only */
+            /**
+             * @description An existing centre (extension): accompanied on step 3 only
+             * @example false
+             */
             existing?: boolean;
+            /** @example 4 */
             doctorsPlanned?: number;
+            /** @example 11 */
             professionalsPlanned?: number;
+            /** @example 9500 */
             populationServed?: number;
-            /** @description Balanced multi-year budget (a Région condition) */
+            /**
+             * @description Balanced multi-year budget (a Région condition)
+             * @example true
+             */
             balancedBudget?: boolean;
-            /** @enum {string} */
+            /**
+             * @example ACI
+             * @enum {string}
+             */
             convention?: "NONE" | "ACCORD_NATIONAL" | "ACI";
-            /** @description Forecast operating deficit of the first two years, in cents (caps start-up aid) */
+            /**
+             * @description Forecast operating deficit of the first two years, in cents (caps start-up aid)
+             * @example 4500000
+             */
             forecastDeficitCents?: number;
             /**
              * @description Default CREATION; EXTENSION for an existing centre
+             * @example CREATION
              * @enum {string}
              */
             nature?: "CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT";
@@ -1961,17 +2366,25 @@ export interface components {
             /**
              * @description The professionals form a SISA (ARS and Assurance Maladie fund an MSP only then)
              * @default false
+             * @example true
              */
             sisa?: boolean;
-            /** @description An antenne's conditions (kind ANTENNE) */
+            /**
+             * @description An antenne's conditions (kind ANTENNE)
+             * @example null
+             */
             antenne?: components["schemas"]["AntenneDto"] | (never | null);
         };
         CreateApplicationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17
+             */
             projectId: string;
             /**
              * @description AUDIT: for an existing centre (antennes included) in difficulty (seed 002)
              * @default ACCOMPANIMENT
+             * @example ACCOMPANIMENT
              * @enum {string}
              */
             procedure?: "ACCOMPANIMENT" | "AUDIT";
@@ -1979,152 +2392,259 @@ export interface components {
         WarningDto: {
             /** @example cds-two-professionals */
             rule: string;
+            /** @example Un centre de santé doit réunir au moins deux professionnels de santé */
             detail: string;
-            /** @description An attestation with the code of the rule answers it */
+            /**
+             * @description An attestation with the code of the rule answers it
+             * @example true
+             */
             answered: boolean;
-            /** @description The answering attestation's note */
+            /**
+             * @description The answering attestation's note
+             * @example Convention signée avec deux infirmières au 1er mars 2026
+             */
             answer: string | null;
         };
         AttestationViewDto: {
+            /** @example projet-de-sante */
             code: string;
+            /** @example Projet de santé validé par l’ARS le 12 octobre 2026 */
             note: string | null;
             /**
              * Format: uuid
              * @description The user who attested
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
              */
             attestedBy: string | null;
+            /** @example 2026-11-20T09:41:27.512Z */
             attestedAt: string;
         };
         SiteMeetingViewDto: {
+            /** @example 2026-10-12 */
             heldOn: string;
+            /** @example Maire, 3 médecins généralistes, 2 IDE, ARS (DD43) */
             participants: string;
+            /** @example Local communal de 420 m² à réhabiliter ; 4 médecins engagés, SISA en cours de constitution */
             findings: string;
         };
         DecisionViewDto: {
-            /** @enum {string} */
+            /**
+             * @example APPROVED
+             * @enum {string}
+             */
             outcome: "APPROVED" | "REJECTED";
+            /** @example 2026-11-20 */
             decidedOn: string;
+            /** @example Avis favorable de la CARPEC ; zone d’intervention prioritaire */
             motivation: string | null;
-            /** @description The decision differs from the CARPEC opinion */
+            /**
+             * @description The decision differs from the CARPEC opinion
+             * @example false
+             */
             differsFromOpinion: boolean;
         };
         ReceiptViewDto: {
+            /** @example 2026-11-27 */
             issuedOn: string;
+            /** @example 430008842 */
             finessEj: string;
+            /** @example 430008859 */
             finessEt: string;
+            /** @example false */
             late: boolean;
         };
         AuditPlanViewDto: {
+            /** @example 2026-11-20 */
             deliveredOn: string;
+            /** @example Causes : sous-activité dentaire, charges de personnel ; mesures : recrutement d’un second chirurgien-dentiste, mutualisation du secrétariat */
             summary: string;
         };
         DetrConfirmationViewDto: {
-            /** @enum {string} */
+            /**
+             * @example CONFIRMED
+             * @enum {string}
+             */
             decision: "CONFIRMED" | "REFUSED";
+            /** @example Commune rurale éligible à la DETR 2026 */
             reason: string;
+            /** @example 2026-11-20T09:41:27.512Z */
             decidedAt: string | null;
         };
         ApplicationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17
+             */
             projectId: string;
+            /** @example MSP du Haut-Allier */
             projectName: string;
-            /** @enum {string} */
+            /**
+             * @example ACCOMPANIMENT
+             * @enum {string}
+             */
             procedure: "ACCOMPANIMENT" | "AUDIT";
-            /** @enum {string} */
+            /**
+             * @example RECEIPT_ISSUED
+             * @enum {string}
+             */
             status: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED";
             /**
              * @description The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses
+             * @example 2
              * @enum {integer|null}
              */
             step: 1 | 2 | 3 | null;
+            /** @example true */
             eligible: boolean;
+            /** @example [] */
             eligibilityReasons: string[];
             /** @description What the instructor should look at, from the project's facts (not refusals) */
             warnings: components["schemas"]["WarningDto"][];
             attestations: components["schemas"]["AttestationViewDto"][];
-            /** @description The ARS asked the promoter for a letter of intent */
+            /**
+             * @description The ARS asked the promoter for a letter of intent
+             * @example true
+             */
             letterOfIntentRequested: boolean;
             /**
              * Format: uuid
              * @description The instructor in charge; null: nobody
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
              */
             assigneeId: string | null;
+            /** @example 84 */
             regionCode: string;
+            /** @example 43 */
             departmentCode: string;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** @enum {string} */
+            /**
+             * @example ZIP
+             * @enum {string}
+             */
             zone: "ZIP" | "ZAC" | "NONE";
             siteMeeting: components["schemas"]["SiteMeetingViewDto"] | (never | null);
-            /** @description When the request for accompaniment was received (the submission) */
+            /**
+             * @description When the request for accompaniment was received (the submission)
+             * @example 2026-10-30
+             */
             requestReceivedOn: string | null;
             decision: components["schemas"]["DecisionViewDto"] | (never | null);
+            /** @example 2026-11-23 */
             deliverablesReceivedOn: string | null;
-            /** @description Deliverables received + 2 calendar months */
+            /**
+             * @description Deliverables received + 2 calendar months
+             * @example 2027-01-23
+             */
             receiptDueOn: string | null;
-            /** @description The récépissé was issued after its due date, or is still missing past it */
+            /**
+             * @description The récépissé was issued after its due date, or is still missing past it
+             * @example false
+             */
             receiptLate: boolean;
-            /** @enum {string|null} */
+            /**
+             * @example ISSUED_ON_TIME
+             * @enum {string|null}
+             */
             receiptStatus: "PENDING" | "DUE_SOON" | "OVERDUE" | "ISSUED_ON_TIME" | "ISSUED_LATE" | null;
             receipt: components["schemas"]["ReceiptViewDto"] | (never | null);
+            /** @example null */
             completionSummary: string | null;
             /** @description An audit's plan to return to balance */
             auditPlan: components["schemas"]["AuditPlanViewDto"] | (never | null);
             /** @description The préfecture's word on a DETR eligibility to confirm */
             detrConfirmation: components["schemas"]["DetrConfirmationViewDto"] | (never | null);
+            /** @example null */
             closingReason: string | null;
-            /** @description What the caller's role may do next */
+            /**
+             * @description What the caller's role may do next
+             * @example [
+             *       "SCHEDULE_INFORMATION",
+             *       "WITHDRAW"
+             *     ]
+             */
             allowedActions: ("RECORD_SITE_MEETING" | "SUBMIT" | "SCHEDULE_OPINION" | "RECORD_OPINION" | "APPROVE" | "REJECT" | "RECEIVE_DELIVERABLES" | "ISSUE_RECEIPT" | "SCHEDULE_INFORMATION" | "NOTE_INFORMATION" | "COMPLETE" | "DELIVER_AUDIT_PLAN" | "WITHDRAW" | "CLOSE")[];
+            /** @example 2026-11-23T06:00:03.044Z */
             lastEventAt: string;
+            /** @example 7 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
+            /** @example 2026-11-23T06:00:03.044Z */
             updatedAt: string;
         };
         ApplicationPageDto: {
             items: components["schemas"]["ApplicationDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         UpdateApplicationDto: {
             /**
              * Format: uuid
              * @description The instructor in charge (null: nobody)
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
              */
             assigneeId?: string | null;
-            /** @description The ARS asked the promoter for a letter of intent (seed 002, note 8) */
+            /**
+             * @description The ARS asked the promoter for a letter of intent (seed 002, note 8)
+             * @example true
+             */
             letterOfIntentRequested?: boolean;
         };
         EventActorDto: {
             /**
              * Format: uuid
              * @description The user or API key; null for the service itself
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
              */
             id: string | null;
-            /** @enum {string|null} */
+            /**
+             * @example USER
+             * @enum {string|null}
+             */
             kind: "USER" | "API_KEY" | "SYSTEM" | null;
         };
         EventDto: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-11-20T09:41:27.512Z
+             */
             at: string;
             actor: components["schemas"]["EventActorDto"];
             /** @example SUBMITTED */
             type: string;
             /**
              * @description The status before a move; null for an event that is no move
+             * @example SITE_MEETING_HELD
              * @enum {string|null}
              */
             fromStatus: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED" | null;
             /**
              * @description The status after a move; null for an event that is no move
+             * @example SUBMITTED
              * @enum {string|null}
              */
             toStatus: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED" | null;
+            /** @example null */
             reason: string | null;
+            /**
+             * @example {
+             *       "receivedOn": "2026-10-30"
+             *     }
+             */
             data: Record<string, never>;
         };
         EventPageDto: {
             items: components["schemas"]["EventDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         SiteMeetingDto: {
@@ -2132,6 +2652,7 @@ export interface components {
             heldOn: string;
             /** @example Maire, 3 médecins généralistes, 2 IDE, ARS (DD43) */
             participants: string;
+            /** @example Local communal de 420 m² à réhabiliter ; 4 médecins engagés, SISA en cours de constitution */
             findings: string;
         };
         SubmitDto: {
@@ -2142,18 +2663,28 @@ export interface components {
             receivedOn?: string;
         };
         DecisionDto: {
-            /** @enum {string} */
+            /**
+             * @example APPROVED
+             * @enum {string}
+             */
             outcome: "APPROVED" | "REJECTED";
             /** @example 2026-11-20 */
             decidedOn: string;
-            /** @description Required to reject */
+            /**
+             * @description Required to reject
+             * @example Avis favorable de la CARPEC ; zone d’intervention prioritaire
+             */
             motivation?: string;
         };
         DeliverablesDto: {
-            /** @description Projet de santé and engagement de conformité received: the 2-month clock starts */
+            /**
+             * @description Projet de santé and engagement de conformité received: the 2-month clock starts
+             * @example 2026-11-23
+             */
             receivedOn: string;
         };
         ReceiptDto: {
+            /** @example 2026-11-27 */
             issuedOn: string;
             /**
              * @description FINESS of the legal entity (9 characters)
@@ -2167,7 +2698,10 @@ export interface components {
             finessEt: string;
         };
         CompleteDto: {
-            /** @description The coordination deliverable: the pluri-professional organisation in place */
+            /**
+             * @description The coordination deliverable: the pluri-professional organisation in place
+             * @example Coordination assurée par une IDE à mi-temps ; réunions pluri-professionnelles mensuelles et protocoles signés
+             */
             summary: string;
         };
         AuditPlanDto: {
@@ -2176,7 +2710,10 @@ export interface components {
              * @example 2026-11-20
              */
             deliveredOn: string;
-            /** @description The plan to return to balance: the causes found and the corrective measures */
+            /**
+             * @description The plan to return to balance: the causes found and the corrective measures
+             * @example Causes : sous-activité dentaire, charges de personnel ; mesures : recrutement d’un second chirurgien-dentiste, mutualisation du secrétariat
+             */
             summary: string;
         };
         AttestationDto: {
@@ -2185,10 +2722,14 @@ export interface components {
              * @example cds-two-professionals
              */
             code: string;
-            /** @description The circumstance, or what backs the attestation */
+            /**
+             * @description The circumstance, or what backs the attestation
+             * @example Projet de santé validé par l’ARS le 12 octobre 2026
+             */
             note?: string;
         };
         ReasonDto: {
+            /** @example Le porteur renonce au projet : local indisponible */
             reason: string;
         };
         CreateSessionDto: {
@@ -2198,72 +2739,125 @@ export interface components {
             title: string;
         };
         AgendaItemViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23703-0b4c-7e2d-a6f9-3e4d5c6b7a19
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23702-7f1a-7c55-8b3e-1d2c3b4a5f08
+             */
             sessionId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             applicationId: string;
-            /** @enum {string} */
+            /**
+             * @example OPINION
+             * @enum {string}
+             */
             purpose: "OPINION" | "INFORMATION";
-            /** @enum {string|null} */
+            /**
+             * @example FAVORABLE
+             * @enum {string|null}
+             */
             outcome: "FAVORABLE" | "FAVORABLE_WITH_RESERVATIONS" | "UNFAVORABLE" | "NOTED" | null;
+            /** @example null */
             reservations: string | null;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
         };
         SessionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23702-7f1a-7c55-8b3e-1d2c3b4a5f08
+             */
             id: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 2026-12-10 */
             sessionDate: string;
+            /** @example CARPEC Auvergne-Rhône-Alpes du 10 décembre 2026 */
             title: string;
             /** @description The items of the caller's territory: a département's partner sees only its département's dossiers */
             agenda: components["schemas"]["AgendaItemViewDto"][];
+            /** @example 2 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
         };
         SessionPageDto: {
             items: components["schemas"]["SessionDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         AgendaItemDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             applicationId: string;
             /**
              * @description OPINION: a SUBMITTED dossier for an avis; INFORMATION: a RECEIPT_ISSUED one, its projet de santé
+             * @example OPINION
              * @enum {string}
              */
             purpose: "OPINION" | "INFORMATION";
         };
         OpinionDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             applicationId: string;
             /**
              * @description NOTED for an item on the agenda for information
+             * @example FAVORABLE_WITH_RESERVATIONS
              * @enum {string}
              */
             outcome: "FAVORABLE" | "FAVORABLE_WITH_RESERVATIONS" | "UNFAVORABLE" | "NOTED";
+            /** @example Sous réserve de la constitution de la SISA avant le versement du solde */
             reservations?: string;
         };
         OpinionViewDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23708-6c5b-7a49-b382-7e6f5d4c3b2a
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23702-7f1a-7c55-8b3e-1d2c3b4a5f08
+             */
             sessionId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             applicationId: string;
-            /** @enum {string} */
+            /**
+             * @example FAVORABLE_WITH_RESERVATIONS
+             * @enum {string}
+             */
             outcome: "FAVORABLE" | "FAVORABLE_WITH_RESERVATIONS" | "UNFAVORABLE" | "NOTED";
+            /** @example Sous réserve de la constitution de la SISA avant le versement du solde */
             reservations: string | null;
             /**
              * @description The dossier's status after the opinion
+             * @example AWAITING_DECISION
              * @enum {string}
              */
             applicationStatus: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED";
+            /** @example 2026-11-20T09:41:27.512Z */
             createdAt: string;
         };
         CreateEnvelopeDto: {
-            /** @enum {string} */
+            /**
+             * @example REGION
+             * @enum {string}
+             */
             funder: "REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT";
             /** @example 84 */
             regionCode: string;
@@ -2281,42 +2875,78 @@ export interface components {
             amountCents: number;
         };
         EnvelopeDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236e1-4c3d-7b2a-9f8e-7d6c5b4a3e21
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example REGION
+             * @enum {string}
+             */
             funder: "REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT";
+            /** @example 84 */
             regionCode: string;
-            /** @description The département of a DETR or DEPARTEMENT envelope; null for a regional one */
+            /**
+             * @description The département of a DETR or DEPARTEMENT envelope; null for a regional one
+             * @example null
+             */
             departmentCode: string | null;
+            /** @example CPER 2021-2027 — volet santé */
             programme: string;
+            /** @example 1770000000 */
             amountCents: number;
-            /** @description Sum of the movements */
+            /**
+             * @description Sum of the movements
+             * @example 312500000
+             */
             committedCents: number;
+            /** @example 1457500000 */
             remainingCents: number;
-            /** @enum {string} */
+            /**
+             * @example OPEN
+             * @enum {string}
+             */
             status: "OPEN" | "CLOSED";
+            /** @example 5 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
         };
         EnvelopePageDto: {
             items: components["schemas"]["EnvelopeDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         MovementDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23710-9e8d-7c6b-a5f4-3e2d1c0b9a87
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example COMMITMENT
+             * @enum {string}
+             */
             kind: "COMMITMENT" | "RELEASE" | "ADJUSTMENT";
-            /** @description Cents consumed (negative: given back) */
+            /**
+             * @description Cents consumed (negative: given back)
+             * @example 12500000
+             */
             amountCents: number;
+            /** @example 01a236fb-ad5e-7576-b488-e3f7226133c1 */
             applicationId: string | null;
+            /** @example Engagement Région — MSP du Haut-Allier */
             note: string | null;
+            /** @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92 */
             actorId: string | null;
+            /** @example 2026-11-20T09:41:27.512Z */
             createdAt: string;
         };
         MovementPageDto: {
             /** @description A département's partner: the movements of its département's dossiers, and those without a dossier on its own département's envelope */
             items: components["schemas"]["MovementDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         AdjustmentDto: {
@@ -2325,6 +2955,7 @@ export interface components {
              * @example -150000
              */
             amountCents: number;
+            /** @example Reliquat rendu après le solde de l’opération de Brioude */
             note: string;
         };
         RuleConditionDto: {
@@ -2335,17 +2966,51 @@ export interface components {
             code: string;
             /** @example reposant sur un projet de santé */
             label: string;
-            /** @description It applies only to these project natures */
+            /**
+             * @description It applies only to these project natures
+             * @example [
+             *       "CREATION",
+             *       "EXTENSION"
+             *     ]
+             */
             natures?: ("CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT")[];
-            /** @description A promoter of these types is itself the proof */
+            /**
+             * @description A promoter of these types is itself the proof
+             * @example [
+             *       "COMMUNE",
+             *       "EPCI"
+             *     ]
+             */
             satisfiedByPromoterTypes?: ("COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER")[];
         };
         FunderRuleDto: {
+            /**
+             * @example [
+             *       "IMMOBILIER",
+             *       "EQUIPEMENT"
+             *     ]
+             */
             categories: ("IMMOBILIER" | "EQUIPEMENT" | "SI_PARTAGE" | "INGENIERIE" | "FONCTIONNEMENT")[];
+            /**
+             * @example [
+             *       "COMMUNE",
+             *       "EPCI",
+             *       "ASSOCIATION"
+             *     ]
+             */
             promoterTypes: ("COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER")[];
+            /** @example 2 */
             minDoctors?: number;
+            /** @example true */
             requiresBalancedBudget?: boolean;
+            /** @example false */
             requiresRural?: boolean;
+            /**
+             * @example [
+             *       "ZIP",
+             *       "ZAC"
+             *     ]
+             */
             territories?: ("ZIP" | "ZAC" | "QPV" | "QPV_IN_ZAC" | "ISLAND")[];
             /** @example 3000 */
             defaultRateBps: number;
@@ -2353,25 +3018,57 @@ export interface components {
             minRateBps: number;
             /** @example 5000 */
             maxRateBps: number;
-            /** @description Cents: cap on the aid */
+            /**
+             * @description Cents: cap on the aid
+             * @example 30000000
+             */
             capCents?: number;
-            /** @description Cents: the cap on the aid for an existing centre's extension */
+            /**
+             * @description Cents: the cap on the aid for an existing centre's extension
+             * @example 15000000
+             */
             capCentsExisting?: number;
-            /** @description Cents: cap on the eligible expenditure (the base), before the rate */
+            /**
+             * @description Cents: cap on the eligible expenditure (the base), before the rate
+             * @example 150000000
+             */
             baseCapCents?: number;
-            /** @description The categories the base cap bounds (default: all of the rule) */
+            /**
+             * @description The categories the base cap bounds (default: all of the rule)
+             * @example [
+             *       "IMMOBILIER"
+             *     ]
+             */
             baseCapCategories?: ("IMMOBILIER" | "EQUIPEMENT" | "SI_PARTAGE" | "INGENIERIE" | "FONCTIONNEMENT")[];
             /**
              * @description Expenses counted excluding (HT) or including (TTC) tax
              * @default HT
+             * @example HT
              * @enum {string}
              */
             basis?: "HT" | "TTC";
-            /** @description Expense natures this funder does not count */
+            /**
+             * @description Expense natures this funder does not count
+             * @example [
+             *       "LAND"
+             *     ]
+             */
             excludedNatures?: ("LAND" | "WORKS" | "VRD" | "FEES_STUDIES" | "FURNITURE" | "MEDICAL_EQUIPMENT" | "IT_FIRST_PURCHASE" | "OTHER")[];
-            /** @description Structure kinds funded (default: all) */
+            /**
+             * @description Structure kinds funded (default: all)
+             * @example [
+             *       "MSP",
+             *       "CDS_POLYVALENT"
+             *     ]
+             */
             kinds?: ("MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE")[];
-            /** @description Project natures funded (default: all) */
+            /**
+             * @description Project natures funded (default: all)
+             * @example [
+             *       "CREATION",
+             *       "EXTENSION"
+             *     ]
+             */
             natures?: ("CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT")[];
             /**
              * @description { CATEGORY: [territory] }: the territories each category reaches
@@ -2404,32 +3101,88 @@ export interface components {
              * @example 8000
              */
             publicCeilingBps: number;
-            /** @description The legal basis of a ceiling above 80 % (CGCT L1111-10 derogations): required above 8000 bps */
+            /**
+             * @description The legal basis of a ceiling above 80 % (CGCT L1111-10 derogations): required above 8000 bps
+             * @example CGCT L1111-10 III : dérogation du préfet pour un projet de santé en ZIP
+             */
             ceilingLegalBasis?: string;
-            /** @description One entry per funder: REGION, ARS, DETR, DSIL, FNADT, DEPARTEMENT */
+            /**
+             * @description One entry per funder: REGION, ARS, DETR, DSIL, FNADT, DEPARTEMENT
+             * @example {
+             *       "REGION": {
+             *         "categories": [
+             *           "IMMOBILIER",
+             *           "EQUIPEMENT"
+             *         ],
+             *         "promoterTypes": [
+             *           "COMMUNE",
+             *           "EPCI"
+             *         ],
+             *         "defaultRateBps": 3000,
+             *         "minRateBps": 1000,
+             *         "maxRateBps": 5000,
+             *         "capCents": 30000000,
+             *         "priority": 1
+             *       }
+             *     }
+             */
             funders: {
                 [key: string]: components["schemas"]["FunderRuleDto"];
             };
         };
         RuleSetDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236e0-6d5c-7a4b-8e3f-2a1b0c9d8e76
+             */
             id: string;
+            /** @example AURA 2026 */
             name: string;
+            /** @example 84 */
             regionCode: string;
+            /** @example 2 */
             revision: number;
+            /** @example true */
             active: boolean;
+            /** @example 8000 */
             publicCeilingBps: number;
+            /** @example null */
             ceilingLegalBasis: string | null;
+            /**
+             * @example {
+             *       "REGION": {
+             *         "categories": [
+             *           "IMMOBILIER",
+             *           "EQUIPEMENT"
+             *         ],
+             *         "promoterTypes": [
+             *           "COMMUNE",
+             *           "EPCI"
+             *         ],
+             *         "defaultRateBps": 3000,
+             *         "minRateBps": 1000,
+             *         "maxRateBps": 5000,
+             *         "capCents": 30000000,
+             *         "priority": 1
+             *       }
+             *     }
+             */
             funders: Record<string, never>;
+            /** @example 2 */
             version: number;
+            /** @example 2026-03-12T08:15:42.318Z */
             createdAt: string;
         };
         RuleSetPageDto: {
             items: components["schemas"]["RuleSetDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         ExpenseDto: {
-            /** @enum {string} */
+            /**
+             * @example IMMOBILIER
+             * @enum {string}
+             */
             category: "IMMOBILIER" | "EQUIPEMENT" | "SI_PARTAGE" | "INGENIERIE" | "FONCTIONNEMENT";
             /** @example Construction du bâtiment */
             label: string;
@@ -2441,23 +3194,27 @@ export interface components {
             /**
              * @description What the expense is within its category
              * @default OTHER
+             * @example WORKS
              * @enum {string}
              */
             nature?: "LAND" | "WORKS" | "VRD" | "FEES_STUDIES" | "FURNITURE" | "MEDICAL_EQUIPMENT" | "IT_FIRST_PURCHASE" | "OTHER";
             /**
              * @description Cents: its VAT, for funders counting TTC
              * @default 0
+             * @example 24000000
              */
             vatCents?: number;
         };
         ExpensesViewDto: {
             items: components["schemas"]["ExpenseDto"][];
+            /** @example 150000000 */
             totalCents: number;
         };
         ComputeDto: {
             /**
              * Format: uuid
              * @description Default: the region's active rule set
+             * @example 01a236e0-6d5c-7a4b-8e3f-2a1b0c9d8e76
              */
             ruleSetId?: string;
             /**
@@ -2469,92 +3226,162 @@ export interface components {
             requestedRates?: Record<string, never>;
         };
         PlanLineDto: {
-            /** @enum {string} */
+            /**
+             * @example REGION
+             * @enum {string}
+             */
             funder: "REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT";
+            /** @example true */
             eligible: boolean;
+            /** @example [] */
             reasons: string[];
+            /** @example 125000000 */
             baseCents: number;
+            /** @example 2000 */
             requestedRateBps: number | null;
+            /** @example 2000 */
             appliedRateBps: number;
+            /** @example 25000000 */
             amountCents: number;
-            /** @enum {string|null} */
+            /**
+             * @example null
+             * @enum {string|null}
+             */
             boundBy: "CAP" | "PUBLIC_CEILING" | "INELIGIBLE" | null;
+            /** @example 25000000 */
             committedCents?: number | null;
+            /** @example 7500000 */
             paidCents?: number;
-            /** @description Cents paid on the line that are to recover: what was paid once the plan is RELEASED (the dossier left the procedure); 0 before (never null on a stored plan) */
+            /**
+             * @description Cents paid on the line that are to recover: what was paid once the plan is RELEASED (the dossier left the procedure); 0 before (never null on a stored plan)
+             * @example 0
+             */
             toRecoverCents?: number;
         };
         PlanDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23705-3f2e-7d1c-b0a9-8f7e6d5c4b32
+             */
             id?: string;
             /**
              * @description RELEASED: the dossier left the procedure; envelopes and commitments given back, no more payments
+             * @example COMMITTED
              * @enum {string}
              */
             status?: "COMPUTED" | "COMMITTED" | "RELEASED";
             /**
              * Format: date-time
              * @description When the plan was released (null until then)
+             * @example null
              */
             releasedAt?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236e0-6d5c-7a4b-8e3f-2a1b0c9d8e76
+             */
             ruleSetId: string;
+            /** @example 2 */
             ruleSetRevision: number;
+            /** @example 150000000 */
             totalCents: number;
+            /** @example 125000000 */
             eligibleCostCents: number;
+            /** @example 100000000 */
             publicCeilingCents: number;
+            /** @example 62500000 */
             publicTotalCents: number;
+            /** @example 87500000 */
             selfFinancingCents: number;
             /** @description A partner reads its own funders' lines only (the others are omitted; the totals stay) */
             lines: components["schemas"]["PlanLineDto"][];
+            /** @example 3 */
             version?: number;
         };
         CommitmentDto: {
-            /** @description Cents: at most the line amount */
+            /**
+             * @description Cents: at most the line amount
+             * @example 25000000
+             */
             committedCents: number;
         };
         PaymentDto: {
-            /** @enum {string} */
+            /**
+             * @example ADVANCE
+             * @enum {string}
+             */
             kind: "ADVANCE" | "INSTALMENT" | "BALANCE";
-            /** @description Cents */
+            /**
+             * @description Cents
+             * @example 7500000
+             */
             amountCents: number;
             /** @example 2026-11-20 */
             paidOn: string;
         };
         DetrConfirmationDto: {
-            /** @enum {string} */
+            /**
+             * @example CONFIRMED
+             * @enum {string}
+             */
             decision: "CONFIRMED" | "REFUSED";
             /** @example Potentiel financier sous le seuil */
             reason: string;
         };
         DetrConfirmationResultDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
             applicationId: string;
             /**
              * @description The promoter's DETR eligibility from the official data
+             * @example TO_CONFIRM
              * @enum {string}
              */
             status: "ELIGIBLE" | "TO_CONFIRM" | "NOT_ELIGIBLE";
+            /** @example Commune de plus de 20 000 habitants dans une unité urbaine : confirmation préfectorale requise */
             reason: string;
-            /** @enum {string|null} */
+            /**
+             * @example CONFIRMED
+             * @enum {string|null}
+             */
             decision: "CONFIRMED" | "REFUSED" | null;
+            /** @example Potentiel financier sous le seuil */
             decisionReason: string | null;
+            /** @example 2026-11-20T09:41:27.512Z */
             decidedAt: string | null;
         };
         SimulatedProjectDto: {
+            /** @example false */
             existing: boolean;
+            /** @example 4 */
             doctorsPlanned: number;
+            /** @example true */
             balancedBudget: boolean;
+            /** @example 4500000 */
             forecastDeficitCents?: number;
-            /** @description Health professionals, doctors included */
+            /**
+             * @description Health professionals, doctors included
+             * @example 11
+             */
             professionalsPlanned?: number;
-            /** @enum {string} */
+            /**
+             * @example MSP
+             * @enum {string}
+             */
             kind?: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
-            /** @enum {string} */
+            /**
+             * @example CREATION
+             * @enum {string}
+             */
             nature?: "CREATION" | "EXTENSION" | "SECONDARY_SITE" | "BECOMING_POLYVALENT";
             /** @example 74 */
             departmentCode?: string;
-            /** @description The professionals form a SISA */
+            /**
+             * @description The professionals form a SISA
+             * @example true
+             */
             sisa?: boolean;
             /**
              * @description Start of operation: start-up aid covers two years from it
@@ -2563,14 +3390,23 @@ export interface components {
             operationStartOn?: string;
         };
         SimulatedCommuneDto: {
-            /** @enum {string} */
+            /**
+             * @example ZIP
+             * @enum {string}
+             */
             zone: "ZIP" | "ZAC" | "NONE";
+            /** @example false */
             qpv: boolean;
+            /** @example false */
             island: boolean;
-            /** @description Read as the DETR status when detrStatus is absent (true: ELIGIBLE) */
+            /**
+             * @description Read as the DETR status when detrStatus is absent (true: ELIGIBLE)
+             * @example true
+             */
             rural: boolean;
             /**
              * @description The promoter's DETR eligibility, CONFIRMED or REFUSED by the préfecture when it was TO_CONFIRM
+             * @example ELIGIBLE
              * @enum {string}
              */
             detrStatus?: "ELIGIBLE" | "TO_CONFIRM" | "NOT_ELIGIBLE" | "CONFIRMED" | "REFUSED";
@@ -2579,6 +3415,7 @@ export interface components {
             /**
              * Format: uuid
              * @description Default: the region's active rule set
+             * @example 01a236e0-6d5c-7a4b-8e3f-2a1b0c9d8e76
              */
             ruleSetId?: string;
             /**
@@ -2589,16 +3426,25 @@ export interface components {
              */
             requestedRates?: Record<string, never>;
             project: components["schemas"]["SimulatedProjectDto"];
-            /** @enum {string} */
+            /**
+             * @example COMMUNE
+             * @enum {string}
+             */
             promoterType: "COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER";
             commune: components["schemas"]["SimulatedCommuneDto"];
             expenses: components["schemas"]["ExpenseDto"][];
-            /** @description Codes of the rule set's conditions taken as attested */
+            /**
+             * @description Codes of the rule set's conditions taken as attested
+             * @example [
+             *       "projet-de-sante"
+             *     ]
+             */
             attestations?: string[];
         };
         RequestRunsDto: {
             /**
              * @description None: all four
+             * @example PIPELINE
              * @enum {string}
              */
             type?: "PIPELINE" | "FUNDING" | "DEADLINES" | "FOLLOW_UP";
@@ -2609,36 +3455,80 @@ export interface components {
             date?: string;
         };
         RunSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23720-1a2b-7c3d-8e4f-5a6b7c8d9e0f
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example PIPELINE
+             * @enum {string}
+             */
             type: "PIPELINE" | "FUNDING" | "DEADLINES" | "FOLLOW_UP";
+            /** @example 2026-11-22 */
             date: string;
-            /** @enum {string} */
+            /**
+             * @example SUCCEEDED
+             * @enum {string}
+             */
             status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
         };
         RequestedRunsDto: {
             items: components["schemas"]["RunSummaryDto"][];
         };
         RunDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 01a23720-1a2b-7c3d-8e4f-5a6b7c8d9e0f
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example PIPELINE
+             * @enum {string}
+             */
             type: "PIPELINE" | "FUNDING" | "DEADLINES" | "FOLLOW_UP";
+            /** @example 2026-11-22 */
             date: string;
-            /** @enum {string} */
+            /**
+             * @example SUCCEEDED
+             * @enum {string}
+             */
             status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            /** @example 84 */
             regionCode: string;
+            /** @example 2026-11-22T05:00:00.214Z */
             startedAt: string | null;
+            /** @example 2026-11-22T05:00:02.871Z */
             finishedAt: string | null;
+            /** @example 48 */
             rowCount: number | null;
+            /** @example null */
             error: string | null;
+            /**
+             * @example {
+             *       "dossiers": 48,
+             *       "byStatus": {
+             *         "SUBMITTED": 6,
+             *         "RECEIPT_ISSUED": 9
+             *       }
+             *     }
+             */
             summary: Record<string, never>;
-            /** @description The rows (of your territory) */
+            /**
+             * @description The rows (of your territory)
+             * @example [
+             *       {
+             *         "departmentCode": "43",
+             *         "status": "RECEIPT_ISSUED",
+             *         "dossiers": 3
+             *       }
+             *     ]
+             */
             rows?: Record<string, never>[];
         };
         RunPageDto: {
             items: components["schemas"]["RunDto"][];
+            /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */

@@ -19,20 +19,25 @@ const DETR_DECISIONS = Object.values(DetrDecision);
 export const ATTESTATION_CODE = /^[a-z0-9][a-z0-9-]*$/;
 
 export class CreateApplicationDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() projectId: string;
-  @ApiPropertyOptional({ enum: PROCEDURES, default: 'ACCOMPANIMENT', description: 'AUDIT: for an existing centre (antennes included) in difficulty (seed 002)' })
+  @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) @IsUUID() projectId: string;
+  @ApiPropertyOptional({
+    example: 'ACCOMPANIMENT',
+    enum: PROCEDURES,
+    default: 'ACCOMPANIMENT',
+    description: 'AUDIT: for an existing centre (antennes included) in difficulty (seed 002)',
+  })
   @IsOptional()
   @IsIn(PROCEDURES)
   procedure?: Procedure;
 }
 
 export class UpdateApplicationDto {
-  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The instructor in charge (null: nobody)' })
+  @ApiPropertyOptional({ example: '01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92', type: String, format: 'uuid', nullable: true, description: 'The instructor in charge (null: nobody)' })
   @ValidateIf((o: UpdateApplicationDto) => o.assigneeId !== null)
   @IsOptional()
   @IsUUID()
   assigneeId?: string | null;
-  @ApiPropertyOptional({ description: 'The ARS asked the promoter for a letter of intent (seed 002, note 8)' })
+  @ApiPropertyOptional({ example: true, description: 'The ARS asked the promoter for a letter of intent (seed 002, note 8)' })
   @IsOptional()
   @IsBoolean()
   letterOfIntentRequested?: boolean;
@@ -40,7 +45,10 @@ export class UpdateApplicationDto {
 
 export class AuditPlanDto {
   @ApiProperty({ example: '2026-11-20', description: 'When the plan to return to balance was delivered' }) @IsBusinessDate() deliveredOn: string;
-  @ApiProperty({ description: 'The plan to return to balance: the causes found and the corrective measures' })
+  @ApiProperty({
+    example: 'Causes : sous-activité dentaire, charges de personnel ; mesures : recrutement d’un second chirurgien-dentiste, mutualisation du secrétariat',
+    description: 'The plan to return to balance: the causes found and the corrective measures',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(10_000)
@@ -55,32 +63,38 @@ export class AttestationDto {
   @MaxLength(100)
   @Matches(ATTESTATION_CODE, { message: 'must be lower-case letters, digits and hyphens, such as cds-two-professionals' })
   code: string;
-  @ApiPropertyOptional({ description: 'The circumstance, or what backs the attestation' }) @IsOptional() @IsString() @MaxLength(10_000) note?: string;
+  @ApiPropertyOptional({ example: 'Projet de santé validé par l’ARS le 12 octobre 2026', description: 'The circumstance, or what backs the attestation' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  note?: string;
 }
 
 export class AttestationViewDto {
-  @ApiProperty() code: string;
-  @ApiProperty({ type: String, nullable: true }) note: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The user who attested' }) attestedBy: string | null;
-  @ApiProperty() attestedAt: string;
+  @ApiProperty({ example: 'projet-de-sante' }) code: string;
+  @ApiProperty({ example: 'Projet de santé validé par l’ARS le 12 octobre 2026', type: String, nullable: true }) note: string | null;
+  @ApiProperty({ example: '01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92', type: String, nullable: true, format: 'uuid', description: 'The user who attested' }) attestedBy: string | null;
+  @ApiProperty({ example: '2026-11-20T09:41:27.512Z' }) attestedAt: string;
 }
 
 export class WarningDto {
   @ApiProperty({ example: 'cds-two-professionals' }) rule: string;
-  @ApiProperty() detail: string;
-  @ApiProperty({ description: 'An attestation with the code of the rule answers it' }) answered: boolean;
-  @ApiProperty({ type: String, nullable: true, description: "The answering attestation's note" }) answer: string | null;
+  @ApiProperty({ example: 'Un centre de santé doit réunir au moins deux professionnels de santé' }) detail: string;
+  @ApiProperty({ example: true, description: 'An attestation with the code of the rule answers it' }) answered: boolean;
+  @ApiProperty({ example: 'Convention signée avec deux infirmières au 1er mars 2026', type: String, nullable: true, description: "The answering attestation's note" }) answer:
+    string | null;
 }
 
 export class AuditPlanViewDto {
-  @ApiProperty() deliveredOn: string;
-  @ApiProperty() summary: string;
+  @ApiProperty({ example: '2026-11-20' }) deliveredOn: string;
+  @ApiProperty({ example: 'Causes : sous-activité dentaire, charges de personnel ; mesures : recrutement d’un second chirurgien-dentiste, mutualisation du secrétariat' })
+  summary: string;
 }
 
 export class DetrConfirmationViewDto {
-  @ApiProperty({ enum: DETR_DECISIONS }) decision: DetrDecision;
-  @ApiProperty() reason: string;
-  @ApiProperty({ type: String, nullable: true }) decidedAt: string | null;
+  @ApiProperty({ example: 'CONFIRMED', enum: DETR_DECISIONS }) decision: DetrDecision;
+  @ApiProperty({ example: 'Commune rurale éligible à la DETR 2026' }) reason: string;
+  @ApiProperty({ example: '2026-11-20T09:41:27.512Z', type: String, nullable: true }) decidedAt: string | null;
 }
 
 export class ApplicationQuery extends PageQuery {
@@ -105,7 +119,11 @@ export class ApplicationQuery extends PageQuery {
 export class SiteMeetingDto {
   @ApiProperty({ example: '2026-10-12' }) @IsBusinessDate() heldOn: string;
   @ApiProperty({ example: 'Maire, 3 médecins généralistes, 2 IDE, ARS (DD43)' }) @IsString() @MinLength(1) @MaxLength(2000) participants: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(10_000) findings: string;
+  @ApiProperty({ example: 'Local communal de 420 m² à réhabiliter ; 4 médecins engagés, SISA en cours de constitution' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10_000)
+  findings: string;
 }
 
 export class SubmitDto {
@@ -116,19 +134,24 @@ export class SubmitDto {
 }
 
 export class DecisionDto {
-  @ApiProperty({ enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: DecisionOutcome;
+  @ApiProperty({ example: 'APPROVED', enum: OUTCOMES }) @IsIn(OUTCOMES) outcome: DecisionOutcome;
   @ApiProperty({ example: '2026-11-20' }) @IsBusinessDate() decidedOn: string;
-  @ApiPropertyOptional({ description: 'Required to reject' }) @IsOptional() @IsString() @MinLength(1) @MaxLength(10_000) motivation?: string;
+  @ApiPropertyOptional({ example: 'Avis favorable de la CARPEC ; zone d’intervention prioritaire', description: 'Required to reject' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(10_000)
+  motivation?: string;
 }
 
 export class DeliverablesDto {
-  @ApiProperty({ description: 'Projet de santé and engagement de conformité received: the 2-month clock starts' })
+  @ApiProperty({ example: '2026-11-23', description: 'Projet de santé and engagement de conformité received: the 2-month clock starts' })
   @IsBusinessDate()
   receivedOn: string;
 }
 
 export class ReceiptDto {
-  @ApiProperty() @IsBusinessDate() issuedOn: string;
+  @ApiProperty({ example: '2026-11-27' }) @IsBusinessDate() issuedOn: string;
   @ApiProperty({ example: '350000123', description: 'FINESS of the legal entity (9 characters)' })
   @Matches(FINESS, { message: 'must be a FINESS number of 9 characters, such as 350000123 or 2A0000123' })
   finessEj: string;
@@ -138,7 +161,10 @@ export class ReceiptDto {
 }
 
 export class CompleteDto {
-  @ApiProperty({ description: 'The coordination deliverable: the pluri-professional organisation in place' })
+  @ApiProperty({
+    example: 'Coordination assurée par une IDE à mi-temps ; réunions pluri-professionnelles mensuelles et protocoles signés',
+    description: 'The coordination deliverable: the pluri-professional organisation in place',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(10_000)
@@ -147,89 +173,99 @@ export class CompleteDto {
 
 export class ReasonDto {
   // A blank reason is no reason: withdrawing or closing must say why (docs/domain.md, The dossier workflow).
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) @Matches(/\S/, { message: 'must not be blank' }) reason: string;
+  @ApiProperty({ example: 'Le porteur renonce au projet : local indisponible' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @Matches(/\S/, { message: 'must not be blank' })
+  reason: string;
 }
 
 export class SiteMeetingViewDto {
-  @ApiProperty() heldOn: string;
-  @ApiProperty() participants: string;
-  @ApiProperty() findings: string;
+  @ApiProperty({ example: '2026-10-12' }) heldOn: string;
+  @ApiProperty({ example: 'Maire, 3 médecins généralistes, 2 IDE, ARS (DD43)' }) participants: string;
+  @ApiProperty({ example: 'Local communal de 420 m² à réhabiliter ; 4 médecins engagés, SISA en cours de constitution' }) findings: string;
 }
 
 export class ReceiptViewDto {
-  @ApiProperty() issuedOn: string;
-  @ApiProperty() finessEj: string;
-  @ApiProperty() finessEt: string;
-  @ApiProperty() late: boolean;
+  @ApiProperty({ example: '2026-11-27' }) issuedOn: string;
+  @ApiProperty({ example: '430008842' }) finessEj: string;
+  @ApiProperty({ example: '430008859' }) finessEt: string;
+  @ApiProperty({ example: false }) late: boolean;
 }
 
 export class DecisionViewDto {
-  @ApiProperty({ enum: OUTCOMES }) outcome: DecisionOutcome;
-  @ApiProperty() decidedOn: string;
-  @ApiProperty({ type: String, nullable: true }) motivation: string | null;
-  @ApiProperty({ description: 'The decision differs from the CARPEC opinion' }) differsFromOpinion: boolean;
+  @ApiProperty({ example: 'APPROVED', enum: OUTCOMES }) outcome: DecisionOutcome;
+  @ApiProperty({ example: '2026-11-20' }) decidedOn: string;
+  @ApiProperty({ example: 'Avis favorable de la CARPEC ; zone d’intervention prioritaire', type: String, nullable: true }) motivation: string | null;
+  @ApiProperty({ example: false, description: 'The decision differs from the CARPEC opinion' }) differsFromOpinion: boolean;
 }
 
 export class ApplicationDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) projectId: string;
-  @ApiProperty() projectName: string;
-  @ApiProperty({ enum: PROCEDURES }) procedure: Procedure;
-  @ApiProperty({ enum: STATUSES }) status: ApplicationStatus;
-  @ApiProperty({ type: 'integer', nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step:
+  @ApiProperty({ example: '01a236fb-ad5e-7576-b488-e3f7226133c1', format: 'uuid' }) id: string;
+  @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) projectId: string;
+  @ApiProperty({ example: 'MSP du Haut-Allier' }) projectName: string;
+  @ApiProperty({ example: 'ACCOMPANIMENT', enum: PROCEDURES }) procedure: Procedure;
+  @ApiProperty({ example: 'RECEIPT_ISSUED', enum: STATUSES }) status: ApplicationStatus;
+  @ApiProperty({ example: 2, type: 'integer', nullable: true, enum: [1, 2, 3], description: "The étape; null for REJECTED, WITHDRAWN, CLOSED and the audit's own statuses" }) step:
     1 | 2 | 3 | null;
-  @ApiProperty() eligible: boolean;
-  @ApiProperty({ type: [String] }) eligibilityReasons: string[];
+  @ApiProperty({ example: true }) eligible: boolean;
+  @ApiProperty({ example: [], type: [String] }) eligibilityReasons: string[];
   @ApiProperty({ type: [WarningDto], description: "What the instructor should look at, from the project's facts (not refusals)" }) warnings: WarningDto[];
   @ApiProperty({ type: [AttestationViewDto] }) attestations: AttestationViewDto[];
-  @ApiProperty({ description: 'The ARS asked the promoter for a letter of intent' }) letterOfIntentRequested: boolean;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The instructor in charge; null: nobody' }) assigneeId: string | null;
-  @ApiProperty() regionCode: string;
-  @ApiProperty() departmentCode: string;
-  @ApiProperty({ enum: KINDS }) kind: ProjectKind;
-  @ApiProperty({ enum: ZONES }) zone: Zone;
+  @ApiProperty({ example: true, description: 'The ARS asked the promoter for a letter of intent' }) letterOfIntentRequested: boolean;
+  @ApiProperty({ example: '01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92', type: String, nullable: true, format: 'uuid', description: 'The instructor in charge; null: nobody' })
+  assigneeId: string | null;
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: '43' }) departmentCode: string;
+  @ApiProperty({ example: 'MSP', enum: KINDS }) kind: ProjectKind;
+  @ApiProperty({ example: 'ZIP', enum: ZONES }) zone: Zone;
   @ApiProperty({ type: SiteMeetingViewDto, nullable: true }) siteMeeting: SiteMeetingViewDto | null;
-  @ApiProperty({ type: String, nullable: true, description: 'When the request for accompaniment was received (the submission)' }) requestReceivedOn: string | null;
+  @ApiProperty({ example: '2026-10-30', type: String, nullable: true, description: 'When the request for accompaniment was received (the submission)' }) requestReceivedOn:
+    string | null;
   @ApiProperty({ type: DecisionViewDto, nullable: true }) decision: DecisionViewDto | null;
-  @ApiProperty({ type: String, nullable: true }) deliverablesReceivedOn: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Deliverables received + 2 calendar months' }) receiptDueOn: string | null;
-  @ApiProperty({ description: 'The récépissé was issued after its due date, or is still missing past it' }) receiptLate: boolean;
-  @ApiProperty({ type: String, nullable: true, enum: ['PENDING', 'DUE_SOON', 'OVERDUE', 'ISSUED_ON_TIME', 'ISSUED_LATE'] })
+  @ApiProperty({ example: '2026-11-23', type: String, nullable: true }) deliverablesReceivedOn: string | null;
+  @ApiProperty({ example: '2027-01-23', type: String, nullable: true, description: 'Deliverables received + 2 calendar months' }) receiptDueOn: string | null;
+  @ApiProperty({ example: false, description: 'The récépissé was issued after its due date, or is still missing past it' }) receiptLate: boolean;
+  @ApiProperty({ example: 'ISSUED_ON_TIME', type: String, nullable: true, enum: ['PENDING', 'DUE_SOON', 'OVERDUE', 'ISSUED_ON_TIME', 'ISSUED_LATE'] })
   receiptStatus: string | null;
   @ApiProperty({ type: ReceiptViewDto, nullable: true }) receipt: ReceiptViewDto | null;
-  @ApiProperty({ type: String, nullable: true }) completionSummary: string | null;
+  @ApiProperty({ example: null, type: String, nullable: true }) completionSummary: string | null;
   @ApiProperty({ type: AuditPlanViewDto, nullable: true, description: "An audit's plan to return to balance" }) auditPlan: AuditPlanViewDto | null;
   @ApiProperty({ type: DetrConfirmationViewDto, nullable: true, description: "The préfecture's word on a DETR eligibility to confirm" })
   detrConfirmation: DetrConfirmationViewDto | null;
-  @ApiProperty({ type: String, nullable: true }) closingReason: string | null;
-  @ApiProperty({ enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
-  @ApiProperty() lastEventAt: string;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: null, type: String, nullable: true }) closingReason: string | null;
+  @ApiProperty({ example: ['SCHEDULE_INFORMATION', 'WITHDRAW'], enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
+  @ApiProperty({ example: '2026-11-23T06:00:03.044Z' }) lastEventAt: string;
+  @ApiProperty({ example: 7 }) version: number;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-23T06:00:03.044Z' }) updatedAt: string;
 }
 
 export class ApplicationPageDto {
   @ApiProperty({ type: [ApplicationDto] }) items: ApplicationDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class EventActorDto {
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The user or API key; null for the service itself' }) id: string | null;
-  @ApiProperty({ type: String, enum: Object.values(ActorKind), nullable: true }) kind: ActorKind | null;
+  @ApiProperty({ example: '01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92', type: String, nullable: true, format: 'uuid', description: 'The user or API key; null for the service itself' })
+  id: string | null;
+  @ApiProperty({ example: 'USER', type: String, enum: Object.values(ActorKind), nullable: true }) kind: ActorKind | null;
 }
 
 export class EventDto {
-  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ example: '2026-11-20T09:41:27.512Z', format: 'date-time' }) at: string;
   @ApiProperty({ type: EventActorDto }) actor: EventActorDto;
   @ApiProperty({ example: 'SUBMITTED' }) type: string;
-  @ApiProperty({ type: String, enum: STATUSES, nullable: true, description: 'The status before a move; null for an event that is no move' }) fromStatus: ApplicationStatus | null;
-  @ApiProperty({ type: String, enum: STATUSES, nullable: true, description: 'The status after a move; null for an event that is no move' }) toStatus: ApplicationStatus | null;
-  @ApiProperty({ type: String, nullable: true }) reason: string | null;
-  @ApiProperty({ type: Object }) data: unknown;
+  @ApiProperty({ example: 'SITE_MEETING_HELD', type: String, enum: STATUSES, nullable: true, description: 'The status before a move; null for an event that is no move' })
+  fromStatus: ApplicationStatus | null;
+  @ApiProperty({ example: 'SUBMITTED', type: String, enum: STATUSES, nullable: true, description: 'The status after a move; null for an event that is no move' })
+  toStatus: ApplicationStatus | null;
+  @ApiProperty({ example: null, type: String, nullable: true }) reason: string | null;
+  @ApiProperty({ example: { receivedOn: '2026-10-30' }, type: Object }) data: unknown;
 }
 
 export class EventPageDto {
   @ApiProperty({ type: [EventDto] }) items: EventDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }

@@ -27,19 +27,19 @@ export class FollowUpYearParam implements PipeTransform<string, string> {
 }
 
 export class PutFollowUpDto {
-  @ApiProperty({ minimum: 0, maximum: MAX_COUNT, description: 'Health professionals who settled at the site that year' })
+  @ApiProperty({ example: 2, minimum: 0, maximum: MAX_COUNT, description: 'Health professionals who settled at the site that year' })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   installations: number;
 
-  @ApiProperty({ minimum: 0, maximum: MAX_COUNT, description: 'Student trainees hosted that year' })
+  @ApiProperty({ example: 3, minimum: 0, maximum: MAX_COUNT, description: 'Student trainees hosted that year' })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   studentTrainees: number;
 
-  @ApiProperty({ minimum: 0, maximum: MAX_COUNT, description: 'Departures (retirements, moves) replaced that year' })
+  @ApiProperty({ example: 1, minimum: 0, maximum: MAX_COUNT, description: 'Departures (retirements, moves) replaced that year' })
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
@@ -48,18 +48,18 @@ export class PutFollowUpDto {
 
 /** One year of a site's follow-up, as `GET /projects/{id}` lists them. */
 export class FollowUpYearDto {
-  @ApiProperty({ minimum: FOLLOW_UP_MIN_YEAR, maximum: FOLLOW_UP_MAX_YEAR }) year: number;
-  @ApiProperty() installations: number;
-  @ApiProperty() studentTrainees: number;
-  @ApiProperty() departuresReplaced: number;
-  @ApiProperty({ description: "This year's row version: send it as If-Match to change the year" }) version: number;
+  @ApiProperty({ example: 2026, minimum: FOLLOW_UP_MIN_YEAR, maximum: FOLLOW_UP_MAX_YEAR }) year: number;
+  @ApiProperty({ example: 2 }) installations: number;
+  @ApiProperty({ example: 3 }) studentTrainees: number;
+  @ApiProperty({ example: 1 }) departuresReplaced: number;
+  @ApiProperty({ example: 1, description: "This year's row version: send it as If-Match to change the year" }) version: number;
 }
 
 /** The answer of `PUT /projects/{id}/follow-up/{year}`: the year written (its version is the ETag) and the whole follow-up. */
 export class ProjectFollowUpDto extends FollowUpYearDto {
-  @ApiProperty({ format: 'uuid' }) projectId: string;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) projectId: string;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-20T09:41:27.512Z' }) updatedAt: string;
   @ApiProperty({ type: [FollowUpYearDto], description: "The project's follow-up, ordered by year" }) followUp: FollowUpYearDto[];
 }
 

@@ -42,50 +42,50 @@ function IsCalendarDate() {
 
 /** An antenne of a centre de santé (seed 004): ≤ 20 h a week, < 30 min from its main site, one information system. */
 export class AntenneDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 168, description: 'Opening hours a week (at most 20)' })
+  @ApiPropertyOptional({ example: 16, type: Number, nullable: true, minimum: 0, maximum: 168, description: 'Opening hours a week (at most 20)' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(168)
   hoursPerWeek?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 10_000, description: 'Minutes from the main site (less than 30)' })
+  @ApiPropertyOptional({ example: 20, type: Number, nullable: true, minimum: 0, maximum: 10_000, description: 'Minutes from the main site (less than 30)' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(10_000)
   minutesFromMainSite?: number | null;
-  @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'Shares the information system of the main site' })
+  @ApiPropertyOptional({ example: true, type: Boolean, nullable: true, description: 'Shares the information system of the main site' })
   @IsOptional()
   @IsBoolean()
   sharesInformationSystem?: boolean | null;
 }
 
 export class AntenneViewDto {
-  @ApiProperty({ type: Number, nullable: true }) hoursPerWeek: number | null;
-  @ApiProperty({ type: Number, nullable: true }) minutesFromMainSite: number | null;
-  @ApiProperty({ type: Boolean, nullable: true }) sharesInformationSystem: boolean | null;
+  @ApiProperty({ example: 16, type: Number, nullable: true }) hoursPerWeek: number | null;
+  @ApiProperty({ example: 20, type: Number, nullable: true }) minutesFromMainSite: number | null;
+  @ApiProperty({ example: true, type: Boolean, nullable: true }) sharesInformationSystem: boolean | null;
 }
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'MSP du Haut-Allier' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
-  @ApiProperty({ enum: KINDS }) @IsIn(KINDS) kind: ProjectKind;
-  @ApiProperty({ format: 'uuid' }) @IsUUID() promoterId: string;
+  @ApiProperty({ example: 'MSP', enum: KINDS }) @IsIn(KINDS) kind: ProjectKind;
+  @ApiProperty({ example: '01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31', format: 'uuid' }) @IsUUID() promoterId: string;
   @ApiProperty({ example: '43040' })
   @Matches(INSEE_COMMUNE, { message: 'must be an INSEE commune code' })
   communeInsee: string;
-  @ApiProperty({ description: 'An existing centre (extension): accompanied on step 3 only' }) @IsBoolean() existing: boolean;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(10_000) doctorsPlanned: number;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(10_000) professionalsPlanned: number;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) @Max(100_000_000) populationServed: number;
-  @ApiProperty({ description: 'Balanced multi-year budget (a Région condition)' }) @IsBoolean() balancedBudget: boolean;
-  @ApiProperty({ enum: CONVENTIONS }) @IsIn(CONVENTIONS) convention: Convention;
-  @ApiPropertyOptional({ description: 'Forecast operating deficit of the first two years, in cents (caps start-up aid)', minimum: 0 })
+  @ApiProperty({ example: false, description: 'An existing centre (extension): accompanied on step 3 only' }) @IsBoolean() existing: boolean;
+  @ApiProperty({ example: 4, minimum: 0 }) @IsInt() @Min(0) @Max(10_000) doctorsPlanned: number;
+  @ApiProperty({ example: 11, minimum: 0 }) @IsInt() @Min(0) @Max(10_000) professionalsPlanned: number;
+  @ApiProperty({ example: 9500, minimum: 0 }) @IsInt() @Min(0) @Max(100_000_000) populationServed: number;
+  @ApiProperty({ example: true, description: 'Balanced multi-year budget (a Région condition)' }) @IsBoolean() balancedBudget: boolean;
+  @ApiProperty({ example: 'ACI', enum: CONVENTIONS }) @IsIn(CONVENTIONS) convention: Convention;
+  @ApiPropertyOptional({ example: 4_500_000, description: 'Forecast operating deficit of the first two years, in cents (caps start-up aid)', minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   forecastDeficitCents?: number;
-  @ApiPropertyOptional({ enum: NATURES, description: 'Default CREATION; EXTENSION for an existing centre' })
+  @ApiPropertyOptional({ example: 'CREATION', enum: NATURES, description: 'Default CREATION; EXTENSION for an existing centre' })
   @ValidateIf((o: CreateProjectDto) => o.nature !== undefined)
   @IsIn(NATURES)
   nature?: ProjectNature;
@@ -93,11 +93,11 @@ export class CreateProjectDto {
   @IsOptional()
   @IsCalendarDate()
   operationStartOn?: string | null;
-  @ApiPropertyOptional({ default: false, description: 'The professionals form a SISA (ARS and Assurance Maladie fund an MSP only then)' })
+  @ApiPropertyOptional({ example: true, default: false, description: 'The professionals form a SISA (ARS and Assurance Maladie fund an MSP only then)' })
   @ValidateIf((o: CreateProjectDto) => o.sisa !== undefined)
   @IsBoolean()
   sisa?: boolean;
-  @ApiPropertyOptional({ type: AntenneDto, nullable: true, description: "An antenne's conditions (kind ANTENNE)" })
+  @ApiPropertyOptional({ example: null, type: AntenneDto, nullable: true, description: "An antenne's conditions (kind ANTENNE)" })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -120,30 +120,30 @@ export class ProjectQuery extends PageQuery {
 }
 
 export class ProjectDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ enum: KINDS }) kind: ProjectKind;
-  @ApiProperty({ format: 'uuid' }) promoterId: string;
-  @ApiProperty() communeInsee: string;
-  @ApiProperty() regionCode: string;
-  @ApiProperty() departmentCode: string;
-  @ApiProperty() existing: boolean;
-  @ApiProperty() doctorsPlanned: number;
-  @ApiProperty() professionalsPlanned: number;
-  @ApiProperty() populationServed: number;
-  @ApiProperty() balancedBudget: boolean;
-  @ApiProperty({ enum: CONVENTIONS }) convention: Convention;
-  @ApiProperty({ type: Number, nullable: true }) forecastDeficitCents: number | null;
-  @ApiProperty({ enum: NATURES }) nature: ProjectNature;
-  @ApiProperty({ type: String, nullable: true }) operationStartOn: string | null;
-  @ApiProperty() sisa: boolean;
+  @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'MSP du Haut-Allier' }) name: string;
+  @ApiProperty({ example: 'MSP', enum: KINDS }) kind: ProjectKind;
+  @ApiProperty({ example: '01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31', format: 'uuid' }) promoterId: string;
+  @ApiProperty({ example: '43040' }) communeInsee: string;
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: '43' }) departmentCode: string;
+  @ApiProperty({ example: false }) existing: boolean;
+  @ApiProperty({ example: 4 }) doctorsPlanned: number;
+  @ApiProperty({ example: 11 }) professionalsPlanned: number;
+  @ApiProperty({ example: 9500 }) populationServed: number;
+  @ApiProperty({ example: true }) balancedBudget: boolean;
+  @ApiProperty({ example: 'ACI', enum: CONVENTIONS }) convention: Convention;
+  @ApiProperty({ example: 4_500_000, type: Number, nullable: true }) forecastDeficitCents: number | null;
+  @ApiProperty({ example: 'CREATION', enum: NATURES }) nature: ProjectNature;
+  @ApiProperty({ example: '2027-01-01', type: String, nullable: true }) operationStartOn: string | null;
+  @ApiProperty({ example: true }) sisa: boolean;
   @ApiProperty({ type: AntenneViewDto, nullable: true }) antenne: AntenneViewDto | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-20T09:41:27.512Z' }) updatedAt: string;
 }
 
 export class ProjectPageDto {
   @ApiProperty({ type: [ProjectDto] }) items: ProjectDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }

@@ -18,7 +18,7 @@ export class CreatePromoterDto {
   @Matches(SIREN, { message: 'must be a SIREN number of 9 digits' })
   siren?: string;
 
-  @ApiProperty({ enum: LEGAL_TYPES })
+  @ApiProperty({ example: 'COMMUNE', enum: LEGAL_TYPES })
   @IsIn(LEGAL_TYPES)
   legalType: LegalType;
 
@@ -37,19 +37,19 @@ export class PromoterQuery extends PageQuery {
 }
 
 export class PromoterDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ type: String, nullable: true }) siren: string | null;
-  @ApiProperty({ enum: LEGAL_TYPES }) legalType: LegalType;
-  @ApiProperty() communeInsee: string;
-  @ApiProperty() regionCode: string;
-  @ApiProperty() departmentCode: string;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: '01a236f8-1e07-7c3a-8f45-2d9b6c0e7a31', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Commune de Brioude' }) name: string;
+  @ApiProperty({ example: '214300407', type: String, nullable: true }) siren: string | null;
+  @ApiProperty({ example: 'COMMUNE', enum: LEGAL_TYPES }) legalType: LegalType;
+  @ApiProperty({ example: '43040' }) communeInsee: string;
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: '43' }) departmentCode: string;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) updatedAt: string;
 }
 
 export class PromoterPageDto {
   @ApiProperty({ type: [PromoterDto] }) items: PromoterDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }

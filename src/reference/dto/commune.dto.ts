@@ -33,24 +33,24 @@ export class CreateCommuneDto {
   @Max(10_000_000)
   population: number;
 
-  @ApiProperty({ enum: ZONES })
+  @ApiProperty({ example: 'ZAC', enum: ZONES })
   @IsIn(ZONES)
   zone: Zone;
 
-  @ApiProperty() @IsBoolean() qpv: boolean;
-  @ApiProperty() @IsBoolean() island: boolean;
-  @ApiProperty({ description: 'Rural commune for the DETR, as the préfecture confirmed it' })
+  @ApiProperty({ example: false }) @IsBoolean() qpv: boolean;
+  @ApiProperty({ example: false }) @IsBoolean() island: boolean;
+  @ApiProperty({ example: false, description: 'Rural commune for the DETR, as the préfecture confirmed it' })
   @IsBoolean()
   rural: boolean;
 }
 
 export class UpdateCommuneDto {
-  @ApiPropertyOptional() @IsOmittable() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @ApiPropertyOptional() @IsOmittable() @IsInt() @Min(0) @Max(10_000_000) population?: number;
-  @ApiPropertyOptional({ enum: ZONES }) @IsOmittable() @IsIn(ZONES) zone?: Zone;
-  @ApiPropertyOptional() @IsOmittable() @IsBoolean() qpv?: boolean;
-  @ApiPropertyOptional() @IsOmittable() @IsBoolean() island?: boolean;
-  @ApiPropertyOptional() @IsOmittable() @IsBoolean() rural?: boolean;
+  @ApiPropertyOptional({ example: 'Brioude' }) @IsOmittable() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @ApiPropertyOptional({ example: 6672 }) @IsOmittable() @IsInt() @Min(0) @Max(10_000_000) population?: number;
+  @ApiPropertyOptional({ example: 'ZIP', enum: ZONES }) @IsOmittable() @IsIn(ZONES) zone?: Zone;
+  @ApiPropertyOptional({ example: false }) @IsOmittable() @IsBoolean() qpv?: boolean;
+  @ApiPropertyOptional({ example: false }) @IsOmittable() @IsBoolean() island?: boolean;
+  @ApiPropertyOptional({ example: true }) @IsOmittable() @IsBoolean() rural?: boolean;
 }
 
 export class CommuneQuery extends PageQuery {
@@ -69,39 +69,39 @@ export class CommuneQuery extends PageQuery {
 }
 
 export class DetrDto {
-  @ApiProperty({ enum: ['ELIGIBLE', 'TO_CONFIRM', 'NOT_ELIGIBLE'] }) status: string;
-  @ApiProperty() reason: string;
+  @ApiProperty({ example: 'ELIGIBLE', enum: ['ELIGIBLE', 'TO_CONFIRM', 'NOT_ELIGIBLE'] }) status: string;
+  @ApiProperty({ example: 'Commune de moins de 20 000 habitants (DGCL 2026)' }) reason: string;
 }
 
 export class CommuneDto {
-  @ApiProperty() inseeCode: string;
-  @ApiProperty() name: string;
-  @ApiProperty() departmentCode: string;
-  @ApiProperty() regionCode: string;
-  @ApiProperty() population: number;
-  @ApiProperty({ enum: ZONES }) zone: Zone;
-  @ApiProperty() qpv: boolean;
-  @ApiProperty() island: boolean;
-  @ApiProperty() rural: boolean;
-  @ApiProperty({ enum: ['OFFICIAL', 'MANUAL'] }) source: string;
-  @ApiProperty({ type: [String] }) postalCodes: string[];
-  @ApiProperty({ type: String, nullable: true }) siren: string | null;
-  @ApiProperty({ type: String, nullable: true }) epciSiren: string | null;
-  @ApiProperty({ type: String, nullable: true }) epciName: string | null;
+  @ApiProperty({ example: '43040' }) inseeCode: string;
+  @ApiProperty({ example: 'Brioude' }) name: string;
+  @ApiProperty({ example: '43' }) departmentCode: string;
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: 6672 }) population: number;
+  @ApiProperty({ example: 'ZIP', enum: ZONES }) zone: Zone;
+  @ApiProperty({ example: false }) qpv: boolean;
+  @ApiProperty({ example: false }) island: boolean;
+  @ApiProperty({ example: true }) rural: boolean;
+  @ApiProperty({ example: 'OFFICIAL', enum: ['OFFICIAL', 'MANUAL'] }) source: string;
+  @ApiProperty({ example: ['43100'], type: [String] }) postalCodes: string[];
+  @ApiProperty({ example: '214300407', type: String, nullable: true }) siren: string | null;
+  @ApiProperty({ example: '200073419', type: String, nullable: true }) epciSiren: string | null;
+  @ApiProperty({ example: 'Communauté de communes Brioude Sud Auvergne', type: String, nullable: true }) epciName: string | null;
   @ApiProperty({ type: DetrDto }) detr: DetrDto;
-  @ApiProperty() active: boolean;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ example: true }) active: boolean;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) updatedAt: string;
 }
 
 export class CommunePageDto {
   @ApiProperty({ type: [CommuneDto] }) items: CommuneDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class ImportResultDto {
-  @ApiProperty() inserted: number;
-  @ApiProperty() updated: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 12 }) inserted: number;
+  @ApiProperty({ example: 3 }) updated: number;
+  @ApiProperty({ example: 15 }) total: number;
 }

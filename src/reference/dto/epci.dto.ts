@@ -12,16 +12,16 @@ export class EpciQuery extends PageQuery {
 
 export class EpciDto {
   @ApiProperty({ example: '200000172' }) siren: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ example: 'Communauté de communes Brioude Sud Auvergne' }) name: string;
   @ApiProperty({ example: 'CC' }) type: string;
-  @ApiProperty() population: number;
-  @ApiProperty() memberCount: number;
+  @ApiProperty({ example: 17412 }) population: number;
+  @ApiProperty({ example: 57 }) memberCount: number;
   @ApiProperty({ type: DetrDto }) detr: DetrDto;
 }
 
 export class EpciPageDto {
   @ApiProperty({ type: [EpciDto] }) items: EpciDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }
 
 export class LoadOfficialDto {
@@ -29,16 +29,16 @@ export class LoadOfficialDto {
 }
 
 export class LoadResultDto {
-  @ApiProperty() regionCode: string;
+  @ApiProperty({ example: '84' }) regionCode: string;
   @ApiProperty({ example: '@etalab/decoupage-administratif' }) source: string;
   @ApiProperty({ example: '6.0.0' }) version: string;
-  @ApiProperty() total: number;
-  @ApiProperty() inserted: number;
-  @ApiProperty() updated: number;
-  @ApiProperty() unchanged: number;
-  @ApiProperty({ description: 'Communes that left the dataset (merged): kept, marked inactive' }) deactivated: number;
-  @ApiProperty() epcis: number;
-  @ApiProperty() ms: number;
+  @ApiProperty({ example: 4030 }) total: number;
+  @ApiProperty({ example: 2 }) inserted: number;
+  @ApiProperty({ example: 41 }) updated: number;
+  @ApiProperty({ example: 3983 }) unchanged: number;
+  @ApiProperty({ example: 4, description: 'Communes that left the dataset (merged): kept, marked inactive' }) deactivated: number;
+  @ApiProperty({ example: 160 }) epcis: number;
+  @ApiProperty({ example: 2840 }) ms: number;
 }
 
 const ZONES = Object.values(Zone);
@@ -52,6 +52,6 @@ export class ZoningRowDto {
 }
 
 export class ZoningResultDto {
-  @ApiProperty() updated: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 257 }) updated: number;
+  @ApiProperty({ example: 260 }) total: number;
 }

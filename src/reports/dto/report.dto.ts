@@ -7,7 +7,7 @@ import { ReportType } from '../../generated/prisma/enums.js';
 const TYPES = Object.values(ReportType);
 
 export class RequestRunsDto {
-  @ApiPropertyOptional({ enum: TYPES, description: 'None: all four' }) @IsOptional() @IsIn(TYPES) type?: ReportType;
+  @ApiPropertyOptional({ example: 'PIPELINE', enum: TYPES, description: 'None: all four' }) @IsOptional() @IsIn(TYPES) type?: ReportType;
   @ApiPropertyOptional({ example: '2026-11-22', description: 'Default: today (Europe/Paris)' }) @IsOptional() @IsBusinessDate() date?: string;
 }
 
@@ -21,10 +21,10 @@ export class DownloadQuery {
 }
 
 export class RunSummaryDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: TYPES }) type: ReportType;
-  @ApiProperty() date: string;
-  @ApiProperty({ enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'] }) status: string;
+  @ApiProperty({ example: '01a23720-1a2b-7c3d-8e4f-5a6b7c8d9e0f', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'PIPELINE', enum: TYPES }) type: ReportType;
+  @ApiProperty({ example: '2026-11-22' }) date: string;
+  @ApiProperty({ example: 'SUCCEEDED', enum: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'] }) status: string;
 }
 
 export class RequestedRunsDto {
@@ -32,16 +32,17 @@ export class RequestedRunsDto {
 }
 
 export class RunDto extends RunSummaryDto {
-  @ApiProperty() regionCode: string;
-  @ApiProperty({ type: String, nullable: true }) startedAt: string | null;
-  @ApiProperty({ type: String, nullable: true }) finishedAt: string | null;
-  @ApiProperty({ type: Number, nullable: true }) rowCount: number | null;
-  @ApiProperty({ type: String, nullable: true }) error: string | null;
-  @ApiProperty({ type: Object }) summary: unknown;
-  @ApiPropertyOptional({ type: [Object], description: 'The rows (of your territory)' }) rows?: unknown[];
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: '2026-11-22T05:00:00.214Z', type: String, nullable: true }) startedAt: string | null;
+  @ApiProperty({ example: '2026-11-22T05:00:02.871Z', type: String, nullable: true }) finishedAt: string | null;
+  @ApiProperty({ example: 48, type: Number, nullable: true }) rowCount: number | null;
+  @ApiProperty({ example: null, type: String, nullable: true }) error: string | null;
+  @ApiProperty({ example: { dossiers: 48, byStatus: { SUBMITTED: 6, RECEIPT_ISSUED: 9 } }, type: Object }) summary: unknown;
+  @ApiPropertyOptional({ example: [{ departmentCode: '43', status: 'RECEIPT_ISSUED', dossiers: 3 }], type: [Object], description: 'The rows (of your territory)' })
+  rows?: unknown[];
 }
 
 export class RunPageDto {
   @ApiProperty({ type: [RunDto] }) items: RunDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ example: 'eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9', type: String, nullable: true }) nextCursor: string | null;
 }
