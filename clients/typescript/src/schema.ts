@@ -3545,16 +3545,30 @@ export interface components {
             title: string;
             /** @example 404 */
             status: number;
-            /** @description What went wrong, for a person to read. */
+            /**
+             * @description What went wrong, for a person to read.
+             * @example Dossier 01a236fb-ad5e-7576-b488-e3f7226133c1 not found.
+             */
             detail: string;
             /**
              * @description The path of the request, without its query.
              * @example /api/v1/applications/0193a4b2-6f00-7a10-8000-5e2d1c3b4a59
              */
             instance: string;
-            /** @description The request's id (the X-Request-Id header): quote it to the operators. */
+            /**
+             * @description The request's id (the X-Request-Id header): quote it to the operators.
+             * @example 0193a4b2-7c1e-7d3a-9f00-2b5c8e1d4a60
+             */
             requestId: string;
-            /** @description 400: each field refused. */
+            /**
+             * @description 400: each field refused.
+             * @example [
+             *       {
+             *         "field": "heldOn",
+             *         "message": "must be a date YYYY-MM-DD that exists"
+             *       }
+             *     ]
+             */
             errors?: components["schemas"]["ProblemFieldError"][];
             /**
              * @description 422, and some 409: the business rule that refused the request.
@@ -3566,7 +3580,14 @@ export interface components {
              * @example DRAFT
              */
             currentStatus?: string;
-            /** @description 409 on a dossier: what the caller's role may do from its status. */
+            /**
+             * @description 409 on a dossier: what the caller's role may do from its status.
+             * @example [
+             *       "SCHEDULE_OPINION",
+             *       "WITHDRAW",
+             *       "CLOSE"
+             *     ]
+             */
             allowedActions?: string[];
             /**
              * @description 412, and a change lost to a concurrent one (409): the current version.
@@ -3584,7 +3605,10 @@ export interface components {
             field: string;
             /** @example must be a date YYYY-MM-DD that exists */
             message: string;
-            /** @description A CSV upload: the line of the file (the header is line 1). */
+            /**
+             * @description A CSV upload: the line of the file (the header is line 1).
+             * @example 12
+             */
             line?: number;
         };
     };
