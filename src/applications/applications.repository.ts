@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
+import { inTerritory } from '../database/sql.js';
 import { uuidv7 } from '../database/uuid.js';
 import { type ApplicationStatus, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
 
@@ -86,10 +87,6 @@ export interface NewEvent {
   reason?: string | null;
   data?: Prisma.InputJsonValue;
 }
-
-// Two texts, not one with "$2 IS NULL OR …": each prepared statement keeps a plan that uses the index.
-const inTerritory = (t: Territory) =>
-  t.departmentCode ? Prisma.sql`a.region_code = ${t.regionCode} AND a.department_code = ${t.departmentCode}` : Prisma.sql`a.region_code = ${t.regionCode}`;
 
 @Injectable()
 export class ApplicationsRepository extends Repository {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
+import { inTerritory } from '../database/sql.js';
 import { uuidv7 } from '../database/uuid.js';
 import {
   type ApplicationStatus,
@@ -127,7 +128,7 @@ export class FundingRepository extends Repository {
         JOIN communes pc ON pc.insee_code = pr.commune_insee
         LEFT JOIN epcis e ON e.siren = pc.epci_siren
         JOIN communes c ON c.insee_code = p.commune_insee
-      WHERE a.id = ${id}::uuid AND a.region_code = ${territory.regionCode} AND (${territory.departmentCode ?? null}::text IS NULL OR a.department_code = ${territory.departmentCode ?? null})`;
+      WHERE a.id = ${id}::uuid AND ${inTerritory(territory)}`;
     if (!row) return null;
     return {
       id: row.id,

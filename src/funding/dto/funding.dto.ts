@@ -147,6 +147,19 @@ export class FunderRuleDto {
   @ApiProperty({ example: 1 }) @IsInt() @Min(1) @Max(100) priority: number;
 }
 
+/** A rule set's funders, as the examples of the document show them. */
+const FUNDERS_EXAMPLE = {
+  REGION: {
+    categories: ['IMMOBILIER', 'EQUIPEMENT'],
+    promoterTypes: ['COMMUNE', 'EPCI'],
+    defaultRateBps: 3000,
+    minRateBps: 1000,
+    maxRateBps: 5000,
+    capCents: 30_000_000,
+    priority: 1,
+  },
+};
+
 export class CreateRuleSetDto {
   @ApiProperty({ example: 'AURA 2026' }) @IsString() @MinLength(1) @MaxLength(200) name: string;
   @ApiProperty({ example: 8000, description: 'Ceiling of public aid, basis points of the eligible cost' }) @IsInt() @Min(0) @Max(10000) publicCeilingBps: number;
@@ -160,17 +173,7 @@ export class CreateRuleSetDto {
   @MaxLength(500)
   ceilingLegalBasis?: string;
   @ApiProperty({
-    example: {
-      REGION: {
-        categories: ['IMMOBILIER', 'EQUIPEMENT'],
-        promoterTypes: ['COMMUNE', 'EPCI'],
-        defaultRateBps: 3000,
-        minRateBps: 1000,
-        maxRateBps: 5000,
-        capCents: 30_000_000,
-        priority: 1,
-      },
-    },
+    example: FUNDERS_EXAMPLE,
     description: 'One entry per funder: REGION, ARS, DETR, DSIL, FNADT, DEPARTEMENT',
     additionalProperties: { $ref: '#/components/schemas/FunderRuleDto' },
   })
@@ -187,17 +190,7 @@ export class RuleSetDto {
   @ApiProperty({ example: 8000 }) publicCeilingBps: number;
   @ApiProperty({ example: null, type: String, nullable: true }) ceilingLegalBasis: string | null;
   @ApiProperty({
-    example: {
-      REGION: {
-        categories: ['IMMOBILIER', 'EQUIPEMENT'],
-        promoterTypes: ['COMMUNE', 'EPCI'],
-        defaultRateBps: 3000,
-        minRateBps: 1000,
-        maxRateBps: 5000,
-        capCents: 30_000_000,
-        priority: 1,
-      },
-    },
+    example: FUNDERS_EXAMPLE,
     type: Object,
   })
   funders: Record<string, unknown>;
