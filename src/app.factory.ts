@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -57,6 +58,12 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     if (request.is404) return done();
     const problem = inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
     done(problem ? invalid([problem]) : undefined);
+  });
+  // The pièces of the dossiers arrive as multipart/form-data, read part by part as they stream
+  // (documents.service.ts): one file, a few short fields.
+  await app.register(multipart, {
+    limits: { fileSize: config.documents.maxBytes, files: 1, fields: 5, fieldSize: 1000, parts: 6, headerPairs: 50 },
+    throwFileSizeLimit: true,
   });
   // CSV uploads (commune and zoning imports) arrive as text.
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: CSV_BODY_LIMIT }, (_req, body, done) => done(null, body));

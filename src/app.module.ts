@@ -15,10 +15,13 @@ import { AuthModule } from './auth/auth.module.js';
 import { AccessGuard } from './common/access/access.guard.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { STREAMED_UPLOAD } from './common/http/upload.js';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository.js';
 import { validationPipe } from './common/http/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DocumentsModule } from './documents/documents.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { DATABASE_URL } from './database/database-url.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -55,6 +58,7 @@ function interceptPosts(modules: unknown[], interceptor: Type): void {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.POST) continue;
+        if (Reflect.getMetadata(STREAMED_UPLOAD, handler)) continue;
         const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[]) ?? [];
         if (!interceptors.includes(interceptor)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...interceptors], handler);
       }
@@ -78,6 +82,8 @@ const FEATURES = [
   EnvelopesModule,
   FundingModule,
   ReportsModule,
+  DocumentsModule,
+  NotesModule,
 ];
 
 @Module({})

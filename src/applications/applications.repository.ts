@@ -3,7 +3,7 @@ import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
 import { inTerritory } from '../database/sql.js';
 import { uuidv7 } from '../database/uuid.js';
-import { type ApplicationStatus, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
+import { type ApplicationStatus, type DocumentKind, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
 
 const view = {
   project: {
@@ -25,7 +25,10 @@ const view = {
   attestations: { orderBy: { code: 'asc' } },
 } satisfies Prisma.ApplicationInclude;
 
-export type ApplicationRow = Prisma.ApplicationGetPayload<{ include: typeof view }>;
+export type ApplicationRow = Prisma.ApplicationGetPayload<{ include: typeof view }> & {
+  /** The kinds of its current pièces (neither withdrawn nor superseded), for the checklist. */
+  pieces: DocumentKind[];
+};
 
 type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 interface Nested {
@@ -138,7 +141,9 @@ export class ApplicationsRepository extends Repository {
                                                 FROM decisions WHERE application_id = a.id ORDER BY created_at DESC LIMIT 1) d), '[]') AS decisions,
              coalesce((SELECT json_agg(t ORDER BY t.code) FROM (SELECT application_id AS "applicationId", code, note, attested_by_id AS "attestedById",
                                                                      attested_at AS "attestedAt"
-                                                              FROM application_attestations WHERE application_id = a.id) t), '[]') AS attestations
+                                                              FROM application_attestations WHERE application_id = a.id) t), '[]') AS attestations,
+             array(SELECT DISTINCT kind::text FROM application_documents
+                   WHERE application_id = a.id AND superseded_at IS NULL AND withdrawn_at IS NULL ORDER BY 1) AS pieces
       FROM applications a JOIN projects p ON p.id = a.project_id
       WHERE ${where} ${tail}`;
     // Dates inside JSON arrive as text.
@@ -150,8 +155,8 @@ export class ApplicationsRepository extends Repository {
     }));
   }
 
-  create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
-    return this.db.application.create({ data, include: view });
+  async create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
+    return { ...(await this.db.application.create({ data, include: view })), pieces: [] };
   }
 
   /**

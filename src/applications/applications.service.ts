@@ -26,7 +26,7 @@ import type {
 } from './dto/application.dto.js';
 import { eligibilityOf, warningsOf } from './eligibility.js';
 import { type DatedEvent, dateOrderBreach, type KnownDates } from './procedure-dates.js';
-import { type Action, allowedActions, decide, type DossierFacts, statusesOfStep, stepOf } from './workflow.js';
+import { type Action, allowedActions, checklist, decide, type DossierFacts, statusesOfStep, stepOf } from './workflow.js';
 import type { Procedure } from '../generated/prisma/enums.js';
 
 /** A récépissé due within this many days is flagged DUE_SOON. */
@@ -98,12 +98,27 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     detrConfirmation: a.detrDecision ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null } : null,
     closingReason: a.closingReason,
     allowedActions: allowedActions(a.procedure, a.status, principal.role),
+    checklist: checklist(a.status, factsOf(a)),
     lastEventAt: a.lastEventAt.toISOString(),
     version: a.version,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
 }
+
+/** What the workflow's guards look at, as the dossier row gives it (decisions look again at the commune and the opinion). */
+export const factsOf = (app: ApplicationRow): DossierFacts => ({
+  procedure: app.procedure,
+  existing: app.project.existing,
+  nature: app.project.nature,
+  eligible: app.eligible,
+  eligibilityReasons: app.eligibilityReasons,
+  convention: app.project.convention,
+  hasOpinion: app.status === 'AWAITING_DECISION',
+  kind: app.kind,
+  letterOfIntentRequested: app.letterOfIntentRequested,
+  pieces: app.pieces,
+});
 
 const toAttestationView = (x: ApplicationRow['attestations'][number]): AttestationViewDto => ({
   code: x.code,
@@ -463,7 +478,7 @@ export class ApplicationsService {
         if (!verdict.ok) {
           if (verdict.kind === 'FORBIDDEN') throw forbidden(verdict.detail);
           if (verdict.kind === 'ILLEGAL') throw illegalMove(app.status, verdict.detail, allowedActions(app.procedure, app.status, principal.role));
-          throw businessRule(verdict.breach.rule, verdict.breach.detail);
+          throw businessRule(verdict.breach.rule, verdict.breach.detail, verdict.breach.values);
         }
         const checked = (await move.check?.(app)) as C;
         return { to: verdict.to, facts, checked };
@@ -508,15 +523,7 @@ export class ApplicationsService {
   }
 
   private async factsFor(app: ApplicationRow, action: Action): Promise<DossierFacts> {
-    const facts: DossierFacts = {
-      procedure: app.procedure,
-      existing: app.project.existing,
-      nature: app.project.nature,
-      eligible: app.eligible,
-      eligibilityReasons: app.eligibilityReasons,
-      convention: app.project.convention,
-      hasOpinion: app.status === 'AWAITING_DECISION',
-    };
+    const facts = factsOf(app);
     if (action === 'APPROVE' || action === 'REJECT') {
       // Decided on the commune's zoning and the project's facts of today, which may have been
       // revised since creation.

@@ -71,6 +71,8 @@ import { RequestRunsDto } from '../reports/dto/report.dto.js';
 import { ReportsRepository } from '../reports/reports.repository.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { withApplication } from './runtime.js';
+import { demoPiece } from './demo-pieces.js';
+import { DocumentsService } from '../documents/documents.service.js';
 
 const REGION = '84';
 /** The demo's "today": every date of the demo is on or before it (business dates take no future date). */
@@ -461,6 +463,7 @@ const created = {
   'CARPEC séances': 0,
   projects: 0,
   dossiers: 0,
+  pièces: 0,
   'dossier steps': 0,
   'computed plans': 0,
   'DETR confirmations': 0,
@@ -534,6 +537,7 @@ await withApplication({ migrate: true }, async (app, config) => {
   const envelopes = app.get(EnvelopesService);
   const carpec = app.get(CarpecService);
   const reports = app.get(ReportsService);
+  const documents = app.get(DocumentsService);
 
   // ---------------------------------------------------------------- reference and funding
 
@@ -830,6 +834,11 @@ await withApplication({ migrate: true }, async (app, config) => {
     let current = dossier.status;
     for (const step of stepsOf(row, index, dossier)) {
       if (step.at !== current) continue;
+      // The pièces the next move needs (seed 002), as the promoter would have sent them.
+      for (const kind of (await applications.get(instructor, dossier.id)).checklist.missing) {
+        await documents.add(instructor, dossier.id, { kind, filename: `${kind.toLowerCase()}.pdf`, content: await demoPiece(kind, row.name, row.promoter) });
+        created.pièces++;
+      }
       const next = await step.take(dossier.id);
       if (next === null) continue;
       created['dossier steps']++;

@@ -44,6 +44,29 @@ export interface AppConfig {
   auditSealIntervalMs: number;
   /** Run migrations at start (the default); off when operators run `npm run db:migrate`. */
   migrateOnStart: boolean;
+  /** The pièces of the dossiers: limits, and where their bytes live. */
+  documents: DocumentsConfig;
+}
+
+export interface S3Config {
+  /** Any S3 API: AWS, Scaleway, OVHcloud, MinIO, Garage… (unset: AWS for the region). */
+  endpoint: string | undefined;
+  region: string;
+  bucket: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
+  /** Path-style URLs (most S3-compatible servers): `endpoint/bucket/key`. */
+  forcePathStyle: boolean;
+}
+
+export interface DocumentsConfig {
+  /** Largest pièce accepted, in bytes (413 above). */
+  maxBytes: number;
+  /** Pièces of one dossier (current versions, withdrawn ones included). */
+  maxPerDossier: number;
+  /** `postgres` (the default: chunks in the database) or `s3`. */
+  storage: 'postgres' | 's3';
+  s3: S3Config | undefined;
 }
 
 export class ConfigError extends Error {
@@ -161,9 +184,40 @@ export function loadConfig(env: Env = process.env): AppConfig {
     workersEnabled: bool('WORKERS_ENABLED', true),
     jobsCronIntervalSeconds: int('JOBS_CRON_INTERVAL_SECONDS', 30, 1, 45),
     auditSealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60_000),
+    documents: documentsConfig(str, int, bool, oneOf, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function documentsConfig(
+  str: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+  oneOf: <T extends string>(name: string, values: readonly T[], fallback: T) => T,
+  problems: string[],
+): DocumentsConfig {
+  const storage = oneOf('DOCUMENTS_STORAGE', ['postgres', 's3'] as const, 'postgres');
+  const bucket = str('S3_BUCKET');
+  if (storage === 's3' && !bucket) problems.push('S3_BUCKET is required when DOCUMENTS_STORAGE=s3');
+  const endpoint = str('S3_ENDPOINT');
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) problems.push('S3_ENDPOINT must be an http(s) URL');
+  return {
+    maxBytes: int('DOCUMENTS_MAX_BYTES', 20 * 1_048_576, 1024, 5 * 1024 * 1_048_576),
+    maxPerDossier: int('DOCUMENTS_MAX_PER_DOSSIER', 200, 1, 100_000),
+    storage,
+    s3:
+      storage === 's3' && bucket
+        ? {
+            endpoint,
+            region: str('S3_REGION') ?? 'us-east-1',
+            bucket,
+            accessKeyId: str('S3_ACCESS_KEY_ID'),
+            secretAccessKey: str('S3_SECRET_ACCESS_KEY'),
+            forcePathStyle: bool('S3_FORCE_PATH_STYLE', endpoint !== undefined),
+          }
+        : undefined,
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -3,8 +3,8 @@
 import type { Db } from '../database/transaction-host.js';
 import { sqlFragment } from '../database/sql.js';
 import type { ReportType } from '../generated/prisma/enums.js';
-import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, sqlList, stepCaseSql } from './report-statuses.js';
-import { DORMANT_DAYS, DUE_SOON_DAYS } from './report-types.js';
+import { LIVE_STATUSES, OPEN_STATUSES, OPERATIONAL_STATUSES, requiredPiecesSql, sqlList, stepCaseSql } from './report-statuses.js';
+import { DORMANT_DAYS, DUE_SOON_DAYS, MISSING_PIECE_DAYS } from './report-types.js';
 
 // The status lists are generated from the workflow's constants (report-statuses.ts), never
 // copied: AUDIT_IN_PROGRESS is open, AUDIT_DELIVERED terminal, and neither has a step.
@@ -16,6 +16,8 @@ const OPERATIONAL = sqlFragment(sqlList(OPERATIONAL_STATUSES));
 const STEP = sqlFragment(stepCaseSql('a.status'));
 const DUE_SOON = sqlFragment(String(Number(DUE_SOON_DAYS)));
 const DORMANT = sqlFragment(String(Number(DORMANT_DAYS)));
+const MISSING_PIECE = sqlFragment(String(Number(MISSING_PIECE_DAYS)));
+const REQUIRED_PIECES = sqlFragment(requiredPiecesSql());
 
 /** Writes the run's rows; returns how many, and the run's summary. */
 export async function computeReport(db: Db, runId: string, type: ReportType, regionCode: string, date: string): Promise<{ rowCount: number; summary: object }> {
@@ -74,24 +76,41 @@ export async function computeReport(db: Db, runId: string, type: ReportType, reg
          SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, reason, receipt_due_on NULLS LAST, application_id), department_code,
                 jsonb_build_object('departmentCode', department_code, 'applicationId', application_id, 'projectName', project_name,
                                    'reason', reason, 'receivedOn', received_on, 'receiptDueOn', receipt_due_on, 'issuedOn', issued_on,
-                                   'daysLate', days_late, 'lastEventAt', to_char(last_event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                                   'daysLate', days_late, 'lastEventAt', to_char(last_event_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                   'missingPieces', missing_pieces)
          FROM (
            SELECT a.department_code, a.id AS application_id, p.name AS project_name, a.deliverables_received_on AS received_on,
                   a.receipt_due_on, r.issued_on, a.last_event_at,
                   CASE WHEN r.id IS NOT NULL THEN 'RECEIPT_LATE'
                        WHEN a.receipt_due_on < ${date}::date THEN 'RECEIPT_OVERDUE'
                        ELSE 'RECEIPT_DUE_SOON' END AS reason,
-                  CASE WHEN r.id IS NOT NULL THEN r.issued_on - a.receipt_due_on ELSE ${date}::date - a.receipt_due_on END AS days_late
+                  CASE WHEN r.id IS NOT NULL THEN r.issued_on - a.receipt_due_on ELSE ${date}::date - a.receipt_due_on END AS days_late,
+                  NULL AS missing_pieces
            FROM applications a JOIN projects p ON p.id = a.project_id LEFT JOIN receipts r ON r.application_id = a.id
            WHERE a.region_code = ${regionCode} AND a.receipt_due_on IS NOT NULL
              AND ((r.id IS NOT NULL AND r.issued_on > a.receipt_due_on)
                OR (r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED' AND a.receipt_due_on <= ${date}::date + ${DUE_SOON}))
            UNION ALL
            SELECT a.department_code, a.id, p.name, a.deliverables_received_on, a.receipt_due_on, r.issued_on, a.last_event_at,
-                  'DORMANT', NULL
+                  'DORMANT', NULL, NULL
            FROM applications a JOIN projects p ON p.id = a.project_id LEFT JOIN receipts r ON r.application_id = a.id
            WHERE a.region_code = ${regionCode} AND a.status IN ${OPEN}
              AND a.last_event_at < (${date}::date - ${DORMANT})::timestamp AT TIME ZONE 'Europe/Paris'
+           UNION ALL
+           -- Waiting for a pièce its next move requires (the workflow's checklist) for more than
+           -- MISSING_PIECE_DAYS since it entered its status; daysLate: the days past that.
+           SELECT a.department_code, a.id, p.name, a.deliverables_received_on, a.receipt_due_on, NULL, a.last_event_at, 'MISSING_PIECE',
+                  ${date}::date - (w.since AT TIME ZONE 'Europe/Paris')::date - ${MISSING_PIECE},
+                  string_agg(q.piece, ' ' ORDER BY q.piece)
+           FROM applications a JOIN projects p ON p.id = a.project_id
+           JOIN (VALUES ${REQUIRED_PIECES}) AS q (procedure, status, letter_of_intent, kind, piece)
+             ON q.procedure = a.procedure::text AND q.status = a.status::text AND q.letter_of_intent = a.letter_of_intent_requested AND q.kind = a.kind::text
+           CROSS JOIN LATERAL (SELECT max(e.at) AS since FROM application_events e WHERE e.application_id = a.id AND e.to_status = a.status) w
+           WHERE a.region_code = ${regionCode}
+             AND w.since < (${date}::date - ${MISSING_PIECE})::timestamp AT TIME ZONE 'Europe/Paris'
+             AND NOT EXISTS (SELECT 1 FROM application_documents d WHERE d.application_id = a.id AND d.kind::text = q.piece
+                                                                      AND d.superseded_at IS NULL AND d.withdrawn_at IS NULL)
+           GROUP BY a.id, p.name, w.since
          ) d`;
       break;
     case 'FOLLOW_UP':

@@ -1,8 +1,8 @@
 // The dossier status sets the reports' SQL needs, generated from the workflow module's own
 // constants (src/applications/workflow.ts) so that a status added there reaches every report
 // at once instead of drifting from copied lists. Pure.
-import { ALL_STATUSES, stepOf, TERMINAL } from '../applications/workflow.js';
-import type { ApplicationStatus } from '../generated/prisma/enums.js';
+import { ALL_STATUSES, checklist, type DossierFacts, PROCEDURES, STATUSES_OF, stepOf, TERMINAL } from '../applications/workflow.js';
+import { type ApplicationStatus, ProjectKind } from '../generated/prisma/enums.js';
 
 /**
  * The terminal statuses in which a dossier left the procedure without a result (a site whose
@@ -39,4 +39,38 @@ export function stepCaseSql(column: string): string {
     .filter(([, statuses]) => statuses.length > 0)
     .map(([step, statuses]) => `WHEN ${column} IN ${sqlList(statuses)} THEN ${step}`);
   return `CASE ${whens.join(' ')} END`;
+}
+
+/**
+ * The pièces each dossier waits for, as SQL rows `(procedure, status, letter_of_intent_requested,
+ * kind, piece)` for a VALUES list: the workflow's own checklist (workflow.ts), asked for every
+ * procedure, open status, structure kind and letter-of-intent flag, never copied.
+ */
+export function requiredPiecesSql(): string {
+  const rows: string[] = [];
+  for (const procedure of PROCEDURES) {
+    for (const status of STATUSES_OF[procedure].filter((s) => !TERMINAL.includes(s))) {
+      for (const kind of Object.values(ProjectKind)) {
+        for (const letterOfIntentRequested of [false, true]) {
+          const facts: DossierFacts = {
+            procedure,
+            kind,
+            letterOfIntentRequested,
+            pieces: [],
+            existing: procedure === 'AUDIT',
+            nature: 'CREATION',
+            eligible: true,
+            eligibilityReasons: [],
+            convention: 'ACI',
+            hasOpinion: true,
+          };
+          for (const piece of checklist(status, facts).required) {
+            for (const v of [procedure, status, kind, piece]) if (!ENUM_VALUE.test(v)) throw new Error(`not an enum identifier: ${v}`);
+            rows.push(`('${procedure}','${status}',${letterOfIntentRequested},'${kind}','${piece}')`);
+          }
+        }
+      }
+    }
+  }
+  return rows.join(',');
 }

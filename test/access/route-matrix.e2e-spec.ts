@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { registeredRoutes } from '../../src/app.factory.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
+import { upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { actor, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
@@ -31,6 +32,7 @@ interface Fixtures {
   userId: string;
   apiKeyId: string;
   applicationId: string;
+  documentId: string;
   sessionId: string;
   epciSiren: string;
   ruleSetId: string;
@@ -120,6 +122,15 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/applications/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/applications/:id': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ assigneeId: null }) } },
   'GET /api/v1/applications/:id/events': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/documents': { roles: WORKFLOW, otherRegion: { status: 404 } },
+  'GET /api/v1/applications/:id/documents': { roles: STAFF, otherRegion: { status: 404 } },
+  'GET /api/v1/applications/:id/documents/:docId': { roles: STAFF, otherRegion: { status: 404 } },
+  'GET /api/v1/applications/:id/documents/:docId/content': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/documents/:docId/versions': { roles: WORKFLOW, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/documents/:docId/withdraw': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ reason: 'Déposée par erreur' }) } },
+  // Partners are admitted, and answered 404 (notes.service.ts): the route-level role check cannot say it.
+  'POST /api/v1/applications/:id/notes': { roles: WORKFLOW, otherRegion: { status: 404, body: () => ({ text: 'Relancer le promoteur' }) } },
+  'GET /api/v1/applications/:id/notes': { roles: STAFF, otherRegion: { status: 404 } },
   'POST /api/v1/applications/:id/site-meeting': {
     roles: WORKFLOW,
     otherRegion: { status: 404, body: () => ({ heldOn: '2026-01-05', participants: 'x', findings: 'y' }) },
@@ -202,9 +213,10 @@ function fill(url: string, f: Fixtures | null): string {
         ':funder': 'REGION',
         ':year': '2025',
         ':code': 'diagnostic-territorial',
+        ':docId': f.documentId,
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID() };
+    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID(), ':docId': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
     // Every resource gets its real fixture id: an empty one would answer 404 from the router,
@@ -270,6 +282,7 @@ describe('role × route access matrix', () => {
       userId: admin.userId,
       apiKeyId: key.body.id,
       applicationId: dossier.body.id,
+      documentId: (await upload(t, dossier.body.id, instructor84, 'REQUEST').expect(201)).body.id,
       sessionId: session.body.id,
       epciSiren: epci.siren,
       ruleSetId: (await activeRuleSet(t, admin)).id,
@@ -343,7 +356,12 @@ describe('role × route access matrix', () => {
     expect((await t.prisma.commune.findUniqueOrThrow({ where: { inseeCode: fixtures.inseeCode } })).zone).toBe('ZIP');
     expect((await t.prisma.user.findUniqueOrThrow({ where: { id: fixtures.userId } })).active).toBe(true);
     expect((await t.prisma.apiKey.findUniqueOrThrow({ where: { id: fixtures.apiKeyId } })).revokedAt).toBeNull();
-    expect((await t.prisma.application.findUniqueOrThrow({ where: { id: fixtures.applicationId } })).version).toBe(1);
+    // Version 2: the fixture's one pièce; nothing of region 53 added, replaced, withdrew or noted.
+    expect((await t.prisma.application.findUniqueOrThrow({ where: { id: fixtures.applicationId } })).version).toBe(2);
+    expect(await t.prisma.applicationDocument.findMany({ select: { id: true, withdrawnAt: true, supersededAt: true } })).toEqual([
+      { id: fixtures.documentId, withdrawnAt: null, supersededAt: null },
+    ]);
+    expect(await t.prisma.applicationNote.count()).toBe(0);
     expect(await t.prisma.envelope.findUniqueOrThrow({ where: { id: fixtures.envelopeId } })).toMatchObject({ status: 'OPEN' });
     expect(await t.prisma.envelopeMovement.count()).toBe(0);
     expect(await t.prisma.projectFollowUp.count()).toBe(0);

@@ -8,6 +8,7 @@
 // A route added without an entry fails the first test.
 import { randomUUID } from 'node:crypto';
 import { registeredRoutes } from '../../src/app.factory.js';
+import { samplePdf, upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { type Actor, actor, expectProblem, makeCommune, makeProject, makePromoter, makeUser, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
@@ -33,6 +34,7 @@ interface Side {
   promoterId: string;
   projectId: string;
   applicationId: string;
+  documentId: string;
   sessionId: string;
   envelopeId: string;
   /** Text only this département's callers may read. */
@@ -115,6 +117,16 @@ const SCOPE: Record<string, Entry> = {
   'GET /api/v1/applications/:id/events': { read: DEPT },
   'GET /api/v1/applications/:id/expenses': { read: DEPT },
   'GET /api/v1/applications/:id/funding-plan': { read: DEPT },
+  // Partners download the pièces of their territory's dossiers.
+  'GET /api/v1/applications/:id/documents': { read: DEPT },
+  'GET /api/v1/applications/:id/documents/:docId': { read: DEPT },
+  'GET /api/v1/applications/:id/documents/:docId/content': { read: DEPT },
+  // The ARS's internal notes exist for no partner, of any territory.
+  'GET /api/v1/applications/:id/notes': { read: { '43': [404, 404, 404, 404], '74': [404, 404, 404, 404] } },
+  'POST /api/v1/applications/:id/documents': { write: 'workflow roles (ARS): route matrix' },
+  'POST /api/v1/applications/:id/documents/:docId/versions': { write: 'workflow roles (ARS): route matrix' },
+  'POST /api/v1/applications/:id/documents/:docId/withdraw': { write: 'workflow roles (ARS): route matrix' },
+  'POST /api/v1/applications/:id/notes': { write: 'workflow roles (ARS): route matrix' },
   'POST /api/v1/applications': { write: 'workflow roles (ARS): route matrix' },
   'PATCH /api/v1/applications/:id': { write: 'workflow roles (ARS): route matrix' },
   'POST /api/v1/applications/:id/site-meeting': { write: 'workflow roles (ARS): route matrix' },
@@ -174,6 +186,13 @@ const SCOPE: Record<string, Entry> = {
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;
 
+/** superagent's parser for a body kept as bytes. */
+const bytes = (res: import('superagent').Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
 /** The route's path with the real ids of the object labelled `label`. */
 function fill(url: string, f: Fixtures, label: Label): string {
   const side = label === '43' || label === '74' ? f[label] : null;
@@ -197,6 +216,7 @@ function fill(url: string, f: Fixtures, label: Label): string {
     ':funder': 'REGION',
     ':year': '2025',
     ':code': 'diagnostic-territorial',
+    ':docId': side?.documentId,
   };
   return url.replace(/:(\w+)/g, (m) => {
     const v = byParam[m];
@@ -232,6 +252,13 @@ describe('scope matrix (région × département)', () => {
       ])
       .expect(200);
     await t.http().post(`/api/v1/applications/${applicationId}/funding-plan/compute`).set(I).send({}).expect(200);
+    const documentId = (await upload(t, applicationId, instructor, 'REQUEST', samplePdf(`Demande ${secret}`), `demande-${secret}.pdf`, `Demande ${secret}`).expect(201)).body.id;
+    await t
+      .http()
+      .post(`/api/v1/applications/${applicationId}/notes`)
+      .set(I)
+      .send({ text: `Note ${secret}` })
+      .expect(201);
     // A séance of its own (only this dossier), and an item on the region's shared séance, with
     // an opinion whose reservations are confidential.
     const own = (
@@ -249,7 +276,7 @@ describe('scope matrix (région × département)', () => {
     const envelopeId = (await envelope(t, admin, 'DETR', 1_000_000, dep)).id;
     await t.prisma.envelopeMovement.create({ data: { envelopeId, kind: 'COMMITMENT', amountCents: 1000n, applicationId, note: secret } });
     await t.prisma.envelopeMovement.create({ data: { envelopeId, kind: 'ADJUSTMENT', amountCents: 10n, note: secret } });
-    return { inseeCode, epciSiren: siren, promoterId: promoter.id, projectId: project.id, applicationId, sessionId: own, envelopeId, secret };
+    return { inseeCode, epciSiren: siren, promoterId: promoter.id, projectId: project.id, applicationId, documentId, sessionId: own, envelopeId, secret };
   }
 
   beforeAll(async () => {
@@ -347,17 +374,19 @@ describe('scope matrix (région × département)', () => {
         const path = (label === 'list' ? url : fill(url, f, label)) + (entry.query ?? '');
         for (const [i, caller] of CALLERS.entries()) {
           cases++;
-          const res = await t
+          const req = t
             .http()
             .get(label === 'list' ? `${path}?limit=200` : path)
             .set(headers[caller]);
+          // A pièce's bytes (PDF) are read as bytes, and searched for the other side's text too.
+          const res = url.endsWith('/content') ? await req.buffer(true).parse(bytes) : await req;
           const where = `GET ${path} [${label}] as ${caller}`;
           if (res.status !== row[i]) {
             failures.push(`${where}: expected ${row[i]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
             continue;
           }
           if (res.status !== 200) continue;
-          const text = res.text;
+          const text = Buffer.isBuffer(res.body) ? res.body.toString('latin1') : res.text;
           for (const o of others[caller]) {
             // (A séance itself is the region's: its date and title are listed to every partner.)
             const leaked = [o.applicationId, o.projectId, o.promoterId, o.envelopeId, o.secret].filter((v) => text.includes(v));

@@ -1,5 +1,6 @@
 // Dossiers as resources (docs/architecture.md, HTTP conventions), through the real API and a real
 // PostgreSQL: assignment, the list's filters and cursor pagination, ETag and If-Match.
+import { providePieces } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier, mapLimit } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem, makeUser } from '../helpers/factories.js';
@@ -233,8 +234,9 @@ describe('dossiers', () => {
       expect(await get(id)).toMatchObject({ status: 'SITE_MEETING_HELD', version: 2 });
       const events = (await t.http().get(`/api/v1/applications/${id}/events`).set(as(instructor)).expect(200)).body.items;
       expect(events.map((e: { type: string }) => e.type)).toEqual(['CREATED', 'SITE_MEETING_RECORDED']);
-      // The current version (strong or weak), or *, lets the write through.
-      await t.http().post(`/api/v1/applications/${id}/submit`).set(as(instructor)).set('If-Match', 'W/"2"').send({}).expect(200);
+      // The current version (strong or weak), or *, lets the write through (the request, a pièce, makes version 3).
+      expect(await providePieces(t, id, instructor)).toEqual(['REQUEST']);
+      await t.http().post(`/api/v1/applications/${id}/submit`).set(as(instructor)).set('If-Match', 'W/"3"').send({}).expect(200);
       await t.http().post(`/api/v1/applications/${id}/withdraw`).set(as(instructor)).set('If-Match', '*').send({ reason: 'x' }).expect(200);
     });
 

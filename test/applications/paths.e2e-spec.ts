@@ -1,4 +1,5 @@
 import { addMonths } from '../../src/common/validation/dates.js';
+import { providePieces } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
@@ -26,7 +27,10 @@ describe('dossier paths to COMPLETED', () => {
     expect(done.deliverablesReceivedOn).toBe(daysAgo(10));
     expect(done.receiptDueOn).toBe(addMonths(daysAgo(10), 2));
     const events = (await t.http().get(`/api/v1/applications/${id}/events`).set('Authorization', instructor.auth).expect(200)).body.items;
-    expect(events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
+    // One event per move; the pièces' own events (DOCUMENT_ADDED) move nothing.
+    const moves = events.filter((e: { toStatus: string | null }) => e.toStatus !== null);
+    expect(events.filter((e: { type: string }) => e.type === 'DOCUMENT_ADDED')).toHaveLength(events.length - moves.length);
+    expect(moves.map((e: { toStatus: string }) => e.toStatus)).toEqual([
       'DRAFT',
       'SITE_MEETING_HELD',
       'SUBMITTED',
@@ -52,6 +56,7 @@ describe('dossier paths to COMPLETED', () => {
       .send({ outcome: 'APPROVED', decidedOn: daysAgo(1) })
       .expect(200);
     expect(approved.body).toMatchObject({ status: 'STEP3_IN_PROGRESS', step: 3 });
+    await providePieces(t, id, instructor);
     await t.http().post(`/api/v1/applications/${id}/complete`).set('Authorization', instructor.auth).send({ summary: 'ok' }).expect(200);
   });
 

@@ -1,6 +1,7 @@
 // The procedure as the seeds say (docs/domain.md, The dossier workflow), through the real API
 // and a real PostgreSQL: dates in the procedure's order, the audit of an existing centre, the
 // structures (antennes, centres de santé, existing centres), attestations, the letter of intent.
+import { providePieces, upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, heldSession, makeDossier, today, WALK } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem, makeCommune, makePromoter } from '../helpers/factories.js';
@@ -44,6 +45,7 @@ describe('the procedure of the seeds', () => {
       .set(I())
       .send({ heldOn: dates.heldOn, participants: 'ARS', findings: 'OK' })
       .expect(200);
+    await providePieces(t, id, instructor);
     await t
       .http()
       .post(`${app(id)}/submit`)
@@ -135,6 +137,7 @@ describe('the procedure of the seeds', () => {
         .set(D())
         .send({ outcome: 'APPROVED', decidedOn: daysAgo(20) })
         .expect(200);
+      await providePieces(t, id, instructor);
       expect(ok.body).toMatchObject({ status: 'STEP2_IN_PROGRESS', decision: { decidedOn: daysAgo(20) } });
     });
 
@@ -146,6 +149,7 @@ describe('the procedure of the seeds', () => {
         .set(I())
         .send({ heldOn: daysAgo(30), participants: 'ARS', findings: 'OK' })
         .expect(200);
+      await providePieces(t, id, instructor);
       const before = await snapshot(id);
       const body = expectProblem(
         await t
@@ -188,6 +192,7 @@ describe('the procedure of the seeds', () => {
         .set(I())
         .send({ heldOn: daysAgo(40), participants: 'ARS', findings: 'OK' })
         .expect(200);
+      await providePieces(t, id, instructor);
       await t
         .http()
         .post(`${app(id)}/submit`)
@@ -219,6 +224,7 @@ describe('the procedure of the seeds', () => {
         .set(D())
         .send({ outcome: 'APPROVED', decidedOn: daysAgo(60) })
         .expect(200);
+      await providePieces(t, id, instructor);
       const before = await snapshot(id);
       const body = expectProblem(
         await t
@@ -302,6 +308,22 @@ describe('the procedure of the seeds', () => {
         currentStatus: 'DRAFT',
         allowedActions: ['SUBMIT', 'WITHDRAW', 'CLOSE'],
       });
+      // Its request is a pièce of the dossier (seed 002): no submission without it.
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post(`${app(id)}/submit`)
+            .set(I())
+            .send({ receivedOn: daysAgo(40) }),
+          422,
+        ),
+      ).toMatchObject({
+        rule: 'missing-pieces',
+        required: ['REQUEST'],
+        missing: ['REQUEST'],
+      });
+      await upload(t, id, instructor, 'REQUEST').expect(201);
       expect(
         (
           await t
@@ -356,6 +378,22 @@ describe('the procedure of the seeds', () => {
           .send({ deliveredOn: daysAgo(5), summary: '  ' }),
         400,
       );
+      // The plan to return to balance is the audit's deliverable: a pièce too.
+      expect((await get(id)).checklist).toEqual({ nextAction: 'DELIVER_AUDIT_PLAN', required: ['RECOVERY_PLAN'], present: ['REQUEST'], missing: ['RECOVERY_PLAN'] });
+      expect(
+        expectProblem(
+          await t
+            .http()
+            .post(`${app(id)}/audit-plan`)
+            .set(I())
+            .send({ deliveredOn: daysAgo(5), summary: 'Plan' }),
+          422,
+        ),
+      ).toMatchObject({
+        rule: 'missing-pieces',
+        missing: ['RECOVERY_PLAN'],
+      });
+      await upload(t, id, instructor, 'RECOVERY_PLAN').expect(201);
       const delivered = (
         await t
           .http()
@@ -373,10 +411,12 @@ describe('the procedure of the seeds', () => {
       });
       expect((await events(id)).map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
         ['CREATED', null, 'DRAFT'],
+        ['DOCUMENT_ADDED', null, null],
         ['SUBMITTED', 'DRAFT', 'SUBMITTED'],
         ['CARPEC_OPINION_SCHEDULED', 'SUBMITTED', 'CARPEC_REVIEW'],
         ['CARPEC_OPINION_RECORDED', 'CARPEC_REVIEW', 'AWAITING_DECISION'],
         ['APPROVED', 'AWAITING_DECISION', 'AUDIT_IN_PROGRESS'],
+        ['DOCUMENT_ADDED', null, null],
         ['AUDIT_PLAN_DELIVERED', 'AUDIT_IN_PROGRESS', 'AUDIT_DELIVERED'],
       ]);
       expect((await events(id))[0].data).toMatchObject({ procedure: 'AUDIT' });

@@ -6,6 +6,7 @@
 import { type Action, ACTIONS, allowedActions, type DossierFacts, PROCEDURES, STATUSES_OF, stepOf, TRANSITIONS } from '../../src/applications/workflow.js';
 import { addMonths } from '../../src/common/validation/dates.js';
 import type { ApplicationStatus, Procedure, ProjectNature } from '../../src/generated/prisma/enums.js';
+import { providePieces } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, actorFor, heldSession, makeDossier, mapLimit, reach, today, WALK } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
@@ -22,7 +23,17 @@ interface Centre {
 const NEW: Centre = { existing: false, nature: 'CREATION' };
 const EXTENSION: Centre = { existing: true, nature: 'EXTENSION' };
 const POLYVALENT: Centre = { existing: true, nature: 'BECOMING_POLYVALENT' };
-const factsFor = (procedure: Procedure, c: Centre): DossierFacts => ({ procedure, ...c, eligible: true, eligibilityReasons: [], convention: 'ACI', hasOpinion: true });
+const factsFor = (procedure: Procedure, c: Centre): DossierFacts => ({
+  procedure,
+  ...c,
+  eligible: true,
+  eligibilityReasons: [],
+  convention: 'ACI',
+  hasOpinion: true,
+  kind: 'MSP',
+  letterOfIntentRequested: false,
+  pieces: [],
+});
 
 /**
  * Every (procedure, from, action, to) of the table: an audit is always of an existing centre;
@@ -117,6 +128,8 @@ describe('dossier workflow (every move of the table, real API)', () => {
       if (action === 'NOTE_INFORMATION' && !(await t.prisma.carpecAgendaItem.findFirst({ where: { applicationId: id, purpose: 'INFORMATION', opinion: null } }))) {
         expect((await act(t, id, 'SCHEDULE_INFORMATION', who)).status).toBe(201);
       }
+      // The pièces the move needs (the checklist's), uploaded before the dossier is read.
+      await providePieces(t, id, who.instructor);
       const before = (await get(id)).body;
       expect(before.status).toBe(from);
       const eventsBefore = await events(id);

@@ -93,17 +93,23 @@ describe('audit trail', () => {
   it("gives auditors one row per write of the dossier, oldest first, with who, the request and the chain's hashes", async () => {
     const res = await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', auditor.auth).expect(200);
     const items = res.body.items as AuditRow[];
+    // The pièces the next moves need (the request; step 2's deliverables, left ready by advance()) are writes too.
     expect(items.map((r) => r.action)).toEqual([
       'application.create',
       'application.record_site_meeting',
+      'application.document.create',
       'application.submit',
       'application.schedule_opinion',
       'application.record_opinion',
       'application.approve',
+      'application.document.create',
+      'application.document.create',
     ]);
-    expect(items.map((r) => r.after?.status)).toEqual(['DRAFT', 'SITE_MEETING_HELD', 'SUBMITTED', 'CARPEC_REVIEW', 'AWAITING_DECISION', 'STEP2_IN_PROGRESS']);
-    expect(items[1]).toMatchObject({ actorId: instructor.userId, actorKind: 'USER', entity: 'application', entityId: dossier, before: { status: 'DRAFT' } });
-    expect(items[5]).toMatchObject({ actorId: director.userId, before: { status: 'AWAITING_DECISION' } });
+    const moves = items.filter((r) => !r.action.startsWith('application.document.'));
+    expect(moves.map((r) => r.after?.status)).toEqual(['DRAFT', 'SITE_MEETING_HELD', 'SUBMITTED', 'CARPEC_REVIEW', 'AWAITING_DECISION', 'STEP2_IN_PROGRESS']);
+    expect(items[2].after).toMatchObject({ kind: 'REQUEST', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(moves[1]).toMatchObject({ actorId: instructor.userId, actorKind: 'USER', entity: 'application', entityId: dossier, before: { status: 'DRAFT' } });
+    expect(moves[5]).toMatchObject({ actorId: director.userId, before: { status: 'AWAITING_DECISION' } });
     for (const r of items) {
       expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(r.prevHash).toMatch(/^[0-9a-f]{64}$/);
@@ -134,7 +140,7 @@ describe('audit trail', () => {
     expectProblem(await t.http().get('/api/v1/audit').set('Authorization', instructor.auth), 403);
     expectProblem(await t.http().get('/api/v1/audit').set('Authorization', director.auth), 403);
     const admin = await actor(t, 'ADMIN');
-    expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', admin.auth).expect(200)).body.items.length).toBe(6);
+    expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', admin.auth).expect(200)).body.items.length).toBe(9);
     const bretagne = await actor(t, 'AUDITOR', { regionCode: '53' });
     expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', bretagne.auth).expect(200)).body.items).toEqual([]);
   });

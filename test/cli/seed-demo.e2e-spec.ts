@@ -162,19 +162,25 @@ describe('npm run seed:demo', () => {
     );
     for (const d of dossiers) expect(audited.find((a) => a.entity_id === d.id)?.actions[0]).toBe('application.create');
     const lePuy = audited.find((a) => a.entity_id === byName('Maison de santé du Puy-en-Velay Guitard').id)!;
+    // Each move's pièces (seed 002) are sent before it: the request, step 2's deliverables, step 3's.
     expect(lePuy.actions).toEqual([
       'application.create',
       'application.record_site_meeting',
+      'application.document.create',
       'application.submit',
       'application.expenses',
       'application.detr_confirmation',
       'application.schedule_opinion',
       'application.record_opinion',
       'application.approve',
+      'application.document.create',
+      'application.document.create',
       'application.receive_deliverables',
       'application.issue_receipt',
       'application.schedule_information',
       'application.note_information',
+      'application.document.create',
+      'application.document.create',
       'application.complete',
     ]);
     expect(lePuy.roles.sort()).toEqual(['DIRECTOR', 'INSTRUCTOR', 'PARTNER']);

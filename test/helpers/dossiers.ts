@@ -3,6 +3,7 @@
 import { type Action, rolesFor } from '../../src/applications/workflow.js';
 import type { ApplicationStatus, Procedure, ProjectKind, ProjectNature } from '../../src/generated/prisma/enums.js';
 import type { TestApp } from './app.js';
+import { providePieces } from './documents.js';
 import { type Actor, makeCommune, makeProject, makePromoter, type CommuneOptions } from './factories.js';
 
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
@@ -61,7 +62,12 @@ export async function advance(t: TestApp, id: string, target: ApplicationStatus,
   let session: string | undefined;
   const newSession = async (sessionDate: string) => (await t.http().post('/api/v1/carpec-sessions').set(I).send({ sessionDate, title: 'CARPEC' }).expect(201)).body.id as string;
   for (let guard = 0; guard < 12; guard++) {
-    const dossier = await read();
+    let dossier = await read();
+    // The pièces of the next move (seed 002), uploaded before it, and left ready at the target.
+    if (dossier.checklist.missing.length) {
+      await providePieces(t, id, who.instructor);
+      dossier = await read();
+    }
     const s = dossier.status as ApplicationStatus;
     if (s === target) return;
     switch (s) {
@@ -160,9 +166,17 @@ export async function act(
   id: string,
   action: Action,
   who: { instructor: Actor; director: Actor },
-  options: { headers?: Record<string, string>; /** The séance to use instead of a new one. */ session?: string } = {},
+  options: {
+    headers?: Record<string, string>;
+    /** The séance to use instead of a new one. */ session?: string;
+    /** Upload the pièces the move needs first, when it is the dossier's next (default true). */ pieces?: boolean;
+  } = {},
 ) {
   const { actor: a } = actorFor(action, who);
+  if (options.pieces !== false) {
+    const dossier = (await t.http().get(`/api/v1/applications/${id}`).set('Authorization', who.instructor.auth).expect(200)).body;
+    if (dossier.checklist.nextAction === action && dossier.checklist.missing.length) await providePieces(t, id, who.instructor);
+  }
   const headers = options.headers ?? {};
   const session = async () => options.session ?? (await heldSession(t, who.instructor));
   const post = (path: string, body: object) => t.http().post(path).set('Authorization', a.auth).set(headers).send(body);

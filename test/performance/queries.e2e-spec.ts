@@ -2,6 +2,7 @@
 // rows with their relations and the access scope in one statement, a count where a page needs
 // one. Counted through Prisma's query events, for every GET route of the API.
 import { registeredRoutes } from '../../src/app.factory.js';
+import { upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo } from '../helpers/dossiers.js';
 import { makeDossier } from '../helpers/dossiers.js';
@@ -39,6 +40,9 @@ describe('SQL statements per read request', () => {
     await t.http().post(`/api/v1/applications/${id}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
     await advance(t, id, 'RECEIPT_ISSUED', { instructor, director });
     for (let i = 0; i < 3; i++) await makeDossier(t, instructor);
+    // A pièce of one chunk (its bytes are read in 1 MiB statements), and a note.
+    const doc = (await upload(t, id, instructor, 'OTHER').expect(201)).body.id as string;
+    await t.http().post(`/api/v1/applications/${id}/notes`).set('Authorization', instructor.auth).send({ text: 'Relancer' }).expect(201);
     const project = await t.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     const epci = await t.prisma.epci.create({
       data: { siren: '200073419', name: 'CC Brioude Sud Auvergne', type: 'CC', population: 17000, memberCount: 47, largestMemberPopulation: 6600 },
@@ -80,6 +84,10 @@ describe('SQL statements per read request', () => {
       `/api/v1/applications/${id}/events`,
       `/api/v1/applications/${id}/expenses`,
       `/api/v1/applications/${id}/funding-plan`,
+      `/api/v1/applications/${id}/documents`,
+      `/api/v1/applications/${id}/documents/${doc}`,
+      `/api/v1/applications/${id}/documents/${doc}/content`,
+      `/api/v1/applications/${id}/notes`,
       '/api/v1/carpec-sessions',
       `/api/v1/carpec-sessions/${session}`,
       '/api/v1/funding-rule-sets',

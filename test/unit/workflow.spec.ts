@@ -4,6 +4,7 @@ import {
   ACTIONS,
   ALL_STATUSES,
   allowedActions,
+  checklist,
   decide,
   type DossierFacts,
   PROCEDURES,
@@ -12,10 +13,23 @@ import {
   TERMINAL,
   terminalOf,
 } from '../../src/applications/workflow.js';
-import type { ApplicationStatus, Procedure, Role } from '../../src/generated/prisma/enums.js';
+import { type ApplicationStatus, DocumentKind, type Procedure, type Role } from '../../src/generated/prisma/enums.js';
 import { addMonths, isCalendarDate, parisToday } from '../../src/common/validation/dates.js';
 
-const facts: DossierFacts = { procedure: 'ACCOMPANIMENT', existing: false, nature: 'CREATION', eligible: true, eligibilityReasons: ['ZIP'], convention: 'ACI', hasOpinion: true };
+/** Every pièce present: the table's moves are tested on their own; the pièces below. */
+const EVERY_PIECE = Object.values(DocumentKind);
+const facts: DossierFacts = {
+  procedure: 'ACCOMPANIMENT',
+  existing: false,
+  nature: 'CREATION',
+  eligible: true,
+  eligibilityReasons: ['ZIP'],
+  convention: 'ACI',
+  hasOpinion: true,
+  kind: 'MSP',
+  letterOfIntentRequested: true,
+  pieces: EVERY_PIECE,
+};
 const audit: DossierFacts = { ...facts, procedure: 'AUDIT', existing: true, nature: 'EXTENSION' };
 const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 'REPORTING'];
 
@@ -164,5 +178,54 @@ describe('business dates', () => {
     expect(isCalendarDate('2028-02-29')).toBe(true);
     expect(isCalendarDate('26-02-01')).toBe(false);
     expect(parisToday(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});
+
+describe('the pièces each move needs (seed 002)', () => {
+  const none: DossierFacts = { ...facts, letterOfIntentRequested: false, pieces: [] };
+  const refusal = (status: ApplicationStatus, action: Action, f: DossierFacts, role: Role = 'INSTRUCTOR') => {
+    const d = decide(status, action, role, f);
+    return d.ok ? null : d.kind === 'RULE' ? d.breach : d.kind;
+  };
+
+  it.each([
+    ['ACCOMPANIMENT', 'SITE_MEETING_HELD', 'SUBMIT', {}, ['REQUEST']],
+    ['ACCOMPANIMENT', 'SITE_MEETING_HELD', 'SUBMIT', { letterOfIntentRequested: true }, ['REQUEST', 'LETTER_OF_INTENT']],
+    ['AUDIT', 'DRAFT', 'SUBMIT', { existing: true }, ['REQUEST']],
+    ['ACCOMPANIMENT', 'STEP2_IN_PROGRESS', 'RECEIVE_DELIVERABLES', {}, ['PROJET_DE_SANTE', 'ENGAGEMENT_CONFORMITE']],
+    ['ACCOMPANIMENT', 'STEP2_IN_PROGRESS', 'RECEIVE_DELIVERABLES', { kind: 'CDS_POLYVALENT' }, ['PROJET_DE_SANTE', 'ENGAGEMENT_CONFORMITE', 'REGLEMENT_FONCTIONNEMENT']],
+    ['ACCOMPANIMENT', 'STEP2_IN_PROGRESS', 'RECEIVE_DELIVERABLES', { kind: 'ANTENNE' }, ['PROJET_DE_SANTE', 'ENGAGEMENT_CONFORMITE', 'REGLEMENT_FONCTIONNEMENT']],
+    ['ACCOMPANIMENT', 'STEP3_IN_PROGRESS', 'COMPLETE', {}, ['COORDINATION_DELIVERABLE', 'CONVENTION']],
+    ['AUDIT', 'AUDIT_IN_PROGRESS', 'DELIVER_AUDIT_PLAN', { existing: true }, ['RECOVERY_PLAN']],
+  ] as [Procedure, ApplicationStatus, Action, Partial<DossierFacts>, DocumentKind[]][])(
+    '%s %s --%s--> refused while %j lacks %j, allowed with them',
+    (procedure, status, action, extra, required) => {
+      const f = { ...none, procedure, ...extra };
+      expect(refusal(status, action, f)).toEqual({ rule: 'missing-pieces', detail: expect.stringContaining(required.join(', ')), values: { required, missing: required } });
+      expect(checklist(status, f)).toEqual({ nextAction: action, required, present: [], missing: required });
+      // One missing among several is named alone; a withdrawn or replaced pièce is simply not among `pieces`.
+      if (required.length > 1) {
+        const partial = { ...f, pieces: required.slice(1) };
+        expect(refusal(status, action, partial)).toMatchObject({ values: { missing: [required[0]] } });
+        expect(checklist(status, partial)).toMatchObject({ present: [...required.slice(1)].sort(), missing: [required[0]] });
+      }
+      expect(decide(status, action, action === 'ISSUE_RECEIPT' ? 'DIRECTOR' : 'INSTRUCTOR', { ...f, pieces: required })).toMatchObject({ ok: true });
+    },
+  );
+
+  it('asks nothing of the other moves, and the record of a site meeting, a decision or a récépissé needs no pièce', () => {
+    expect(checklist('DRAFT', none)).toEqual({ nextAction: 'RECORD_SITE_MEETING', required: [], present: [], missing: [] });
+    expect(checklist('AWAITING_DECISION', none)).toEqual({ nextAction: 'APPROVE', required: [], present: [], missing: [] });
+    expect(checklist('DELIVERABLES_RECEIVED', none)).toEqual({ nextAction: 'ISSUE_RECEIPT', required: [], present: [], missing: [] });
+    expect(decide('AWAITING_DECISION', 'APPROVE', 'DIRECTOR', none)).toMatchObject({ ok: true });
+    expect(decide('DELIVERABLES_RECEIVED', 'ISSUE_RECEIPT', 'DIRECTOR', none)).toMatchObject({ ok: true });
+    // Leaving the procedure never waits for a pièce.
+    expect(decide('SITE_MEETING_HELD', 'WITHDRAW', 'INSTRUCTOR', none)).toMatchObject({ ok: true });
+    for (const status of TERMINAL) expect(checklist(status, none)).toEqual({ nextAction: null, required: [], present: [], missing: [] });
+  });
+
+  it('checks the role and the status before the pièces: a wrong move is 403 or 409, not 422', () => {
+    expect(refusal('SITE_MEETING_HELD', 'SUBMIT', none, 'PARTNER')).toBe('FORBIDDEN');
+    expect(refusal('DRAFT', 'COMPLETE', none)).toBe('ILLEGAL');
   });
 });

@@ -1446,6 +1446,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applications/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a dossier's pièces
+         * @description The current version of each pièce, withdrawn ones included (marked); with `history=true`, the replaced versions too.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DocumentsController_list"];
+        put?: never;
+        /**
+         * Add a pièce to a dossier
+         * @description multipart/form-data with the fields `kind` and `label` and the part `file`, streamed to the storage. Its media type is read from its content; its SHA-256 and size are computed on the way and recorded in the audit trail. The same bytes of the same kind sent again (a retry) answer the pièce already there, 200.
+         *
+         *     Roles admitted: INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DocumentsController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/documents/{docId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a pièce
+         * @description Its kind, name, media type, size, SHA-256, version, who uploaded it and when, and whether it is withdrawn.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DocumentsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/documents/{docId}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a pièce's bytes
+         * @description Streamed, as an attachment, with its sniffed Content-Type, its SHA-256 as ETag (If-None-Match: 304) and one byte range when asked (Range: bytes=…, If-Range).
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DocumentsController_content"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/documents/{docId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a pièce by a new version
+         * @description The new bytes become the current version (its number + 1); the previous version is kept, readable, no longer current. Same formats and limits as an upload.
+         *
+         *     Roles admitted: INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DocumentsController_replace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/documents/{docId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a pièce
+         * @description Kept and marked, never deleted: it no longer counts in the checklist; its bytes stay readable. Audited.
+         *
+         *     Roles admitted: INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DocumentsController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a dossier's internal notes
+         * @description Oldest first. Partners: 404, as for a dossier outside their scope.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["NotesController_list"];
+        put?: never;
+        /**
+         * Write an internal note on a dossier
+         * @description A short note of the ARS's staff (at most 2,000 characters), with its author and time; audited. Never shown to partners.
+         *
+         *     Roles admitted: INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["NotesController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2470,6 +2614,37 @@ export interface components {
             /** @example 2026-11-20T09:41:27.512Z */
             decidedAt: string | null;
         };
+        ChecklistDto: {
+            /**
+             * @description The move the procedure expects next; null once the dossier has ended
+             * @example RECEIVE_DELIVERABLES
+             * @enum {string|null}
+             */
+            nextAction: "RECORD_SITE_MEETING" | "SUBMIT" | "SCHEDULE_OPINION" | "RECORD_OPINION" | "APPROVE" | "REJECT" | "RECEIVE_DELIVERABLES" | "ISSUE_RECEIPT" | "SCHEDULE_INFORMATION" | "NOTE_INFORMATION" | "COMPLETE" | "DELIVER_AUDIT_PLAN" | "WITHDRAW" | "CLOSE" | null;
+            /**
+             * @description The pièces that move needs
+             * @example [
+             *       "PROJET_DE_SANTE",
+             *       "ENGAGEMENT_CONFORMITE"
+             *     ]
+             */
+            required: ("REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER")[];
+            /**
+             * @description The kinds of the current pièces (neither withdrawn nor replaced)
+             * @example [
+             *       "REQUEST",
+             *       "PROJET_DE_SANTE"
+             *     ]
+             */
+            present: ("REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER")[];
+            /**
+             * @description Required and not present: the move answers 422 missing-pieces until they are
+             * @example [
+             *       "ENGAGEMENT_CONFORMITE"
+             *     ]
+             */
+            missing: ("REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER")[];
+        };
         ApplicationDto: {
             /**
              * Format: uuid
@@ -2572,6 +2747,8 @@ export interface components {
              *     ]
              */
             allowedActions: ("RECORD_SITE_MEETING" | "SUBMIT" | "SCHEDULE_OPINION" | "RECORD_OPINION" | "APPROVE" | "REJECT" | "RECEIVE_DELIVERABLES" | "ISSUE_RECEIPT" | "SCHEDULE_INFORMATION" | "NOTE_INFORMATION" | "COMPLETE" | "DELIVER_AUDIT_PLAN" | "WITHDRAW" | "CLOSE")[];
+            /** @description The pièces of the next move: required, present, missing (seed 002) */
+            checklist: components["schemas"]["ChecklistDto"];
             /** @example 2026-11-23T06:00:03.044Z */
             lastEventAt: string;
             /** @example 7 */
@@ -3531,6 +3708,150 @@ export interface components {
             /** @example eyJpZCI6IjAxYTIzNmZiLWFkNWUtNzU3Ni1iNDg4LWUzZjcyMjYxMzNjMSJ9 */
             nextCursor: string | null;
         };
+        UploadDocumentDto: {
+            /**
+             * Format: binary
+             * @description The file: PDF, PNG, JPEG, GIF, WebP, TIFF, DOCX, XLSX, PPTX, ODT, ODS, ODP or CSV (the type is read from the content)
+             */
+            file: string;
+            /**
+             * @description What the pièce is (seed 002)
+             * @example PROJET_DE_SANTE
+             * @enum {string}
+             */
+            kind: "REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER";
+            /** @example Projet de santé validé en assemblée générale du 12 octobre */
+            label?: string;
+        };
+        DocumentActorDto: {
+            /**
+             * Format: uuid
+             * @description The user or API key; null for the service itself
+             * @example 01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92
+             */
+            id: string | null;
+            /**
+             * @example USER
+             * @enum {string}
+             */
+            kind: "USER" | "API_KEY" | "SYSTEM";
+        };
+        DocumentDto: {
+            /**
+             * Format: uuid
+             * @example 01a23710-4b2e-7c41-9a8f-2d3e4f5a6b7c
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
+            applicationId: string;
+            /**
+             * Format: uuid
+             * @description The first version's id: what the versions of one pièce share
+             * @example 01a23710-4b2e-7c41-9a8f-2d3e4f5a6b7c
+             */
+            seriesId: string;
+            /**
+             * @example PROJET_DE_SANTE
+             * @enum {string}
+             */
+            kind: "REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER";
+            /** @example Projet de santé validé en assemblée générale du 12 octobre */
+            label: string | null;
+            /**
+             * @description The name the file was sent with
+             * @example projet-de-sante-msp-brioude.pdf
+             */
+            filename: string;
+            /**
+             * @description Read from the content, not from the client
+             * @example application/pdf
+             */
+            mediaType: string;
+            /** @example 482113 */
+            sizeBytes: number;
+            /**
+             * @description SHA-256 of the bytes, hexadecimal (also the ETag of the content)
+             * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+             */
+            sha256: string;
+            /**
+             * @description The version within the pièce, from 1
+             * @example 1
+             */
+            version: number;
+            /**
+             * @description The latest version (a replaced one is kept, not current)
+             * @example true
+             */
+            current: boolean;
+            uploadedBy: components["schemas"]["DocumentActorDto"];
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:12:44.120Z
+             */
+            uploadedAt: string;
+            /** @example false */
+            withdrawn: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            withdrawnAt: string | null;
+            /** @example null */
+            withdrawnReason: string | null;
+        };
+        DocumentListDto: {
+            items: components["schemas"]["DocumentDto"][];
+        };
+        UploadVersionDto: {
+            /**
+             * Format: binary
+             * @description The new version of the file (same formats as an upload)
+             */
+            file: string;
+            /**
+             * @description The label (default: the previous version's)
+             * @example Projet de santé, version signée
+             */
+            label?: string;
+        };
+        WithdrawDocumentDto: {
+            /** @example Pièce déposée par erreur : il s’agit du projet de santé d’un autre centre */
+            reason: string;
+        };
+        NoteInputDto: {
+            /** @example Le maire confirme la mise à disposition du local au 1er mars ; relancer pour la convention ACI. */
+            text: string;
+        };
+        NoteDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
+            applicationId: string;
+            /** @example Le maire confirme la mise à disposition du local au 1er mars ; relancer pour la convention ACI. */
+            text: string;
+            /** @description Who wrote it */
+            author: components["schemas"]["DocumentActorDto"];
+            /**
+             * Format: date-time
+             * @example 2026-11-23T09:15:02.871Z
+             */
+            createdAt: string;
+        };
+        NotePageDto: {
+            items: components["schemas"]["NoteDto"][];
+            /** @example eyJpZCI6IjAxYTIzNzIyLTdlMWYtN2EwMi04YjNjLTRkNWU2ZjcwODE5MiJ9 */
+            nextCursor: string | null;
+        };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
         Problem: {
             /**
@@ -3742,7 +4063,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is larger than the service reads: 1 MiB (BODY_LIMIT_BYTES), 5 MiB for a CSV upload. */
+        /** @description The body is larger than the service reads: 1 MiB (BODY_LIMIT_BYTES), 5 MiB for a CSV upload, 20 MB for a pièce (DOCUMENTS_MAX_BYTES). */
         ContentTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -3780,7 +4101,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The body is of a media type the service does not read: application/json (text/csv or text/plain for the CSV uploads). */
+        /** @description The body is of a media type the service does not read: application/json (text/csv or text/plain for the CSV uploads, multipart/form-data for a pièce, whose content must be a PDF, an image, an office document or a CSV file). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -3793,6 +4114,28 @@ export interface components {
                  *       "status": 415,
                  *       "detail": "Unsupported Media Type: application/xml",
                  *       "instance": "/api/v1/applications/0193a4b2-6f00-7a10-8000-5e2d1c3b4a59/site-meeting",
+                 *       "requestId": "0193a4b2-7c1e-7d3a-9f00-2b5c8e1d4a60"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The Range asked lies outside the bytes of the pièce: Content-Range gives their size. */
+        RangeNotSatisfiable: {
+            headers: {
+                /** @description bytes *\/<size> */
+                "Content-Range"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "tag:msp-funding,2026:problem/range-not-satisfiable",
+                 *       "title": "Error",
+                 *       "status": 416,
+                 *       "detail": "The range bytes=500000- is outside the 482113 bytes of the pièce.",
+                 *       "sizeBytes": 482113,
+                 *       "instance": "/api/v1/applications/0193a4b2-6f00-7a10-8000-5e2d1c3b4a59/documents/0193a4b2-7000-7a10-8000-5e2d1c3b4a60/content",
                  *       "requestId": "0193a4b2-7c1e-7d3a-9f00-2b5c8e1d4a60"
                  *     }
                  */
@@ -7413,6 +7756,459 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_list: {
+        parameters: {
+            query?: {
+                /** @description Include the versions that were replaced */
+                history?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadDocumentDto"];
+            };
+        };
+        responses: {
+            /** @description These very bytes are already a current pièce of this kind: that one */
+            200: {
+                headers: {
+                    /** @description The URL of the pièce. */
+                    Location?: string;
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description The pièce, version 1 (Location: its URL) */
+            201: {
+                headers: {
+                    /** @description The URL of the pièce. */
+                    Location?: string;
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description No part "file", an empty file, more than one file, or a kind that is not one of the list. The input is invalid: `errors` names each field refused. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The dossier is WITHDRAWN or CLOSED: it takes no more pièces. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than DOCUMENTS_MAX_BYTES (20 MB by default): nothing is stored. The body is larger than the service reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description Not multipart/form-data, or the content (read from its bytes, whatever its name says) is not a PDF, an image, an office document or a CSV file: nothing is stored. The body is of a media type the service does not read. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dossier holds DOCUMENTS_MAX_PER_DOSSIER pièces already (rule too-many-documents). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                docId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_content: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag held: 304 when the bytes are the same */
+                "If-None-Match"?: string;
+                /** @description One range of bytes, e.g. bytes=0-1023 or bytes=-500 */
+                Range?: string;
+            };
+            path: {
+                id: string;
+                docId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes */
+            200: {
+                headers: {
+                    /** @description The SHA-256 of the bytes, quoted */
+                    ETag?: string;
+                    /** @description attachment, with the file name */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.oasis.opendocument.spreadsheet": string;
+                    "application/vnd.oasis.opendocument.presentation": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description The range asked (Content-Range) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/gif": string;
+                    "image/webp": string;
+                    "image/tiff": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation": string;
+                    "application/vnd.oasis.opendocument.text": string;
+                    "application/vnd.oasis.opendocument.spreadsheet": string;
+                    "application/vnd.oasis.opendocument.presentation": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description Not modified: the ETag of If-None-Match is the current one */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            414: components["responses"]["UriTooLong"];
+            416: components["responses"]["RangeNotSatisfiable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                docId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadVersionDto"];
+            };
+        };
+        responses: {
+            /** @description The new version (Location: its URL) */
+            201: {
+                headers: {
+                    /** @description The URL of the pièce. */
+                    Location?: string;
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            /** @description No part "file", an empty file, more than one file, or a kind that is not one of the list. The input is invalid: `errors` names each field refused. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The pièce was replaced already (replace its current version), is withdrawn, or the dossier is WITHDRAWN or CLOSED. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is larger than DOCUMENTS_MAX_BYTES (20 MB by default): nothing is stored. The body is larger than the service reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            /** @description Not multipart/form-data, or the content (read from its bytes, whatever its name says) is not a PDF, an image, an office document or a CSV file: nothing is stored. The body is of a media type the service does not read. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DocumentsController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                docId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawDocumentDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The pièce is withdrawn already. A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    NotesController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in the caller's territory; for a partner, whose scope never includes the ARS's internal notes, any dossier. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    NotesController_add: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInputDto"];
+            };
+        };
+        responses: {
+            /** @description The note (Location: the notes of the dossier) */
+            201: {
+                headers: {
+                    /** @description The URL of the resource created. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in the caller's territory; for a partner, whose scope never includes the ARS's internal notes, any dossier. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

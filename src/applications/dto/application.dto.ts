@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
 import { IsBusinessDate } from '../../common/validation/dates.js';
-import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, DocumentKind, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
 import { ACTIONS } from '../workflow.js';
 
 const STATUSES = Object.values(ApplicationStatus);
@@ -201,6 +201,30 @@ export class DecisionViewDto {
   @ApiProperty({ example: false, description: 'The decision differs from the CARPEC opinion' }) differsFromOpinion: boolean;
 }
 
+const DOCUMENT_KINDS = Object.values(DocumentKind);
+
+export class ChecklistDto {
+  @ApiProperty({
+    example: 'RECEIVE_DELIVERABLES',
+    type: String,
+    enum: [...ACTIONS],
+    nullable: true,
+    description: 'The move the procedure expects next; null once the dossier has ended',
+  })
+  nextAction: string | null;
+  @ApiProperty({ example: ['PROJET_DE_SANTE', 'ENGAGEMENT_CONFORMITE'], enum: DOCUMENT_KINDS, isArray: true, description: 'The pièces that move needs' })
+  required: DocumentKind[];
+  @ApiProperty({ example: ['REQUEST', 'PROJET_DE_SANTE'], enum: DOCUMENT_KINDS, isArray: true, description: 'The kinds of the current pièces (neither withdrawn nor replaced)' })
+  present: DocumentKind[];
+  @ApiProperty({
+    example: ['ENGAGEMENT_CONFORMITE'],
+    enum: DOCUMENT_KINDS,
+    isArray: true,
+    description: 'Required and not present: the move answers 422 missing-pieces until they are',
+  })
+  missing: DocumentKind[];
+}
+
 export class ApplicationDto {
   @ApiProperty({ example: '01a236fb-ad5e-7576-b488-e3f7226133c1', format: 'uuid' }) id: string;
   @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) projectId: string;
@@ -236,6 +260,7 @@ export class ApplicationDto {
   detrConfirmation: DetrConfirmationViewDto | null;
   @ApiProperty({ example: null, type: String, nullable: true }) closingReason: string | null;
   @ApiProperty({ example: ['SCHEDULE_INFORMATION', 'WITHDRAW'], enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
+  @ApiProperty({ type: ChecklistDto, description: 'The pièces of the next move: required, present, missing (seed 002)' }) checklist: ChecklistDto;
   @ApiProperty({ example: '2026-11-23T06:00:03.044Z' }) lastEventAt: string;
   @ApiProperty({ example: 7 }) version: number;
   @ApiProperty({ example: '2026-03-12T08:15:42.318Z' }) createdAt: string;

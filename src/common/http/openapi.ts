@@ -26,7 +26,7 @@ import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor.j
 import { LocationInterceptor } from './location.js';
 
 /** The problems the document describes by name (components.responses). */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 415 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 414 | 415 | 416 | 422 | 429 | 503;
 
 const RETRY_AFTER: Record<string, HeaderObject> = {
   'Retry-After': { description: 'Seconds to wait before sending the request again.', schema: { type: 'integer', minimum: 1 } },
@@ -81,7 +81,7 @@ const PROBLEMS: Record<ProblemStatus, { name: string; description: string; heade
   },
   413: {
     name: 'ContentTooLarge',
-    description: 'The body is larger than the service reads: 1 MiB (BODY_LIMIT_BYTES), 5 MiB for a CSV upload.',
+    description: 'The body is larger than the service reads: 1 MiB (BODY_LIMIT_BYTES), 5 MiB for a CSV upload, 20 MB for a pièce (DOCUMENTS_MAX_BYTES).',
     example: example(new ApiProblem(413, 'Request body is too large'), `${DOSSIER}/site-meeting`),
   },
   414: {
@@ -91,8 +91,18 @@ const PROBLEMS: Record<ProblemStatus, { name: string; description: string; heade
   },
   415: {
     name: 'UnsupportedMediaType',
-    description: 'The body is of a media type the service does not read: application/json (text/csv or text/plain for the CSV uploads).',
+    description:
+      'The body is of a media type the service does not read: application/json (text/csv or text/plain for the CSV uploads, multipart/form-data for a pièce, whose content must be a PDF, an image, an office document or a CSV file).',
     example: example(new ApiProblem(415, 'Unsupported Media Type: application/xml'), `${DOSSIER}/site-meeting`),
+  },
+  416: {
+    name: 'RangeNotSatisfiable',
+    description: 'The Range asked lies outside the bytes of the pièce: Content-Range gives their size.',
+    headers: { 'Content-Range': { description: 'bytes */<size>', schema: { type: 'string', example: 'bytes */482113' } } },
+    example: example(
+      new ApiProblem(416, 'The range bytes=500000- is outside the 482113 bytes of the pièce.', 'range-not-satisfiable', { sizeBytes: 482113 }),
+      `${DOSSIER}/documents/0193a4b2-7000-7a10-8000-5e2d1c3b4a60/content`,
+    ),
   },
   422: {
     name: 'UnprocessableEntity',
@@ -150,6 +160,8 @@ const TAGS: Record<string, string> = {
   promoters: 'Who carries a project: communes, intercommunalities, professionals’ associations, SISA.',
   projects: 'Maisons and centres de santé planned or extended, and the yearly follow-up of their site.',
   applications: 'Dossiers: the procedure of a project through étapes 1 to 3 (or an audit), moved by the actions its status allows.',
+  documents: "A dossier's pièces (request, projet de santé, engagement de conformité, convention…): streamed uploads sniffed and checksummed, versions, withdrawals, downloads.",
+  notes: "Internal notes of the ARS's staff on a dossier, never shown to partners.",
   carpec: 'CARPEC séances: their agenda and the opinions (avis) they give on dossiers.',
   funding: "Rule sets, a dossier's expenses and funding plan (the split between funders), and the partners' commitments and payments.",
   envelopes: "Each funder's programme amounts, consumed by committed plans.",

@@ -81,6 +81,11 @@ export class S3BlobStore implements BlobStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
+  /** Nest calls it at shutdown (the provider's instance). */
+  onModuleDestroy(): void {
+    this.close();
+  }
+
   /** Closes the client's sockets. */
   close(): void {
     this.client.destroy();
