@@ -22,6 +22,7 @@ import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { NotesModule } from './notes/notes.module.js';
+import { LettersModule } from './letters/letters.module.js';
 import { DATABASE_URL } from './database/database-url.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -84,6 +85,7 @@ const FEATURES = [
   ReportsModule,
   DocumentsModule,
   NotesModule,
+  LettersModule,
 ];
 
 @Module({})

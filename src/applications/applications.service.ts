@@ -137,13 +137,26 @@ export interface Move<W, C = void> {
   alsoWrite?: (app: ApplicationRow, to: ApplicationStatus, checked: C) => Promise<W>;
 }
 
+/**
+ * What another feature writes with a move, in its transaction, once the move and its rows are
+ * written (the letters of the DG's decisions): a failure undoes the move.
+ */
+export type MoveListener = (principal: Principal, dossierId: string, action: Action) => Promise<void>;
+
 @Injectable()
 export class ApplicationsService {
+  private readonly listeners = new Map<Action, MoveListener[]>();
+
   constructor(
     private readonly applications: ApplicationsRepository,
     private readonly writes: AuditedWrites,
     private readonly plans: PlanRelease,
   ) {}
+
+  /** Registers what is written with these moves (by a module that depends on this one: no cycle). */
+  onMove(actions: Action[], listener: MoveListener): void {
+    for (const action of actions) this.listeners.set(action, [...(this.listeners.get(action) ?? []), listener]);
+  }
 
   async list(principal: Principal, query: ApplicationQuery): Promise<Page<ApplicationDto>> {
     let statuses: ApplicationStatus[] | undefined;
@@ -490,7 +503,7 @@ export class ApplicationsService {
           ...(action === 'APPROVE' && { eligible: facts.eligible, eligibilityReasons: facts.eligibilityReasons }),
         };
         // Without rows written with the move, the dossier after is the one read, moved: no second read.
-        return this.applications.move(app, data).then((moved) => (moved && move.alsoWrite ? true : moved));
+        return this.applications.move(app, data).then((moved) => (moved && (move.alsoWrite || this.listeners.has(action)) ? true : moved));
       },
       lost: (now, app) =>
         now && now.status !== app.status
@@ -506,7 +519,9 @@ export class ApplicationsService {
           reason: move.event.reason,
           data: move.event.data,
         });
-        return move.alsoWrite?.(app, to, checked);
+        const written = await move.alsoWrite?.(app, to, checked);
+        for (const listener of this.listeners.get(action) ?? []) await listener(principal, id, action);
+        return written;
       },
       view: (row, written) => ({ dossier: toApplicationDto(row, principal), written }),
       audit: (before, after) => ({

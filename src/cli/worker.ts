@@ -1,4 +1,4 @@
-// `npm run worker`: the job workers (report runs, the nightly schedule) without the HTTP
+// `npm run worker`: the job workers (report runs, the nightly schedule, the audit sealer, the sweep of interrupted uploads) without the HTTP
 // server, so that operators can scale API instances (WORKERS_ENABLED=false) and workers apart.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';

@@ -70,6 +70,15 @@ export class TransactionHost {
   }
 
   /**
+   * Runs `work` outside any transaction, even from within one: its statements go to the pool
+   * and commit on their own. For what must outlive a rollback of the caller's transaction (the
+   * ledger of an object being written to the storage, whose sweep must find it).
+   */
+  outside<T>(work: () => Promise<T>): Promise<T> {
+    return this.scopes.exit(work);
+  }
+
+  /**
    * Runs `work` in one transaction: the current one when there is one (nested calls join it),
    * else a new one, which itself joins the request's unit of work when an `Idempotency-Key`
    * holds one open.

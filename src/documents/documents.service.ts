@@ -7,6 +7,7 @@ import { AuditedWrites } from '../audit/audited-writes.js';
 import { type Principal, territoryOf } from '../common/access/principal.js';
 import { ApiProblem, conflict, invalid, notFound } from '../common/errors/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { TransactionHost } from '../database/transaction-host.js';
 import { uuidv7 } from '../database/uuid.js';
 import type { ApplicationStatus, DocumentKind, StorageKind } from '../generated/prisma/enums.js';
 import { type DocumentRow, DocumentsRepository, type DossierRef } from './documents.repository.js';
@@ -74,6 +75,7 @@ export class DocumentsService {
     private readonly documents: DocumentsRepository,
     private readonly applications: ApplicationsRepository,
     private readonly writes: AuditedWrites,
+    private readonly tx: TransactionHost,
   ) {}
 
   async list(principal: Principal, applicationId: string, history: boolean): Promise<{ items: DocumentDto[] }> {
@@ -100,30 +102,35 @@ export class DocumentsService {
 
   /**
    * A pièce from the service itself or a command (a generated letter, a file of Démarches
-   * Simplifiées, the demo data): the same checks, storage and records as an upload.
+   * Simplifiées, the demo data): the same checks, storage and records as an upload. `withMove`:
+   * written inside a move's transaction (the letter of the DG's decision), which already gives
+   * the dossier its new version and its event; the pièce counts in no limit (the ARS's own).
    */
   async add(
     principal: Principal,
     applicationId: string,
     file: { kind: DocumentKind; label?: string; filename: string; content: AsyncIterable<Buffer> | Buffer },
+    options: { withMove?: boolean } = {},
   ): Promise<{ created: boolean; document: DocumentDto }> {
-    this.assertOpen(await this.dossier(principal, applicationId));
-    await this.assertRoom(applicationId);
+    if (!options.withMove) {
+      this.assertOpen(await this.dossier(principal, applicationId));
+      await this.assertRoom(applicationId);
+    }
     const content = Buffer.isBuffer(file.content) ? [file.content] : file.content;
     const stored = await this.storeStream(content, file.filename);
-    return this.create(principal, applicationId, { ...stored, fields: {} }, file.kind, { label: file.label ?? '' });
+    return this.create(principal, applicationId, { ...stored, fields: {} }, file.kind, { label: file.label ?? '' }, options.withMove ?? false);
   }
 
-  private async create(principal: Principal, applicationId: string, received: Received, kind: DocumentKind, fields: Record<string, string>) {
+  private async create(principal: Principal, applicationId: string, received: Received, kind: DocumentKind, fields: Record<string, string>, withMove = false) {
     try {
       const label = this.label(fields);
-      const result = await this.record(principal, applicationId, 'application.document.create', async (d) => {
-        this.assertOpen(d);
+      const result = await this.record(principal, applicationId, 'application.document.create', withMove, async (d) => {
         const same = await this.documents.sameContent(applicationId, kind, received.sha256);
         if (same) return { row: same, created: false };
+        if (withMove) return { row: await this.insert(principal, applicationId, received, { id: uuidv7(), kind, label, version: 1 }), created: true };
+        this.assertOpen(d);
         await this.assertRoom(applicationId);
-        const id = uuidv7();
-        return { row: await this.insert(principal, applicationId, received, { id, seriesId: id, version: 1, kind, label }), created: true };
+        return { row: await this.insert(principal, applicationId, received, { id: uuidv7(), kind, label, version: 1 }), created: true };
       });
       if (!result.created) await this.discard(received.key);
       return { created: result.created, document: toDocumentDto(result.row) };
@@ -139,7 +146,7 @@ export class DocumentsService {
     const received = await this.receive(request);
     try {
       const label = received.fields.label !== undefined ? this.label(received.fields) : previous.label;
-      const { row } = await this.record(principal, applicationId, 'application.document.replace', async (d) => {
+      const { row } = await this.record(principal, applicationId, 'application.document.replace', false, async (d) => {
         this.assertOpen(d);
         const now = await this.documents.find(applicationId, id);
         if (!now || now.supersededAt) throw conflict(`Pièce ${id} was replaced already: replace its current version.`, { documentId: id });
@@ -158,7 +165,7 @@ export class DocumentsService {
   /** Kept and marked: a withdrawn pièce no longer counts for the checklist; its bytes stay readable. */
   async withdraw(principal: Principal, applicationId: string, id: string, reason: string): Promise<DocumentDto> {
     await this.document(principal, applicationId, id);
-    const { row } = await this.record(principal, applicationId, 'application.document.withdraw', async () => {
+    const { row } = await this.record(principal, applicationId, 'application.document.withdraw', false, async () => {
       const now = await this.documents.find(applicationId, id);
       if (!now) throw notFound(`Pièce ${id} of dossier ${applicationId}`);
       if (now.withdrawnAt) throw conflict(`Pièce ${id} is withdrawn already.`, { documentId: id });
@@ -205,6 +212,11 @@ export class DocumentsService {
       return { status: 206, headers: { ...common, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) }, body };
     }
     return { status: 200, headers: { ...common, 'content-length': String(size) }, body };
+  }
+
+  /** The bytes of a stored pièce, streamed (for the séance pack, which checked the caller's scope). */
+  read(storageKey: string): Promise<Readable> {
+    return this.store.get(storageKey);
   }
 
   /**
@@ -261,9 +273,10 @@ export class DocumentsService {
    * checklist changed; concurrent writes of one dossier take turns on its row), the pièce, the
    * upload's end in the ledger, the dossier's event and the audit row with the SHA-256.
    */
-  private record(principal: Principal, applicationId: string, action: string, work: (dossier: DossierRef) => Promise<Done>): Promise<Done> {
+  private record(principal: Principal, applicationId: string, action: string, withMove: boolean, work: (dossier: DossierRef) => Promise<Done>): Promise<Done> {
     const territory = territoryOf(principal);
-    const changed = (done: Done) => done.created || done.before !== undefined;
+    // Within a move, the move gives the dossier its version and its event.
+    const changed = (done: Done) => !withMove && (done.created || done.before !== undefined);
     return this.writes.change<DossierRef, Done, Done, Done>(principal, {
       what: `Dossier ${applicationId}`,
       entity: 'application',
@@ -288,7 +301,7 @@ export class DocumentsService {
       },
       view: (_d, done) => done!,
       audit: (_before, _after, done) => ({
-        action: changed(done) ? action : 'application.document.resent',
+        action: done.created || done.before ? action : 'application.document.resent',
         before: done.before ? toDocumentDto(done.before) : null,
         after: toDocumentDto(done.row),
       }),
@@ -299,10 +312,11 @@ export class DocumentsService {
     principal: Principal,
     applicationId: string,
     r: Received,
-    at: { id: string; seriesId: string; version: number; kind: DocumentKind; label: string | null },
+    at: { id: string; seriesId?: string; version: number; kind: DocumentKind; label: string | null },
   ): Promise<DocumentRow> {
     const row = await this.documents.insert({
       ...at,
+      seriesId: at.seriesId ?? at.id,
       applicationId,
       filename: r.filename,
       mediaType: r.mediaType,
@@ -385,23 +399,29 @@ export class DocumentsService {
       if (truncated()) throw tooLarge(max);
     }
     const key = uuidv7();
-    await this.documents.startUpload(key, storageKindOf(this.store));
-    try {
-      await this.store.put(key, content());
-    } catch (error) {
-      await this.documents.endUpload(key).catch(() => undefined);
-      throw error;
-    }
+    // Outside the caller's transaction (a letter generated with a move has one): the ledger row
+    // is committed before the first byte, the bytes outlive a rollback, and the sweep finds them.
+    await this.tx.outside(async () => {
+      await this.documents.startUpload(key, storageKindOf(this.store));
+      try {
+        await this.store.put(key, content());
+      } catch (error) {
+        await this.documents.endUpload(key).catch(() => undefined);
+        throw error;
+      }
+    });
     return { key, filename: safeFilename(filename, sniffed.extension), mediaType: sniffed.mediaType, sizeBytes: size, sha256: hash.digest('hex') };
   }
 
   /** Removes an object no document holds, and its ledger row (best effort: the sweep catches what this misses). */
-  private async discard(key: string): Promise<void> {
-    if (await this.documents.isKept(key).catch(() => true)) return;
-    await this.store.delete(key).then(
-      () => this.documents.endUpload(key),
-      () => undefined,
-    );
+  private discard(key: string): Promise<void> {
+    return this.tx.outside(async () => {
+      if (await this.documents.isKept(key).catch(() => true)) return;
+      await this.store.delete(key).then(
+        () => this.documents.endUpload(key),
+        () => undefined,
+      );
+    });
   }
 }
 

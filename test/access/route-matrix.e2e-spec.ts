@@ -152,6 +152,7 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/carpec-sessions': { roles: WORKFLOW },
   'GET /api/v1/carpec-sessions': { roles: STAFF },
   'GET /api/v1/carpec-sessions/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'GET /api/v1/carpec-sessions/:id/pack': { roles: STAFF, otherRegion: { status: 404 } },
   'POST /api/v1/carpec-sessions/:id/agenda': {
     roles: WORKFLOW,
     otherRegion: { status: 404, body: (f) => ({ applicationId: f.applicationId, purpose: 'OPINION' }) },

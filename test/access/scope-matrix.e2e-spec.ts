@@ -152,6 +152,8 @@ const SCOPE: Record<string, Entry> = {
   // A séance is the region's: every partner of the region reads it (date, title), with the agenda
   // items of its own territory only — the séance of 74's dossier is read by 43 with an empty agenda.
   'GET /api/v1/carpec-sessions/:id': { read: { ...REGION_WIDE, '43': [200, 200, 200, 404], '74': [200, 200, 200, 404] } },
+  // The pack of a séance: every partner of the region gets it, with its own territory's dossiers only (the leak check reads the ZIP's bytes).
+  'GET /api/v1/carpec-sessions/:id/pack': { read: { ...REGION_WIDE, '43': [200, 200, 200, 404], '74': [200, 200, 200, 404] } },
   'POST /api/v1/carpec-sessions': { write: 'workflow roles (ARS): route matrix' },
   'POST /api/v1/carpec-sessions/:id/agenda': { write: 'workflow roles (ARS): route matrix' },
   'POST /api/v1/carpec-sessions/:id/opinions': { write: 'workflow roles (ARS): route matrix' },
@@ -379,7 +381,7 @@ describe('scope matrix (région × département)', () => {
             .get(label === 'list' ? `${path}?limit=200` : path)
             .set(headers[caller]);
           // A pièce's bytes (PDF) are read as bytes, and searched for the other side's text too.
-          const res = url.endsWith('/content') ? await req.buffer(true).parse(bytes) : await req;
+          const res = url.endsWith('/content') || url.endsWith('/pack') ? await req.buffer(true).parse(bytes) : await req;
           const where = `GET ${path} [${label}] as ${caller}`;
           if (res.status !== row[i]) {
             failures.push(`${where}: expected ${row[i]}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);

@@ -379,7 +379,12 @@ describe('the procedure of the seeds', () => {
         400,
       );
       // The plan to return to balance is the audit's deliverable: a pièce too.
-      expect((await get(id)).checklist).toEqual({ nextAction: 'DELIVER_AUDIT_PLAN', required: ['RECOVERY_PLAN'], present: ['REQUEST'], missing: ['RECOVERY_PLAN'] });
+      expect((await get(id)).checklist).toEqual({
+        nextAction: 'DELIVER_AUDIT_PLAN',
+        required: ['RECOVERY_PLAN'],
+        present: ['DECISION_LETTER', 'REQUEST'],
+        missing: ['RECOVERY_PLAN'],
+      });
       expect(
         expectProblem(
           await t

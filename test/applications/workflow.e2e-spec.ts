@@ -90,7 +90,10 @@ describe('dossier workflow (every move of the table, real API)', () => {
     opinions: await t.prisma.carpecOpinion.count({ where: { applicationId: id } }),
     decisions: await t.prisma.decision.count({ where: { applicationId: id } }),
     receipts: await t.prisma.receipt.count({ where: { applicationId: id } }),
-    audit: await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id } }),
+    audit: await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id, action: { not: 'application.document.create' } } }),
+    /** The letters the DG's moves generate (src/letters): pièces written with the move, audited with it. */
+    letters: await t.prisma.applicationDocument.count({ where: { applicationId: id, kind: { in: ['RECEIPT', 'DECISION_LETTER'] } } }),
+    letterAudits: await t.prisma.auditLog.count({ where: { entity: 'application', entityId: id, action: 'application.document.create' } }),
   });
 
   const main: Record<Procedure, string> = { ACCOMPANIMENT: '', AUDIT: '' };
@@ -147,6 +150,10 @@ describe('dossier workflow (every move of the table, real API)', () => {
       expect(history.at(-1)).toMatchObject({ fromStatus: from, toStatus: to, actor: { id: mover.userId, kind: 'USER' } });
       const rows = await sideRows(id);
       expect(rows.audit).toBe(rowsBefore.audit + 1);
+      // Only the DG's decisions and récépissés write a letter; each is audited (the move's transaction).
+      const letter = ['APPROVE', 'REJECT', 'ISSUE_RECEIPT'].includes(action) ? 1 : 0;
+      expect(rows.letters).toBe(rowsBefore.letters + letter);
+      expect(rows.letterAudits - rowsBefore.letterAudits).toBeGreaterThanOrEqual(letter);
 
       // What each move records besides the status.
       const last = history.at(-1)!;

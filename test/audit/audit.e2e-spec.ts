@@ -93,7 +93,7 @@ describe('audit trail', () => {
   it("gives auditors one row per write of the dossier, oldest first, with who, the request and the chain's hashes", async () => {
     const res = await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', auditor.auth).expect(200);
     const items = res.body.items as AuditRow[];
-    // The pièces the next moves need (the request; step 2's deliverables, left ready by advance()) are writes too.
+    // The pièces are writes too: the request, the decision letter, step 2's deliverables (left ready by advance()).
     expect(items.map((r) => r.action)).toEqual([
       'application.create',
       'application.record_site_meeting',
@@ -101,6 +101,8 @@ describe('audit trail', () => {
       'application.submit',
       'application.schedule_opinion',
       'application.record_opinion',
+      // The decision letter, generated in the approval's transaction (its row comes first).
+      'application.document.create',
       'application.approve',
       'application.document.create',
       'application.document.create',
@@ -110,6 +112,7 @@ describe('audit trail', () => {
     expect(items[2].after).toMatchObject({ kind: 'REQUEST', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(moves[1]).toMatchObject({ actorId: instructor.userId, actorKind: 'USER', entity: 'application', entityId: dossier, before: { status: 'DRAFT' } });
     expect(moves[5]).toMatchObject({ actorId: director.userId, before: { status: 'AWAITING_DECISION' } });
+    expect(items[6].after).toMatchObject({ kind: 'DECISION_LETTER', uploadedBy: { id: director.userId } });
     for (const r of items) {
       expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
       expect(r.prevHash).toMatch(/^[0-9a-f]{64}$/);
@@ -140,7 +143,7 @@ describe('audit trail', () => {
     expectProblem(await t.http().get('/api/v1/audit').set('Authorization', instructor.auth), 403);
     expectProblem(await t.http().get('/api/v1/audit').set('Authorization', director.auth), 403);
     const admin = await actor(t, 'ADMIN');
-    expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', admin.auth).expect(200)).body.items.length).toBe(9);
+    expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', admin.auth).expect(200)).body.items.length).toBe(10);
     const bretagne = await actor(t, 'AUDITOR', { regionCode: '53' });
     expect((await t.http().get(`/api/v1/audit?entity=application&id=${dossier}`).set('Authorization', bretagne.auth).expect(200)).body.items).toEqual([]);
   });

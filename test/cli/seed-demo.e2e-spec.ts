@@ -172,10 +172,12 @@ describe('npm run seed:demo', () => {
       'application.detr_confirmation',
       'application.schedule_opinion',
       'application.record_opinion',
+      'application.document.create', // the decision letter, in the approval's transaction
       'application.approve',
       'application.document.create',
       'application.document.create',
       'application.receive_deliverables',
+      'application.document.create', // the récépissé, in its issue's transaction
       'application.issue_receipt',
       'application.schedule_information',
       'application.note_information',

@@ -12,7 +12,7 @@ import { samplePdf, samplePng, sampleExe, sha256, upload } from '../helpers/docu
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 
 const MAX_BYTES = 3 * 1024 * 1024;
-const MAX_PER_DOSSIER = 8;
+const MAX_PER_DOSSIER = 10;
 
 /** superagent's parser for a body kept as bytes (a problem+json answer parsed as JSON). */
 const bytes = (res: Response, done: (error: Error | null, body: unknown) => void) => {

@@ -5,6 +5,8 @@ import type { BlobStore, ByteRange } from './blob-store.js';
 
 /** Every chunk but an object's last holds exactly this many bytes: a range finds its first chunk by division. */
 export const CHUNK_BYTES = 1024 * 1024;
+/** What a read asks of a chunk at a time. */
+const SLICE_BYTES = 256 * 1024;
 
 /**
  * The pièces' bytes in PostgreSQL: rows of 1 MiB (`document_chunks`), written and read one at
@@ -44,26 +46,34 @@ export class PostgresBlobStore extends Repository implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
-    const start = range?.start ?? 0;
     const end = range?.end ?? Number.MAX_SAFE_INTEGER;
-    const read = async (seq: number) =>
-      (await this.sql<{ data: Buffer }>`select data from document_chunks where key = ${key}::uuid and seq = ${seq}`)[0]?.data as Buffer | undefined;
-    // The first chunk read before answering: a missing object fails before any header is sent.
-    const firstSeq = Math.floor(start / CHUNK_BYTES);
-    const first = await read(firstSeq);
+    // Read in slices of 256 KiB (substring of a chunk stored out of line reads only its pieces):
+    // a whole 1 MiB row arrives as 2 MiB of hex text through pg's doubling buffer, ten times the
+    // bytes served in garbage (bench/results/2026-12-02-documents.md).
+    const slice = async (position: number): Promise<Buffer | undefined> => {
+      const seq = Math.floor(position / CHUNK_BYTES);
+      const from = position - seq * CHUNK_BYTES;
+      const length = Math.min(SLICE_BYTES, CHUNK_BYTES - from, end - position + 1);
+      const [row] = await this.sql<{
+        data: Buffer;
+      }>`select substring(data from ${from + 1}::int for ${length}::int) as data from document_chunks where key = ${key}::uuid and seq = ${seq}`;
+      return row?.data;
+    };
+    // The first slice read before answering: a missing object fails before any header is sent.
+    const start = range?.start ?? 0;
+    const first = await slice(start);
     if (!first) throw Object.assign(new Error(`no stored object ${key}`), { code: 'NOT_FOUND' });
-    async function* chunks() {
-      for (let seq = firstSeq; seq * CHUNK_BYTES <= end; seq++) {
-        const data = seq === firstSeq ? first : await read(seq);
-        if (!data) return;
-        const offset = seq * CHUNK_BYTES;
-        const from = Math.max(0, start - offset);
-        const to = Math.min(data.length, end - offset + 1);
-        if (from < to) yield from === 0 && to === data.length ? data : data.subarray(from, to);
-        if (data.length < CHUNK_BYTES) return;
+    async function* slices() {
+      let position = start;
+      for (let data = first; data && data.length > 0; data = position <= end ? await slice(position) : undefined) {
+        yield data;
+        position += data.length;
+        // A slice shorter than asked ended the object (its last chunk).
+        const asked = Math.min(SLICE_BYTES, CHUNK_BYTES - ((position - data.length) % CHUNK_BYTES), end - (position - data.length) + 1);
+        if (data.length < asked) return;
       }
     }
-    return Readable.from(chunks(), { objectMode: false });
+    return Readable.from(slices(), { objectMode: false });
   }
 
   async delete(key: string): Promise<void> {
