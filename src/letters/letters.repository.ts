@@ -76,7 +76,7 @@ export class LettersRepository extends Repository {
   }
 
   async plan(applicationId: string): Promise<SummaryFacts['plan']> {
-    const [plan] = await this.sql<{ id: string; status: string; totalCents: bigint; publicCeilingCents: bigint; selfFinancingCents: bigint }>`
+    const [plan] = await this.sql<{ id: string; status: 'COMPUTED' | 'COMMITTED' | 'RELEASED'; totalCents: bigint; publicCeilingCents: bigint; selfFinancingCents: bigint }>`
       SELECT id, status::text AS status, total_cents AS "totalCents", public_ceiling_cents AS "publicCeilingCents", self_financing_cents AS "selfFinancingCents"
       FROM funding_plans WHERE application_id = ${applicationId}::uuid`;
     if (!plan) return null;

@@ -64,6 +64,34 @@ export const ZONE_WORDS: Record<Zone, string> = {
   NONE: 'hors zonage',
 };
 
+const PLAN_WORDS = { COMPUTED: 'calculé', COMMITTED: 'engagé', RELEASED: 'libéré' } as const;
+
+/** Where the dossier stands, in the procedure's words. */
+export const STATUS_WORDS: Record<ApplicationStatus, string> = {
+  DRAFT: 'en préparation',
+  SITE_MEETING_HELD: 'réunion sur site tenue',
+  SUBMITTED: 'demande reçue',
+  CARPEC_REVIEW: 'à l’ordre du jour de la CARPEC',
+  AWAITING_DECISION: 'en attente de la décision du directeur général',
+  STEP2_IN_PROGRESS: 'étape 2 en cours',
+  DELIVERABLES_RECEIVED: 'livrables reçus, récépissé à délivrer',
+  RECEIPT_ISSUED: 'récépissé délivré',
+  STEP3_IN_PROGRESS: 'étape 3 en cours',
+  COMPLETED: 'accompagnement achevé',
+  AUDIT_IN_PROGRESS: 'audit en cours',
+  AUDIT_DELIVERED: 'plan de retour à l’équilibre remis',
+  REJECTED: 'refusé',
+  WITHDRAWN: 'retiré',
+  CLOSED: 'clos',
+};
+
+/** The warnings of eligibility.ts, in French for the committee (their rule named). */
+const WARNING_WORDS: Record<string, string> = {
+  'cds-two-professionals': 'Un centre de santé compte au moins deux professionnels de santé, sauf circonstances particulières',
+  'cds-catchment-4000': 'Un centre de santé est conçu pour un bassin d’environ 4 000 habitants',
+  'antenne-facts-missing': 'Les conditions de l’antenne (horaires, distance, système d’information) ne sont pas renseignées',
+};
+
 export const OPINION_WORDS: Record<OpinionOutcome, string> = {
   FAVORABLE: 'favorable',
   FAVORABLE_WITH_RESERVATIONS: 'favorable avec réserves',
@@ -203,7 +231,7 @@ export interface SummaryFacts extends DossierFacts {
   doctorsPlanned: number;
   professionalsPlanned: number;
   plan: {
-    status: string;
+    status: 'COMPUTED' | 'COMMITTED' | 'RELEASED';
     totalCents: bigint;
     publicCeilingCents: bigint;
     selfFinancingCents: bigint;
@@ -223,18 +251,18 @@ export function summaryPdf(f: SummaryFacts): Promise<Buffer> {
     ['Zonage', [ZONE_WORDS[f.zone], f.qpv ? 'QPV' : null, f.island ? 'île' : null].filter(Boolean).join(', ')],
     ['DETR', f.detr],
     ['Procédure', f.procedure === 'AUDIT' ? 'Audit d’un centre existant' : 'Accompagnement (étapes 1 à 3)'],
-    ['Statut', f.status],
+    ['Statut', STATUS_WORDS[f.status]],
     ['Équipe prévue', `${f.doctorsPlanned} médecin(s), ${f.professionalsPlanned} professionnel(s) de santé`],
     ['Éligibilité', f.eligible ? 'éligible' : `non éligible : ${f.eligibilityReasons.join(' ; ')}`],
   ]);
   if (f.warnings.length) {
     pdf.h2('Points d’attention');
-    for (const w of f.warnings) pdf.p(`${w.rule} : ${w.detail}`);
+    for (const w of f.warnings) pdf.p(`${WARNING_WORDS[w.rule] ?? w.detail} (${w.rule})`);
   }
   pdf.h2('Plan de financement');
   if (f.plan) {
     pdf.p(
-      `Plan ${f.plan.status} — coût total ${euros(f.plan.totalCents)}, plafond d’aide publique ${euros(f.plan.publicCeilingCents)}, autofinancement ${euros(f.plan.selfFinancingCents)}.`,
+      `Plan ${PLAN_WORDS[f.plan.status]} — coût total ${euros(f.plan.totalCents)}, plafond d’aide publique ${euros(f.plan.publicCeilingCents)}, autofinancement ${euros(f.plan.selfFinancingCents)}.`,
     );
     pdf.table(
       ['Financeur', 'Assiette', 'Taux', 'Montant'],

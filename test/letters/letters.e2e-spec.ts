@@ -207,13 +207,14 @@ describe('letters and the séance pack', () => {
         expect(summary).toContain('Plan de financement');
         if (i === 0) {
           const plan = (await t.http().get(`/api/v1/applications/${d.id}/funding-plan`).set(I()).expect(200)).body;
-          expect(summary).toContain('Plan COMPUTED — coût total 400 000,00 €');
+          expect(summary).toContain('Plan calculé — coût total 400 000,00 €');
           const line = plan.lines.find((l: { amountCents: number }) => l.amountCents > 0);
           expect(summary).toContain(line.funder);
         } else {
           expect(summary).toContain('Aucun plan de financement calculé.');
         }
         expect(summary).toContain("Lettre d'intention : lettre.pdf");
+        expect(summary).toContain('Statut à l’ordre du jour de la CARPEC');
         expect(summary).toContain("zone d'intervention prioritaire (ZIP)");
         expect(await pdfAccessibility(zip[folder[0]])).toMatchObject({ marked: true, language: 'fr-FR' });
         // The pièces: the request advance() sent, and the two uploaded here, in order, the same bytes.
