@@ -13,18 +13,17 @@
 // BENCH_SERVICE_ENV, JSON of more variables for it (e.g. '{"MALLOC_ARENA_MAX":"2"}'), and
 // BENCH_SERVICE_LOG, a file its output is appended to; BENCH_SERVICE_MAIN, another build of it
 // (a patched copy of dist/ under .data/, say) instead of dist/main.js.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { hashPassword } from '../src/accounts/passwords.js';
 import type { S3Config } from '../src/config/config.js';
-import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { migrate } from '../src/database/migrations.js';
 import { withDatabase } from '../src/database/server.js';
+import { log, mib, postgresServer, RssSampler, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
 
 const MIB = 1_048_576;
 const FILE_BYTES = Number(process.env.BENCH_FILE_MIB ?? 100) * MIB;
@@ -45,56 +44,14 @@ const today = new Date().toISOString().slice(0, 10);
 /** The bench's own peak RSS (KiB) while it sends and reads the files. */
 let benchPeak = 0;
 
-const log = (m: string) => process.stderr.write(`${m}\n`);
-const mib = (kib: number) => (kib / 1024).toFixed(1);
 const signed = (kib: number) => `${kib < 0 ? '−' : '+'}${mib(Math.abs(kib))}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- processes
-
-const children: ChildProcess[] = [];
-process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-async function postgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const configured = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
-  const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
-  return { url: embedded.serverUrl, stop: () => embedded.stop() };
-}
-
-/** Spawns `node args…`, keeps the end of its output (for the error), resolves once `ready` does. */
-async function startProcess(args: string[], env: Record<string, string>, ready: (output: () => string) => Promise<boolean>, logFile?: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-    if (logFile) appendFileSync(logFile, d);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (let i = 0; i < 600 && !exited; i++) {
-    // Its output is still read after: a full pipe would block the child.
-    if (await ready(() => out)) return child;
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`node ${args.join(' ')} did not become ready:\n${out}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** This very file in s3rver mode (below), in a child: its memory is not the service's, nor the bench's. */
 async function startS3rver(): Promise<{ child: ChildProcess; config: S3Config }> {
   let config: S3Config | undefined;
-  const child = await startProcess(['--import', 'tsx', 'bench/documents.ts', '--s3rver'], { NODE_ENV: 'production' }, (output) => {
+  const { child } = await startProcess(['--import', 'tsx', 'bench/documents.ts', '--s3rver'], { NODE_ENV: 'production' }, (output) => {
     const line = output()
       .split('\n')
       .find((l) => l.startsWith('S3RVER '));
@@ -115,72 +72,6 @@ async function runS3rver(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- memory
-
-/** VmRSS of a process, sampled every SAMPLE_MS by a worker thread while recording (KiB, with the time). */
-class RssSampler {
-  private readonly worker: Worker;
-
-  constructor(pid: number) {
-    this.worker = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-       const { readFileSync } = require('node:fs');
-       let samples = [];
-       let recording = false;
-       const read = () => {
-         try { return Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/' + workerData.pid + '/status', 'utf8'))[1]); } catch { return undefined; }
-       };
-       setInterval(() => {
-         if (!recording) return;
-         const kib = read();
-         if (kib !== undefined) samples.push([performance.now(), kib]);
-       }, workerData.every);
-       parentPort.on('message', (m) => {
-         if (m === 'start') { samples = []; recording = true; }
-         else if (m === 'stop') { recording = false; parentPort.postMessage(samples); }
-       });`,
-      { eval: true, workerData: { pid, every: SAMPLE_MS } },
-    );
-    this.worker.unref();
-  }
-
-  start(): void {
-    this.worker.postMessage('start');
-  }
-
-  stop(): Promise<[number, number][]> {
-    const answer = new Promise<[number, number][]>((r) => this.worker.once('message', r));
-    this.worker.postMessage('stop');
-    return answer;
-  }
-
-  /** Samples over `work`: their peak and count, and the work's result. */
-  async during<T>(work: () => Promise<T>): Promise<{ result: T; peak: number; samples: number; gapMs: number }> {
-    this.start();
-    try {
-      const result = await work();
-      const samples = await this.stop();
-      if (samples.length < 2) throw new Error('too few RSS samples');
-      let gapMs = 0;
-      for (let i = 1; i < samples.length; i++) gapMs = Math.max(gapMs, samples[i][0] - samples[i - 1][0]);
-      return { result, peak: Math.max(...samples.map((s) => s[1])), samples: samples.length, gapMs };
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** The median of the samples taken over `ms`. */
-  async median(ms: number): Promise<number> {
-    this.start();
-    await sleep(ms);
-    const values = (await this.stop()).map((s) => s[1]).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)];
-  }
-
-  close(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
 
 // ---------------------------------------------------------------- HTTP
 
@@ -351,15 +242,7 @@ async function benchStorage(storage: 'postgres' | 's3', url: string, application
   const s3 = storage === 's3' ? await startS3rver() : undefined;
   if (s3) log(`s3rver at ${s3.config.endpoint}, bucket ${s3.config.bucket}`);
   const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    PORT: String(SERVICE_PORT),
-    HOST: '127.0.0.1',
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0',
-    WORKERS_ENABLED: 'false',
-    MIGRATE_ON_START: 'false',
+    ...serviceEnv(url, SERVICE_PORT),
     DOCUMENTS_MAX_BYTES: String(150 * MIB),
     DOCUMENTS_STORAGE: storage,
     ...(s3 && {
@@ -373,13 +256,8 @@ async function benchStorage(storage: 'postgres' | 's3', url: string, application
     ...SERVICE_ENV,
   };
   log(`${storage}: starting the service…`);
-  const service = await startProcess(
-    [...SERVICE_NODE_ARGS, SERVICE_MAIN],
-    env,
-    async () => (await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/ready`).catch(() => undefined))?.ok === true,
-    SERVICE_LOG,
-  );
-  const sampler = new RssSampler(service.pid!);
+  const { child: service } = await startProcess([...SERVICE_NODE_ARGS, SERVICE_MAIN], env, () => serviceReady(SERVICE_PORT), SERVICE_LOG);
+  const sampler = new RssSampler(service.pid!, SAMPLE_MS);
   try {
     const login = await fetch(`http://127.0.0.1:${SERVICE_PORT}/api/v1/auth/login`, {
       method: 'POST',
@@ -462,7 +340,7 @@ async function main(): Promise<void> {
   const applicationId = await seed(url);
   const db = new pg.Client({ connectionString: url });
   await db.connect();
-  const bench = new RssSampler(process.pid);
+  const bench = new RssSampler(process.pid, SAMPLE_MS);
 
   const benchIdle = await bench.median(500);
   const rounds: Round[] = [];

@@ -12,20 +12,19 @@
 // then one round read by a slow client at BENCH_SLOW_MIBPS (10; 0: none). To look into the
 // service's memory: BENCH_SERVICE_NODE_ARGS, flags for its node (e.g. --max-semi-space-size=1),
 // and BENCH_SERVICE_ENV, JSON of more variables for it (e.g. '{"MALLOC_ARENA_MAX":"2"}').
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 import pg from 'pg';
 import { hashPassword } from '../src/accounts/passwords.js';
-import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { migrate } from '../src/database/migrations.js';
 import { withDatabase } from '../src/database/server.js';
+import { log, mib, postgresServer, RssSampler, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
 
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -47,112 +46,11 @@ const SITE_MEETING_ON = daysAgo(40);
 const REQUEST_ON = daysAgo(30);
 const SEANCE_ON = daysAgo(20);
 
-const log = (m: string) => process.stderr.write(`${m}\n`);
-const mib = (kib: number) => (kib / 1024).toFixed(1);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 // ---------------------------------------------------------------- processes
 
-const children: ChildProcess[] = [];
-process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-async function postgresServer(): Promise<{ url: string; stop(): Promise<void> }> {
-  const configured = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
-  const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
-  return { url: embedded.serverUrl, stop: () => embedded.stop() };
-}
-
-/** Spawns the service and resolves once it is ready; keeps the end of its output (for the error, and warnings it logs). */
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, 'dist/main.js'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  // Its output is read all along: a full pipe would block the child.
-  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (let i = 0; i < 600 && !exited; i++) {
-    if ((await fetch(`http://127.0.0.1:${SERVICE_PORT}/health/ready`).catch(() => undefined))?.ok) return { child, output: () => out };
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`node dist/main.js did not become ready:\n${out}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 // ---------------------------------------------------------------- memory
-
-/** VmRSS of a process, sampled every SAMPLE_MS by a worker thread while recording (KiB, with the time). */
-class RssSampler {
-  private readonly worker: Worker;
-
-  constructor(pid: number) {
-    this.worker = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-       const { readFileSync } = require('node:fs');
-       let samples = [];
-       let recording = false;
-       const read = () => {
-         try { return Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/' + workerData.pid + '/status', 'utf8'))[1]); } catch { return undefined; }
-       };
-       setInterval(() => {
-         if (!recording) return;
-         const kib = read();
-         if (kib !== undefined) samples.push([performance.now(), kib]);
-       }, workerData.every);
-       parentPort.on('message', (m) => {
-         if (m === 'start') { samples = []; recording = true; }
-         else if (m === 'stop') { recording = false; parentPort.postMessage(samples); }
-       });`,
-      { eval: true, workerData: { pid, every: SAMPLE_MS } },
-    );
-    this.worker.unref();
-  }
-
-  private stop(): Promise<[number, number][]> {
-    const answer = new Promise<[number, number][]>((r) => this.worker.once('message', r));
-    this.worker.postMessage('stop');
-    return answer;
-  }
-
-  /** Samples over `work`: their peak, count and largest gap, and the work's result. */
-  async during<T>(work: () => Promise<T>): Promise<{ result: T; peak: number; samples: number; gapMs: number }> {
-    this.worker.postMessage('start');
-    try {
-      const result = await work();
-      const samples = await this.stop();
-      if (samples.length < 2) throw new Error('too few RSS samples');
-      let gapMs = 0;
-      for (let i = 1; i < samples.length; i++) gapMs = Math.max(gapMs, samples[i][0] - samples[i - 1][0]);
-      return { result, peak: Math.max(...samples.map((s) => s[1])), samples: samples.length, gapMs };
-    } catch (error) {
-      await this.stop();
-      throw error;
-    }
-  }
-
-  /** The median of the samples taken over `ms`. */
-  async median(ms: number): Promise<number> {
-    this.worker.postMessage('start');
-    await sleep(ms);
-    const values = (await this.stop()).map((s) => s[1]).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)];
-  }
-
-  close(): Promise<number> {
-    return this.worker.terminate();
-  }
-}
 
 // ---------------------------------------------------------------- content
 
@@ -458,19 +356,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
 
   log('starting the service…');
-  const service = await startService({
-    NODE_ENV: 'production',
-    PORT: String(SERVICE_PORT),
-    HOST: '127.0.0.1',
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT_PER_MINUTE: '0',
-    WORKERS_ENABLED: 'false',
-    MIGRATE_ON_START: 'false',
-    ...SERVICE_ENV,
-  });
-  const sampler = new RssSampler(service.child.pid!);
+  const service = await startProcess([...SERVICE_NODE_ARGS, 'dist/main.js'], { ...serviceEnv(url, SERVICE_PORT), ...SERVICE_ENV }, () => serviceReady(SERVICE_PORT));
+  const sampler = new RssSampler(service.child.pid!, SAMPLE_MS);
   const rounds: Round[] = [];
   try {
     let token = await login();

@@ -17,9 +17,9 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { hashPassword } from '../src/accounts/passwords.js';
-import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { migrate } from '../src/database/migrations.js';
 import { withDatabase } from '../src/database/server.js';
+import { log, postgresServer, startProcess, stopProcess } from './harness.js';
 import { addSubmittable, DOSSIERS, seedBench } from './seed.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -36,41 +36,11 @@ const BASELINE_PORT = 3102;
 const PASSWORD = 'bench password 2026';
 const today = new Date().toISOString().slice(0, 10);
 
-const log = (m: string) => process.stderr.write(`${m}\n`);
-
-async function server(): Promise<{ url: string; stop(): Promise<void> }> {
-  const configured = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
-  const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
-  return { url: embedded.serverUrl, stop: () => embedded.stop() };
-}
-
-const children: ChildProcess[] = [];
-process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-/** Spawns `node args…` and resolves once `readyUrl` answers 2xx (or rejects if it exits). */
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<{ child: ChildProcess; ms: number }> {
+/** Spawns `node args…` and resolves once `readyUrl` answers 2xx, with the time it took (or rejects if it exits). */
+async function startTimed(args: string[], env: Record<string, string>, readyUrl: string): Promise<{ child: ChildProcess; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  for (let i = 0; i < 600 && !exited; i++) {
-    if ((await fetch(readyUrl).catch(() => undefined))?.ok) return { child, ms: Date.now() - started };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${args.join(' ')} did not become ready:\n${out}`);
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+  const { child } = await startProcess(args, env, async () => (await fetch(readyUrl).catch(() => undefined))?.ok === true);
+  return { child, ms: Date.now() - started };
 }
 
 type Target = 'service' | 'baseline' | 'floor';
@@ -164,7 +134,7 @@ async function load(base: string, s: Scenario, target: Target, headers: Record<s
 }
 
 async function main(): Promise<void> {
-  const pgServer = await server();
+  const pgServer = await postgresServer();
   const dbName = process.env.BENCH_DATABASE_NAME ?? 'msp_bench';
   if (!/^[a-z_][a-z0-9_]*$/.test(dbName) || ['postgres', 'test', 'template0', 'template1'].includes(dbName)) throw new Error(`not a bench database: ${dbName}`);
   const url = withDatabase(pgServer.url, dbName);
@@ -220,9 +190,9 @@ async function main(): Promise<void> {
     BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
   };
   log('starting the service…');
-  const service = await startProcess(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
+  const service = await startTimed(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
   log(`service ready in ${service.ms} ms`);
-  const baseline = await startProcess(
+  const baseline = await startTimed(
     ['bench/baseline.mjs'],
     { DATABASE_URL: url, PORT: String(BASELINE_PORT), POOL: env.DATABASE_POOL_SIZE },
     `http://127.0.0.1:${BASELINE_PORT}/health/live`,
@@ -388,7 +358,7 @@ async function main(): Promise<void> {
   // The download is measured on a freshly started instance, so that what it shows is the
   // download's own memory, not the heap the load above left for the collector.
   await stopProcess(service.child);
-  const fresh = await startProcess(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
+  const fresh = await startTimed(['dist/main.js'], env, `http://127.0.0.1:${SERVICE_PORT}/health/ready`);
   const before = rssOf(fresh.child.pid!);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssOf(fresh.child.pid!))), 20);

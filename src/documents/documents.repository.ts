@@ -39,15 +39,8 @@ export class DocumentsRepository extends Repository {
   }
 
   /** A pièce of a dossier of the territory, in one statement (the read routes' path). */
-  async findInTerritory(territory: Territory, applicationId: string, id: string): Promise<DocumentRow | null> {
-    const [row] = await this.sql<DocumentRow>`
-      SELECT d.id, d.application_id AS "applicationId", d.series_id AS "seriesId", d.version, d.kind::text AS kind, d.label, d.filename, d.media_type AS "mediaType",
-             d.size_bytes AS "sizeBytes", d.sha256, d.storage::text AS storage, d.storage_key AS "storageKey", d.uploaded_by_id AS "uploadedById",
-             d.uploaded_by_kind::text AS "uploadedByKind", d.uploaded_at AS "uploadedAt", d.superseded_at AS "supersededAt", d.withdrawn_at AS "withdrawnAt",
-             d.withdrawn_by_id AS "withdrawnById", d.withdrawn_reason AS "withdrawnReason"
-      FROM application_documents d JOIN applications a ON a.id = d.application_id
-      WHERE d.id = ${id}::uuid AND d.application_id = ${applicationId}::uuid AND ${inTerritory(territory)}`;
-    return row ?? null;
+  findInTerritory(territory: Territory, applicationId: string, id: string): Promise<DocumentRow | null> {
+    return this.db.applicationDocument.findFirst({ where: { id, applicationId, application: territory } });
   }
 
   find(applicationId: string, id: string): Promise<DocumentRow | null> {

@@ -89,6 +89,7 @@ export class DocumentsService {
 
   /** A new pièce; the same bytes of the same kind sent again answer the pièce already there (`created: false`). */
   async upload(principal: Principal, applicationId: string, request: FastifyRequest): Promise<{ created: boolean; document: DocumentDto }> {
+    // Checked before a byte is read (no file streamed in vain), and again under the dossier's lock.
     this.assertOpen(await this.dossier(principal, applicationId));
     await this.assertRoom(applicationId);
     const received = await this.receive(request);
@@ -127,9 +128,10 @@ export class DocumentsService {
       const result = await this.record(principal, applicationId, 'application.document.create', withMove, async (d) => {
         const same = await this.documents.sameContent(applicationId, kind, received.sha256);
         if (same) return { row: same, created: false };
-        if (withMove) return { row: await this.insert(principal, applicationId, received, { id: uuidv7(), kind, label, version: 1 }), created: true };
-        this.assertOpen(d);
-        await this.assertRoom(applicationId);
+        if (!withMove) {
+          this.assertOpen(d);
+          await this.assertRoom(applicationId);
+        }
         return { row: await this.insert(principal, applicationId, received, { id: uuidv7(), kind, label, version: 1 }), created: true };
       });
       if (!result.created) await this.discard(received.key);

@@ -64,9 +64,9 @@ export class LettersRepository extends Repository {
   }
 
   /** The séance, and its agenda items of the caller's territory, in the agenda's order. */
-  async session(territory: Territory, regionCode: string, id: string) {
+  async session(territory: Territory, id: string) {
     const [session] = await this.sql<{ id: string; title: string; sessionDate: Date; regionCode: string }>`
-      SELECT id, title, session_date AS "sessionDate", region_code AS "regionCode" FROM carpec_sessions WHERE id = ${id}::uuid AND region_code = ${regionCode}`;
+      SELECT id, title, session_date AS "sessionDate", region_code AS "regionCode" FROM carpec_sessions WHERE id = ${id}::uuid AND region_code = ${territory.regionCode}`;
     if (!session) return null;
     const items = await this.sql<{ applicationId: string; purpose: 'OPINION' | 'INFORMATION' }>`
       SELECT i.application_id AS "applicationId", i.purpose::text AS purpose

@@ -36,7 +36,7 @@ export class PackService {
   ) {}
 
   async pack(principal: Principal, sessionId: string): Promise<{ filename: string; body: Readable }> {
-    const session = await this.letters.session(territoryOf(principal), principal.regionCode, sessionId);
+    const session = await this.letters.session(territoryOf(principal), sessionId);
     if (!session) throw notFound(`CARPEC séance ${sessionId}`);
     const dossiers: { position: number; purpose: 'OPINION' | 'INFORMATION'; facts: NonNullable<Awaited<ReturnType<LettersRepository['dossier']>>> }[] = [];
     for (const [i, item] of session.items.entries()) {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { registeredRoutes } from '../../src/app.factory.js';
 import { samplePdf, upload } from '../helpers/documents.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { type Actor, actor, expectProblem, makeCommune, makeProject, makePromoter, makeUser, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
@@ -187,13 +187,6 @@ const SCOPE: Record<string, Entry> = {
 };
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;
-
-/** superagent's parser for a body kept as bytes. */
-const bytes = (res: import('superagent').Response, done: (error: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** The route's path with the real ids of the object labelled `label`. */
 function fill(url: string, f: Fixtures, label: Label): string {

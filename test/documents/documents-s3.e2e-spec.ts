@@ -3,9 +3,8 @@
 // in the bucket nor in the ledger, and the sweep of what a crashed upload left.
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Response } from 'superagent';
 import { DocumentsService } from '../../src/documents/documents.service.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { samplePdf, samplePng, sampleExe, sha256, upload } from '../helpers/documents.js';
 import { makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
@@ -29,13 +28,6 @@ function bigPdf(size: number, seed = 0x9e3779b9): Buffer {
   return out;
 }
 
-/** supertest: the body as the exact bytes received, whatever the content type. */
-const binary = (res: Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
-
 describe('documents stored in S3 (s3rver)', () => {
   let s3: S3TestServer;
   let client: S3Client;
@@ -44,7 +36,7 @@ describe('documents stored in S3 (s3rver)', () => {
   let dossier: string;
   const I = () => ({ Authorization: instructor.auth });
   const documents = () => `/api/v1/applications/${dossier}/documents`;
-  const download = (id: string) => t.http().get(`${documents()}/${id}/content`).set(I()).buffer(true).parse(binary);
+  const download = (id: string) => t.http().get(`${documents()}/${id}/content`).set(I()).buffer(true).parse(bytes);
 
   /** The keys of the bucket, sorted. */
   const keys = async (): Promise<string[]> => {

@@ -3,26 +3,15 @@
 // checklist of each move, partners' reads, internal notes, the MISSING_PIECE deadline, the
 // sweep of what a crash leaves.
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'superagent';
 import { DocumentsService } from '../../src/documents/documents.service.js';
 import { CHUNK_BYTES } from '../../src/documents/storage/postgres-blob-store.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier, today } from '../helpers/dossiers.js';
 import { samplePdf, samplePng, sampleExe, sha256, upload } from '../helpers/documents.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 
 const MAX_BYTES = 3 * 1024 * 1024;
 const MAX_PER_DOSSIER = 10;
-
-/** superagent's parser for a body kept as bytes (a problem+json answer parsed as JSON). */
-const bytes = (res: Response, done: (error: Error | null, body: unknown) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    done(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString('utf8')) : body);
-  });
-};
 
 /** `size` bytes starting with a PDF header, the rest pseudo-random (seeded: the same every run). */
 function bigPdf(size: number, seed = 7): Buffer {

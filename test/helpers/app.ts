@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Response } from 'superagent';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -43,6 +44,19 @@ export function validated(agent: Agent): Agent {
     };
   }
   return wrapped as unknown as Agent;
+}
+
+/**
+ * supertest's parser for a body kept as the bytes received (`.buffer(true).parse(bytes)`): a PDF,
+ * a ZIP, a CSV or XLSX file; a JSON answer (a problem) is parsed as JSON.
+ */
+export function bytes(res: Response, done: (error: Error | null, body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => {
+    const body = Buffer.concat(chunks);
+    done(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString('utf8')) : body);
+  });
 }
 
 export const TEST_ENV = {

@@ -2,22 +2,12 @@
 // the séance pack, through the real API and a real PostgreSQL; read back as text (pdf.js) and
 // as a ZIP.
 import { addMonths } from '../../src/common/validation/dates.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, heldSession, makeDossier, today, WALK } from '../helpers/dossiers.js';
 import { samplePdf, samplePng, sha256, upload } from '../helpers/documents.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 import { activeRuleSet } from '../helpers/funding.js';
 import { pdfAccessibility, pdfText, unzip } from '../helpers/pdf.js';
-import type { Response } from 'superagent';
-
-const bytes = (res: Response, done: (error: Error | null, body: unknown) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => {
-    const body = Buffer.concat(chunks);
-    done(null, /json/.test(String(res.headers['content-type'])) ? JSON.parse(body.toString('utf8')) : body);
-  });
-};
 
 /** « 2 novembre 2026 » */
 const french = (iso: string) => new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));

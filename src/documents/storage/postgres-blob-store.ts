@@ -50,27 +50,26 @@ export class PostgresBlobStore extends Repository implements BlobStore {
     // Read in slices of 256 KiB (substring of a chunk stored out of line reads only its pieces):
     // a whole 1 MiB row arrives as 2 MiB of hex text through pg's doubling buffer, ten times the
     // bytes served in garbage (bench/results/2026-12-02-documents.md).
-    const slice = async (position: number): Promise<Buffer | undefined> => {
+    const slice = async (position: number): Promise<{ data: Buffer | undefined; asked: number }> => {
       const seq = Math.floor(position / CHUNK_BYTES);
       const from = position - seq * CHUNK_BYTES;
-      const length = Math.min(SLICE_BYTES, CHUNK_BYTES - from, end - position + 1);
+      const asked = Math.min(SLICE_BYTES, CHUNK_BYTES - from, end - position + 1);
       const [row] = await this.sql<{
         data: Buffer;
-      }>`select substring(data from ${from + 1}::int for ${length}::int) as data from document_chunks where key = ${key}::uuid and seq = ${seq}`;
-      return row?.data;
+      }>`select substring(data from ${from + 1}::int for ${asked}::int) as data from document_chunks where key = ${key}::uuid and seq = ${seq}`;
+      return { data: row?.data, asked };
     };
     // The first slice read before answering: a missing object fails before any header is sent.
     const start = range?.start ?? 0;
     const first = await slice(start);
-    if (!first) throw Object.assign(new Error(`no stored object ${key}`), { code: 'NOT_FOUND' });
+    if (!first.data) throw Object.assign(new Error(`no stored object ${key}`), { code: 'NOT_FOUND' });
     async function* slices() {
       let position = start;
-      for (let data = first; data && data.length > 0; data = position <= end ? await slice(position) : undefined) {
-        yield data;
-        position += data.length;
-        // A slice shorter than asked ended the object (its last chunk).
-        const asked = Math.min(SLICE_BYTES, CHUNK_BYTES - ((position - data.length) % CHUNK_BYTES), end - (position - data.length) + 1);
-        if (data.length < asked) return;
+      for (let s = first; s.data?.length; s = await slice(position)) {
+        yield s.data;
+        position += s.data.length;
+        // A slice shorter than asked ended the object (its last chunk); past `end`, the range is done.
+        if (s.data.length < s.asked || position > end) return;
       }
     }
     return Readable.from(slices(), { objectMode: false });
