@@ -4,6 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type pg from 'pg';
+import { hashPassword } from '../src/accounts/passwords.js';
 import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { withDatabase } from '../src/database/server.js';
 
@@ -17,6 +19,25 @@ export async function postgresServer(): Promise<{ url: string; stop(): Promise<v
   if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
   const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
   return { url: embedded.serverUrl, stop: () => embedded.stop() };
+}
+
+/** What logging in needs (an ARS instructor of region 84, `email`, `password`), a commune of a ZIP zone (Brioude) and its commune promoter, by SQL: the promoter's id. */
+export async function seedPromoter(c: pg.Client, email: string, password: string): Promise<string> {
+  const org = (
+    await c.query<{ id: string }>(`INSERT INTO organizations (id, name, type, region_code, funders, updated_at)
+                                   VALUES (gen_random_uuid(), 'ARS Auvergne-Rhône-Alpes', 'ARS', '84', '{ARS}', now()) RETURNING id`)
+  ).rows[0].id;
+  await c.query(`INSERT INTO users (id, email, password_hash, role, organization_id, updated_at) VALUES (gen_random_uuid(), $1, $2, 'INSTRUCTOR', $3, now())`, [
+    email,
+    await hashPassword(password),
+    org,
+  ]);
+  await c.query(`INSERT INTO communes (insee_code, name, search_name, department_code, region_code, population, zone, qpv, island, rural, updated_at)
+                 VALUES ('43040', 'Brioude', 'brioude', '43', '84', 6600, 'ZIP', false, false, true, now())`);
+  return (
+    await c.query<{ id: string }>(`INSERT INTO promoters (id, region_code, department_code, name, legal_type, commune_insee, updated_at)
+                                   VALUES (gen_random_uuid(), '84', '43', 'Commune de Brioude', 'COMMUNE', '43040', now()) RETURNING id`)
+  ).rows[0].id;
 }
 
 const children: ChildProcess[] = [];

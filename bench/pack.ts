@@ -21,10 +21,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { crc32 } from 'node:zlib';
 import pg from 'pg';
-import { hashPassword } from '../src/accounts/passwords.js';
 import { migrate } from '../src/database/migrations.js';
 import { withDatabase } from '../src/database/server.js';
-import { log, mib, postgresServer, RssSampler, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
+import { log, mib, postgresServer, RssSampler, seedPromoter, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
 
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -300,21 +299,7 @@ async function seed(url: string, count: number): Promise<string[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const org = (
-      await c.query<{ id: string }>(`INSERT INTO organizations (id, name, type, region_code, funders, updated_at)
-                                     VALUES (gen_random_uuid(), 'ARS Auvergne-Rhône-Alpes', 'ARS', '84', '{ARS}', now()) RETURNING id`)
-    ).rows[0].id;
-    await c.query(`INSERT INTO users (id, email, password_hash, role, organization_id, updated_at) VALUES (gen_random_uuid(), $1, $2, 'INSTRUCTOR', $3, now())`, [
-      EMAIL,
-      await hashPassword(PASSWORD),
-      org,
-    ]);
-    await c.query(`INSERT INTO communes (insee_code, name, search_name, department_code, region_code, population, zone, qpv, island, rural, updated_at)
-                   VALUES ('43040', 'Brioude', 'brioude', '43', '84', 6600, 'ZIP', false, false, true, now())`);
-    const promoter = (
-      await c.query<{ id: string }>(`INSERT INTO promoters (id, region_code, department_code, name, legal_type, commune_insee, updated_at)
-                                     VALUES (gen_random_uuid(), '84', '43', 'Commune de Brioude', 'COMMUNE', '43040', now()) RETURNING id`)
-    ).rows[0].id;
+    const promoter = await seedPromoter(c, EMAIL, PASSWORD);
     const { rows } = await c.query<{ id: string }>(
       `INSERT INTO projects (id, region_code, department_code, name, kind, promoter_id, commune_insee, existing, doctors_planned,
                              professionals_planned, population_served, balanced_budget, convention, updated_at)
