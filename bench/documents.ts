@@ -20,9 +20,7 @@ import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import type { S3Config } from '../src/config/config.js';
-import { migrate } from '../src/database/migrations.js';
-import { withDatabase } from '../src/database/server.js';
-import { log, mib, postgresServer, RssSampler, seedPromoter, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
+import { freshDatabase, log, mib, postgresServer, RssSampler, seedPromoter, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
 
 const MIB = 1_048_576;
 const FILE_BYTES = Number(process.env.BENCH_FILE_MIB ?? 100) * MIB;
@@ -314,14 +312,7 @@ async function benchStorage(storage: 'postgres' | 's3', url: string, application
 
 async function main(): Promise<void> {
   const server = await postgresServer();
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  const postgresVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const url = withDatabase(server.url, DB_NAME);
-  await migrate(url);
+  const { url, postgresVersion } = await freshDatabase(server, DB_NAME);
   const applicationId = await seed(url);
   const db = new pg.Client({ connectionString: url });
   await db.connect();

@@ -4,7 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type pg from 'pg';
+import pg from 'pg';
+import { migrate } from '../src/database/migrations.js';
 import { hashPassword } from '../src/accounts/passwords.js';
 import { startEmbeddedPostgres } from '../src/database/embedded.js';
 import { withDatabase } from '../src/database/server.js';
@@ -19,6 +20,19 @@ export async function postgresServer(): Promise<{ url: string; stop(): Promise<v
   if (configured) return { url: withDatabase(configured, 'postgres'), stop: () => Promise.resolve() };
   const embedded = await startEmbeddedPostgres({ dir: '.data/bench-postgres', port: 54331 });
   return { url: embedded.serverUrl, stop: () => embedded.stop() };
+}
+
+/** The database `name` on `server`, dropped and created again, migrated: its URL, and the server's version. */
+export async function freshDatabase(server: { url: string }, name: string): Promise<{ url: string; postgresVersion: string }> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  const postgresVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(server.url, name);
+  await migrate(url);
+  return { url, postgresVersion };
 }
 
 /** What logging in needs (an ARS instructor of region 84, `email`, `password`), a commune of a ZIP zone (Brioude) and its commune promoter, by SQL: the promoter's id. */

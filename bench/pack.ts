@@ -21,9 +21,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { crc32 } from 'node:zlib';
 import pg from 'pg';
-import { migrate } from '../src/database/migrations.js';
-import { withDatabase } from '../src/database/server.js';
-import { log, mib, postgresServer, RssSampler, seedPromoter, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
+import { freshDatabase, log, mib, postgresServer, RssSampler, seedPromoter, serviceEnv, serviceReady, sleep, startProcess, stopProcess } from './harness.js';
 
 const DOSSIERS = Number(process.env.BENCH_DOSSIERS ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -328,14 +326,7 @@ interface Round {
 
 async function main(): Promise<void> {
   const server = await postgresServer();
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  const postgresVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-  const url = withDatabase(server.url, DB_NAME);
-  await migrate(url);
+  const { url, postgresVersion } = await freshDatabase(server, DB_NAME);
   const projects = await seed(url, DOSSIERS + WARMUP_DOSSIERS);
   const dir = join(tmpdir(), `msp-bench-pack-${process.pid}`);
   mkdirSync(dir, { recursive: true });

@@ -20,6 +20,7 @@ import { IdempotencyRepository } from './common/idempotency/idempotency.reposito
 import { validationPipe } from './common/http/validation.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DigestModule } from './digest/digest.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { LettersModule } from './letters/letters.module.js';
@@ -29,7 +30,9 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { PromotersModule } from './promoters/promoters.module.js';
 import { ReferenceModule } from './reference/reference.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -71,6 +74,7 @@ function interceptPosts(modules: unknown[], interceptor: Type): void {
 const FEATURES = [
   DatabaseModule,
   AuditModule,
+  OutboxModule,
   MetricsModule,
   HealthModule,
   AccountsModule,
@@ -86,6 +90,8 @@ const FEATURES = [
   DocumentsModule,
   NotesModule,
   LettersModule,
+  DigestModule,
+  WebhooksModule,
 ];
 
 @Module({})

@@ -1,3 +1,5 @@
+import { moveEvents } from '../outbox/dossier-events.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import { PlanRelease } from '../funding/plan-release.js';
@@ -151,6 +153,7 @@ export class ApplicationsService {
     private readonly applications: ApplicationsRepository,
     private readonly writes: AuditedWrites,
     private readonly plans: PlanRelease,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   /** Registers what is written with these moves (by a module that depends on this one: no cycle). */
@@ -519,6 +522,7 @@ export class ApplicationsService {
           reason: move.event.reason,
           data: move.event.data,
         });
+        for (const event of moveEvents(app, { action, fromStatus: app.status, toStatus: to, event: move.event })) await this.outbox.publish(event);
         const written = await move.alsoWrite?.(app, to, checked);
         for (const listener of this.listeners.get(action) ?? []) await listener(principal, id, action);
         return written;

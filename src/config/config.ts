@@ -46,6 +46,42 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** The pièces of the dossiers: limits, and where their bytes live. */
   documents: DocumentsConfig;
+  notifications: NotificationsConfig;
+  /**
+   * The bench's seam (`npm run bench:webhooks`): write no outbox event, to time a transition
+   * without it. It loses events: refused in production.
+   */
+  outboxOffForBench: boolean;
+  /** Key of the secrets kept encrypted at rest (webhook secrets); unset: derived from JWT_SECRET. */
+  dataEncryptionKey: string | undefined;
+}
+
+export interface NotificationsConfig {
+  webhooks: {
+    /** Allow `http://127.0.0.1`, `http://localhost` and `http://[::1]` targets (development and tests only). */
+    allowLoopback: boolean;
+    /** One attempt's time limit, connection to last byte. */
+    timeoutMs: number;
+    /** The first retry's delay; each next one doubles (capped at 6 h), plus up to 25 % jitter. */
+    retryBaseMs: number;
+    /** Attempts before a delivery is given up (the default spans more than 24 h). */
+    maxAttempts: number;
+    /** How often a worker looks for deliveries due. */
+    pollMs: number;
+    /** Deliveries attempted at once by a worker. */
+    concurrency: number;
+    /** A subscription whose attempts all failed for this long is disabled. */
+    disableAfterHours: number;
+    /** How long the previous secret still signs after a rotation. */
+    rotationGraceHours: number;
+  };
+  mail: {
+    /** `smtp://user:pass@host:587` or `smtps://…`; unset: digests are logged, and read at GET /me/digest. */
+    smtpUrl: string | undefined;
+    from: string;
+    /** When the daily digest and the deadline events go out (cron, Europe/Paris). */
+    digestCron: string;
+  };
 }
 
 export interface S3Config {
@@ -185,7 +221,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobsCronIntervalSeconds: int('JOBS_CRON_INTERVAL_SECONDS', 30, 1, 45),
     auditSealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60_000),
     documents: documentsConfig(str, int, bool, oneOf, problems),
+    notifications: notificationsConfig(str, int, bool, problems),
+    dataEncryptionKey: str('DATA_ENCRYPTION_KEY'),
+    outboxOffForBench: bool('OUTBOX_OFF_FOR_BENCH', false),
   };
+  if (config.outboxOffForBench && nodeEnv === 'production') problems.push('OUTBOX_OFF_FOR_BENCH loses events: it is refused when NODE_ENV=production');
+  if (config.dataEncryptionKey !== undefined && Buffer.byteLength(config.dataEncryptionKey) < 32) problems.push('DATA_ENCRYPTION_KEY must be at least 32 bytes long');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -217,6 +258,31 @@ function documentsConfig(
             forcePathStyle: bool('S3_FORCE_PATH_STYLE', endpoint !== undefined),
           }
         : undefined,
+  };
+}
+
+function notificationsConfig(
+  str: (name: string) => string | undefined,
+  int: (name: string, fallback: number, min: number, max: number) => number,
+  bool: (name: string, fallback: boolean) => boolean,
+  problems: string[],
+): NotificationsConfig {
+  const smtpUrl = str('SMTP_URL');
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const digestCron = str('DIGEST_CRON') ?? '0 7 * * *';
+  if (digestCron.split(/\s+/).length !== 5) problems.push('DIGEST_CRON must be a 5-field cron expression');
+  return {
+    webhooks: {
+      allowLoopback: bool('WEBHOOKS_ALLOW_LOOPBACK', false),
+      timeoutMs: int('WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
+      retryBaseMs: int('WEBHOOKS_RETRY_BASE_MS', 30_000, 10, 3_600_000),
+      maxAttempts: int('WEBHOOKS_MAX_ATTEMPTS', 14, 1, 50),
+      pollMs: int('WEBHOOKS_POLL_MS', 1000, 10, 60_000),
+      concurrency: int('WEBHOOKS_CONCURRENCY', 8, 1, 100),
+      disableAfterHours: int('WEBHOOKS_DISABLE_AFTER_HOURS', 72, 1, 24 * 60),
+      rotationGraceHours: int('WEBHOOKS_ROTATION_GRACE_HOURS', 24, 0, 24 * 30),
+    },
+    mail: { smtpUrl, from: str('MAIL_FROM') ?? 'Financement MSP <no-reply@localhost>', digestCron },
   };
 }
 

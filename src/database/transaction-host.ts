@@ -58,13 +58,14 @@ export class TransactionHost {
   /**
    * A tagged statement, sent as a prepared statement to the current transaction's connection
    * (or the pool) without the ORM: for the statements on every request's path. Rows as the
-   * ORM's raw queries give them (pg-types.ts).
+   * ORM's raw queries give them (pg-types.ts). `background`: a worker's poll, not told to the
+   * statement listeners (which count a request's statements).
    */
-  query<R extends pg.QueryResultRow>(sql: Prisma.Sql): Promise<pg.QueryResult<R>> {
+  query<R extends pg.QueryResultRow>(sql: Prisma.Sql, options: { background?: boolean } = {}): Promise<pg.QueryResult<R>> {
     const scope = this.scopes.getStore();
     if (scope?.expired) return Promise.reject(scope.expired);
-    if (scope?.lent) return afterLent(scope).then(() => this.query<R>(sql));
-    this.prisma.sent(sql.text);
+    if (scope?.lent) return afterLent(scope).then(() => this.query<R>(sql, options));
+    if (!options.background) this.prisma.sent(sql.text);
     const client = scope?.conn ?? this.prisma.pool;
     return client.query<R>({ name: this.prisma.statementName?.({ sql: sql.text }), text: sql.text, values: sql.values.map(toPgValue), types: PG_TYPES });
   }

@@ -12,6 +12,7 @@ export interface DossierRef {
   id: string;
   status: ApplicationStatus;
   regionCode: string;
+  departmentCode: string;
   version: number;
 }
 
@@ -20,7 +21,7 @@ export class DocumentsRepository extends Repository {
   /** The dossier in the territory; `lock`: its row locked until the transaction ends (writes of its pièces take turns). */
   async dossier(territory: Territory, id: string, lock = false): Promise<DossierRef | null> {
     const [row] = await this.sql<DossierRef>`
-      SELECT a.id, a.status::text AS status, a.region_code AS "regionCode", a.version FROM applications a
+      SELECT a.id, a.status::text AS status, a.region_code AS "regionCode", a.department_code AS "departmentCode", a.version FROM applications a
       WHERE a.id = ${id}::uuid AND ${inTerritory(territory)} ${lock ? sqlFragment('FOR NO KEY UPDATE') : sqlFragment('')}`;
     return row ?? null;
   }

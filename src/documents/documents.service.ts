@@ -1,3 +1,4 @@
+import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
@@ -76,6 +77,7 @@ export class DocumentsService {
     private readonly applications: ApplicationsRepository,
     private readonly writes: AuditedWrites,
     private readonly tx: TransactionHost,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   async list(principal: Principal, applicationId: string, history: boolean): Promise<{ items: DocumentDto[] }> {
@@ -289,7 +291,17 @@ export class DocumentsService {
       find: () => this.documents.dossier(territory, applicationId, true),
       check: (d) => work(d),
       write: async (d, done) => (changed(done) ? this.documents.touchDossier(applicationId, d.version) : d),
-      also: async (_d, done) => {
+      also: async (d, done) => {
+        if (done.created || (done.before && action !== 'application.document.withdraw')) {
+          // A pièce added or replaced, uploaded or generated with a move (a letter).
+          await this.outbox.publish({
+            type: 'document.added',
+            regionCode: d.regionCode,
+            departmentCode: d.departmentCode,
+            applicationId,
+            data: { applicationId, departmentCode: d.departmentCode, ...documentEventData(done.row), replacesVersion: done.before?.version ?? null },
+          });
+        }
         if (!changed(done)) return done;
         const type = action === 'application.document.withdraw' ? 'DOCUMENT_WITHDRAWN' : done.before ? 'DOCUMENT_REPLACED' : 'DOCUMENT_ADDED';
         await this.applications.addEvent(applicationId, {
@@ -297,7 +309,7 @@ export class DocumentsService {
           actorId: principal.id,
           actorKind: principal.kind,
           reason: done.row.withdrawnReason,
-          data: { documentId: done.row.id, kind: done.row.kind, version: done.row.version, sha256: done.row.sha256, filename: done.row.filename },
+          data: documentEventData(done.row),
         });
         return done;
       },
@@ -483,3 +495,12 @@ export function parseRange(header: string, size: number): ByteRange | 'UNSATISFI
   if (end < start) return undefined;
   return { start, end };
 }
+
+/** What a pièce's event says of it (the dossier's history, the webhooks). */
+const documentEventData = (row: { id: string; kind: string; version: number; sha256: string; filename: string }) => ({
+  documentId: row.id,
+  kind: row.kind,
+  version: row.version,
+  sha256: row.sha256,
+  filename: row.filename,
+});

@@ -1,3 +1,4 @@
+import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -127,6 +128,7 @@ export class FundingService {
     private readonly funding: FundingRepository,
     private readonly envelopes: EnvelopesRepository,
     private readonly writes: AuditedWrites,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   // ------------------------------------------------------------ rule sets
@@ -294,6 +296,14 @@ export class FundingService {
       }
       if (!(await this.funding.markCommitted(plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
       const after = storedPlanDto((await this.funding.findPlan(id))!);
+      // The plan's total, not its lines: each partner reads its own funder's line in full only.
+      await this.outbox.publish({
+        type: 'funding_plan.committed',
+        regionCode: dossier.regionCode,
+        departmentCode: dossier.departmentCode,
+        applicationId: id,
+        data: { applicationId: id, departmentCode: dossier.departmentCode, planId: plan.id, status: 'COMMITTED', funders: consumed.map((c) => c.funder) },
+      });
       return {
         audit: {
           action: 'funding_plan.commit',
@@ -393,6 +403,14 @@ export class FundingService {
       const line = plan && (await this.funding.lockLine(plan.id, funder));
       if (!line) throw notFound(`The ${funder} line of this plan`);
       const { action, before, after } = await change(line, state);
+      await this.outbox.publish({
+        type: action === 'funding_line.payment' ? 'payment.recorded' : 'funding_line.committed',
+        regionCode: dossier.regionCode,
+        departmentCode: dossier.departmentCode,
+        applicationId: id,
+        funder,
+        data: { applicationId: id, departmentCode: dossier.departmentCode, planId: plan.id, lineId: line.id, funder, ...(after as Record<string, unknown>) },
+      });
       return {
         audit: { action, entity: 'funding_plan_line', entityId: line.id, regionCode: dossier.regionCode, before, after },
         result: planFor(p, storedPlanDto((await this.funding.findPlan(id))!)),

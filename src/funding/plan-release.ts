@@ -1,3 +1,4 @@
+import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
 import type { Principal } from '../common/access/principal.js';
@@ -16,12 +17,20 @@ export class PlanRelease {
     private readonly funding: FundingRepository,
     private readonly envelopes: EnvelopesRepository,
     private readonly audit: AuditRepository,
+    private readonly outbox: OutboxRepository,
   ) {}
 
-  async release(principal: Principal, dossier: { id: string; regionCode: string }, note: string): Promise<void> {
+  async release(principal: Principal, dossier: { id: string; regionCode: string; departmentCode: string }, note: string): Promise<void> {
     const plan = await this.funding.releasePlan(dossier.id);
     const envelopes = await this.envelopes.releaseApplication(dossier.id, principal.id, note);
     if (!plan) return;
+    await this.outbox.publish({
+      type: 'funding_plan.released',
+      regionCode: dossier.regionCode,
+      departmentCode: dossier.departmentCode,
+      applicationId: dossier.id,
+      data: { applicationId: dossier.id, departmentCode: dossier.departmentCode, planId: plan.id, status: 'RELEASED', note },
+    });
     await this.audit.change(principal, {
       action: 'funding_plan.release',
       entity: 'funding_plan',

@@ -79,6 +79,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new client.Counter({
+    name: 'webhook_attempts_total',
+    help: 'Webhook delivery attempts made by this instance, by outcome (succeeded or failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly reportDuration = new client.Histogram({
     name: 'report_run_duration_seconds',
     help: 'Time to compute a report run, by type.',

@@ -8,6 +8,7 @@ import { TransactionHost } from '../database/transaction-host.js';
 import type { ReportRun } from '../generated/prisma/client.js';
 import type { ReportType } from '../generated/prisma/enums.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { REPORT_TYPES } from './report-types.js';
 import { ReportsRepository } from './reports.repository.js';
 
@@ -30,9 +31,12 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly tx: TransactionHost,
     private readonly reports: ReportsRepository,
     private readonly metrics: MetricsService,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   private ready?: Promise<PgBoss>;
+  /** Other modules' scheduled jobs (the daily notifications), on this queue. */
+  private readonly scheduled: { queue: string; cron: string; run: () => Promise<unknown> }[] = [];
   /** The start under way, which a shutdown must wait for: it would register workers after it. */
   private starting?: Promise<PgBoss>;
   private stopped = false;
@@ -80,7 +84,14 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     this.boss = boss;
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
     await boss.createQueue(NIGHTLY_QUEUE, { name: NIGHTLY_QUEUE, retryLimit: 2, retryDelay: 60 });
+    for (const job of this.scheduled) await boss.createQueue(job.queue, { name: job.queue, retryLimit: 2, retryDelay: 60, retryBackoff: true });
     if (workers) {
+      for (const job of this.scheduled) {
+        await boss.schedule(job.queue, job.cron, {}, { tz: 'Europe/Paris' });
+        await boss.work(job.queue, { batchSize: 1 }, async () => {
+          await job.run();
+        });
+      }
       await boss.schedule(NIGHTLY_QUEUE, this.config.reportsCron, {}, { tz: 'Europe/Paris' });
       await boss.work<{ runId: string }>(RUN_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.run(job.data.runId));
       await boss.work(NIGHTLY_QUEUE, { batchSize: 1 }, async () => {
@@ -88,6 +99,14 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
       });
     }
     return boss;
+  }
+
+  /**
+   * A job run on `cron` (Europe/Paris) by one worker of all the instances, retried twice on
+   * failure. Registered before the application starts (a provider's onModuleInit).
+   */
+  schedule(queue: string, cron: string, run: () => Promise<unknown>): void {
+    this.scheduled.push({ queue, cron, run });
   }
 
   /** The started queue, or 503 when it could not start within a few seconds. */
@@ -152,7 +171,16 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     const started = process.hrtime.bigint();
     let type = 'unknown';
     try {
-      const run = await this.reports.execute(runId);
+      const run = await this.reports.execute(runId, (done) =>
+        this.outbox
+          .publish({
+            type: 'report_run.finished',
+            regionCode: done.regionCode,
+            departmentCode: null,
+            data: { runId: done.id, reportType: done.type, date: done.date.toISOString().slice(0, 10), status: done.status, rowCount: done.rowCount },
+          })
+          .then(() => undefined),
+      );
       type = run.type;
       this.metrics.reportRuns.inc({ type, status: 'SUCCEEDED' });
     } catch (error) {

@@ -14,7 +14,14 @@ const OPEN = sqlFragment(sqlList(OPEN_STATUSES));
 const LIVE = sqlFragment(sqlList(LIVE_STATUSES));
 const OPERATIONAL = sqlFragment(sqlList(OPERATIONAL_STATUSES));
 const STEP = sqlFragment(stepCaseSql('a.status'));
-const DUE_SOON = sqlFragment(String(Number(DUE_SOON_DAYS)));
+/** The days of DUE_SOON_DAYS, as SQL: `a.receipt_due_on <= ${date}::date + ${DUE_SOON}` (the DEADLINES report, the daily digest). */
+export const DUE_SOON = sqlFragment(String(Number(DUE_SOON_DAYS)));
+/**
+ * A récépissé awaited: the deliverables are in and none was issued, over `a` (applications) and
+ * `r` (its receipt, left-joined). Due by today + DUE_SOON: RECEIPT_DUE_SOON, or RECEIPT_OVERDUE
+ * once the due date has passed; the daily digest (src/digest) reads the same definition.
+ */
+export const RECEIPT_AWAITED = sqlFragment(`r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED'`);
 const DORMANT = sqlFragment(String(Number(DORMANT_DAYS)));
 const MISSING_PIECE = sqlFragment(String(Number(MISSING_PIECE_DAYS)));
 const REQUIRED_PIECES = sqlFragment(requiredPiecesSql());
@@ -89,7 +96,7 @@ export async function computeReport(db: Db, runId: string, type: ReportType, reg
            FROM applications a JOIN projects p ON p.id = a.project_id LEFT JOIN receipts r ON r.application_id = a.id
            WHERE a.region_code = ${regionCode} AND a.receipt_due_on IS NOT NULL
              AND ((r.id IS NOT NULL AND r.issued_on > a.receipt_due_on)
-               OR (r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED' AND a.receipt_due_on <= ${date}::date + ${DUE_SOON}))
+               OR (${RECEIPT_AWAITED} AND a.receipt_due_on <= ${date}::date + ${DUE_SOON}))
            UNION ALL
            SELECT a.department_code, a.id, p.name, a.deliverables_received_on, a.receipt_due_on, r.issued_on, a.last_event_at,
                   'DORMANT', NULL, NULL

@@ -30,7 +30,8 @@ export const DOWNLOAD_BATCH = 2000;
 @Injectable()
 export class ReportsRepository extends Repository {
   /** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
-  async execute(runId: string): Promise<ReportRun> {
+  /** Computes the run's rows; `finished` writes what goes with its success, in its transaction (its event). */
+  async execute(runId: string, finished?: (run: ReportRun) => Promise<void>): Promise<ReportRun> {
     const run = await this.db.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
     const date = run.date.toISOString().slice(0, 10);
     try {
@@ -38,10 +39,12 @@ export class ReportsRepository extends Repository {
       return await this.txHost.transaction(
         async () => {
           const { rowCount, summary } = await computeReport(this.db, run.id, run.type, run.regionCode, date);
-          return this.db.reportRun.update({
+          const done = await this.db.reportRun.update({
             where: { id: run.id },
             data: { status: 'SUCCEEDED', finishedAt: new Date(), rowCount, summary },
           });
+          await finished?.(done);
+          return done;
         },
         { timeout: 10 * 60_000 },
       );

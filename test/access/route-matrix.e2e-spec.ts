@@ -38,6 +38,8 @@ interface Fixtures {
   ruleSetId: string;
   envelopeId: string;
   reportRunId: string;
+  webhookId: string;
+  eventId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -46,6 +48,7 @@ const ADMIN: Role[] = ['ADMIN'];
 const ACCOUNT_READERS: Role[] = ['ADMIN', 'AUDITOR'];
 const WORKFLOW: Role[] = ['INSTRUCTOR', 'DIRECTOR'];
 const DIRECTOR: Role[] = ['DIRECTOR'];
+const WEBHOOK_MANAGERS: Role[] = ['ADMIN', 'PARTNER'];
 
 const MATRIX: Record<string, Entry> = {
   'GET /health/live': { public: true },
@@ -64,6 +67,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/auth/refresh': { public: true },
   'POST /api/v1/auth/logout': { public: true },
   'GET /api/v1/me': { roles: ROLES },
+  // A digest is a person's: API keys (the REPORTING caller here) are refused by the route's role list.
+  'GET /api/v1/me/digest': { roles: STAFF },
+  'PUT /api/v1/me/digest-preferences': { roles: STAFF },
 
   'POST /api/v1/organizations': {
     roles: ADMIN,
@@ -201,6 +207,16 @@ const MATRIX: Record<string, Entry> = {
     roles: INSTRUCTING,
     otherRegion: { status: 404, body: () => ({ installations: 1, studentTrainees: 0, departuresReplaced: 0 }) },
   },
+
+  'POST /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
+  'GET /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
+  'GET /api/v1/webhooks/:id': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404 } },
+  'PATCH /api/v1/webhooks/:id': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404, body: () => ({ description: 'x' }) } },
+  'DELETE /api/v1/webhooks/:id': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404 } },
+  'POST /api/v1/webhooks/:id/rotate-secret': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404, body: () => ({}) } },
+  'POST /api/v1/webhooks/:id/test': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404, body: () => ({}) } },
+  'GET /api/v1/webhooks/:id/deliveries': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404 } },
+  'POST /api/v1/webhooks/:id/deliveries/:eventId/redeliver': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404, body: () => ({}) } },
 };
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;
@@ -215,9 +231,10 @@ function fill(url: string, f: Fixtures | null): string {
         ':year': '2025',
         ':code': 'diagnostic-territorial',
         ':docId': f.documentId,
+        ':eventId': f.eventId,
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID(), ':docId': randomUUID() };
+    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID(), ':docId': randomUUID(), ':eventId': randomUUID() };
   if (f) {
     const resource = url.split('/')[3];
     // Every resource gets its real fixture id: an empty one would answer 404 from the router,
@@ -233,6 +250,7 @@ function fill(url: string, f: Fixtures | null): string {
       envelopes: f.envelopeId,
       reports: f.reportRunId,
       'funding-rule-sets': f.ruleSetId,
+      webhooks: f.webhookId,
     }[resource];
     if (!id && url.includes('/:id')) throw new Error(`no fixture id for ${url}`);
     byParam[':id'] = id ?? '';
@@ -289,7 +307,17 @@ describe('role × route access matrix', () => {
       ruleSetId: (await activeRuleSet(t, admin)).id,
       envelopeId: (await envelope(t, admin, 'REGION', 1_000_000)).id,
       reportRunId: (await t.prisma.reportRun.create({ data: { regionCode: '84', type: 'PIPELINE', date: new Date('2026-01-05') } })).id,
+      webhookId: '',
+      eventId: '',
     };
+    const webhook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set('Authorization', admin.auth)
+      .send({ url: 'https://hooks.example.invalid/msp', events: ['payment.recorded'] })
+      .expect(201);
+    fixtures.webhookId = webhook.body.id;
+    fixtures.eventId = (await t.http().post(`/api/v1/webhooks/${webhook.body.id}/test`).set('Authorization', admin.auth).expect(202)).body.eventId;
     const other53 = await actor(t, 'ADMIN', { regionCode: '53' });
     otherRegionAdmin = { Authorization: other53.auth };
     otherRegion = { ADMIN: otherRegionAdmin } as Record<Role, Record<string, string>>;

@@ -37,6 +37,8 @@ interface Side {
   documentId: string;
   sessionId: string;
   envelopeId: string;
+  /** Its partner's webhook subscription (described with the secret). */
+  webhookId: string;
   /** Text only this département's callers may read. */
   secret: string;
 }
@@ -184,6 +186,21 @@ const SCOPE: Record<string, Entry> = {
   'GET /api/v1/reports/runs/:id': { read: REGION_WIDE },
   'GET /api/v1/reports/runs/:id/download': { read: REGION_WIDE, query: '?format=csv' },
   'POST /api/v1/reports/runs': { regionWrite: { as: 'REPORTING', body: () => ({ type: 'PIPELINE', date: '2026-01-05' }) } },
+
+  // A partner's subscriptions are its organisation's alone: neither the region's partner nor
+  // another département's reads them (the events each receives: test/webhooks).
+  'GET /api/v1/webhooks': { read: LIST },
+  'GET /api/v1/webhooks/:id': { read: { '43': [404, 200, 404, 404], '74': [404, 404, 200, 404] } },
+  'GET /api/v1/webhooks/:id/deliveries': { read: { '43': [404, 200, 404, 404], '74': [404, 404, 200, 404] } },
+  'POST /api/v1/webhooks': { write: 'webhook managers: route matrix and test/webhooks' },
+  'PATCH /api/v1/webhooks/:id': { write: 'webhook managers: route matrix and test/webhooks' },
+  'DELETE /api/v1/webhooks/:id': { write: 'webhook managers: route matrix and test/webhooks' },
+  'POST /api/v1/webhooks/:id/rotate-secret': { write: 'webhook managers: route matrix and test/webhooks' },
+  'POST /api/v1/webhooks/:id/test': { write: 'webhook managers: route matrix and test/webhooks' },
+  'POST /api/v1/webhooks/:id/deliveries/:eventId/redeliver': { write: 'webhook managers: route matrix and test/webhooks' },
+  // One's own digest: a partner's is empty (test/digest).
+  'GET /api/v1/me/digest': { read: LIST },
+  'PUT /api/v1/me/digest-preferences': { write: "the caller's own preference: test/digest" },
 };
 
 const routeKey = (method: string, url: string) => `${method} ${url}`;
@@ -203,6 +220,7 @@ function fill(url: string, f: Fixtures, label: Label): string {
     envelopes: side?.envelopeId ?? f.region.envelopeId,
     reports: f.region.reportRunId,
     'funding-rule-sets': f.region.ruleSetId,
+    webhooks: side?.webhookId,
   };
   const byParam: Record<string, string | undefined> = {
     ':id': ids[resource],
@@ -271,7 +289,7 @@ describe('scope matrix (région × département)', () => {
     const envelopeId = (await envelope(t, admin, 'DETR', 1_000_000, dep)).id;
     await t.prisma.envelopeMovement.create({ data: { envelopeId, kind: 'COMMITMENT', amountCents: 1000n, applicationId, note: secret } });
     await t.prisma.envelopeMovement.create({ data: { envelopeId, kind: 'ADJUSTMENT', amountCents: 10n, note: secret } });
-    return { inseeCode, epciSiren: siren, promoterId: promoter.id, projectId: project.id, applicationId, documentId, sessionId: own, envelopeId, secret };
+    return { inseeCode, epciSiren: siren, promoterId: promoter.id, projectId: project.id, applicationId, documentId, sessionId: own, envelopeId, webhookId: '', secret };
   }
 
   beforeAll(async () => {
@@ -323,8 +341,17 @@ describe('scope matrix (région × département)', () => {
     headers.regionPartner = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth };
     const p43 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
     headers.partner43 = { Authorization: p43.auth };
-    headers.partner74 = { Authorization: (await actor(t, 'PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '74', funders: ['DEPARTEMENT'] })).auth };
+    const p74 = await actor(t, 'PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '74', funders: ['DEPARTEMENT'] });
+    headers.partner74 = { Authorization: p74.auth };
     headers.otherRegionAdmin = { Authorization: (await actor(t, 'ADMIN', { regionCode: '53' })).auth };
+    for (const [dep, partner] of [
+      ['43', p43],
+      ['74', p74],
+    ] as const) {
+      const hook = { url: `https://hooks-${dep}.example.invalid/msp`, events: ['application.status_changed'], description: `Webhook ${f[dep].secret}` };
+      f[dep].webhookId = (await t.http().post('/api/v1/webhooks').set('Authorization', partner.auth).send(hook).expect(201)).body.id;
+      await t.http().post(`/api/v1/webhooks/${f[dep].webhookId}/test`).set('Authorization', partner.auth).expect(202);
+    }
     // The region-wide writes, by a département's callers: an ADMIN (only through the database:
     // the API gives a département's organisation no ARS role) and a REPORTING key (through the API).
     const user = await makeUser(t, 'ADMIN', p43.organizationId);

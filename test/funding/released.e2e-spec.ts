@@ -159,6 +159,15 @@ describe('funding: a dossier that leaves the procedure releases its money; envel
       where: { action: 'funding_plan.release', entityId: (await t.prisma.fundingPlan.findUniqueOrThrow({ where: { applicationId: id } })).id },
     });
     expect(audit).not.toBeNull();
+    // Each of these writes announced itself in its own transaction (the outbox; refusals, none).
+    const events = await t.prisma.outboxEvent.findMany({ where: { applicationId: id, type: { startsWith: 'fund' } }, orderBy: { seq: 'asc' } });
+    const money = await t.prisma.outboxEvent.findMany({ where: { applicationId: id, type: 'payment.recorded' } });
+    expect(events.map((e) => [e.type, e.funder])).toEqual([
+      ['funding_plan.committed', null],
+      ['funding_line.committed', 'REGION'],
+      ['funding_plan.released', null],
+    ]);
+    expect(money.map((e) => [e.funder, (e.data as { paidCents: number }).paidCents])).toEqual([['REGION', 3_000_000]]);
     await closeEnvelopes(reg.id);
   });
 

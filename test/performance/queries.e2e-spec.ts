@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo } from '../helpers/dossiers.js';
 import { makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor } from '../helpers/factories.js';
+import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 const MAX_STATEMENTS = 3;
@@ -17,10 +18,11 @@ describe('SQL statements per read request', () => {
   let instructor: Actor;
   let director: Actor;
   let statements: string[] = [];
+  let receiver: Receiver;
   const urls: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ DATABASE_QUERY_EVENTS: 'true', RATE_LIMIT_PER_MINUTE: '0' });
+    t = await startTestApp({ DATABASE_QUERY_EVENTS: 'true', RATE_LIMIT_PER_MINUTE: '0', WEBHOOKS_ALLOW_LOOPBACK: 'true' });
     t.prisma.onQuery((e) => statements.push(e.query));
     admin = await actor(t, 'ADMIN');
     instructor = await actor(t, 'INSTRUCTOR');
@@ -62,6 +64,19 @@ describe('SQL statements per read request', () => {
     const key = (await t.http().post('/api/v1/api-keys').set('Authorization', admin.auth).send({ name: 'k', role: 'REPORTING', organizationId: admin.organizationId }).expect(201))
       .body;
     const page = (await t.http().get('/api/v1/applications?limit=2').set('Authorization', admin.auth).expect(200)).body;
+    // A webhook with a delivery made (to a receiver of the test's own): its log has an attempt,
+    // and no retry of it sends statements while the reads are counted.
+    receiver = await startReceiver();
+    const hook = (
+      await t
+        .http()
+        .post('/api/v1/webhooks')
+        .set('Authorization', admin.auth)
+        .send({ url: receiver.url, events: ['payment.recorded'] })
+        .expect(201)
+    ).body.id as string;
+    const hookEvent = (await t.http().post(`/api/v1/webhooks/${hook}/test`).set('Authorization', admin.auth).expect(202)).body.eventId as string;
+    for (let i = 0; i < 100 && (await t.prisma.webhookAttempt.count({ where: { eventId: hookEvent } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     urls.push(
       '/api/v1/me',
       '/api/v1/organizations',
@@ -99,11 +114,19 @@ describe('SQL statements per read request', () => {
       `/api/v1/reports/runs/${run}`,
       `/api/v1/reports/runs/${run}/download?format=csv`,
       `/api/v1/audit?entity=application&id=${id}`,
+      '/api/v1/webhooks',
+      `/api/v1/webhooks/${hook}`,
+      `/api/v1/webhooks/${hook}/deliveries`,
+      '/api/v1/me/digest',
     );
     void ruleSet;
+    void hookEvent;
     void key;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
 
   it('covers every GET route of the API', () => {
     const gets = registeredRoutes(t.app).filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/'));

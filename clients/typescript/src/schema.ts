@@ -1612,6 +1612,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/digest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the daily e-mail to the caller holds today
+         * @description The digest the caller receives by e-mail each morning (when SMTP_URL is set and dailyDigest is true), computed now for its territory: an instructor’s overdue and soon-due récépissés (dossiers assigned to it or to nobody) and its open dossiers; the director’s decisions and récépissés to sign. Other roles have an empty digest. Subject, plain text and HTML are those of the e-mail, in French.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DigestController_digest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/digest-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Receive the daily e-mail, or not
+         * @description Opts the caller out of the daily digest (false) or back in (true); audited (user.digest_preferences).
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        put: operations["DigestController_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook subscriptions
+         * @description A partner's organisation's; every one of the region for an ARS admin. Never their secret.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        get: operations["WebhooksController_list"];
+        put?: never;
+        /**
+         * Subscribe a URL to events
+         * @description Deliveries follow the Standard Webhooks specification (webhook-id, webhook-timestamp, webhook-signature `v1,<base64 HMAC-SHA256>` with the secret), body `{type, version, timestamp, data}`, retried with exponential backoff for more than 24 h, in order per dossier. Events reach the subscription in its organisation's scope only. The secret is answered this once.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        post: operations["WebhooksController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook subscription
+         * @description Roles admitted: ADMIN, PARTNER.
+         */
+        get: operations["WebhooksController_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook subscription
+         * @description Its pending deliveries and its delivery log go with it.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        delete: operations["WebhooksController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook subscription
+         * @description Its url, events, description; `enabled: false` pauses it (events are kept), `true` resumes it, in order.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        patch: operations["WebhooksController_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a subscription's secret
+         * @description A new secret, answered once. The previous one goes on signing beside it (two signatures in webhook-signature) until previousSecretExpiresAt (WEBHOOKS_ROTATION_GRACE_HOURS, 24 h by default).
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        post: operations["WebhooksController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description A `webhook.test` event to this subscription alone, signed, retried and logged as any other.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        post: operations["WebhooksController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log
+         * @description Every attempt, newest first: the event, its type, the attempt, its outcome, the status code and latency, and where the delivery stands.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        get: operations["WebhooksController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{eventId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again
+         * @description Now, with the same webhook-id; its attempts count from 1 again.
+         *
+         *     Roles admitted: ADMIN, PARTNER.
+         */
+        post: operations["WebhooksController_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3872,6 +4064,328 @@ export interface components {
         NotePageDto: {
             items: components["schemas"]["NoteDto"][];
             /** @example eyJpZCI6IjAxYTIzNzIyLTdlMWYtN2EwMi04YjNjLTRkNWU2ZjcwODE5MiJ9 */
+            nextCursor: string | null;
+        };
+        DigestItemDto: {
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
+            applicationId: string;
+            /** @example MSP des Sucs */
+            projectName: string;
+            /** @example Yssingeaux */
+            communeName: string;
+            /** @example 43 */
+            departmentCode: string;
+            /**
+             * @example DELIVERABLES_RECEIVED
+             * @enum {string}
+             */
+            status: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED";
+            /**
+             * Format: date
+             * @description The récépissé’s due date, while it is awaited (deliverables received, none issued)
+             * @example 2026-12-10
+             */
+            dueOn?: string;
+            /**
+             * @description Days past the due date, once it has passed
+             * @example 3
+             */
+            daysLate?: number;
+        };
+        DigestSectionDto: {
+            /**
+             * @description Instructors: RECEIPT_OVERDUE, RECEIPT_DUE_SOON (récépissés due within 15 days; the DEADLINES report’s reasons, for dossiers assigned to the caller or to nobody), ASSIGNED (open dossiers assigned to the caller). Directors: DECISION_TO_SIGN (AWAITING_DECISION), RECEIPT_TO_SIGN (every récépissé awaited, overdue first).
+             * @example RECEIPT_DUE_SOON
+             * @enum {string}
+             */
+            key: "RECEIPT_OVERDUE" | "RECEIPT_DUE_SOON" | "ASSIGNED" | "DECISION_TO_SIGN" | "RECEIPT_TO_SIGN";
+            /**
+             * @description The section’s title in the e-mail
+             * @example Échéances à 15 jours
+             */
+            title: string;
+            items: components["schemas"]["DigestItemDto"][];
+        };
+        DigestDto: {
+            /**
+             * Format: date
+             * @description Today, in Europe/Paris
+             * @example 2026-12-02
+             */
+            date: string;
+            /** @example Financement MSP — ce qui vous attend le 2 décembre 2026 (3 dossiers) */
+            subject: string;
+            /**
+             * @description Whether the caller receives the digest by e-mail (PUT /me/digest-preferences)
+             * @example true
+             */
+            dailyDigest: boolean;
+            /** @description The sections of the caller’s role, in the order of the e-mail (possibly without items); none for the roles without a digest (ADMIN, PARTNER, AUDITOR). */
+            sections: components["schemas"]["DigestSectionDto"][];
+            /**
+             * @description The e-mail’s plain-text body
+             * @example Bonjour Camille Martin,
+             *
+             *     Voici ce qui vous attend le 2 décembre 2026.
+             *     …
+             */
+            text: string;
+            /**
+             * @description The e-mail’s HTML body
+             * @example <!DOCTYPE html>
+             *     <html lang="fr">…
+             */
+            html: string;
+        };
+        DigestPreferencesDto: {
+            /**
+             * @description Receive the daily e-mail of what waits for you (instructors and directors)
+             * @example false
+             */
+            dailyDigest: boolean;
+        };
+        CreateWebhookDto: {
+            /**
+             * @description https only; never a private, link-local or metadata address (422).
+             * @example https://subventions.auvergnerhonealpes.fr/hooks/msp
+             */
+            url: string;
+            /**
+             * @example [
+             *       "application.decision_recorded",
+             *       "payment.recorded"
+             *     ]
+             */
+            events: ("application.status_changed" | "application.opinion_recorded" | "application.decision_recorded" | "application.receipt_issued" | "application.receipt_due_soon" | "application.receipt_overdue" | "funding_plan.committed" | "funding_plan.released" | "funding_line.committed" | "payment.recorded" | "document.added" | "report_run.finished")[];
+            /** @example Système de gestion des aides de la Région */
+            description?: string;
+            /**
+             * Format: uuid
+             * @description The organisation whose subscription it is: the caller's by default; an ARS admin may name any of its region.
+             */
+            organizationId?: string;
+        };
+        WebhookWithSecretDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
+            organizationId: string;
+            /** @example 84 */
+            regionCode: string;
+            /**
+             * @description The organisation's département, if its scope is one
+             * @example null
+             */
+            departmentCode: string | null;
+            /** @example https://subventions.auvergnerhonealpes.fr/hooks/msp */
+            url: string;
+            /**
+             * @example [
+             *       "application.decision_recorded"
+             *     ]
+             */
+            events: ("application.status_changed" | "application.opinion_recorded" | "application.decision_recorded" | "application.receipt_issued" | "application.receipt_due_soon" | "application.receipt_overdue" | "funding_plan.committed" | "funding_plan.released" | "funding_line.committed" | "payment.recorded" | "document.added" | "report_run.finished")[];
+            /** @example Système de gestion des aides de la Région */
+            description: string | null;
+            /** @example true */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            disabledAt: string | null;
+            /**
+             * @description Why the service disabled it (failing for 3 days)
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs, after a rotation
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            updatedAt: string;
+            /**
+             * @description The signing secret (Standard Webhooks), answered this once only.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01a236fb-ad5e-7576-b488-e3f7226133c1
+             */
+            organizationId: string;
+            /** @example 84 */
+            regionCode: string;
+            /**
+             * @description The organisation's département, if its scope is one
+             * @example null
+             */
+            departmentCode: string | null;
+            /** @example https://subventions.auvergnerhonealpes.fr/hooks/msp */
+            url: string;
+            /**
+             * @example [
+             *       "application.decision_recorded"
+             *     ]
+             */
+            events: ("application.status_changed" | "application.opinion_recorded" | "application.decision_recorded" | "application.receipt_issued" | "application.receipt_due_soon" | "application.receipt_overdue" | "funding_plan.committed" | "funding_plan.released" | "funding_line.committed" | "payment.recorded" | "document.added" | "report_run.finished")[];
+            /** @example Système de gestion des aides de la Région */
+            description: string | null;
+            /** @example true */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            disabledAt: string | null;
+            /**
+             * @description Why the service disabled it (failing for 3 days)
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description The first failed attempt since the last success
+             * @example null
+             */
+            failingSince: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the previous secret still signs, after a rotation
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            updatedAt: string;
+        };
+        WebhookPageDto: {
+            items: components["schemas"]["WebhookDto"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        UpdateWebhookDto: {
+            /** @example https://subventions.auvergnerhonealpes.fr/hooks/msp */
+            url?: string;
+            /**
+             * @example [
+             *       "application.status_changed"
+             *     ]
+             */
+            events?: ("application.status_changed" | "application.opinion_recorded" | "application.decision_recorded" | "application.receipt_issued" | "application.receipt_due_soon" | "application.receipt_overdue" | "funding_plan.committed" | "funding_plan.released" | "funding_line.committed" | "payment.recorded" | "document.added" | "report_run.finished")[];
+            /** @example Système de gestion des aides de la Région */
+            description?: string | null;
+            /**
+             * @description false pauses deliveries (events are kept and sent in order once enabled again); true re-enables a disabled subscription.
+             * @example true
+             */
+            enabled?: boolean;
+        };
+        DeliveryQueuedDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            eventId: string;
+            /**
+             * @example PENDING
+             * @enum {string}
+             */
+            status: "PENDING";
+        };
+        DeliveryAttemptDto: {
+            /**
+             * Format: uuid
+             * @description The event, and the webhook-id of its deliveries
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            eventId: string;
+            /** @example application.decision_recorded */
+            type: string;
+            /**
+             * @description The attempt, from 1 (a redelivery counts from 1 again)
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * @example SUCCEEDED
+             * @enum {string}
+             */
+            status: "SUCCEEDED" | "FAILED";
+            /**
+             * @description The receiver's HTTP status; null when none came (timeout, refused target)
+             * @example 204
+             */
+            responseStatus: number | null;
+            /** @example 83 */
+            durationMs: number;
+            /** @example null */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            at: string;
+            /**
+             * @description Where the delivery of this event stands now
+             * @example SUCCEEDED
+             * @enum {string}
+             */
+            deliveryStatus: "PENDING" | "SUCCEEDED" | "FAILED";
+            /**
+             * Format: date-time
+             * @description The next attempt, while pending
+             * @example null
+             */
+            nextAttemptAt: string | null;
+        };
+        DeliveryPageDto: {
+            items: components["schemas"]["DeliveryAttemptDto"][];
+            /** @example null */
             nextCursor: string | null;
         };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
@@ -8260,6 +8774,531 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DigestController_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is an API key: a digest is for a person. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DigestController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DigestPreferencesDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestPreferencesDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is an API key: a digest is for a person. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account was changed by another request meanwhile: send it again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description The subscription and its secret, answered once (Location: its URL) */
+            201: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    /** @description The URL of the resource created. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A partner naming another organisation than its own. The caller's role is not among those admitted (ADMIN, PARTNER). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such organisation in the caller's region. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The url is not https, or names a private, link-local, loopback or metadata address (rule webhook-target). The Idempotency-Key was sent before with another body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_remove: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the write expects, as the ETag gave it ("3"; W/"3" and * are read too). Another version: 412. Absent: no check. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription was changed by another request meanwhile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the write expects, as the ETag gave it ("3"; W/"3" and * are read too). Another version: 412. Absent: no check. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription was changed by another request meanwhile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The url is not https, or names a private, link-local, loopback or metadata address (rule webhook-target). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_rotate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription was changed by another request meanwhile. A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_test: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued: see its attempts in the delivery log */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryQueuedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description One event's attempts */
+                eventId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages (its organisation's; its region's for an ARS admin). No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    WebhooksController_redeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryQueuedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such webhook among those the caller manages, or the event was never for it. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is being delivered right now. A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -162,6 +162,9 @@ const TAGS: Record<string, string> = {
   applications: 'Dossiers: the procedure of a project through étapes 1 to 3 (or an audit), moved by the actions its status allows.',
   documents: "A dossier's pièces (request, projet de santé, engagement de conformité, convention…): streamed uploads sniffed and checksummed, versions, withdrawals, downloads.",
   notes: "Internal notes of the ARS's staff on a dossier, never shown to partners.",
+  webhooks:
+    "Signed, retried deliveries of the service's events to partners' systems (Standard Webhooks): subscriptions per organisation, each receiving the events of its scope; the delivery log, test events, redelivery.",
+  notifications: "The daily e-mail of what waits for each person (instructors' dossiers and deadlines, the director's signatures), and the choice to receive it.",
   carpec: 'CARPEC séances: their agenda and the opinions (avis) they give on dossiers.',
   funding: "Rule sets, a dossier's expenses and funding plan (the split between funders), and the partners' commitments and payments.",
   envelopes: "Each funder's programme amounts, consumed by committed plans.",
