@@ -64,7 +64,10 @@ export interface NotificationsConfig {
     timeoutMs: number;
     /** The first retry's delay; each next one doubles (capped at 6 h), plus up to 25 % jitter. */
     retryBaseMs: number;
-    /** Attempts before a delivery is given up (the default spans more than 24 h). */
+    /**
+     * Attempts before a delivery is given up. The default spans more than 72 h: a receiver down
+     * for good has its subscription disabled (its events kept) before any event is given up.
+     */
     maxAttempts: number;
     /** How often a worker looks for deliveries due. */
     pollMs: number;
@@ -225,6 +228,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataEncryptionKey: str('DATA_ENCRYPTION_KEY'),
     outboxOffForBench: bool('OUTBOX_OFF_FOR_BENCH', false),
   };
+  if (config.notifications.webhooks.allowLoopback && nodeEnv === 'production')
+    problems.push('WEBHOOKS_ALLOW_LOOPBACK is for development and tests: it is refused when NODE_ENV=production');
   if (config.outboxOffForBench && nodeEnv === 'production') problems.push('OUTBOX_OFF_FOR_BENCH loses events: it is refused when NODE_ENV=production');
   if (config.dataEncryptionKey !== undefined && Buffer.byteLength(config.dataEncryptionKey) < 32) problems.push('DATA_ENCRYPTION_KEY must be at least 32 bytes long');
   if (problems.length) throw new ConfigError(problems);
@@ -276,7 +281,7 @@ function notificationsConfig(
       allowLoopback: bool('WEBHOOKS_ALLOW_LOOPBACK', false),
       timeoutMs: int('WEBHOOKS_TIMEOUT_MS', 10_000, 100, 60_000),
       retryBaseMs: int('WEBHOOKS_RETRY_BASE_MS', 30_000, 10, 3_600_000),
-      maxAttempts: int('WEBHOOKS_MAX_ATTEMPTS', 14, 1, 50),
+      maxAttempts: int('WEBHOOKS_MAX_ATTEMPTS', 22, 1, 100),
       pollMs: int('WEBHOOKS_POLL_MS', 1000, 10, 60_000),
       concurrency: int('WEBHOOKS_CONCURRENCY', 8, 1, 100),
       disableAfterHours: int('WEBHOOKS_DISABLE_AFTER_HOURS', 72, 1, 24 * 60),

@@ -30,7 +30,7 @@ export class Mailer implements OnApplicationShutdown {
   /** Sends, or logs when no SMTP server is configured; true when handed to the server. */
   async send(mail: Mail): Promise<boolean> {
     if (!this.transport) {
-      this.logger.log({ to: mail.to, subject: mail.subject }, 'e-mail not sent (no SMTP_URL): logged only');
+      this.logger.log({ to: mail.to, subject: mail.subject, text: mail.text }, 'e-mail not sent (no SMTP_URL): logged only');
       return false;
     }
     await this.transport.sendMail({ from: this.config.notifications.mail.from, ...mail });

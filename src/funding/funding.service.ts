@@ -296,13 +296,13 @@ export class FundingService {
       }
       if (!(await this.funding.markCommitted(plan.id, plan.version, p.id))) throw conflict('The plan changed meanwhile: read it again.');
       const after = storedPlanDto((await this.funding.findPlan(id))!);
-      // The plan's total, not its lines: each partner reads its own funder's line in full only.
+      // Not its lines, nor which funders it has: each partner reads its own funder's line only.
       await this.outbox.publish({
         type: 'funding_plan.committed',
         regionCode: dossier.regionCode,
         departmentCode: dossier.departmentCode,
         applicationId: id,
-        data: { applicationId: id, departmentCode: dossier.departmentCode, planId: plan.id, status: 'COMMITTED', funders: consumed.map((c) => c.funder) },
+        data: { applicationId: id, departmentCode: dossier.departmentCode, planId: plan.id, status: 'COMMITTED' },
       });
       return {
         audit: {
@@ -395,7 +395,10 @@ export class FundingService {
     return this.writes.run(p, async () => {
       const dossier = await this.funding.dossier(territoryOf(p), id);
       if (!dossier) throw notFound(`Dossier ${id}`);
-      // The plan row is locked first: a withdrawal releasing it waits, or is waited for.
+      // The dossier, then the plan row (the order of a commit and of a withdrawal): a withdrawal
+      // releasing the plan waits, or is waited for; and the events of one dossier are written in
+      // the order they commit (docs/architecture.md, Notifications).
+      await this.funding.holdDossier(id);
       const plan = await this.funding.lockPlan(id);
       const state = { planStatus: plan?.status ?? 'COMPUTED', dossierStatus: dossier.status };
       const refusal = lineRefusal(state); // no plan: not committed (409)

@@ -177,7 +177,8 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
             type: 'report_run.finished',
             regionCode: done.regionCode,
             departmentCode: null,
-            data: { runId: done.id, reportType: done.type, date: done.date.toISOString().slice(0, 10), status: done.status, rowCount: done.rowCount },
+            // Not its row count: a département's partner reads its own rows' count only.
+            data: { runId: done.id, reportType: done.type, date: done.date.toISOString().slice(0, 10), status: done.status },
           })
           .then(() => undefined),
       );

@@ -13,7 +13,7 @@ export function retryDelayMs(attempt: number, baseMs: number, random: number = M
   return Math.round(nominal * (1 + 0.25 * random));
 }
 
-/** The shortest time from the first attempt to the last, jitter at its least: at least 24 h with the defaults (30 s, 14 attempts). */
+/** The shortest time from the first attempt to the last, jitter at its least: more than 72 h with the defaults (30 s, 22 attempts). */
 export function shortestRetrySpanMs(maxAttempts: number, baseMs: number): number {
   let total = 0;
   for (let attempt = 1; attempt < maxAttempts; attempt++) total += retryDelayMs(attempt, baseMs, 0);

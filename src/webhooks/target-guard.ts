@@ -2,8 +2,13 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
-/** Addresses no delivery may reach: private, shared, link-local (cloud metadata), reserved, multicast. */
+/**
+ * Addresses no delivery may reach: private, shared, link-local (cloud metadata), reserved,
+ * multicast. One list per family: Node's BlockList matches an IPv4 address against IPv6 rules
+ * that cover its mapped forms.
+ */
 const FORBIDDEN = new BlockList();
+const FORBIDDEN_V6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -22,7 +27,7 @@ for (const [net, prefix] of [
 ] as const)
   FORBIDDEN.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128],
+  ['::', 96], // the unspecified address and IPv4-compatible addresses (::a.b.c.d)
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001::', 23],
@@ -33,15 +38,16 @@ for (const [net, prefix] of [
   ['fec0::', 10],
   ['ff00::', 8],
 ] as const)
-  FORBIDDEN.addSubnet(net, prefix, 'ipv6');
+  FORBIDDEN_V6.addSubnet(net, prefix, 'ipv6');
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+const LOOPBACK_V6 = new BlockList();
+LOOPBACK_V6.addAddress('::1', 'ipv6');
 
-/** The IPv4 address carried by an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
+/** The IPv4 address carried by an IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
 function embeddedIpv4(address: string): string | undefined {
-  const m = /^(?:::ffff:|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
+  const m = /^(?:::ffff:|::ffff:0:|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
   if (!m) return undefined;
   if (m[1]) return m[1];
   const hi = parseInt(m[2], 16);
@@ -58,8 +64,8 @@ export function addressRefusal(address: string, allowLoopback: boolean): string 
     if (LOOPBACK.check(v4, 'ipv4')) return allowLoopback ? null : `${address} is a loopback address`;
     return FORBIDDEN.check(v4, 'ipv4') ? `${address} is a private, link-local or reserved address` : null;
   }
-  if (LOOPBACK.check(address, 'ipv6')) return allowLoopback ? null : `${address} is a loopback address`;
-  return FORBIDDEN.check(address, 'ipv6') ? `${address} is a private, link-local or reserved address` : null;
+  if (LOOPBACK_V6.check(address, 'ipv6')) return allowLoopback ? null : `${address} is a loopback address`;
+  return FORBIDDEN_V6.check(address, 'ipv6') ? `${address} is a private, link-local or reserved address` : null;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -76,7 +82,8 @@ export function targetRefusal(raw: string, allowLoopback: boolean): string | nul
   } catch {
     return 'is not a valid URL';
   }
-  const host = url.hostname.toLowerCase();
+  // A fully qualified name's final dot names the same host ("localhost." is localhost).
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback && LOOPBACK_NAMES.has(host))) {
     return allowLoopback ? 'must be an https URL (or http on 127.0.0.1, localhost or [::1])' : 'must be an https URL';
   }
@@ -105,7 +112,8 @@ export function guardedLookup(allowLoopback: boolean) {
       const list = addresses;
       const refused = list.map((a) => addressRefusal(a.address, allowLoopback)).find((r) => r !== null);
       if (refused || list.length === 0) {
-        const denied = Object.assign(new Error(`${hostname} resolves to a forbidden address: ${refused ?? 'no address'}`), { code: 'EADDRFORBIDDEN' });
+        // Which address is not said: the delivery log would tell a partner what an internal name resolves to.
+        const denied = Object.assign(new Error(`${hostname} resolves to a private, link-local, loopback or reserved address`), { code: 'EADDRFORBIDDEN' });
         return callback(denied, '');
       }
       if (options.all) return callback(null, list);

@@ -8,7 +8,7 @@ import { Mailer } from '../digest/mailer.js';
 import type { WebhookSubscription } from '../generated/prisma/client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { retryDelayMs } from './retry-schedule.js';
-import { eventBody, send, sign } from './webhook-sender.js';
+import { eventBody, send, type SendResult, sign } from './webhook-sender.js';
 import { type ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
@@ -86,9 +86,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
-    const secrets = [this.secrets.open(d.secretCipher)];
-    if (d.previousSecretCipher && d.previousSecretExpiresAt && d.previousSecretExpiresAt > new Date()) secrets.push(this.secrets.open(d.previousSecretCipher));
-    const result = await send(d.url, sign(d.eventId, eventBody(d), secrets), { timeoutMs: this.settings.timeoutMs, allowLoopback: this.settings.allowLoopback });
+    const secret = this.open(d.secretCipher);
+    const previous = d.previousSecretCipher && d.previousSecretExpiresAt && d.previousSecretExpiresAt > new Date() ? this.open(d.previousSecretCipher) : null;
+    // A secret sealed under another key (DATA_ENCRYPTION_KEY or JWT_SECRET changed) cannot sign:
+    // the attempt fails, logged as such, and a rotation gives the subscription a new one.
+    const result: SendResult =
+      secret === null
+        ? { succeeded: false, responseStatus: null, durationMs: 0, error: "the subscription's secret cannot be read with this key: rotate it" }
+        : await send(d.url, sign(d.eventId, eventBody(d), previous ? [secret, previous] : [secret]), {
+            timeoutMs: this.settings.timeoutMs,
+            allowLoopback: this.settings.allowLoopback,
+          });
     this.metrics.webhookDeliveries.inc({ outcome: result.succeeded ? 'succeeded' : 'failed' });
     const next = result.succeeded || d.attempts >= this.settings.maxAttempts ? null : new Date(Date.now() + retryDelayMs(d.attempts, this.settings.retryBaseMs));
     let disabled: WebhookSubscription | null = null;
@@ -96,7 +104,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       if (!(await this.webhooks.finish(d, result, next))) return;
       if (result.succeeded) return this.webhooks.succeeded(d.subscriptionId);
       const hours = this.settings.disableAfterHours;
-      disabled = await this.webhooks.failed(d.subscriptionId, hours * 3_600_000, `every attempt failed for ${hours} hours (last: ${result.error})`);
+      disabled = await this.webhooks.failed(d.subscriptionId, hours * 3_600_000, `toutes les tentatives échouent depuis ${hours} heures (dernière : ${result.error})`);
       if (disabled) {
         await this.audit.append(
           { id: null, kind: 'SYSTEM' },
@@ -115,6 +123,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     if (disabled) await this.tellAdmins(disabled);
   }
 
+  /** The secret, or null when it was sealed under another key. */
+  private open(sealed: string): string | null {
+    try {
+      return this.secrets.open(sealed);
+    } catch {
+      return null;
+    }
+  }
+
   /** The people who manage a disabled subscription learn it by e-mail (or the log without SMTP). */
   private async tellAdmins(s: WebhookSubscription): Promise<void> {
     this.logger.warn({ subscriptionId: s.id, url: s.url, reason: s.disabledReason }, 'webhook subscription disabled');
@@ -122,10 +139,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const text = [
       'Bonjour,',
       '',
-      `L'abonnement webhook ${s.id} vers ${s.url} a été désactivé : ${s.disabledReason ?? ''}.`,
-      'Les événements continuent d’être conservés ; ils seront envoyés dans l’ordre dès que l’abonnement sera réactivé (PATCH /api/v1/webhooks/{id} avec enabled: true).',
+      `L’abonnement webhook ${s.id} vers ${s.url} a été désactivé : ${s.disabledReason ?? ''}.`,
+      `Les événements sont conservés ; ils seront envoyés dans l’ordre dès que l’abonnement sera réactivé (PATCH /api/v1/webhooks/${s.id} avec {"enabled": true}).`,
     ].join('\n');
-    const html = `<p>Bonjour,</p><p>L'abonnement webhook <code>${escapeHtml(s.id)}</code> vers <code>${escapeHtml(s.url)}</code> a été désactivé : ${escapeHtml(s.disabledReason ?? '')}.</p><p>Les événements continuent d’être conservés ; ils seront envoyés dans l’ordre dès que l’abonnement sera réactivé.</p>`;
+    const html = `<p>Bonjour,</p><p>L’abonnement webhook <code>${escapeHtml(s.id)}</code> vers <code>${escapeHtml(s.url)}</code> a été désactivé : ${escapeHtml(s.disabledReason ?? '')}.</p><p>Les événements sont conservés ; ils seront envoyés dans l’ordre dès que l’abonnement sera réactivé (<code>PATCH /api/v1/webhooks/${escapeHtml(s.id)}</code> avec <code>{"enabled": true}</code>).</p>`;
     for (const admin of await this.webhooks.admins(s)) {
       await this.mailer
         .send({ to: admin.email, subject, text, html })

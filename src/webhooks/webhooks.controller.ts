@@ -97,7 +97,7 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a test event', description: 'A `webhook.test` event to this subscription alone, signed, retried and logged as any other.' })
   @ApiAcceptedResponse({ type: DeliveryQueuedDto, description: 'Queued: see its attempts in the delivery log' })
-  @ApiProblems(HIDDEN)
+  @ApiProblems(HIDDEN, [409, 'The subscription is disabled: enable it first.'])
   test(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<DeliveryQueuedDto> {
     return this.webhooks.test(p, id);
   }

@@ -154,13 +154,16 @@ export class WebhooksRepository extends Repository {
     return row ? this.db.webhookSubscription.findUnique({ where: { id: row.id } }) : null;
   }
 
-  /** Who is told that a subscription was disabled: its organisation's admins, and the ARS admins of its region. */
+  /**
+   * Who is told that a subscription was disabled: the people who manage it — its organisation's
+   * (a partner's users; an ARS's admins) and the ARS admins of its region.
+   */
   async admins(subscription: WebhookSubscription): Promise<{ email: string; displayName: string | null }[]> {
     return this.sql<{ email: string; displayName: string | null }>`
       SELECT DISTINCT u.email, u.display_name AS "displayName" FROM users u JOIN organizations o ON o.id = u.organization_id
-      WHERE u.active AND u.role IN ('ADMIN', 'PARTNER')
-        AND (o.id = ${subscription.organizationId}::uuid OR (o.type = 'ARS' AND o.region_code = ${subscription.regionCode} AND u.role = 'ADMIN'))
-        AND (u.role = 'ADMIN' OR u.id = ${subscription.createdById}::uuid)`;
+      WHERE u.active
+        AND ((o.id = ${subscription.organizationId}::uuid AND u.role IN ('ADMIN', 'PARTNER'))
+          OR (o.type = 'ARS' AND o.region_code = ${subscription.regionCode} AND u.role = 'ADMIN'))`;
   }
 
   /** The attempts made for a subscription, newest first (keyset on time and id). */
@@ -177,14 +180,16 @@ export class WebhooksRepository extends Repository {
   }
 
   /**
-   * Sends an event to the subscription again, now; its attempts count from 1 again. Not while
+   * Sends an event to the subscription again, now; a delivery that had ended counts its attempts
+   * from 1 again (a pending one keeps its count: redelivering cannot extend its retries). Not while
    * a worker is sending it ('in-flight'); 'absent' when the subscription never had the event.
    */
   async redeliver(subscriptionId: string, eventId: string): Promise<'redelivered' | 'in-flight' | 'absent'> {
     const [row] = await this.sql<{ redelivered: boolean }>`
       WITH d AS (SELECT id, lease_until IS NOT NULL AND lease_until >= now() AS busy FROM webhook_deliveries
                  WHERE subscription_id = ${subscriptionId}::uuid AND event_id = ${eventId}::uuid FOR UPDATE),
-           u AS (UPDATE webhook_deliveries w SET status = 'PENDING', next_attempt_at = now(), lease_until = NULL, claim_token = NULL, attempts = 0
+           u AS (UPDATE webhook_deliveries w SET status = 'PENDING', next_attempt_at = now(), lease_until = NULL, claim_token = NULL,
+                        attempts = CASE WHEN w.status = 'PENDING' THEN w.attempts ELSE 0 END
                  FROM d WHERE w.id = d.id AND NOT d.busy RETURNING w.id)
       SELECT EXISTS (SELECT 1 FROM u) AS redelivered FROM d`;
     return !row ? 'absent' : row.redelivered ? 'redelivered' : 'in-flight';

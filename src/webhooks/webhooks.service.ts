@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
 import type { SecretBox } from '../common/crypto/secret-box.js';
-import { businessRule, conflict, forbidden, notFound } from '../common/errors/problem.js';
+import { businessRule, conflict, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, pageOf, type PageQuery, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { WebhookSubscription } from '../generated/prisma/client.js';
@@ -50,7 +50,7 @@ const toAttemptDto = (a: AttemptRow): DeliveryAttemptDto => ({
 /** A new signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes in base64. */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
-const ATTEMPT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f-]{36}$/;
+const ATTEMPT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Webhook subscriptions (API.md, Notifications): a partner manages its own organisation's, an
@@ -147,12 +147,15 @@ export class WebhooksService {
       entityId: id,
       expectedVersion: undefined,
       find: () => this.scoped(p, id),
-      write: (before) =>
-        this.webhooks.update(id, before.version, {
+      write: (before) => {
+        // A previous secret that this key cannot read (the key changed) does not sign on.
+        const keep = graceMs > 0 && this.readable(before.secretCipher);
+        return this.webhooks.update(id, before.version, {
           secretCipher: this.secrets.seal(secret),
-          previousSecretCipher: graceMs > 0 ? before.secretCipher : null,
-          previousSecretExpiresAt: graceMs > 0 ? new Date(Date.now() + graceMs) : null,
-        }),
+          previousSecretCipher: keep ? before.secretCipher : null,
+          previousSecretExpiresAt: keep ? new Date(Date.now() + graceMs) : null,
+        });
+      },
       view: toWebhookDto,
     });
     return { ...rotated, secret };
@@ -163,6 +166,7 @@ export class WebhooksService {
     return this.writes.run(p, async () => {
       const s = await this.scoped(p, id);
       if (!s) throw notFound(`Webhook ${id}`);
+      if (!s.enabled) throw conflict('The subscription is disabled: enable it (PATCH enabled: true) to send a test event; what waited goes out first, in order.');
       const eventId = await this.outbox.publish(
         {
           type: TEST_EVENT,
@@ -184,6 +188,7 @@ export class WebhooksService {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const key = decodeCursor(query.cursor, ATTEMPT_KEY);
     const after = key ? { at: new Date(key.slice(0, 24)), id: key.slice(25) } : undefined;
+    if (after && Number.isNaN(after.at.getTime())) throw invalid([{ field: 'cursor', message: 'is not a cursor this list gave' }]);
     const rows = await this.webhooks.attempts(id, query.eventId, after, limit + 1);
     return toPage(rows, limit, (r) => `${r.at.toISOString()}|${r.id}`, toAttemptDto);
   }
@@ -200,6 +205,15 @@ export class WebhooksService {
         result: { eventId, status: 'PENDING' as const },
       };
     });
+  }
+
+  private readable(sealed: string): boolean {
+    try {
+      this.secrets.open(sealed);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private checkTarget(url: string): void {

@@ -29,6 +29,9 @@ describe('addressRefusal', () => {
     '::ffff:a9fe:a9fe',
     '64:ff9b::192.168.0.1',
     '2001:db8::1',
+    '::7f00:1',
+    '::a9fe:a9fe',
+    '::ffff:0:a9fe:a9fe',
   ])('refuses %s', (ip) => expect(addressRefusal(ip, true)).toMatch(/private, link-local or reserved/));
 
   it.each(['8.8.8.8', '93.184.216.34', '2a00:1450:4007:80e::200e', '::ffff:8.8.8.8', '172.32.0.1', '192.169.0.1'])('allows %s', (ip) =>
@@ -57,6 +60,8 @@ describe('targetRefusal', () => {
     ['https://hooks.example.org/#x', /fragment/],
     ['https://localhost/', /localhost/],
     ['https://a.localhost/', /localhost/],
+    ['https://localhost./', /localhost/],
+    ['https://x.localhost./', /localhost/],
     ['https://10.0.0.8/', /private/],
     ['https://[fe80::1]/', /private/],
     ['https://0x7f.1/', /loopback/],
@@ -76,7 +81,7 @@ describe('targetRefusal', () => {
 describe('guardedLookup and send', () => {
   it('refuses a name that resolves to a forbidden address, at connection time', async () => {
     const refused = await new Promise<NodeJS.ErrnoException | null>((resolve) => guardedLookup(false)('localhost', {}, (error) => resolve(error)));
-    expect(refused).toMatchObject({ code: 'EADDRFORBIDDEN', message: expect.stringMatching(/localhost resolves to a forbidden address/) });
+    expect(refused).toMatchObject({ code: 'EADDRFORBIDDEN', message: 'localhost resolves to a private, link-local, loopback or reserved address' });
     const allowed = await new Promise<unknown>((resolve) => guardedLookup(true)('localhost', { all: true }, (error, addresses) => resolve(error ?? addresses)));
     expect(allowed).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
   });
@@ -103,11 +108,18 @@ describe('retry schedule', () => {
     expect(retryDelayMs(3, 30_000, 0.5)).toBe(135_000);
   });
 
-  it('spans more than 24 h with the defaults, however the jitter falls', () => {
+  it('spans more than 24 h with the defaults, and more than the failing time that disables a subscription, however the jitter falls', () => {
     const config = loadConfig({});
-    const { maxAttempts, retryBaseMs } = config.notifications.webhooks;
+    const { maxAttempts, retryBaseMs, disableAfterHours } = config.notifications.webhooks;
     expect(shortestRetrySpanMs(maxAttempts, retryBaseMs)).toBeGreaterThanOrEqual(24 * 3_600_000);
-    expect(shortestRetrySpanMs(maxAttempts - 1, retryBaseMs)).toBeLessThan(24 * 3_600_000);
+    // No event is given up while its subscription is still enabled and failing: it is disabled first, its events kept.
+    expect(shortestRetrySpanMs(maxAttempts, retryBaseMs)).toBeGreaterThan(disableAfterHours * 3_600_000);
+    expect(shortestRetrySpanMs(maxAttempts - 1, retryBaseMs)).toBeLessThan(disableAfterHours * 3_600_000);
+  });
+
+  it('refuses loopback targets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), WEBHOOKS_ALLOW_LOOPBACK: 'true' })).toThrow(/WEBHOOKS_ALLOW_LOOPBACK/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), OUTBOX_OFF_FOR_BENCH: 'true' })).toThrow(/OUTBOX_OFF_FOR_BENCH/);
   });
 });
 

@@ -2,6 +2,7 @@
 // signature with the Standard Webhooks library: the outbox written with the change, retries
 // with the same webhook-id, order per dossier, scope, rotation, test events, redelivery, the
 // delivery log, a subscription disabled after failing too long.
+import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { TransactionHost } from '../../src/database/transaction-host.js';
 import { OutboxRepository } from '../../src/outbox/outbox.repository.js';
 import { NotificationSchedule } from '../../src/webhooks/notification-schedule.js';
@@ -137,6 +138,13 @@ describe('webhooks', () => {
         .expect(200);
       expect(patched.body).toMatchObject({ events: ['document.added'], enabled: false, disabledReason: 'paused by its owner', version: 2 });
       expectProblem(await t.http().patch(`${hooks}/${w.id}`).set('Authorization', detr43.auth).set('If-Match', '"1"').send({ enabled: true }), 412);
+      // A paused subscription sends nothing, a test event neither (409 saying so).
+      expectProblem(await t.http().post(`${hooks}/${w.id}/test`).set('Authorization', detr43.auth), 409);
+      // A cursor this list did not give: 400, whatever it holds.
+      for (const key of ['2026-12-02T09:15:02.871Z|------------------------------------', '2026-19-39T29:99:99.999Z|01a23722-7e1f-7a02-8b3c-4d5e6f708192']) {
+        const cursor = Buffer.from(key).toString('base64url');
+        expectProblem(await t.http().get(`${hooks}/${w.id}/deliveries?cursor=${cursor}`).set('Authorization', detr43.auth), 400);
+      }
       expectProblem(await t.http().patch(`${hooks}/${w.id}`).set('Authorization', detr43.auth).send({ url: 'https://[fe80::1]/' }), 422);
       await t.http().delete(`${hooks}/${w.id}`).set('Authorization', detr43.auth).expect(204);
       expectProblem(await t.http().get(`${hooks}/${w.id}`).set('Authorization', detr43.auth), 404);
@@ -257,6 +265,28 @@ describe('webhooks', () => {
       await t.http().delete(`${hooks}/${w.id}`).set('Authorization', region.auth).expect(204);
     });
 
+    it('logs a secret sealed under another key as a failed attempt, and signs again once rotated', async () => {
+      const w = await subscribe(region, receiver.url, ['document.added']);
+      // As after a change of DATA_ENCRYPTION_KEY (or JWT_SECRET): the stored secret no longer opens.
+      await t.prisma.webhookSubscription.update({ where: { id: w.id }, data: { secretCipher: new SecretBox('another key of at least thirty-two bytes').seal(w.secret) } });
+      const test = (await t.http().post(`${hooks}/${w.id}/test`).set('Authorization', region.auth).expect(202)).body.eventId as string;
+      let entries: Record<string, unknown>[] = [];
+      for (let i = 0; i < 100 && entries.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        entries = await log(region, w.id);
+      }
+      expect(entries[0]).toMatchObject({ eventId: test, status: 'FAILED', responseStatus: null, error: expect.stringMatching(/secret cannot be read with this key: rotate it/) });
+      expect(receiver.received).toHaveLength(0);
+      // The rotation drops the unreadable secret (it does not sign on during the grace period) and the retry goes out.
+      const rotated = await t.http().post(`${hooks}/${w.id}/rotate-secret`).set('Authorization', region.auth).expect(200);
+      expect(rotated.body.previousSecretExpiresAt).toBeNull();
+      const [got] = await receiver.waitFor(1);
+      expect(got.id).toBe(test);
+      expect(got.signature.split(' ')).toHaveLength(1);
+      expect(receiver.verify(got, rotated.body.secret)).toBeTruthy();
+      await t.http().delete(`${hooks}/${w.id}`).set('Authorization', region.auth).expect(204);
+    });
+
     it('disables a subscription failing for too long, keeps its events, and resumes them in order when enabled again', async () => {
       const w = await subscribe(admin, receiver.url, ['application.status_changed']);
       // Failing for 4 days already.
@@ -270,7 +300,7 @@ describe('webhooks', () => {
         await new Promise((r) => setTimeout(r, 50));
         sub = await t.http().get(`${hooks}/${w.id}`).set('Authorization', admin.auth).expect(200);
       }
-      expect(sub.body).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/every attempt failed for 72 hours \(last: HTTP 503\)/) });
+      expect(sub.body).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/toutes les tentatives échouent depuis 72 heures \(dernière : HTTP 503\)/) });
       expect(await t.prisma.auditLog.count({ where: { entity: 'webhook', entityId: w.id, action: 'webhook.disable', actorKind: 'SYSTEM' } })).toBe(1);
       await new Promise((r) => setTimeout(r, 600));
       expect(receiver.received).toHaveLength(1);
