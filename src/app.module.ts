@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { ApplicationsModule } from './applications/applications.module.js';
+import { CallsModule } from './calls/calls.module.js';
 import { CarpecModule } from './carpec/carpec.module.js';
 import { EnvelopesModule } from './envelopes/envelopes.module.js';
 import { FundingModule } from './funding/funding.module.js';
@@ -18,6 +19,7 @@ import { IdempotencyInterceptor } from './common/idempotency/idempotency.interce
 import { STREAMED_UPLOAD } from './common/http/upload.js';
 import { IdempotencyRepository } from './common/idempotency/idempotency.repository.js';
 import { validationPipe } from './common/http/validation.js';
+import { SECRET_BOX, secretBoxProvider } from './common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DigestModule } from './digest/digest.module.js';
@@ -92,6 +94,7 @@ const FEATURES = [
   LettersModule,
   DigestModule,
   WebhooksModule,
+  CallsModule,
 ];
 
 @Module({})
@@ -107,9 +110,9 @@ export class AppModule {
         {
           module: CoreModule,
           global: true,
-          providers: [{ provide: APP_CONFIG, useValue: config }, { provide: DATABASE_URL, useValue: databaseUrl }, IdempotencyRepository],
+          providers: [{ provide: APP_CONFIG, useValue: config }, { provide: DATABASE_URL, useValue: databaseUrl }, IdempotencyRepository, secretBoxProvider],
           // The idempotency store: its interceptor is instantiated in each module with POST routes.
-          exports: [APP_CONFIG, DATABASE_URL, IdempotencyRepository],
+          exports: [APP_CONFIG, DATABASE_URL, IdempotencyRepository, SECRET_BOX],
         },
         // The root logger and Nest's logger. No middleware: the access line and the request's
         // logging context come from Fastify hooks (common/http/pipeline.ts), far cheaper than

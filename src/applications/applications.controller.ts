@@ -57,7 +57,7 @@ export class ApplicationsController {
     [422, 'An audit for a project that is not an existing centre (rule audit-existing-centre).'],
   )
   create(@CurrentPrincipal() p: Principal, @Body() dto: CreateApplicationDto): Promise<ApplicationDto> {
-    return this.applications.create(p, dto.projectId, dto.procedure);
+    return this.applications.create(p, dto.projectId, dto.procedure, dto.callId);
   }
 
   @Get()

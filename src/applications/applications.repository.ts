@@ -46,6 +46,7 @@ export interface ApplicationFilter {
   q?: string;
   updatedSince?: Date;
   assigneeId?: string;
+  callId?: string;
 }
 
 /** What a move may change on the dossier, besides its version. */
@@ -111,6 +112,7 @@ export class ApplicationsRepository extends Repository {
     if (f.kind) and.push(Prisma.sql`a.kind = ${f.kind}::"ProjectKind"`);
     if (f.procedure) and.push(Prisma.sql`a.procedure = ${f.procedure}::"Procedure"`);
     if (f.assigneeId) and.push(Prisma.sql`a.assignee_id = ${f.assigneeId}::uuid`);
+    if (f.callId) and.push(Prisma.sql`a.call_id = ${f.callId}::uuid`);
     if (f.updatedSince) and.push(Prisma.sql`a.updated_at >= ${f.updatedSince}`);
     // % and _ in what was typed are characters of the name, not wildcards.
     if (f.q) and.push(Prisma.sql`p.name ILIKE ${`%${f.q.replace(/[\\%_]/g, '\\$&')}%`}`);
@@ -128,7 +130,7 @@ export class ApplicationsRepository extends Repository {
              a.request_received_on AS "requestReceivedOn", a.deliverables_received_on AS "deliverablesReceivedOn", a.receipt_due_on AS "receiptDueOn",
              a.completion_summary AS "completionSummary", a.audit_plan_delivered_on AS "auditPlanDeliveredOn", a.audit_plan_summary AS "auditPlanSummary",
              a.detr_decision::text AS "detrDecision", a.detr_reason AS "detrReason", a.detr_decided_at AS "detrDecidedAt", a.detr_decided_by_id AS "detrDecidedById",
-             a.closing_reason AS "closingReason", a.last_event_at AS "lastEventAt", a.version, a.created_at AS "createdAt", a.updated_at AS "updatedAt",
+             a.closing_reason AS "closingReason", a.call_id AS "callId", a.last_event_at AS "lastEventAt", a.version, a.created_at AS "createdAt", a.updated_at AS "updatedAt",
              json_build_object('name', p.name, 'existing', p.existing, 'convention', p.convention, 'nature', p.nature, 'kind', p.kind,
                                'professionalsPlanned', p.professionals_planned, 'populationServed', p.population_served,
                                'antenneHoursPerWeek', p.antenne_hours_per_week, 'antenneMinutesFromMainSite', p.antenne_minutes_from_main_site,
@@ -153,6 +155,11 @@ export class ApplicationsRepository extends Repository {
       decisions: row.decisions.map((d) => ({ ...d, decidedOn: new Date(d.decidedOn), createdAt: new Date(d.createdAt) })),
       attestations: row.attestations.map((t) => ({ ...t, attestedAt: new Date(t.attestedAt) })),
     }));
+  }
+
+  /** A call for applications of the region (what a dossier may answer). */
+  call(regionCode: string, id: string): Promise<{ id: string; title: string; procedure: 'STEP1' | 'AUDIT'; departmentCodes: string[] } | null> {
+    return this.db.callForApplications.findFirst({ where: { id, regionCode }, select: { id: true, title: true, procedure: true, departmentCodes: true } });
   }
 
   async create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {

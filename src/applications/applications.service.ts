@@ -99,6 +99,7 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     auditPlan: a.auditPlanDeliveredOn ? { deliveredOn: fromDbDate(a.auditPlanDeliveredOn), summary: a.auditPlanSummary ?? '' } : null,
     detrConfirmation: a.detrDecision ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null } : null,
     closingReason: a.closingReason,
+    callId: a.callId,
     allowedActions: allowedActions(a.procedure, a.status, principal.role),
     checklist: checklist(a.status, factsOf(a)),
     lastEventAt: a.lastEventAt.toISOString(),
@@ -174,6 +175,7 @@ export class ApplicationsService {
       q: query.q,
       updatedSince: query.updatedSince ? new Date(query.updatedSince) : undefined,
       assigneeId: query.assignee === 'me' ? principal.id : query.assignee,
+      callId: query.callId,
     };
     const today = parisToday();
     return pageOf(
@@ -189,9 +191,10 @@ export class ApplicationsService {
     return toApplicationDto(row, principal);
   }
 
-  async create(principal: Principal, projectId: string, procedure: Procedure = 'ACCOMPANIMENT'): Promise<ApplicationDto> {
+  async create(principal: Principal, projectId: string, procedure: Procedure = 'ACCOMPANIMENT', callId?: string): Promise<ApplicationDto> {
     const project = await this.applications.projectWithCommune(territoryOf(principal), projectId);
     if (!project) throw invalid([{ field: 'projectId', message: `no project ${projectId} in your territory` }]);
+    if (callId) await this.checkCall(principal, callId, procedure, project.departmentCode);
     if (procedure === 'AUDIT' && !project.existing) {
       throw businessRule(
         'audit-existing-centre',
@@ -215,6 +218,7 @@ export class ApplicationsService {
           // The creator instructs the dossier until someone reassigns it.
           assigneeId: principal.kind === 'USER' ? principal.id : null,
           createdById: principal.kind === 'USER' ? principal.id : null,
+          callId: callId ?? null,
         }),
       also: (row) =>
         this.applications.addEvent(row.id, {
@@ -222,13 +226,36 @@ export class ApplicationsService {
           actorId: principal.id,
           actorKind: principal.kind,
           toStatus: 'DRAFT',
-          data: { procedure, eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons },
+          data: { procedure, eligible: eligibility.eligible, eligibilityReasons: eligibility.reasons, ...(callId && { callId }) },
         }),
       view: (row) => toApplicationDto(row, principal),
     });
   }
 
   /** PATCH: the instructor in charge, and whether the ARS asked the promoter for a letter of intent. */
+  /** A dossier answers a call of its region, open to its département, for its procedure (422 naming what differs). */
+  private async checkCall(principal: Principal, callId: string, procedure: Procedure, departmentCode: string): Promise<void> {
+    const call = await this.applications.call(principal.regionCode, callId);
+    if (!call) throw invalid([{ field: 'callId', message: `no call ${callId} in your region` }]);
+    const opens = call.procedure === 'AUDIT' ? 'AUDIT' : 'ACCOMPANIMENT';
+    if (opens !== procedure) {
+      throw businessRule(
+        'call-procedure',
+        `The call "${call.title}" opens ${call.procedure === 'AUDIT' ? 'audits' : 'étape 1 requests (accompaniment)'}; this dossier's procedure is ${procedure}.`,
+        {
+          callProcedure: call.procedure,
+          procedure,
+        },
+      );
+    }
+    if (call.departmentCodes.length && !call.departmentCodes.includes(departmentCode)) {
+      throw businessRule('call-territory', `The call "${call.title}" is open to départements ${call.departmentCodes.join(', ')}; the project is in ${departmentCode}.`, {
+        departmentCodes: call.departmentCodes,
+        departmentCode,
+      });
+    }
+  }
+
   async update(principal: Principal, id: string, dto: UpdateApplicationDto, expectedVersion?: number): Promise<ApplicationDto> {
     const { assigneeId, letterOfIntentRequested } = dto;
     if (assigneeId === undefined && letterOfIntentRequested === undefined) {

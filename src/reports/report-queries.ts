@@ -33,16 +33,15 @@ export async function computeReport(db: Db, runId: string, type: ReportType, reg
   let summary: object = {};
   switch (type) {
     case 'PIPELINE':
-      // `callId` is always null for now: calls for applications (appels à candidatures) come
-      // with a later issue, which will fill it from the dossier's call and group by it.
+      // Grouped by call for applications too (null: dossiers entered by hand).
       rowCount = await db.$executeRaw`INSERT INTO report_rows (run_id, position, department_code, data)
-         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure), department_code,
+         SELECT ${runId}::uuid, row_number() OVER (ORDER BY department_code, step NULLS LAST, status, kind, zone, procedure, call_id NULLS FIRST), department_code,
                 jsonb_build_object('departmentCode', department_code, 'step', step, 'status', status, 'kind', kind, 'zone', zone,
-                                   'procedure', procedure, 'callId', NULL, 'count', n)
+                                   'procedure', procedure, 'callId', call_id, 'count', n)
          FROM (SELECT a.department_code, ${STEP} AS step, a.status::text AS status, a.kind::text AS kind, a.zone::text AS zone,
-                      a.procedure::text AS procedure, count(*) AS n
+                      a.procedure::text AS procedure, a.call_id, count(*) AS n
                FROM applications a WHERE a.region_code = ${regionCode}
-               GROUP BY 1, 2, 3, 4, 5, 6) g`;
+               GROUP BY 1, 2, 3, 4, 5, 6, 7) g`;
       break;
     case 'FUNDING': {
       // A RELEASED plan (its dossier left the procedure) is not committed any more: what was

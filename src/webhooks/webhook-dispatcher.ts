@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { SecretBox } from '../common/crypto/secret-box.js';
+import { SECRET_BOX, type SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TransactionHost } from '../database/transaction-host.js';
 import { Mailer } from '../digest/mailer.js';
@@ -10,8 +10,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { retryDelayMs } from './retry-schedule.js';
 import { eventBody, send, type SendResult, sign } from './webhook-sender.js';
 import { type ClaimedDelivery, WebhooksRepository } from './webhooks.repository.js';
-
-export const SECRET_BOX = Symbol('SECRET_BOX');
 
 /**
  * Sends the outbox's deliveries, in every instance that runs the workers: claims those due

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import type { Principal } from '../common/access/principal.js';
-import type { SecretBox } from '../common/crypto/secret-box.js';
+import { SECRET_BOX, type SecretBox } from '../common/crypto/secret-box.js';
 import { businessRule, conflict, forbidden, invalid, notFound } from '../common/errors/problem.js';
 import { decodeCursor, DEFAULT_LIMIT, type Page, pageOf, type PageQuery, toPage } from '../common/http/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -11,7 +11,6 @@ import { TEST_EVENT } from '../outbox/event-types.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
 import type { CreateWebhookDto, DeliveryAttemptDto, DeliveryQuery, DeliveryQueuedDto, UpdateWebhookDto, WebhookDto, WebhookWithSecretDto } from './dto/webhook.dto.js';
 import { targetRefusal } from './target-guard.js';
-import { SECRET_BOX } from './webhook-dispatcher.js';
 import { type AttemptRow, WebhooksRepository } from './webhooks.repository.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

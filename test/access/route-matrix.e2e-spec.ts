@@ -40,6 +40,7 @@ interface Fixtures {
   reportRunId: string;
   webhookId: string;
   eventId: string;
+  callId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -208,6 +209,15 @@ const MATRIX: Record<string, Entry> = {
     otherRegion: { status: 404, body: () => ({ installations: 1, studentTrainees: 0, departuresReplaced: 0 }) },
   },
 
+  'POST /api/v1/calls': {
+    roles: INSTRUCTING,
+    otherRegion: { status: 403, body: () => ({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1' }) },
+  },
+  'GET /api/v1/calls': { roles: STAFF },
+  'GET /api/v1/calls/:id': { roles: STAFF, otherRegion: { status: 404 } },
+  'PATCH /api/v1/calls/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ title: 'Renamed' }) } },
+  'PUT /api/v1/calls/:id/ds-token': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
+
   'POST /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
   'GET /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
   'GET /api/v1/webhooks/:id': { roles: WEBHOOK_MANAGERS, otherRegion: { status: 404 } },
@@ -251,6 +261,7 @@ function fill(url: string, f: Fixtures | null): string {
       reports: f.reportRunId,
       'funding-rule-sets': f.ruleSetId,
       webhooks: f.webhookId,
+      calls: f.callId,
     }[resource];
     if (!id && url.includes('/:id')) throw new Error(`no fixture id for ${url}`);
     byParam[':id'] = id ?? '';
@@ -309,6 +320,14 @@ describe('role × route access matrix', () => {
       reportRunId: (await t.prisma.reportRun.create({ data: { regionCode: '84', type: 'PIPELINE', date: new Date('2026-01-05') } })).id,
       webhookId: '',
       eventId: '',
+      callId: (
+        await t
+          .http()
+          .post('/api/v1/calls')
+          .set('Authorization', admin.auth)
+          .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', ds: { demarcheNumber: 4242 } })
+          .expect(201)
+      ).body.id,
     };
     const webhook = await t
       .http()

@@ -45,7 +45,7 @@ interface Side {
 interface Fixtures {
   '43': Side;
   '74': Side;
-  region: { sessionId: string; envelopeId: string; reportRunId: string; ruleSetId: string; organizationId: string; userId: string; apiKeyId: string };
+  region: { sessionId: string; envelopeId: string; reportRunId: string; ruleSetId: string; organizationId: string; userId: string; apiKeyId: string; callId: string };
 }
 
 /** An object of a département: its partner and the region's see it, the other département and region do not. */
@@ -198,6 +198,14 @@ const SCOPE: Record<string, Entry> = {
   'POST /api/v1/webhooks/:id/rotate-secret': { write: 'webhook managers: route matrix and test/webhooks' },
   'POST /api/v1/webhooks/:id/test': { write: 'webhook managers: route matrix and test/webhooks' },
   'POST /api/v1/webhooks/:id/deliveries/:eventId/redeliver': { write: 'webhook managers: route matrix and test/webhooks' },
+  // A call for applications is the region's: every partner of the region reads it; only the region's ARS writes it.
+  'GET /api/v1/calls': { read: LIST },
+  'GET /api/v1/calls/:id': { read: REGION_WIDE },
+  'POST /api/v1/calls': {
+    regionWrite: { as: 'ADMIN', body: () => ({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1' }) },
+  },
+  'PATCH /api/v1/calls/:id': { regionWrite: { as: 'ADMIN', body: () => ({ title: 'Appel 2027 (prolongé)' }) } },
+  'PUT /api/v1/calls/:id/ds-token': { regionWrite: { as: 'ADMIN', body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
   // One's own digest: a partner's is empty (test/digest).
   'GET /api/v1/me/digest': { read: LIST },
   'PUT /api/v1/me/digest-preferences': { write: "the caller's own preference: test/digest" },
@@ -221,6 +229,7 @@ function fill(url: string, f: Fixtures, label: Label): string {
     reports: f.region.reportRunId,
     'funding-rule-sets': f.region.ruleSetId,
     webhooks: side?.webhookId,
+    calls: f.region.callId,
   };
   const byParam: Record<string, string | undefined> = {
     ':id': ids[resource],
@@ -336,6 +345,14 @@ describe('scope matrix (région × département)', () => {
         organizationId: admin.organizationId,
         userId: admin.userId,
         apiKeyId: key.body.id,
+        callId: (
+          await t
+            .http()
+            .post('/api/v1/calls')
+            .set('Authorization', admin.auth)
+            .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', ds: { demarcheNumber: 4242 } })
+            .expect(201)
+        ).body.id,
       },
     };
     headers.regionPartner = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth };

@@ -75,6 +75,14 @@ describe('SQL statements per read request', () => {
         .send({ url: receiver.url, events: ['payment.recorded'] })
         .expect(201)
     ).body.id as string;
+    const call = (
+      await t
+        .http()
+        .post('/api/v1/calls')
+        .set('Authorization', admin.auth)
+        .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1' })
+        .expect(201)
+    ).body.id as string;
     const hookEvent = (await t.http().post(`/api/v1/webhooks/${hook}/test`).set('Authorization', admin.auth).expect(202)).body.eventId as string;
     for (let i = 0; i < 100 && (await t.prisma.webhookAttempt.count({ where: { eventId: hookEvent } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     urls.push(
@@ -118,6 +126,9 @@ describe('SQL statements per read request', () => {
       `/api/v1/webhooks/${hook}`,
       `/api/v1/webhooks/${hook}/deliveries`,
       '/api/v1/me/digest',
+      '/api/v1/calls?procedure=STEP1&openOn=2027-02-01',
+      `/api/v1/calls/${call}`,
+      `/api/v1/applications?callId=${call}`,
     );
     void ruleSet;
     void hookEvent;

@@ -1804,6 +1804,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the calls for applications of the region
+         * @description `openOn`: the calls open that day; `procedure`: STEP1 or AUDIT.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["CallsController_list"];
+        put?: never;
+        /**
+         * Open a call for applications
+         * @description An appel à candidatures of the caller's region (optionally some of its départements): the étape it opens (STEP1 requests, or AUDIT), its dates, and the démarche that collects it on Démarches Simplifiées.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["CallsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a call for applications
+         * @description Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["CallsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a call for applications
+         * @description Its title, départements, dates or démarche (another démarche, or none, forgets the token).
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        patch: operations["CallsController_update"];
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/ds-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the démarche's API token
+         * @description The token of the Démarches Simplifiées API (v2) for the call's démarche: stored encrypted (AES-256-GCM), never answered (`ds.hasToken` says it is set), not in the audit trail.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        put: operations["CallsController_setDsToken"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2746,6 +2822,11 @@ export interface components {
              * @enum {string}
              */
             procedure?: "ACCOMPANIMENT" | "AUDIT";
+            /**
+             * Format: uuid
+             * @description The call for applications it answers (of the region, open to the project’s département, for this procedure)
+             */
+            callId?: string;
         };
         WarningDto: {
             /** @example cds-two-professionals */
@@ -2953,6 +3034,12 @@ export interface components {
             detrConfirmation: components["schemas"]["DetrConfirmationViewDto"] | (never | null);
             /** @example null */
             closingReason: string | null;
+            /**
+             * Format: uuid
+             * @description The call for applications it answers; null when entered by hand
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            callId: string | null;
             /**
              * @description What the caller's role may do next
              * @example [
@@ -4387,6 +4474,136 @@ export interface components {
             items: components["schemas"]["DeliveryAttemptDto"][];
             /** @example null */
             nextCursor: string | null;
+        };
+        CallDsDto: {
+            /**
+             * @description The number of the démarche on Démarches Simplifiées that collects the applications
+             * @example 98765
+             */
+            demarcheNumber: number;
+        };
+        CreateCallDto: {
+            /** @example Appel à candidatures 2027 — maisons de santé pluriprofessionnelles */
+            title: string;
+            /** @example 84 */
+            regionCode: string;
+            /**
+             * @description The départements of the region it is open to; absent or empty: the whole region
+             * @example [
+             *       "43",
+             *       "15"
+             *     ]
+             */
+            departmentCodes?: string[];
+            /**
+             * Format: date
+             * @example 2027-01-15
+             */
+            opensOn: string;
+            /**
+             * Format: date
+             * @description On or after opensOn
+             * @example 2027-04-30
+             */
+            closesOn: string;
+            /**
+             * @description STEP1: requests for accompaniment (étape 1); AUDIT: the audit of existing centres
+             * @example STEP1
+             * @enum {string}
+             */
+            procedure: "STEP1" | "AUDIT";
+            /** @description The démarche that collects it on Démarches Simplifiées */
+            ds?: components["schemas"]["CallDsDto"];
+        };
+        CallDsStateDto: {
+            /** @example 98765 */
+            demarcheNumber: number;
+            /**
+             * @description Whether its API token is set (the token itself is never answered)
+             * @example true
+             */
+            hasToken: boolean;
+        };
+        CallDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            id: string;
+            /** @example 84 */
+            regionCode: string;
+            /**
+             * @description Empty: the whole region
+             * @example [
+             *       "43",
+             *       "15"
+             *     ]
+             */
+            departmentCodes: string[];
+            /** @example Appel à candidatures 2027 — maisons de santé pluriprofessionnelles */
+            title: string;
+            /**
+             * Format: date
+             * @example 2027-01-15
+             */
+            opensOn: string;
+            /**
+             * Format: date
+             * @example 2027-04-30
+             */
+            closesOn: string;
+            /**
+             * @example STEP1
+             * @enum {string}
+             */
+            procedure: "STEP1" | "AUDIT";
+            ds: components["schemas"]["CallDsStateDto"] | (never | null);
+            /** @example 1 */
+            version: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-02T09:15:02.871Z
+             */
+            updatedAt: string;
+        };
+        CallPageDto: {
+            items: components["schemas"]["CallDto"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        UpdateCallDto: {
+            /** @example Appel à candidatures 2027 — MSP et centres de santé */
+            title?: string;
+            /**
+             * @example [
+             *       "43"
+             *     ]
+             */
+            departmentCodes?: string[];
+            /**
+             * Format: date
+             * @example 2027-01-15
+             */
+            opensOn?: string;
+            /**
+             * Format: date
+             * @example 2027-05-15
+             */
+            closesOn?: string;
+            /** @description null: no démarche (its token is forgotten too) */
+            ds?: components["schemas"]["CallDsDto"] | (never | null);
+        };
+        DsTokenDto: {
+            /**
+             * @description The démarche's API token (Démarches Simplifiées, API v2); kept encrypted, never answered
+             * @example a1b2c3d4e5f6…
+             */
+            token: string;
         };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
         Problem: {
@@ -6231,6 +6448,8 @@ export interface operations {
                 updatedSince?: string;
                 /** @description `me` or a user id */
                 assignee?: string;
+                /** @description The dossiers of one call for applications */
+                callId?: string;
             };
             header?: never;
             path?: never;
@@ -9307,6 +9526,244 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                procedure?: "STEP1" | "AUDIT";
+                /** @description The calls open on that day */
+                openOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCallDto"];
+            };
+        };
+        responses: {
+            /** @description The call (Location: its URL) */
+            201: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    /** @description The URL of the resource created. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A call belongs to the region as a whole: a département's caller may not write it (rule region-wide-write), nor a caller of another region create one. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the write expects, as the ETag gave it ("3"; W/"3" and * are read too). Another version: 412. Absent: no check. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCallDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A call belongs to the region as a whole: a département's caller may not write it (rule region-wide-write), nor a caller of another region create one. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The call was changed by another request meanwhile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_setDsToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DsTokenDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A call belongs to the region as a whole: a département's caller may not write it (rule region-wide-write), nor a caller of another region create one. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -29,6 +29,10 @@ export class CreateApplicationDto {
   @IsOptional()
   @IsIn(PROCEDURES)
   procedure?: Procedure;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The call for applications it answers (of the region, open to the project’s département, for this procedure)' })
+  @IsOptional()
+  @IsUUID()
+  callId?: string;
 }
 
 export class UpdateApplicationDto {
@@ -114,6 +118,7 @@ export class ApplicationQuery extends PageQuery {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @Matches(/^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, { message: 'must be me or a user id' })
   assignee?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The dossiers of one call for applications' }) @IsOptional() @IsUUID() callId?: string;
 }
 
 export class SiteMeetingDto {
@@ -259,6 +264,14 @@ export class ApplicationDto {
   @ApiProperty({ type: DetrConfirmationViewDto, nullable: true, description: "The préfecture's word on a DETR eligibility to confirm" })
   detrConfirmation: DetrConfirmationViewDto | null;
   @ApiProperty({ example: null, type: String, nullable: true }) closingReason: string | null;
+  @ApiProperty({
+    example: '01a23722-7e1f-7a02-8b3c-4d5e6f708192',
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The call for applications it answers; null when entered by hand',
+  })
+  callId: string | null;
   @ApiProperty({ example: ['SCHEDULE_INFORMATION', 'WITHDRAW'], enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
   @ApiProperty({ type: ChecklistDto, description: 'The pièces of the next move: required, present, missing (seed 002)' }) checklist: ChecklistDto;
   @ApiProperty({ example: '2026-11-23T06:00:03.044Z' }) lastEventAt: string;

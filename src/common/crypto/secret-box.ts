@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { Provider } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 /**
  * Secrets the service must read back (a webhook's signing secret) kept encrypted at rest:
@@ -28,3 +30,12 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
 }
+
+export const SECRET_BOX = Symbol('SECRET_BOX');
+
+/** The one SecretBox of the application (webhook secrets, Démarches Simplifiées tokens). */
+export const secretBoxProvider: Provider = {
+  provide: SECRET_BOX,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => new SecretBox(config.dataEncryptionKey ?? config.jwt.secret!),
+};

@@ -56,3 +56,18 @@ export function IsBusinessDate(options?: ValidationOptions) {
       },
     });
 }
+
+/** A calendar date YYYY-MM-DD that exists, past or future (a call's closing date). */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+        defaultMessage: () => 'must be a date YYYY-MM-DD that exists',
+      },
+    });
+}

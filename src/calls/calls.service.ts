@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditedWrites } from '../audit/audited-writes.js';
+import { assertRegionWide, type Principal } from '../common/access/principal.js';
+import { SECRET_BOX, type SecretBox } from '../common/crypto/secret-box.js';
+import { type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { type Page, pageOf } from '../common/http/pagination.js';
+import { requireChange } from '../common/http/validation.js';
+import { fromDbDate, toDbDate } from '../common/validation/dates.js';
+import type { CallForApplications } from '../generated/prisma/client.js';
+import { isDepartmentOfRegion } from '../reference/departments.js';
+import { type CallData, CallsRepository } from './calls.repository.js';
+import type { CallDto, CallQuery, CreateCallDto, UpdateCallDto } from './dto/call.dto.js';
+
+export const toCallDto = (c: CallForApplications): CallDto => ({
+  id: c.id,
+  regionCode: c.regionCode,
+  departmentCodes: c.departmentCodes,
+  title: c.title,
+  opensOn: fromDbDate(c.opensOn),
+  closesOn: fromDbDate(c.closesOn),
+  procedure: c.procedure,
+  ds: c.dsDemarcheNumber === null ? null : { demarcheNumber: c.dsDemarcheNumber, hasToken: c.dsTokenCipher !== null },
+  version: c.version,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+/** What is wrong with a call's dates and départements (400 naming the fields). */
+function callProblems(regionCode: string, c: { opensOn: string; closesOn: string; departmentCodes: string[] }): FieldError[] {
+  const problems: FieldError[] = [];
+  if (c.closesOn < c.opensOn) problems.push({ field: 'closesOn', message: `must be on or after opensOn (${c.opensOn})` });
+  for (const d of c.departmentCodes)
+    if (!isDepartmentOfRegion(d, regionCode)) problems.push({ field: 'departmentCodes', message: `département ${d} is not in region ${regionCode}` });
+  return problems;
+}
+
+/**
+ * Calls for applications (appels à candidatures, seed 002): the ARS opens one per campaign,
+ * for étape 1 requests or for the audit of existing centres, optionally collected on
+ * Démarches Simplifiées; dossiers belong to it. Region-wide: written by the region's ARS
+ * staff, read by everyone of the region.
+ */
+@Injectable()
+export class CallsService {
+  constructor(
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+    private readonly calls: CallsRepository,
+    private readonly writes: AuditedWrites,
+  ) {}
+
+  list(p: Principal, query: CallQuery): Promise<Page<CallDto>> {
+    return pageOf(query, (after, take) => this.calls.list(p.regionCode, query, after, take), toCallDto);
+  }
+
+  async get(p: Principal, id: string): Promise<CallDto> {
+    return toCallDto(await this.found(p, id));
+  }
+
+  create(p: Principal, dto: CreateCallDto): Promise<CallDto> {
+    assertRegionWide(p, 'A call for applications');
+    if (dto.regionCode !== p.regionCode) throw forbidden(`You manage region ${p.regionCode}, not ${dto.regionCode}.`);
+    const departmentCodes = dto.departmentCodes ?? [];
+    const problems = callProblems(dto.regionCode, { ...dto, departmentCodes });
+    if (problems.length) throw invalid(problems);
+    return this.writes.create(p, {
+      entity: 'call',
+      write: () =>
+        this.calls.create({
+          regionCode: dto.regionCode,
+          departmentCodes,
+          title: dto.title.trim(),
+          opensOn: toDbDate(dto.opensOn),
+          closesOn: toDbDate(dto.closesOn),
+          procedure: dto.procedure,
+          dsDemarcheNumber: dto.ds?.demarcheNumber ?? null,
+          dsTokenCipher: null,
+        }),
+      view: toCallDto,
+    });
+  }
+
+  update(p: Principal, id: string, dto: UpdateCallDto, expectedVersion?: number): Promise<CallDto> {
+    assertRegionWide(p, 'A call for applications');
+    requireChange(dto);
+    return this.writes.change(p, {
+      what: `Call ${id}`,
+      entity: 'call',
+      entityId: id,
+      expectedVersion,
+      find: () => this.calls.find(p.regionCode, id),
+      check: (before) => {
+        const after = {
+          opensOn: dto.opensOn ?? fromDbDate(before.opensOn),
+          closesOn: dto.closesOn ?? fromDbDate(before.closesOn),
+          departmentCodes: dto.departmentCodes ?? before.departmentCodes,
+        };
+        const problems = callProblems(before.regionCode, after);
+        if (problems.length) throw invalid(problems);
+      },
+      write: (before) => {
+        const data: Partial<CallData> = {
+          ...(dto.title !== undefined && { title: dto.title.trim() }),
+          ...(dto.departmentCodes !== undefined && { departmentCodes: dto.departmentCodes }),
+          ...(dto.opensOn !== undefined && { opensOn: toDbDate(dto.opensOn) }),
+          ...(dto.closesOn !== undefined && { closesOn: toDbDate(dto.closesOn) }),
+          // Another démarche, or none: the token was the other démarche's.
+          ...(dto.ds !== undefined && dto.ds?.demarcheNumber !== before.dsDemarcheNumber && { dsDemarcheNumber: dto.ds?.demarcheNumber ?? null, dsTokenCipher: null }),
+        };
+        return this.calls.update(id, before.version, data);
+      },
+      view: toCallDto,
+    });
+  }
+
+  /** The démarche's API token, sealed (SecretBox); audited without it. */
+  setDsToken(p: Principal, id: string, token: string): Promise<CallDto> {
+    assertRegionWide(p, 'A call for applications');
+    return this.writes.change(p, {
+      what: `Call ${id}`,
+      entity: 'call',
+      action: 'call.ds_token',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.calls.find(p.regionCode, id),
+      check: (before) => {
+        if (before.dsDemarcheNumber === null) throw invalid([{ field: 'token', message: 'the call has no démarche on Démarches Simplifiées: set ds.demarcheNumber first' }]);
+      },
+      write: (before) => this.calls.update(id, before.version, { dsTokenCipher: this.secrets.seal(token) }),
+      view: toCallDto,
+    });
+  }
+
+  private async found(p: Principal, id: string): Promise<CallForApplications> {
+    const call = await this.calls.find(p.regionCode, id);
+    if (!call) throw notFound(`Call ${id}`);
+    return call;
+  }
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { PageQuery } from '../../common/http/pagination.js';
+import { DEPARTMENT_CODE, REGION_CODE } from '../../common/validation/codes.js';
+import { IsCalendarDate } from '../../common/validation/dates.js';
+import { IsOmittable } from '../../common/validation/optional.js';
+import type { CallProcedure } from '../../generated/prisma/enums.js';
+
+export const CALL_PROCEDURES: CallProcedure[] = ['STEP1', 'AUDIT'];
+
+export class CallDsDto {
+  @ApiProperty({ example: 98_765, description: 'The number of the démarche on Démarches Simplifiées that collects the applications' })
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  demarcheNumber: number;
+}
+
+export class CreateCallDto {
+  @ApiProperty({ example: 'Appel à candidatures 2027 — maisons de santé pluriprofessionnelles', maxLength: 300 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @Matches(/\S/, { message: 'must not be blank' })
+  title: string;
+
+  @ApiProperty({ example: '84' }) @Matches(REGION_CODE, { message: 'must be an INSEE region code such as 84' }) regionCode: string;
+
+  @ApiPropertyOptional({ example: ['43', '15'], type: [String], description: 'The départements of the region it is open to; absent or empty: the whole region' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(DEPARTMENT_CODE, { each: true, message: 'each must be a département code such as 43' })
+  departmentCodes?: string[];
+
+  @ApiProperty({ example: '2027-01-15', format: 'date' }) @IsCalendarDate() opensOn: string;
+  @ApiProperty({ example: '2027-04-30', format: 'date', description: 'On or after opensOn' }) @IsCalendarDate() closesOn: string;
+
+  @ApiProperty({ enum: CALL_PROCEDURES, example: 'STEP1', description: 'STEP1: requests for accompaniment (étape 1); AUDIT: the audit of existing centres' })
+  @IsIn(CALL_PROCEDURES)
+  procedure: CallProcedure;
+
+  @ApiPropertyOptional({ type: CallDsDto, description: 'The démarche that collects it on Démarches Simplifiées' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallDsDto)
+  ds?: CallDsDto;
+}
+
+export class UpdateCallDto {
+  @ApiPropertyOptional({ example: 'Appel à candidatures 2027 — MSP et centres de santé', maxLength: 300 })
+  @IsOmittable()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  @Matches(/\S/, { message: 'must not be blank' })
+  title?: string;
+
+  @ApiPropertyOptional({ example: ['43'], type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(DEPARTMENT_CODE, { each: true, message: 'each must be a département code such as 43' })
+  departmentCodes?: string[];
+
+  @ApiPropertyOptional({ example: '2027-01-15', format: 'date' }) @IsOmittable() @IsCalendarDate() opensOn?: string;
+  @ApiPropertyOptional({ example: '2027-05-15', format: 'date' }) @IsOmittable() @IsCalendarDate() closesOn?: string;
+
+  @ApiPropertyOptional({ type: CallDsDto, nullable: true, description: 'null: no démarche (its token is forgotten too)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallDsDto)
+  ds?: CallDsDto | null;
+}
+
+export class DsTokenDto {
+  @ApiProperty({ example: 'a1b2c3d4e5f6…', description: "The démarche's API token (Démarches Simplifiées, API v2); kept encrypted, never answered", minLength: 10, maxLength: 500 })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(500)
+  @Matches(/^\S+$/, { message: 'must not contain spaces' })
+  token: string;
+}
+
+export class CallQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CALL_PROCEDURES }) @IsOptional() @IsIn(CALL_PROCEDURES) procedure?: CallProcedure;
+  @ApiPropertyOptional({ example: '2027-02-01', format: 'date', description: 'The calls open on that day' }) @IsOptional() @IsCalendarDate() openOn?: string;
+}
+
+export class CallDsStateDto {
+  @ApiProperty({ example: 98_765 }) demarcheNumber: number;
+  @ApiProperty({ example: true, description: 'Whether its API token is set (the token itself is never answered)' }) hasToken: boolean;
+}
+
+export class CallDto {
+  @ApiProperty({ format: 'uuid', example: '01a23722-7e1f-7a02-8b3c-4d5e6f708192' }) id: string;
+  @ApiProperty({ example: '84' }) regionCode: string;
+  @ApiProperty({ example: ['43', '15'], type: [String], description: 'Empty: the whole region' }) departmentCodes: string[];
+  @ApiProperty({ example: 'Appel à candidatures 2027 — maisons de santé pluriprofessionnelles' }) title: string;
+  @ApiProperty({ example: '2027-01-15', format: 'date' }) opensOn: string;
+  @ApiProperty({ example: '2027-04-30', format: 'date' }) closesOn: string;
+  @ApiProperty({ enum: CALL_PROCEDURES, example: 'STEP1' }) procedure: CallProcedure;
+  @ApiProperty({ type: CallDsStateDto, nullable: true }) ds: CallDsStateDto | null;
+  @ApiProperty({ example: 1 }) version: number;
+  @ApiProperty({ example: '2026-12-02T09:15:02.871Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2026-12-02T09:15:02.871Z', format: 'date-time' }) updatedAt: string;
+}
+
+export class CallPageDto {
+  @ApiProperty({ type: [CallDto] }) items: CallDto[];
+  @ApiProperty({ example: null, type: String, nullable: true }) nextCursor: string | null;
+}

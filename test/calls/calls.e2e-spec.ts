@@ -1,0 +1,152 @@
+// Calls for applications (issue 23, item 1) through the real API and a real PostgreSQL: a
+// call of the region, its dates and départements, its démarche and token (encrypted, never
+// answered), the dossiers that answer it (same procedure, a département it is open to), the
+// list by call, the PIPELINE report grouped by call.
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { makeDossier, today } from '../helpers/dossiers.js';
+import { actor, type Actor, expectProblem, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
+
+describe('calls for applications', () => {
+  let t: TestApp;
+  let instructor: Actor;
+  let director: Actor;
+  let partner: Actor;
+  const calls = '/api/v1/calls';
+  const call = (overrides: Record<string, unknown> = {}) => ({
+    title: 'Appel à candidatures 2027 — maisons de santé pluriprofessionnelles',
+    regionCode: '84',
+    opensOn: '2027-01-15',
+    closesOn: '2027-04-30',
+    procedure: 'STEP1',
+    ...overrides,
+  });
+  const open = async (a: Actor, body: Record<string, unknown>) => (await t.http().post(calls).set('Authorization', a.auth).send(body).expect(201)).body;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    instructor = await actor(t, 'INSTRUCTOR');
+    director = await actor(t, 'DIRECTOR');
+    partner = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
+  });
+  afterAll(() => t.close());
+
+  it('opens a call of the region, read by its partners, changed with If-Match', async () => {
+    const res = await t
+      .http()
+      .post(calls)
+      .set('Authorization', instructor.auth)
+      .send(call({ departmentCodes: ['43', '15'], ds: { demarcheNumber: 98_765 } }))
+      .expect(201);
+    expect(res.headers.location).toBe(`/api/v1/calls/${res.body.id}`);
+    expect(res.body).toMatchObject({ regionCode: '84', departmentCodes: ['43', '15'], opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', version: 1 });
+    expect(res.body.ds).toEqual({ demarcheNumber: 98_765, hasToken: false });
+    expect((await t.http().get(`${calls}/${res.body.id}`).set('Authorization', partner.auth).expect(200)).body.title).toBe(res.body.title);
+    const patched = await t.http().patch(`${calls}/${res.body.id}`).set('Authorization', director.auth).set('If-Match', '"1"').send({ closesOn: '2027-05-15' }).expect(200);
+    expect(patched.body).toMatchObject({ closesOn: '2027-05-15', version: 2 });
+    expectProblem(await t.http().patch(`${calls}/${res.body.id}`).set('Authorization', director.auth).set('If-Match', '"1"').send({ title: 'x' }), 412);
+    // Lists: the calls open on a day, by procedure.
+    const audit = await open(instructor, call({ procedure: 'AUDIT', opensOn: '2027-06-01', closesOn: '2027-06-30' }));
+    const ids = async (q: string) => (await t.http().get(`${calls}${q}`).set('Authorization', partner.auth).expect(200)).body.items.map((c: { id: string }) => c.id);
+    expect(await ids('?openOn=2027-02-01')).toEqual(expect.arrayContaining([res.body.id]));
+    expect(await ids('?openOn=2027-02-01')).not.toContain(audit.id);
+    expect(await ids('?procedure=AUDIT')).toEqual(expect.arrayContaining([audit.id]));
+    expect(await ids('?procedure=AUDIT')).not.toContain(res.body.id);
+    // Another region sees none of them.
+    const other = await actor(t, 'INSTRUCTOR', { regionCode: '53' });
+    expectProblem(await t.http().get(`${calls}/${res.body.id}`).set('Authorization', other.auth), 404);
+    expect(await (async () => (await t.http().get(calls).set('Authorization', other.auth).expect(200)).body.items)()).toEqual([]);
+  });
+
+  it('says what is wrong with a call (400), and refuses another region and partners (403)', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [call({ opensOn: '2027-04-30', closesOn: '2027-01-15' }), /closesOn must be on or after opensOn/],
+      [call({ departmentCodes: ['29'] }), /département 29 is not in region 84/],
+      [call({ closesOn: '2027-02-30' }), /closesOn must be a date YYYY-MM-DD that exists/],
+      [call({ title: '   ' }), /title must not be blank/],
+      [call({ procedure: 'STEP2' }), /procedure/],
+      [call({ ds: { demarcheNumber: 0 } }), /demarcheNumber/],
+    ];
+    for (const [body, detail] of cases) expect(expectProblem(await t.http().post(calls).set('Authorization', instructor.auth).send(body), 400).detail).toMatch(detail);
+    expectProblem(
+      await t
+        .http()
+        .post(calls)
+        .set('Authorization', instructor.auth)
+        .send(call({ regionCode: '53' })),
+      403,
+    );
+    expectProblem(await t.http().post(calls).set('Authorization', partner.auth).send(call()), 403);
+    expect(await t.prisma.callForApplications.count({ where: { title: '   ' } })).toBe(0);
+  });
+
+  it("keeps the démarche's token encrypted, never answers it, and forgets it with its démarche", async () => {
+    const c = await open(instructor, call());
+    // No démarche yet: no token.
+    expectProblem(await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token: 'token-without-demarche' }), 400);
+    await t
+      .http()
+      .patch(`${calls}/${c.id}`)
+      .set('Authorization', instructor.auth)
+      .send({ ds: { demarcheNumber: 4242 } })
+      .expect(200);
+    const token = `ds-${randomUUID()}`;
+    const set = await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token }).expect(200);
+    expect(set.body.ds).toEqual({ demarcheNumber: 4242, hasToken: true });
+    expect(JSON.stringify(set.body)).not.toContain(token);
+    const row = await t.prisma.callForApplications.findUniqueOrThrow({ where: { id: c.id } });
+    expect(row.dsTokenCipher).toBeTruthy();
+    expect(row.dsTokenCipher).not.toContain(token);
+    const audit = await t.prisma.auditLog.findMany({ where: { entity: 'call', entityId: c.id } });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['call.create', 'call.ds_token']));
+    expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain(token);
+    expectProblem(await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token: 'has spaces in it' }), 400);
+    // Another démarche: the token was the other one's.
+    const moved = await t
+      .http()
+      .patch(`${calls}/${c.id}`)
+      .set('Authorization', instructor.auth)
+      .send({ ds: { demarcheNumber: 4343 } })
+      .expect(200);
+    expect(moved.body.ds).toEqual({ demarcheNumber: 4343, hasToken: false });
+    expect((await t.http().patch(`${calls}/${c.id}`).set('Authorization', instructor.auth).send({ ds: null }).expect(200)).body.ds).toBeNull();
+  });
+
+  it('lets a dossier answer a call of its procedure and département, lists a call’s dossiers, and groups the pipeline by call', async () => {
+    const step1 = await open(instructor, call({ departmentCodes: ['43'] }));
+    const audits = await open(instructor, call({ procedure: 'AUDIT' }));
+    const elsewhere = await open(instructor, call({ departmentCodes: ['15'] }));
+    const commune = await makeCommune(t, { inseeCode: '43157' });
+    const promoter = await makePromoter(t, commune.inseeCode);
+    const project = await makeProject(t, promoter.id, commune.inseeCode, { name: 'MSP de Langeac' });
+    const post = (body: Record<string, unknown>) =>
+      t
+        .http()
+        .post('/api/v1/applications')
+        .set('Authorization', instructor.auth)
+        .send({ projectId: project.id, ...body });
+
+    const answered = (await post({ callId: step1.id }).expect(201)).body;
+    expect(answered.callId).toBe(step1.id);
+    expect(expectProblem(await post({ callId: audits.id }), 422)).toMatchObject({ rule: 'call-procedure', callProcedure: 'AUDIT', procedure: 'ACCOMPANIMENT' });
+    expect(expectProblem(await post({ callId: elsewhere.id }), 422)).toMatchObject({ rule: 'call-territory', departmentCodes: ['15'], departmentCode: '43' });
+    expectProblem(await post({ callId: randomUUID() }), 400);
+    const byHand = await makeDossier(t, instructor);
+
+    const listed = (await t.http().get(`/api/v1/applications?callId=${step1.id}`).set('Authorization', instructor.auth).expect(200)).body.items;
+    expect(listed.map((d: { id: string }) => d.id)).toEqual([answered.id]);
+    expect((await t.http().get(`/api/v1/applications/${byHand.id}`).set('Authorization', instructor.auth).expect(200)).body.callId).toBeNull();
+    const created = await t.prisma.applicationEvent.findFirstOrThrow({ where: { applicationId: answered.id, type: 'CREATED' } });
+    expect(created.data).toMatchObject({ callId: step1.id });
+
+    const run = (await t.http().post('/api/v1/reports/runs').set('Authorization', director.auth).send({ type: 'PIPELINE', date: today() }).expect(202)).body.items[0].id;
+    let rows: { callId: string | null; count: number }[] = [];
+    for (let i = 0; i < 100 && rows.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const got = await t.http().get(`/api/v1/reports/runs/${run}`).set('Authorization', director.auth);
+      if (got.body.status === 'SUCCEEDED') rows = got.body.rows;
+    }
+    expect(rows.filter((r) => r.callId === step1.id).reduce((n, r) => n + r.count, 0)).toBe(1);
+    expect(rows.filter((r) => r.callId === null).reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(1);
+  });
+});
