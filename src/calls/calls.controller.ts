@@ -9,7 +9,7 @@ import { Created } from '../common/http/location.js';
 import { ApiIfMatch, ApiProblems } from '../common/http/openapi.js';
 import { UuidParam } from '../common/http/params.js';
 import { CallsService } from './calls.service.js';
-import { CallDto, CallPageDto, CallQuery, CreateCallDto, DsTokenDto, UpdateCallDto } from './dto/call.dto.js';
+import { CallDto, CallPageDto, CallQuery, CreateCallDto, DsTokenDto, MappingDto, UpdateCallDto } from './dto/call.dto.js';
 
 const HIDDEN = [404, "No such call in the caller's region."] as const;
 const REGION_WIDE = [
@@ -75,5 +75,24 @@ export class CallsController {
   @ApiProblems(HIDDEN, REGION_WIDE)
   setDsToken(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: DsTokenDto): Promise<CallDto> {
     return this.calls.setDsToken(p, id, dto.token);
+  }
+
+  @Put(':id/mapping')
+  @Roles(...INSTRUCTING)
+  @ApiOperation({
+    summary: 'Say which champ of the démarche feeds which field',
+    description:
+      "Data, not code: each champ of the démarche (by its stable id) and what it feeds — promoter.name, promoter.siren, project.name, project.commune, project.doctorsPlanned, project.professionalsPlanned, project.populationServed, siteMeeting.heldOn, an expense (euros to cents, with its category) or a pièce (with its kind). Checked against the démarche's active revision, read from Démarches Simplifiées with the call's token: unknown champs, champs of the wrong type, required fields unfed → 422 naming each.",
+  })
+  @ApiOkResponse({ type: CallDto })
+  @ApiProblems(
+    HIDDEN,
+    REGION_WIDE,
+    [409, 'The call has no démarche or no token (rule ds-not-configured).'],
+    [422, 'The mapping does not fit the démarche (rule mapping-invalid, with errors), or Démarches Simplifiées refused the token or the démarche (rule ds-refused).'],
+    [503, 'Démarches Simplifiées did not answer (ds-unavailable): try again later.'],
+  )
+  setMapping(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string, @Body() dto: MappingDto): Promise<CallDto> {
+    return this.calls.setMapping(p, id, dto);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toDbDate } from '../common/validation/dates.js';
 import { Repository } from '../database/repository.js';
-import type { CallForApplications, CallProcedure } from '../generated/prisma/client.js';
+import { type CallForApplications, type CallProcedure, Prisma } from '../generated/prisma/client.js';
 
 export interface CallData {
   regionCode: string;
@@ -12,11 +12,14 @@ export interface CallData {
   procedure: CallProcedure;
   dsDemarcheNumber: number | null;
   dsTokenCipher: string | null;
+  /** null: no mapping (another démarche, or none). */
+  mapping?: object[] | null;
+  mappingRevision?: string | null;
 }
 
 @Injectable()
 export class CallsRepository extends Repository {
-  create(data: CallData): Promise<CallForApplications> {
+  create(data: Omit<CallData, 'mapping' | 'mappingRevision'>): Promise<CallForApplications> {
     return this.db.callForApplications.create({ data });
   }
 
@@ -41,7 +44,9 @@ export class CallsRepository extends Repository {
 
   /** Writes only while the call is still at `version`, bumping it. */
   async update(id: string, version: number, data: Partial<CallData>): Promise<CallForApplications | null> {
-    const { count } = await this.db.callForApplications.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+    const { mapping, ...rest } = data;
+    const json = mapping === undefined ? {} : { mapping: mapping === null ? Prisma.DbNull : (mapping as Prisma.InputJsonValue) };
+    const { count } = await this.db.callForApplications.updateMany({ where: { id, version }, data: { ...rest, ...json, version: { increment: 1 } } });
     return count === 1 ? this.db.callForApplications.findUnique({ where: { id } }) : null;
   }
 }

@@ -2,14 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import { assertRegionWide, type Principal } from '../common/access/principal.js';
 import { SECRET_BOX, type SecretBox } from '../common/crypto/secret-box.js';
-import { type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { businessRule, conflict, type FieldError, forbidden, invalid, notFound } from '../common/errors/problem.js';
+import { DsGateway } from '../ds/ds-gateway.js';
 import { type Page, pageOf } from '../common/http/pagination.js';
 import { requireChange } from '../common/http/validation.js';
 import { fromDbDate, toDbDate } from '../common/validation/dates.js';
 import type { CallForApplications } from '../generated/prisma/client.js';
 import { isDepartmentOfRegion } from '../reference/departments.js';
 import { type CallData, CallsRepository } from './calls.repository.js';
-import type { CallDto, CallQuery, CreateCallDto, UpdateCallDto } from './dto/call.dto.js';
+import type { CallDto, CallQuery, CreateCallDto, MappedFieldDto, MappingDto, UpdateCallDto } from './dto/call.dto.js';
+import { type MappedField, mappingProblems } from './mapping.js';
 
 export const toCallDto = (c: CallForApplications): CallDto => ({
   id: c.id,
@@ -20,6 +22,7 @@ export const toCallDto = (c: CallForApplications): CallDto => ({
   closesOn: fromDbDate(c.closesOn),
   procedure: c.procedure,
   ds: c.dsDemarcheNumber === null ? null : { demarcheNumber: c.dsDemarcheNumber, hasToken: c.dsTokenCipher !== null },
+  mapping: c.mapping && c.mappingRevision ? { revision: c.mappingRevision, fields: c.mapping as unknown as MappedFieldDto[] } : null,
   version: c.version,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
@@ -46,6 +49,7 @@ export class CallsService {
     @Inject(SECRET_BOX) private readonly secrets: SecretBox,
     private readonly calls: CallsRepository,
     private readonly writes: AuditedWrites,
+    private readonly ds: DsGateway,
   ) {}
 
   list(p: Principal, query: CallQuery): Promise<Page<CallDto>> {
@@ -104,7 +108,13 @@ export class CallsService {
           ...(dto.opensOn !== undefined && { opensOn: toDbDate(dto.opensOn) }),
           ...(dto.closesOn !== undefined && { closesOn: toDbDate(dto.closesOn) }),
           // Another démarche, or none: the token was the other démarche's.
-          ...(dto.ds !== undefined && dto.ds?.demarcheNumber !== before.dsDemarcheNumber && { dsDemarcheNumber: dto.ds?.demarcheNumber ?? null, dsTokenCipher: null }),
+          ...(dto.ds !== undefined &&
+            dto.ds?.demarcheNumber !== before.dsDemarcheNumber && {
+              dsDemarcheNumber: dto.ds?.demarcheNumber ?? null,
+              dsTokenCipher: null,
+              mapping: null,
+              mappingRevision: null,
+            }),
         };
         return this.calls.update(id, before.version, data);
       },
@@ -126,6 +136,36 @@ export class CallsService {
         if (before.dsDemarcheNumber === null) throw invalid([{ field: 'token', message: 'the call has no démarche on Démarches Simplifiées: set ds.demarcheNumber first' }]);
       },
       write: (before) => this.calls.update(id, before.version, { dsTokenCipher: this.secrets.seal(token) }),
+      view: toCallDto,
+    });
+  }
+
+  /**
+   * Which champ feeds which field, checked against the démarche's active revision (read from
+   * Démarches Simplifiées with the call's token): unknown champs, champs of the wrong type,
+   * required fields unfed → 422 naming each.
+   */
+  async setMapping(p: Principal, id: string, dto: MappingDto): Promise<CallDto> {
+    assertRegionWide(p, 'A call for applications');
+    const call = await this.found(p, id);
+    if (call.dsDemarcheNumber === null || call.dsTokenCipher === null) {
+      throw conflict('The call has no démarche on Démarches Simplifiées, or no token for it: set ds.demarcheNumber, then PUT its ds-token.', { rule: 'ds-not-configured' });
+    }
+    const demarche = await this.ds.demarche(call.dsDemarcheNumber, this.secrets.open(call.dsTokenCipher));
+    const fields = dto.fields as MappedField[];
+    const problems = mappingProblems(fields, demarche.champs);
+    if (problems.length)
+      throw businessRule('mapping-invalid', `The mapping does not fit démarche ${demarche.number} ("${demarche.title}"): ${problems.map((x) => x.message).join('; ')}.`, {
+        errors: problems,
+      });
+    return this.writes.change(p, {
+      what: `Call ${id}`,
+      entity: 'call',
+      action: 'call.mapping',
+      entityId: id,
+      expectedVersion: undefined,
+      find: () => this.calls.find(p.regionCode, id),
+      write: (before) => this.calls.update(id, before.version, { mapping: fields, mappingRevision: demarche.revisionId }),
       view: toCallDto,
     });
   }

@@ -47,6 +47,8 @@ export interface AppConfig {
   /** The pièces of the dossiers: limits, and where their bytes live. */
   documents: DocumentsConfig;
   notifications: NotificationsConfig;
+  /** Démarches Simplifiées' GraphQL API (calls for applications collected there). */
+  ds: { apiUrl: string; timeoutMs: number; minIntervalMs: number; maxRetries: number };
   /**
    * The bench's seam (`npm run bench:webhooks`): write no outbox event, to time a transition
    * without it. It loses events: refused in production.
@@ -227,7 +229,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     notifications: notificationsConfig(str, int, bool, problems),
     dataEncryptionKey: str('DATA_ENCRYPTION_KEY'),
     outboxOffForBench: bool('OUTBOX_OFF_FOR_BENCH', false),
+    ds: {
+      apiUrl: str('DS_API_URL') ?? 'https://www.demarches-simplifiees.fr/api/v2/graphql',
+      timeoutMs: int('DS_TIMEOUT_MS', 30_000, 100, 300_000),
+      // DS allows 400 requests a minute per token: 160 ms apart is 375.
+      minIntervalMs: int('DS_MIN_INTERVAL_MS', 160, 0, 60_000),
+      maxRetries: int('DS_MAX_RETRIES', 4, 0, 20),
+    },
   };
+  if (!/^https?:\/\/\S+$/.test(config.ds.apiUrl)) problems.push('DS_API_URL must be an http(s) URL');
   if (config.notifications.webhooks.allowLoopback && nodeEnv === 'production')
     problems.push('WEBHOOKS_ALLOW_LOOPBACK is for development and tests: it is refused when NODE_ENV=production');
   if (config.outboxOffForBench && nodeEnv === 'production') problems.push('OUTBOX_OFF_FOR_BENCH loses events: it is refused when NODE_ENV=production');

@@ -217,6 +217,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/v1/calls/:id': { roles: STAFF, otherRegion: { status: 404 } },
   'PATCH /api/v1/calls/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ title: 'Renamed' }) } },
   'PUT /api/v1/calls/:id/ds-token': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
+  'PUT /api/v1/calls/:id/mapping': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ fields: [{ champId: 'c-nom', target: 'promoter.name' }] }) } },
 
   'POST /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
   'GET /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },

@@ -206,6 +206,7 @@ const SCOPE: Record<string, Entry> = {
   },
   'PATCH /api/v1/calls/:id': { regionWrite: { as: 'ADMIN', body: () => ({ title: 'Appel 2027 (prolongé)' }) } },
   'PUT /api/v1/calls/:id/ds-token': { regionWrite: { as: 'ADMIN', body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
+  'PUT /api/v1/calls/:id/mapping': { regionWrite: { as: 'ADMIN', body: () => ({ fields: [{ champId: 'c-nom', target: 'promoter.name' }] }) } },
   // One's own digest: a partner's is empty (test/digest).
   'GET /api/v1/me/digest': { read: LIST },
   'PUT /api/v1/me/digest-preferences': { write: "the caller's own preference: test/digest" },

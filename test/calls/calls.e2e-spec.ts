@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { makeDossier, today } from '../helpers/dossiers.js';
+import { type DemarcheFixture, type DsServer, startDsServer } from '../helpers/ds-server.js';
 import { actor, type Actor, expectProblem, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
 
 describe('calls for applications', () => {
@@ -12,7 +13,21 @@ describe('calls for applications', () => {
   let instructor: Actor;
   let director: Actor;
   let partner: Actor;
+  let ds: DsServer;
   const calls = '/api/v1/calls';
+  const DEMARCHE: DemarcheFixture = {
+    number: 98_765,
+    title: 'Appel à candidatures MSP 2027',
+    revisionId: 'UHJvY2VkdXJlUmV2aXNpb24tNw==',
+    champs: [
+      { __typename: 'TextChampDescriptor', id: 'c-porteur', label: 'Nom du porteur', required: true },
+      { __typename: 'TextChampDescriptor', id: 'c-projet', label: 'Nom du projet', required: true },
+      { __typename: 'CommuneChampDescriptor', id: 'c-commune', label: 'Commune d’implantation', required: true },
+      { __typename: 'DecimalNumberChampDescriptor', id: 'c-travaux', label: 'Travaux (€ HT)', required: false },
+      { __typename: 'PieceJustificativeChampDescriptor', id: 'c-projet-sante', label: 'Projet de santé', required: true },
+    ],
+    dossiers: [],
+  };
   const call = (overrides: Record<string, unknown> = {}) => ({
     title: 'Appel à candidatures 2027 — maisons de santé pluriprofessionnelles',
     regionCode: '84',
@@ -24,12 +39,16 @@ describe('calls for applications', () => {
   const open = async (a: Actor, body: Record<string, unknown>) => (await t.http().post(calls).set('Authorization', a.auth).send(body).expect(201)).body;
 
   beforeAll(async () => {
-    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    ds = await startDsServer([DEMARCHE]);
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0', DS_API_URL: ds.url, DS_MIN_INTERVAL_MS: '0', DS_TIMEOUT_MS: '500', DS_MAX_RETRIES: '1' });
     instructor = await actor(t, 'INSTRUCTOR');
     director = await actor(t, 'DIRECTOR');
     partner = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await ds.close();
+  });
 
   it('opens a call of the region, read by its partners, changed with If-Match', async () => {
     const res = await t
@@ -110,6 +129,64 @@ describe('calls for applications', () => {
       .expect(200);
     expect(moved.body.ds).toEqual({ demarcheNumber: 4343, hasToken: false });
     expect((await t.http().patch(`${calls}/${c.id}`).set('Authorization', instructor.auth).send({ ds: null }).expect(200)).body.ds).toBeNull();
+  });
+
+  it("checks a mapping against the démarche's champs, read from Démarches Simplifiées with the call's token", async () => {
+    const c = await open(instructor, call({ ds: { demarcheNumber: DEMARCHE.number } }));
+    const mapping = (fields: Record<string, unknown>[]) => t.http().put(`${calls}/${c.id}/mapping`).set('Authorization', instructor.auth).send({ fields });
+    const good = [
+      { champId: 'c-porteur', target: 'promoter.name' },
+      { champId: 'c-projet', target: 'project.name' },
+      { champId: 'c-commune', target: 'project.commune' },
+      { champId: 'c-travaux', target: 'expense', category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux' },
+      { champId: 'c-projet-sante', target: 'document', kind: 'PROJET_DE_SANTE' },
+    ];
+    // No token yet: 409.
+    expect(expectProblem(await mapping(good), 409)).toMatchObject({ rule: 'ds-not-configured' });
+    const token = `ds-${randomUUID()}`;
+    await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token }).expect(200);
+    ds.requests.length = 0;
+    const saved = await mapping(good).expect(200);
+    expect(saved.body.mapping).toEqual({ revision: DEMARCHE.revisionId, fields: good });
+    expect(ds.requests.map((r) => [r.variables.number, r.authorization])).toEqual([[DEMARCHE.number, `Bearer ${token}`]]);
+    expect((await t.http().get(`${calls}/${c.id}`).set('Authorization', partner.auth).expect(200)).body.mapping.fields).toHaveLength(5);
+
+    const wrong = expectProblem(
+      await mapping([
+        { champId: 'c-porteur', target: 'promoter.name' },
+        { champId: 'c-absent', target: 'project.name' },
+        { champId: 'c-travaux', target: 'project.commune' },
+      ]),
+      422,
+    );
+    expect(wrong).toMatchObject({ rule: 'mapping-invalid' });
+    expect(wrong.errors).toEqual([
+      { field: 'fields[1].champId', message: 'the démarche has no champ c-absent (in its active revision)' },
+      {
+        field: 'fields[2].champId',
+        message: 'champ c-travaux ("Travaux (€ HT)") is a DecimalNumberChampDescriptor; project.commune takes CommuneChampDescriptor or TextChampDescriptor',
+      },
+    ]);
+    expectProblem(await mapping([{ champId: 'c-porteur', target: 'promoter.nom' }]), 400);
+    // DS refuses the token (401): the caller's to fix, 422; DS away: 503 with Retry-After; nothing saved either way.
+    ds.failures.push({ status: 401 });
+    expect(expectProblem(await mapping(good.slice(0, 3)), 422)).toMatchObject({ rule: 'ds-refused', dsStatus: 401 });
+    ds.failures.push({ status: 502 }, { status: 502 });
+    const away = await mapping(good.slice(0, 3));
+    expectProblem(away, 503);
+    expect(away.headers['retry-after']).toBe('60');
+    expect((await t.http().get(`${calls}/${c.id}`).set('Authorization', instructor.auth).expect(200)).body.mapping.fields).toHaveLength(5);
+    // Another démarche: the mapping was the other one's.
+    expect(
+      (
+        await t
+          .http()
+          .patch(`${calls}/${c.id}`)
+          .set('Authorization', instructor.auth)
+          .send({ ds: { demarcheNumber: 4343 } })
+          .expect(200)
+      ).body.mapping,
+    ).toBeNull();
   });
 
   it('lets a dossier answer a call of its procedure and département, lists a call’s dossiers, and groups the pipeline by call', async () => {

@@ -1880,6 +1880,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Say which champ of the démarche feeds which field
+         * @description Data, not code: each champ of the démarche (by its stable id) and what it feeds — promoter.name, promoter.siren, project.name, project.commune, project.doctorsPlanned, project.professionalsPlanned, project.populationServed, siteMeeting.heldOn, an expense (euros to cents, with its category) or a pièce (with its kind). Checked against the démarche's active revision, read from Démarches Simplifiées with the call's token: unknown champs, champs of the wrong type, required fields unfed → 422 naming each.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        put: operations["CallsController_setMapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4524,6 +4546,44 @@ export interface components {
              */
             hasToken: boolean;
         };
+        MappedFieldDto: {
+            /**
+             * @description The champ's stable id in the démarche (its champDescriptor id)
+             * @example Q2hhbXAtMTIzNDU=
+             */
+            champId: string;
+            /**
+             * @description What it feeds; `expense` takes a category (and a nature and label), `document` a kind
+             * @example project.name
+             * @enum {string}
+             */
+            target: "promoter.name" | "promoter.siren" | "project.name" | "project.commune" | "project.doctorsPlanned" | "project.professionalsPlanned" | "project.populationServed" | "siteMeeting.heldOn" | "expense" | "document";
+            /**
+             * @example IMMOBILIER
+             * @enum {string}
+             */
+            category?: "IMMOBILIER" | "EQUIPEMENT" | "SI_PARTAGE" | "INGENIERIE" | "FONCTIONNEMENT";
+            /**
+             * @example WORKS
+             * @enum {string}
+             */
+            nature?: "LAND" | "WORKS" | "VRD" | "FEES_STUDIES" | "FURNITURE" | "MEDICAL_EQUIPMENT" | "IT_FIRST_PURCHASE" | "OTHER";
+            /** @example Travaux du rez-de-chaussée */
+            label?: string;
+            /**
+             * @example PROJET_DE_SANTE
+             * @enum {string}
+             */
+            kind?: "REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER";
+        };
+        CallMappingDto: {
+            /**
+             * @description The revision of the démarche it was checked against
+             * @example UHJvY2VkdXJlUmV2aXNpb24tMQ==
+             */
+            revision: string;
+            fields: components["schemas"]["MappedFieldDto"][];
+        };
         CallDto: {
             /**
              * Format: uuid
@@ -4558,6 +4618,8 @@ export interface components {
              */
             procedure: "STEP1" | "AUDIT";
             ds: components["schemas"]["CallDsStateDto"] | (never | null);
+            /** @description Which champ of the démarche feeds which field */
+            mapping: components["schemas"]["CallMappingDto"] | (never | null);
             /** @example 1 */
             version: number;
             /**
@@ -4604,6 +4666,10 @@ export interface components {
              * @example a1b2c3d4e5f6…
              */
             token: string;
+        };
+        MappingDto: {
+            /** @description promoter.name, project.name and project.commune are required */
+            fields: components["schemas"]["MappedFieldDto"][];
         };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
         Problem: {
@@ -9766,6 +9832,87 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    CallsController_setMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MappingDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A call belongs to the region as a whole: a département's caller may not write it (rule region-wide-write), nor a caller of another region create one. The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The call has no démarche or no token (rule ds-not-configured). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The mapping does not fit the démarche (rule mapping-invalid, with errors), or Démarches Simplifiées refused the token or the démarche (rule ds-refused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description Démarches Simplifiées did not answer (ds-unavailable): try again later. The database is unreachable or busy, or the instance is shutting down: Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE, REGION_CODE } from '../../common/validation/codes.js';
 import { IsCalendarDate } from '../../common/validation/dates.js';
 import { IsOmittable } from '../../common/validation/optional.js';
-import type { CallProcedure } from '../../generated/prisma/enums.js';
+import { DocumentKind, ExpenseCategory, ExpenseNature, type CallProcedure } from '../../generated/prisma/enums.js';
+import { TARGET_NAMES, type Target } from '../mapping.js';
 
 export const CALL_PROCEDURES: CallProcedure[] = ['STEP1', 'AUDIT'];
 
@@ -90,6 +91,38 @@ export class CallQuery extends PageQuery {
   @ApiPropertyOptional({ example: '2027-02-01', format: 'date', description: 'The calls open on that day' }) @IsOptional() @IsCalendarDate() openOn?: string;
 }
 
+export class MappedFieldDto {
+  @ApiProperty({ example: 'Q2hhbXAtMTIzNDU=', description: "The champ's stable id in the démarche (its champDescriptor id)", maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  champId: string;
+
+  @ApiProperty({ enum: TARGET_NAMES, example: 'project.name', description: 'What it feeds; `expense` takes a category (and a nature and label), `document` a kind' })
+  @IsIn(TARGET_NAMES)
+  target: Target;
+
+  @ApiPropertyOptional({ enum: Object.values(ExpenseCategory), example: 'IMMOBILIER' }) @IsOptional() @IsIn(Object.values(ExpenseCategory)) category?: ExpenseCategory;
+  @ApiPropertyOptional({ enum: Object.values(ExpenseNature), example: 'WORKS' }) @IsOptional() @IsIn(Object.values(ExpenseNature)) nature?: ExpenseNature;
+  @ApiPropertyOptional({ example: 'Travaux du rez-de-chaussée', maxLength: 200 }) @IsOptional() @IsString() @MinLength(1) @MaxLength(200) label?: string;
+  @ApiPropertyOptional({ enum: Object.values(DocumentKind), example: 'PROJET_DE_SANTE' }) @IsOptional() @IsIn(Object.values(DocumentKind)) kind?: DocumentKind;
+}
+
+export class MappingDto {
+  @ApiProperty({ type: [MappedFieldDto], description: 'promoter.name, project.name and project.commune are required' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => MappedFieldDto)
+  fields: MappedFieldDto[];
+}
+
+export class CallMappingDto {
+  @ApiProperty({ example: 'UHJvY2VkdXJlUmV2aXNpb24tMQ==', description: 'The revision of the démarche it was checked against' }) revision: string;
+  @ApiProperty({ type: [MappedFieldDto] }) fields: MappedFieldDto[];
+}
+
 export class CallDsStateDto {
   @ApiProperty({ example: 98_765 }) demarcheNumber: number;
   @ApiProperty({ example: true, description: 'Whether its API token is set (the token itself is never answered)' }) hasToken: boolean;
@@ -104,6 +137,7 @@ export class CallDto {
   @ApiProperty({ example: '2027-04-30', format: 'date' }) closesOn: string;
   @ApiProperty({ enum: CALL_PROCEDURES, example: 'STEP1' }) procedure: CallProcedure;
   @ApiProperty({ type: CallDsStateDto, nullable: true }) ds: CallDsStateDto | null;
+  @ApiProperty({ type: CallMappingDto, nullable: true, description: 'Which champ of the démarche feeds which field' }) mapping: CallMappingDto | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty({ example: '2026-12-02T09:15:02.871Z', format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: '2026-12-02T09:15:02.871Z', format: 'date-time' }) updatedAt: string;

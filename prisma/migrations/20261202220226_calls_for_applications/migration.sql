@@ -15,6 +15,8 @@ CREATE TABLE "calls" (
     "procedure" "CallProcedure" NOT NULL,
     "ds_demarche_number" INTEGER,
     "ds_token_cipher" TEXT,
+    "mapping" JSONB,
+    "mapping_revision" TEXT,
     "version" INTEGER NOT NULL DEFAULT 1,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
