@@ -37,8 +37,10 @@ export class OutboxRepository extends Repository {
         ON CONFLICT (dedupe_key) DO NOTHING
         RETURNING id, seq, type, region_code, department_code, application_id, funder
       ), d AS (
-        INSERT INTO webhook_deliveries (id, event_id, subscription_id, stream, seq)
-        SELECT gen_random_uuid(), e.id, s.id, s.id::text || ':' || COALESCE(e.application_id, e.id)::text, e.seq
+        INSERT INTO webhook_deliveries (id, event_id, subscription_id, stream, seq, next_attempt_at)
+        SELECT gen_random_uuid(), e.id, s.id, s.id::text || ':' || COALESCE(e.application_id, e.id)::text, e.seq,
+               -- A paused or disabled subscription's deliveries are kept, not due (webhooks.repository.ts, pause).
+               CASE WHEN s.enabled THEN now() ELSE 'infinity'::timestamptz END
         FROM e
         JOIN webhook_subscriptions s ON s.region_code = e.region_code
         JOIN organizations o ON o.id = s.organization_id

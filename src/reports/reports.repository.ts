@@ -30,7 +30,7 @@ export const DOWNLOAD_BATCH = 2000;
 @Injectable()
 export class ReportsRepository extends Repository {
   /** Runs a report now: RUNNING, then its rows replaced and SUCCEEDED in one transaction (or FAILED). */
-  /** Computes the run's rows; `finished` writes what goes with its success, in its transaction (its event). */
+  /** Computes the run's rows; `finished` writes what goes with its end (its event), in the transaction that records it, succeeded or failed. */
   async execute(runId: string, finished?: (run: ReportRun) => Promise<void>): Promise<ReportRun> {
     const run = await this.db.reportRun.update({ where: { id: runId }, data: { status: 'RUNNING', startedAt: new Date(), error: null } });
     const date = run.date.toISOString().slice(0, 10);
@@ -49,9 +49,13 @@ export class ReportsRepository extends Repository {
         { timeout: 10 * 60_000 },
       );
     } catch (error) {
-      await this.db.reportRun.update({
-        where: { id: run.id },
-        data: { status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) },
+      // Its end, failed, is announced too (the job queue tries it again; a later success is another event).
+      await this.txHost.transaction(async () => {
+        const failed = await this.db.reportRun.update({
+          where: { id: run.id },
+          data: { status: 'FAILED', finishedAt: new Date(), error: (error as Error).message.slice(0, 2000) },
+        });
+        await finished?.(failed);
       });
       throw error;
     }

@@ -128,7 +128,11 @@ export class WebhooksRepository extends Repository {
         UPDATE webhook_deliveries SET status = ${status}::"WebhookDeliveryStatus", next_attempt_at = COALESCE(${next}::timestamptz, next_attempt_at),
                lease_until = NULL, claim_token = NULL, delivered_at = CASE WHEN ${result.succeeded} THEN now() ELSE delivered_at END
         WHERE id = ${d.id}::uuid AND claim_token = ${d.claimToken}::uuid
-        RETURNING id, subscription_id, event_id, attempts
+        RETURNING id, subscription_id, event_id, attempts, stream, seq, next_attempt_at, status
+      ), later AS (
+        -- The dossier's later events wait for this one's retry: not due before it (the claim need not scan them).
+        UPDATE webhook_deliveries w SET next_attempt_at = d.next_attempt_at
+        FROM d WHERE d.status = 'PENDING' AND w.stream = d.stream AND w.status = 'PENDING' AND w.seq > d.seq AND w.next_attempt_at < d.next_attempt_at
       )
       INSERT INTO webhook_attempts (id, delivery_id, subscription_id, event_id, attempt, succeeded, response_status, duration_ms, error)
       SELECT gen_random_uuid(), d.id, d.subscription_id, d.event_id, d.attempts, ${result.succeeded}, ${result.responseStatus}::int, ${result.durationMs}::int, ${result.error}
@@ -151,7 +155,19 @@ export class WebhooksRepository extends Repository {
       UPDATE webhook_subscriptions SET enabled = false, disabled_at = now(), disabled_reason = ${reason}, version = version + 1, updated_at = now()
       WHERE id = ${subscriptionId}::uuid AND enabled AND failing_since < now() - ${disableAfterMs} * interval '1 millisecond'
       RETURNING id`;
-    return row ? this.db.webhookSubscription.findUnique({ where: { id: row.id } }) : null;
+    if (!row) return null;
+    await this.pause(row.id, true);
+    return this.db.webhookSubscription.findUnique({ where: { id: row.id } });
+  }
+
+  /**
+   * A paused (or disabled) subscription's pending deliveries are kept but not due, so that the
+   * claim never scans them; resumed, they are all due at once and go out in order.
+   */
+  async pause(subscriptionId: string, paused: boolean): Promise<void> {
+    await this.sqlCount`
+      UPDATE webhook_deliveries SET next_attempt_at = CASE WHEN ${paused} THEN 'infinity'::timestamptz ELSE now() END
+      WHERE subscription_id = ${subscriptionId}::uuid AND status = 'PENDING'`;
   }
 
   /**
@@ -170,7 +186,7 @@ export class WebhooksRepository extends Repository {
   attempts(subscriptionId: string, eventId: string | undefined, after: { at: Date; id: string } | undefined, take: number): Promise<AttemptRow[]> {
     return this.sql<AttemptRow>`
       SELECT a.id, a.event_id AS "eventId", e.type, a.attempt, a.succeeded, a.response_status AS "responseStatus", a.duration_ms AS "durationMs",
-             a.error, a.at, d.status::text AS "deliveryStatus", CASE WHEN d.status = 'PENDING' THEN d.next_attempt_at END AS "nextAttemptAt"
+             a.error, a.at, d.status::text AS "deliveryStatus", CASE WHEN d.status = 'PENDING' AND d.next_attempt_at <> 'infinity' THEN d.next_attempt_at END AS "nextAttemptAt"
       FROM webhook_attempts a JOIN outbox_events e ON e.id = a.event_id JOIN webhook_deliveries d ON d.id = a.delivery_id
       WHERE a.subscription_id = ${subscriptionId}::uuid
         AND (${eventId ?? null}::uuid IS NULL OR a.event_id = ${eventId ?? null}::uuid)

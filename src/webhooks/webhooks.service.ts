@@ -117,6 +117,10 @@ export class WebhooksService {
           ...(dto.enabled === true && !before.enabled && { enabled: true, disabledAt: null, disabledReason: null, failingSince: null }),
           ...(dto.enabled === false && before.enabled && { enabled: false, disabledAt: new Date(), disabledReason: 'paused by its owner' }),
         }),
+      // Its pending deliveries follow: kept and not due while it is paused, due again once it is enabled.
+      also: async (before) => {
+        if (dto.enabled !== undefined && dto.enabled !== before.enabled) await this.webhooks.pause(id, !dto.enabled);
+      },
       view: toWebhookDto,
     });
   }

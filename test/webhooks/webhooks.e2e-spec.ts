@@ -287,6 +287,21 @@ describe('webhooks', () => {
       await t.http().delete(`${hooks}/${w.id}`).set('Authorization', region.auth).expect(204);
     });
 
+    it('keeps the events of a paused subscription, not due, and sends them in order once it is enabled again', async () => {
+      const w = await subscribe(admin, receiver.url, ['application.status_changed']);
+      await t.http().patch(`${hooks}/${w.id}`).set('Authorization', admin.auth).send({ enabled: false }).expect(200);
+      const { id } = await makeDossier(t, instructor);
+      await advance(t, id, 'SUBMITTED', who());
+      const kept = await t.prisma.$queryRaw<{ paused: boolean }[]>`SELECT next_attempt_at = 'infinity' AS paused FROM webhook_deliveries WHERE subscription_id = ${w.id}::uuid`;
+      expect(kept).toEqual([{ paused: true }, { paused: true }]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received).toHaveLength(0);
+      await t.http().patch(`${hooks}/${w.id}`).set('Authorization', admin.auth).send({ enabled: true }).expect(200);
+      const got = await receiver.waitFor(2);
+      expect(got.map((r) => r.body.data.toStatus)).toEqual(['SITE_MEETING_HELD', 'SUBMITTED']);
+      await t.http().delete(`${hooks}/${w.id}`).set('Authorization', admin.auth).expect(204);
+    });
+
     it('disables a subscription failing for too long, keeps its events, and resumes them in order when enabled again', async () => {
       const w = await subscribe(admin, receiver.url, ['application.status_changed']);
       // Failing for 4 days already.
@@ -302,6 +317,12 @@ describe('webhooks', () => {
       }
       expect(sub.body).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/toutes les tentatives échouent depuis 72 heures \(dernière : HTTP 503\)/) });
       expect(await t.prisma.auditLog.count({ where: { entity: 'webhook', entityId: w.id, action: 'webhook.disable', actorKind: 'SYSTEM' } })).toBe(1);
+      // The failed delivery is kept, not due (the claim does not scan it), and the log says so.
+      const head = await t.prisma.$queryRaw<
+        { paused: boolean }[]
+      >`SELECT next_attempt_at = 'infinity' AS paused FROM webhook_deliveries WHERE subscription_id = ${w.id}::uuid AND status = 'PENDING' AND attempts > 0`;
+      expect(head).toEqual([{ paused: true }]);
+      expect((await log(admin, w.id)).map((e) => [e.deliveryStatus, e.nextAttemptAt])).toEqual([['PENDING', null]]);
       await new Promise((r) => setTimeout(r, 600));
       expect(receiver.received).toHaveLength(1);
       await t.http().patch(`${hooks}/${w.id}`).set('Authorization', admin.auth).send({ enabled: true }).expect(200);
