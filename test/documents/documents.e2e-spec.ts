@@ -527,8 +527,11 @@ describe('documents (PostgreSQL storage)', () => {
           .expect(200);
         if (letterOfIntent) await t.http().patch(`/api/v1/applications/${id}`).set(I()).send({ letterOfIntentRequested: true }).expect(200);
         for (const kind of pieces) await upload(t, id, instructor, kind).expect(201);
-        // The dossier entered SITE_MEETING_HELD `days` ago (and nothing of it moved since).
-        const at = new Date(Date.now() - days * 86_400_000);
+        // The dossier entered SITE_MEETING_HELD `days` calendar days ago in Paris (and nothing of it
+        // moved since): at 10:00 UTC of that day, which is that day in Paris whatever the offset.
+        // (Now minus `days` × 24 h is another Paris day across a change of time, late in the evening.)
+        const day = new Date(Date.parse(`${today()}T12:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+        const at = new Date(`${day}T10:00:00Z`);
         await t.prisma.applicationEvent.updateMany({ where: { applicationId: id, toStatus: 'SITE_MEETING_HELD' }, data: { at } });
         return id;
       };
