@@ -162,7 +162,12 @@ async function main(): Promise<void> {
   log(`${EVENTS} events of distinct dossiers: ${parallel.perSecond.toFixed(0)}/s`);
   const inOrder = await deliver(ORDERED, true);
   log(`${ORDERED} events of one dossier: ${inOrder.perSecond.toFixed(0)}/s`);
-  const succeeded = await count(`SELECT count(*) FROM webhook_attempts WHERE succeeded`);
+  // The receiver answers before the worker records the attempt: wait for the last records.
+  let succeeded = 0;
+  for (let i = 0; i < 100 && succeeded < parallel.count + inOrder.count; i++) {
+    succeeded = await count(`SELECT count(*) FROM webhook_attempts WHERE succeeded`);
+    if (succeeded < parallel.count + inOrder.count) await sleep(50);
+  }
   await stopProcess(worker.child);
   await rx.close();
   await db.end();
