@@ -157,11 +157,6 @@ export class ApplicationsRepository extends Repository {
     }));
   }
 
-  /** A call for applications of the region (what a dossier may answer). */
-  call(regionCode: string, id: string): Promise<{ id: string; title: string; procedure: 'STEP1' | 'AUDIT'; departmentCodes: string[] } | null> {
-    return this.db.callForApplications.findFirst({ where: { id, regionCode }, select: { id: true, title: true, procedure: true, departmentCodes: true } });
-  }
-
   async create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
     return { ...(await this.db.application.create({ data, include: view })), pieces: [] };
   }

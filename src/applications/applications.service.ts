@@ -1,5 +1,6 @@
 import { moveEvents } from '../outbox/dossier-events.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { CallsRepository } from '../calls/calls.repository.js';
 import { Injectable } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
 import { PlanRelease } from '../funding/plan-release.js';
@@ -155,6 +156,7 @@ export class ApplicationsService {
     private readonly writes: AuditedWrites,
     private readonly plans: PlanRelease,
     private readonly outbox: OutboxRepository,
+    private readonly calls: CallsRepository,
   ) {}
 
   /** Registers what is written with these moves (by a module that depends on this one: no cycle). */
@@ -235,7 +237,7 @@ export class ApplicationsService {
   /** PATCH: the instructor in charge, and whether the ARS asked the promoter for a letter of intent. */
   /** A dossier answers a call of its region, open to its département, for its procedure (422 naming what differs). */
   private async checkCall(principal: Principal, callId: string, procedure: Procedure, departmentCode: string): Promise<void> {
-    const call = await this.applications.call(principal.regionCode, callId);
+    const call = await this.calls.find(principal.regionCode, callId);
     if (!call) throw invalid([{ field: 'callId', message: `no call ${callId} in your region` }]);
     const opens = call.procedure === 'AUDIT' ? 'AUDIT' : 'ACCOMPANIMENT';
     if (opens !== procedure) {

@@ -4,6 +4,7 @@ import { AuditRepository } from '../audit/audit.repository.js';
 import { SECRET_BOX, type SecretBox } from '../common/crypto/secret-box.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TransactionHost } from '../database/transaction-host.js';
+import { escapeHtml } from '../digest/digest-mail.js';
 import { Mailer } from '../digest/mailer.js';
 import type { WebhookSubscription } from '../generated/prisma/client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -84,8 +85,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
-    const secret = this.open(d.secretCipher);
-    const previous = d.previousSecretCipher && d.previousSecretExpiresAt && d.previousSecretExpiresAt > new Date() ? this.open(d.previousSecretCipher) : null;
+    const secret = this.secrets.tryOpen(d.secretCipher);
+    const previous = d.previousSecretCipher && d.previousSecretExpiresAt && d.previousSecretExpiresAt > new Date() ? this.secrets.tryOpen(d.previousSecretCipher) : null;
     // A secret sealed under another key (DATA_ENCRYPTION_KEY or JWT_SECRET changed) cannot sign:
     // the attempt fails, logged as such, and a rotation gives the subscription a new one.
     const result: SendResult =
@@ -121,15 +122,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     if (disabled) await this.tellAdmins(disabled);
   }
 
-  /** The secret, or null when it was sealed under another key. */
-  private open(sealed: string): string | null {
-    try {
-      return this.secrets.open(sealed);
-    } catch {
-      return null;
-    }
-  }
-
   /** The people who manage a disabled subscription learn it by e-mail (or the log without SMTP). */
   private async tellAdmins(s: WebhookSubscription): Promise<void> {
     this.logger.warn({ subscriptionId: s.id, url: s.url, reason: s.disabledReason }, 'webhook subscription disabled');
@@ -148,5 +140,3 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }
   }
 }
-
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

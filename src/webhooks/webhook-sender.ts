@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
-import { addressRefusal, guardedLookup, targetRefusal } from './target-guard.js';
+import { guardedLookup, targetRefusal } from './target-guard.js';
 
 export interface Signed {
   id: string;
@@ -43,9 +43,6 @@ export function send(url: string, signed: Signed, options: { timeoutMs: number; 
   const refusal = targetRefusal(url, options.allowLoopback);
   if (refusal) return Promise.resolve(failed(`target refused: the URL ${refusal}`));
   const target = new URL(url);
-  const literal = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
-  const literalRefusal = /^[\d.]+$|:/.test(literal) ? addressRefusal(literal, options.allowLoopback) : null;
-  if (literalRefusal) return Promise.resolve(failed(`target refused: ${literalRefusal}`));
 
   return new Promise<SendResult>((resolve) => {
     let settled = false;

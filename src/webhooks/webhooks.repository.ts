@@ -61,12 +61,8 @@ export class WebhooksRepository extends Repository {
     return this.db.webhookSubscription.create({ data: s });
   }
 
-  find(id: string, lock = false): Promise<WebhookSubscription | null> {
-    return lock
-      ? this.sql<{ id: string }>`SELECT id FROM webhook_subscriptions WHERE id = ${id}::uuid FOR NO KEY UPDATE`.then((rows) =>
-          rows.length ? this.db.webhookSubscription.findUnique({ where: { id } }) : null,
-        )
-      : this.db.webhookSubscription.findUnique({ where: { id } });
+  find(id: string): Promise<WebhookSubscription | null> {
+    return this.db.webhookSubscription.findUnique({ where: { id } });
   }
 
   list(where: { regionCode: string; organizationId?: string }, after: string | undefined, take: number): Promise<WebhookSubscription[]> {

@@ -152,7 +152,7 @@ export class WebhooksService {
       find: () => this.scoped(p, id),
       write: (before) => {
         // A previous secret that this key cannot read (the key changed) does not sign on.
-        const keep = graceMs > 0 && this.readable(before.secretCipher);
+        const keep = graceMs > 0 && this.secrets.tryOpen(before.secretCipher) !== null;
         return this.webhooks.update(id, before.version, {
           secretCipher: this.secrets.seal(secret),
           previousSecretCipher: keep ? before.secretCipher : null,
@@ -208,15 +208,6 @@ export class WebhooksService {
         result: { eventId, status: 'PENDING' as const },
       };
     });
-  }
-
-  private readable(sealed: string): boolean {
-    try {
-      this.secrets.open(sealed);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   private checkTarget(url: string): void {

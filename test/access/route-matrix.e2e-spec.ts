@@ -6,7 +6,7 @@ import { registeredRoutes } from '../../src/app.factory.js';
 import type { Role } from '../../src/generated/prisma/enums.js';
 import { upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { actor, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';
+import { actor, makeCommune, makeProject, makePromoter, makeCall } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 type Caller = Role | 'ANONYMOUS';
@@ -321,14 +321,7 @@ describe('role × route access matrix', () => {
       reportRunId: (await t.prisma.reportRun.create({ data: { regionCode: '84', type: 'PIPELINE', date: new Date('2026-01-05') } })).id,
       webhookId: '',
       eventId: '',
-      callId: (
-        await t
-          .http()
-          .post('/api/v1/calls')
-          .set('Authorization', admin.auth)
-          .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', ds: { demarcheNumber: 4242 } })
-          .expect(201)
-      ).body.id,
+      callId: await makeCall(t, admin, { ds: { demarcheNumber: 4242 } }),
     };
     const webhook = await t
       .http()

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { registeredRoutes } from '../../src/app.factory.js';
 import { samplePdf, upload } from '../helpers/documents.js';
 import { bytes, startTestApp, type TestApp } from '../helpers/app.js';
-import { type Actor, actor, expectProblem, makeCommune, makeProject, makePromoter, makeUser, PASSWORD } from '../helpers/factories.js';
+import { type Actor, actor, expectProblem, makeCommune, makeProject, makePromoter, makeUser, PASSWORD, makeCall } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 type Caller = 'regionPartner' | 'partner43' | 'partner74' | 'otherRegionAdmin';
@@ -346,14 +346,7 @@ describe('scope matrix (région × département)', () => {
         organizationId: admin.organizationId,
         userId: admin.userId,
         apiKeyId: key.body.id,
-        callId: (
-          await t
-            .http()
-            .post('/api/v1/calls')
-            .set('Authorization', admin.auth)
-            .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', ds: { demarcheNumber: 4242 } })
-            .expect(201)
-        ).body.id,
+        callId: await makeCall(t, admin, { ds: { demarcheNumber: 4242 } }),
       },
     };
     headers.regionPartner = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth };

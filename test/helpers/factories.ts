@@ -149,3 +149,9 @@ export function expectProblem(res: { status: number; headers: Record<string, str
   }
   return res.body as { type: string; title: string; status: number; detail: string; errors?: { field: string; message: string; line?: number }[] } & Record<string, unknown>;
 }
+
+/** A call for applications of region 84 opened through the API (STEP1, spring 2027): its id. */
+export async function makeCall(t: TestApp, by: Actor, extra: Record<string, unknown> = {}): Promise<string> {
+  const body = { title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', ...extra };
+  return (await t.http().post('/api/v1/calls').set('Authorization', by.auth).send(body).expect(201)).body.id as string;
+}

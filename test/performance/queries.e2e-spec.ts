@@ -6,7 +6,7 @@ import { upload } from '../helpers/documents.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo } from '../helpers/dossiers.js';
 import { makeDossier } from '../helpers/dossiers.js';
-import { actor, type Actor } from '../helpers/factories.js';
+import { actor, type Actor, makeCall } from '../helpers/factories.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
@@ -75,14 +75,7 @@ describe('SQL statements per read request', () => {
         .send({ url: receiver.url, events: ['payment.recorded'] })
         .expect(201)
     ).body.id as string;
-    const call = (
-      await t
-        .http()
-        .post('/api/v1/calls')
-        .set('Authorization', admin.auth)
-        .send({ title: 'Appel 2027', regionCode: '84', opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1' })
-        .expect(201)
-    ).body.id as string;
+    const call = await makeCall(t, admin);
     const hookEvent = (await t.http().post(`/api/v1/webhooks/${hook}/test`).set('Authorization', admin.auth).expect(202)).body.eventId as string;
     for (let i = 0; i < 100 && (await t.prisma.webhookAttempt.count({ where: { eventId: hookEvent } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     urls.push(

@@ -29,6 +29,15 @@ export class SecretBox {
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   }
+
+  /** The secret, or null when it was sealed under another key (DATA_ENCRYPTION_KEY or JWT_SECRET changed). */
+  tryOpen(sealed: string): string | null {
+    try {
+      return this.open(sealed);
+    } catch {
+      return null;
+    }
+  }
 }
 
 export const SECRET_BOX = Symbol('SECRET_BOX');
