@@ -28,6 +28,7 @@ import { NotesModule } from './notes/notes.module.js';
 import { LettersModule } from './letters/letters.module.js';
 import { DATABASE_URL } from './database/database-url.js';
 import { HealthModule } from './health/health.module.js';
+import { IntakeModule } from './intake/intake.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { PromotersModule } from './promoters/promoters.module.js';
@@ -95,6 +96,7 @@ const FEATURES = [
   DigestModule,
   WebhooksModule,
   CallsModule,
+  IntakeModule,
 ];
 
 @Module({})

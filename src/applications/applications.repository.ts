@@ -3,7 +3,7 @@ import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
 import { inTerritory } from '../database/sql.js';
 import { uuidv7 } from '../database/uuid.js';
-import { type ApplicationStatus, type DocumentKind, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
+import { type ApplicationStatus, type DocumentKind, type DsState, Prisma, type Procedure, type ProjectKind, type Zone } from '../generated/prisma/client.js';
 
 const view = {
   project: {
@@ -28,7 +28,19 @@ const view = {
 export type ApplicationRow = Prisma.ApplicationGetPayload<{ include: typeof view }> & {
   /** The kinds of its current pièces (neither withdrawn nor superseded), for the checklist. */
   pieces: DocumentKind[];
+  /** The DS dossier it came from (null: entered by hand). */
+  ds: DsLinkRow | null;
 };
+
+/** A dossier's DS link as the dossier's read gives it (JSON). */
+export interface DsLinkRow {
+  number: number;
+  state: DsState;
+  url: string;
+  syncedAt: string;
+  readValues: unknown;
+  appliedValues: unknown;
+}
 
 type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 interface Nested {
@@ -145,7 +157,10 @@ export class ApplicationsRepository extends Repository {
                                                                      attested_at AS "attestedAt"
                                                               FROM application_attestations WHERE application_id = a.id) t), '[]') AS attestations,
              array(SELECT DISTINCT kind::text FROM application_documents
-                   WHERE application_id = a.id AND superseded_at IS NULL AND withdrawn_at IS NULL ORDER BY 1) AS pieces
+                   WHERE application_id = a.id AND superseded_at IS NULL AND withdrawn_at IS NULL ORDER BY 1) AS pieces,
+             (SELECT json_build_object('number', d.ds_number, 'state', d.state, 'url', d.url, 'syncedAt', d.synced_at,
+                                       'readValues', d.read_values, 'appliedValues', d.applied_values)
+              FROM ds_dossiers d WHERE d.application_id = a.id) AS ds
       FROM applications a JOIN projects p ON p.id = a.project_id
       WHERE ${where} ${tail}`;
     // Dates inside JSON arrive as text.
@@ -158,7 +173,7 @@ export class ApplicationsRepository extends Repository {
   }
 
   async create(data: Prisma.ApplicationUncheckedCreateInput): Promise<ApplicationRow> {
-    return { ...(await this.db.application.create({ data, include: view })), pieces: [] };
+    return { ...(await this.db.application.create({ data, include: view })), pieces: [], ds: null };
   }
 
   /**

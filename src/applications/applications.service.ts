@@ -17,6 +17,7 @@ import type {
   AttestationDto,
   AttestationViewDto,
   AuditPlanDto,
+  ApplicationDsDto,
   CompleteDto,
   DecisionDto,
   DeliverablesDto,
@@ -29,6 +30,7 @@ import type {
 } from './dto/application.dto.js';
 import { eligibilityOf, warningsOf } from './eligibility.js';
 import { type DatedEvent, dateOrderBreach, type KnownDates } from './procedure-dates.js';
+import { changesBetween, type DossierValues } from '../calls/mapping.js';
 import { type Action, allowedActions, checklist, decide, type DossierFacts, statusesOfStep, stepOf } from './workflow.js';
 import type { Procedure } from '../generated/prisma/enums.js';
 
@@ -101,6 +103,13 @@ export function toApplicationDto(a: ApplicationRow, principal: Principal, today 
     detrConfirmation: a.detrDecision ? { decision: a.detrDecision, reason: a.detrReason ?? '', decidedAt: a.detrDecidedAt ? a.detrDecidedAt.toISOString() : null } : null,
     closingReason: a.closingReason,
     callId: a.callId,
+    ds: a.ds && {
+      number: a.ds.number,
+      state: a.ds.state,
+      url: a.ds.url,
+      syncedAt: new Date(a.ds.syncedAt).toISOString(),
+      pendingChanges: changesBetween(a.ds.appliedValues as DossierValues, a.ds.readValues as DossierValues) as ApplicationDsDto['pendingChanges'],
+    },
     allowedActions: allowedActions(a.procedure, a.status, principal.role),
     checklist: checklist(a.status, factsOf(a)),
     lastEventAt: a.lastEventAt.toISOString(),

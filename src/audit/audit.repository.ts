@@ -3,7 +3,7 @@ import type { Principal, Territory } from '../common/access/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Repository } from '../database/repository.js';
 import { TransactionHost } from '../database/transaction-host.js';
-import { canonicalJson } from './hash-chain.js';
+import { canonicalJson } from '../common/canonical-json.js';
 import { sealAuditTrail, type SealResult } from './seal.js';
 import { verifyChains, type VerifyResult } from './verify.js';
 

@@ -1,6 +1,7 @@
 // The audit trail's hash chain. Pure: the sealer that chains rows and the command that
 // verifies them compute the same hash from the same fields.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../common/canonical-json.js';
 
 export interface AuditFields {
   at: string; // ISO 8601, millisecond precision (as stored)
@@ -13,21 +14,6 @@ export interface AuditFields {
   requestId: string | null;
   before: unknown;
   after: unknown;
-}
-
-/** JSON with object keys sorted at every depth: one text for one value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'bigint') return JSON.stringify(value.toString());
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function auditHash(prevHash: string, row: AuditFields): string {

@@ -12,14 +12,19 @@ export interface CallData {
   procedure: CallProcedure;
   dsDemarcheNumber: number | null;
   dsTokenCipher: string | null;
+  dsInstructeurId?: string | null;
+  dsStatusAnnotationId?: string | null;
+  dsMessages?: boolean;
+  dsSyncedUntil?: Date | null;
   /** null: no mapping (another démarche, or none). */
   mapping?: object[] | null;
   mappingRevision?: string | null;
+  mappingDefaults?: object | null;
 }
 
 @Injectable()
 export class CallsRepository extends Repository {
-  create(data: Omit<CallData, 'mapping' | 'mappingRevision'>): Promise<CallForApplications> {
+  create(data: Omit<CallData, 'mapping' | 'mappingRevision' | 'mappingDefaults'>): Promise<CallForApplications> {
     return this.db.callForApplications.create({ data });
   }
 
@@ -44,8 +49,12 @@ export class CallsRepository extends Repository {
 
   /** Writes only while the call is still at `version`, bumping it. */
   async update(id: string, version: number, data: Partial<CallData>): Promise<CallForApplications | null> {
-    const { mapping, ...rest } = data;
-    const json = mapping === undefined ? {} : { mapping: mapping === null ? Prisma.DbNull : (mapping as Prisma.InputJsonValue) };
+    const { mapping, mappingDefaults, ...rest } = data;
+    const jsonOf = (v: object | null) => (v === null ? Prisma.DbNull : (v as Prisma.InputJsonValue));
+    const json = {
+      ...(mapping !== undefined && { mapping: jsonOf(mapping) }),
+      ...(mappingDefaults !== undefined && { mappingDefaults: jsonOf(mappingDefaults) }),
+    };
     const { count } = await this.db.callForApplications.updateMany({ where: { id, version }, data: { ...rest, ...json, version: { increment: 1 } } });
     return count === 1 ? this.db.callForApplications.findUnique({ where: { id } }) : null;
   }

@@ -10,7 +10,7 @@ import { fromDbDate, toDbDate } from '../common/validation/dates.js';
 import type { CallForApplications } from '../generated/prisma/client.js';
 import { isDepartmentOfRegion } from '../reference/departments.js';
 import { type CallData, CallsRepository } from './calls.repository.js';
-import type { CallDto, CallQuery, CreateCallDto, MappedFieldDto, MappingDto, UpdateCallDto } from './dto/call.dto.js';
+import type { CallDto, CallQuery, CallWriteBackDto, CreateCallDto, MappedFieldDto, MappingDefaultsDto, MappingDto, UpdateCallDto } from './dto/call.dto.js';
 import { type MappedField, mappingProblems } from './mapping.js';
 
 export const toCallDto = (c: CallForApplications): CallDto => ({
@@ -21,11 +21,29 @@ export const toCallDto = (c: CallForApplications): CallDto => ({
   opensOn: fromDbDate(c.opensOn),
   closesOn: fromDbDate(c.closesOn),
   procedure: c.procedure,
-  ds: c.dsDemarcheNumber === null ? null : { demarcheNumber: c.dsDemarcheNumber, hasToken: c.dsTokenCipher !== null },
-  mapping: c.mapping && c.mappingRevision ? { revision: c.mappingRevision, fields: c.mapping as unknown as MappedFieldDto[] } : null,
+  ds:
+    c.dsDemarcheNumber === null
+      ? null
+      : {
+          demarcheNumber: c.dsDemarcheNumber,
+          hasToken: c.dsTokenCipher !== null,
+          writeBack: c.dsInstructeurId ? { instructeurId: c.dsInstructeurId, statusAnnotationId: c.dsStatusAnnotationId, messages: c.dsMessages } : null,
+          syncedUntil: c.dsSyncedUntil?.toISOString() ?? null,
+        },
+  mapping:
+    c.mapping && c.mappingRevision
+      ? { revision: c.mappingRevision, fields: c.mapping as unknown as MappedFieldDto[], defaults: (c.mappingDefaults ?? {}) as MappingDefaultsDto }
+      : null,
   version: c.version,
   createdAt: c.createdAt.toISOString(),
   updatedAt: c.updatedAt.toISOString(),
+});
+
+/** The write-back columns: none unless an instructeur is named. */
+const writeBackColumns = (w: CallWriteBackDto | null | undefined) => ({
+  dsInstructeurId: w?.instructeurId ?? null,
+  dsStatusAnnotationId: w?.statusAnnotationId ?? null,
+  dsMessages: w?.messages ?? false,
 });
 
 /** What is wrong with a call's dates and départements (400 naming the fields). */
@@ -78,6 +96,7 @@ export class CallsService {
           procedure: dto.procedure,
           dsDemarcheNumber: dto.ds?.demarcheNumber ?? null,
           dsTokenCipher: null,
+          ...writeBackColumns(dto.ds?.writeBack),
         }),
       view: toCallDto,
     });
@@ -107,14 +126,17 @@ export class CallsService {
           ...(dto.departmentCodes !== undefined && { departmentCodes: dto.departmentCodes }),
           ...(dto.opensOn !== undefined && { opensOn: toDbDate(dto.opensOn) }),
           ...(dto.closesOn !== undefined && { closesOn: toDbDate(dto.closesOn) }),
-          // Another démarche, or none: the token was the other démarche's.
+          // Another démarche, or none: the token, the mapping and the watermark were the other démarche's.
           ...(dto.ds !== undefined &&
             dto.ds?.demarcheNumber !== before.dsDemarcheNumber && {
               dsDemarcheNumber: dto.ds?.demarcheNumber ?? null,
               dsTokenCipher: null,
               mapping: null,
               mappingRevision: null,
+              mappingDefaults: null,
+              dsSyncedUntil: null,
             }),
+          ...(dto.ds !== undefined && (dto.ds === null || dto.ds.writeBack !== undefined) && writeBackColumns(dto.ds?.writeBack)),
         };
         return this.calls.update(id, before.version, data);
       },
@@ -165,7 +187,7 @@ export class CallsService {
       entityId: id,
       expectedVersion: undefined,
       find: () => this.calls.find(p.regionCode, id),
-      write: (before) => this.calls.update(id, before.version, { mapping: fields, mappingRevision: demarche.revisionId }),
+      write: (before) => this.calls.update(id, before.version, { mapping: fields, mappingRevision: demarche.revisionId, mappingDefaults: { ...dto.defaults } }),
       view: toCallDto,
     });
   }

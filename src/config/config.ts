@@ -48,7 +48,7 @@ export interface AppConfig {
   documents: DocumentsConfig;
   notifications: NotificationsConfig;
   /** Démarches Simplifiées' GraphQL API (calls for applications collected there). */
-  ds: { apiUrl: string; timeoutMs: number; minIntervalMs: number; maxRetries: number };
+  ds: { apiUrl: string; timeoutMs: number; minIntervalMs: number; maxRetries: number; syncCron: string; syncPageSize: number };
   /**
    * The bench's seam (`npm run bench:webhooks`): write no outbox event, to time a transition
    * without it. It loses events: refused in production.
@@ -235,9 +235,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       // DS allows 400 requests a minute per token: 160 ms apart is 375.
       minIntervalMs: int('DS_MIN_INTERVAL_MS', 160, 0, 60_000),
       maxRetries: int('DS_MAX_RETRIES', 4, 0, 20),
+      syncCron: str('DS_SYNC_CRON') ?? '*/30 * * * *',
+      syncPageSize: int('DS_SYNC_PAGE_SIZE', 100, 1, 100),
     },
   };
   if (!/^https?:\/\/\S+$/.test(config.ds.apiUrl)) problems.push('DS_API_URL must be an http(s) URL');
+  if (config.ds.syncCron.split(/\s+/).length !== 5) problems.push('DS_SYNC_CRON must be a 5-field cron expression');
   if (config.notifications.webhooks.allowLoopback && nodeEnv === 'production')
     problems.push('WEBHOOKS_ALLOW_LOOPBACK is for development and tests: it is refused when NODE_ENV=production');
   if (config.outboxOffForBench && nodeEnv === 'production') problems.push('OUTBOX_OFF_FOR_BENCH loses events: it is refused when NODE_ENV=production');

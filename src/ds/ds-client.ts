@@ -1,7 +1,7 @@
 // A client of Démarches Simplifiées' GraphQL API (v2): paced under its limit (400 requests a
 // minute per token), 429 answered by waiting what Retry-After says, timeouts and server errors
 // retried with backoff, GraphQL errors reported at once. No Nest, no database.
-import { DEMARCHE_SCHEMA, DOSSIERS_PAGE } from './queries.js';
+import { DEMARCHE_SCHEMA, DOSSIERS_PAGE, MODIFY_ANNOTATION, SEND_MESSAGE } from './queries.js';
 
 export const DS_PUBLIC_API = 'https://www.demarches-simplifiees.fr/api/v2/graphql';
 
@@ -115,9 +115,30 @@ export class DsClient {
     }
   }
 
-  /** Sends a document, paced and retried as the class says. */
-  async query<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const { maxRetries, backoffMs = 500 } = this.options;
+  /** Writes `value` in the dossier's private annotation `annotationId`, as the instructeur (setting a value: safe to retry). */
+  async annotate(input: { dossierId: string; instructeurId: string; annotationId: string; value: string }): Promise<void> {
+    const { dossierModifierAnnotationText: payload } = await this.query<{ dossierModifierAnnotationText: { errors: { message: string }[] | null } | null }>(MODIFY_ANNOTATION, {
+      input,
+    });
+    mutationErrors(payload?.errors);
+  }
+
+  /** Sends a message to the dossier's promoter, as the instructeur: sent once (not retried, a retry could send it twice). */
+  async message(input: { dossierId: string; instructeurId: string; body: string }): Promise<string> {
+    const { dossierEnvoyerMessage: payload } = await this.query<{ dossierEnvoyerMessage: { errors: { message: string }[] | null; message: { id: string } | null } | null }>(
+      SEND_MESSAGE,
+      { input },
+      { retry: false },
+    );
+    mutationErrors(payload?.errors);
+    if (!payload?.message) throw new DsError('Démarches Simplifiées sent no message back', 'graphql');
+    return payload.message.id;
+  }
+
+  /** Sends a document, paced and retried as the class says (`retry: false`: sent once). */
+  async query<T>(query: string, variables: Record<string, unknown>, { retry = true } = {}): Promise<T> {
+    const { backoffMs = 500 } = this.options;
+    const maxRetries = retry ? this.options.maxRetries : 0;
     const wait = this.options.sleep ?? sleep;
     for (let attempt = 0; ; attempt++) {
       const pause = this.next - Date.now();
@@ -156,4 +177,9 @@ export class DsClient {
       await wait(retryAfterMs ?? backoffMs * 2 ** attempt * (1 + Math.random() * 0.25));
     }
   }
+}
+
+/** A mutation's own errors (a dossier DS does not let the instructeur change) as a refusal. */
+function mutationErrors(errors: { message: string }[] | null | undefined): void {
+  if (errors?.length) throw new DsError(`Démarches Simplifiées refused the change: ${errors.map((e) => e.message).join('; ')}`, 'graphql');
 }

@@ -9,6 +9,6 @@ import { PlanRelease } from './plan-release.js';
   imports: [EnvelopesModule],
   controllers: [RuleSetsController, FundingPlansController],
   providers: [FundingService, FundingRepository, PlanRelease],
-  exports: [PlanRelease],
+  exports: [PlanRelease, FundingService],
 })
 export class FundingModule {}

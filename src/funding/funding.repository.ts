@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Territory } from '../common/access/principal.js';
+import type { Principal, Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
 import { inTerritory } from '../database/sql.js';
 import { uuidv7 } from '../database/uuid.js';
@@ -174,7 +174,7 @@ export class FundingRepository extends Repository {
   }
 
   /** The préfecture's DETR decision on the dossier, with its event in the dossier's history. */
-  async setDetrDecision(id: string, d: { decision: 'CONFIRMED' | 'REFUSED'; reason: string; actorId: string; actorKind: 'USER' | 'API_KEY' }) {
+  async setDetrDecision(id: string, d: { decision: 'CONFIRMED' | 'REFUSED'; reason: string; actorId: string; actorKind: Principal['kind'] }) {
     const row = await this.db.application.update({
       where: { id },
       data: { detrDecision: d.decision, detrReason: d.reason, detrDecidedAt: new Date(), detrDecidedById: d.actorId, version: { increment: 1 }, lastEventAt: new Date() },

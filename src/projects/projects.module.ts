@@ -10,6 +10,6 @@ import { ProjectsService } from './projects.service.js';
   imports: [ReferenceModule, PromotersModule],
   controllers: [ProjectsController],
   providers: [ProjectsService, ProjectsRepository, FollowUpRepository],
-  exports: [ProjectsRepository],
+  exports: [ProjectsRepository, ProjectsService],
 })
 export class ProjectsModule {}

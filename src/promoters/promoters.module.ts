@@ -8,6 +8,6 @@ import { PromotersService } from './promoters.service.js';
   imports: [ReferenceModule],
   controllers: [PromotersController],
   providers: [PromotersService, PromotersRepository],
-  exports: [PromotersRepository],
+  exports: [PromotersRepository, PromotersService],
 })
 export class PromotersModule {}

@@ -37,6 +37,8 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
   private ready?: Promise<PgBoss>;
   /** Other modules' scheduled jobs (the daily notifications), on this queue. */
   private readonly scheduled: { queue: string; cron: string; run: () => Promise<unknown> }[] = [];
+  /** Other modules' jobs sent on demand (a call's sync), each run by one worker. */
+  private readonly onDemand: { queue: string; expireInSeconds: number; run: (data: object) => Promise<unknown> }[] = [];
   /** The start under way, which a shutdown must wait for: it would register workers after it. */
   private starting?: Promise<PgBoss>;
   private stopped = false;
@@ -85,7 +87,10 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 30 * 60 });
     await boss.createQueue(NIGHTLY_QUEUE, { name: NIGHTLY_QUEUE, retryLimit: 2, retryDelay: 60 });
     for (const job of this.scheduled) await boss.createQueue(job.queue, { name: job.queue, retryLimit: 2, retryDelay: 60, retryBackoff: true });
+    for (const job of this.onDemand)
+      await boss.createQueue(job.queue, { name: job.queue, retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: job.expireInSeconds });
     if (workers) {
+      for (const job of this.onDemand) await boss.work<object>(job.queue, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([j]) => job.run(j.data));
       for (const job of this.scheduled) {
         await boss.schedule(job.queue, job.cron, {}, { tz: 'Europe/Paris' });
         await boss.work(job.queue, { batchSize: 1 }, async () => {
@@ -107,6 +112,20 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
    */
   schedule(queue: string, cron: string, run: () => Promise<unknown>): void {
     this.scheduled.push({ queue, cron, run });
+  }
+
+  /**
+   * A queue of jobs sent on demand (`send`), each run by one worker of all the instances, retried
+   * twice on failure, given up (and retried) past `expireInSeconds`. Registered before the
+   * application starts.
+   */
+  worker<T extends object>(queue: string, expireInSeconds: number, run: (data: T) => Promise<unknown>): void {
+    this.onDemand.push({ queue, expireInSeconds, run: run as (data: object) => Promise<unknown> });
+  }
+
+  /** Sends a job to a `worker` queue once the caller's transaction (if any) has committed. */
+  async send(queue: string, data: object): Promise<void> {
+    await this.tx.afterCommit(async () => (await this.queue()).send(queue, data));
   }
 
   /** The started queue, or 503 when it could not start within a few seconds. */
@@ -152,7 +171,7 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
           })
         : await this.reports.request(regionCode, type, date);
       // Inside an Idempotency-Key request the run commits with the request: queued after.
-      await this.tx.afterCommit(async () => (await this.queue()).send(RUN_QUEUE, { runId: run.id }));
+      await this.send(RUN_QUEUE, { runId: run.id });
       runs.push(run);
     }
     return runs;

@@ -41,6 +41,7 @@ interface Fixtures {
   webhookId: string;
   eventId: string;
   callId: string;
+  syncId: string;
 }
 
 const STAFF: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR'];
@@ -218,6 +219,12 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/calls/:id': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ title: 'Renamed' }) } },
   'PUT /api/v1/calls/:id/ds-token': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
   'PUT /api/v1/calls/:id/mapping': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ fields: [{ champId: 'c-nom', target: 'promoter.name' }] }) } },
+  'POST /api/v1/calls/:id/sync': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({}) } },
+  'GET /api/v1/calls/:id/syncs': { roles: STAFF, otherRegion: { status: 404 } },
+  'GET /api/v1/calls/:id/syncs/:syncId': { roles: STAFF, otherRegion: { status: 404 } },
+  'POST /api/v1/applications/:id/ds-changes/accept': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({}) } },
+  'POST /api/v1/applications/:id/ds-changes/dismiss': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({}) } },
+  'POST /api/v1/applications/:id/ds-messages': { roles: INSTRUCTING, otherRegion: { status: 404, body: () => ({ body: 'Bonjour' }) } },
 
   'POST /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
   'GET /api/v1/webhooks': { roles: WEBHOOK_MANAGERS },
@@ -243,9 +250,19 @@ function fill(url: string, f: Fixtures | null): string {
         ':code': 'diagnostic-territorial',
         ':docId': f.documentId,
         ':eventId': f.eventId,
+        ':syncId': f.syncId,
         ':id': '',
       }
-    : { ':inseeCode': '43998', ':siren': '200000999', ':funder': 'REGION', ':year': '2025', ':id': randomUUID(), ':docId': randomUUID(), ':eventId': randomUUID() };
+    : {
+        ':inseeCode': '43998',
+        ':siren': '200000999',
+        ':funder': 'REGION',
+        ':year': '2025',
+        ':id': randomUUID(),
+        ':docId': randomUUID(),
+        ':eventId': randomUUID(),
+        ':syncId': randomUUID(),
+      };
   if (f) {
     const resource = url.split('/')[3];
     // Every resource gets its real fixture id: an empty one would answer 404 from the router,
@@ -322,7 +339,9 @@ describe('role × route access matrix', () => {
       webhookId: '',
       eventId: '',
       callId: await makeCall(t, admin, { ds: { demarcheNumber: 4242 } }),
+      syncId: '',
     };
+    fixtures.syncId = (await t.prisma.dsSync.create({ data: { callId: fixtures.callId, trigger: 'MANUAL', status: 'SUCCEEDED' } })).id;
     const webhook = await t
       .http()
       .post('/api/v1/webhooks')

@@ -45,7 +45,17 @@ interface Side {
 interface Fixtures {
   '43': Side;
   '74': Side;
-  region: { sessionId: string; envelopeId: string; reportRunId: string; ruleSetId: string; organizationId: string; userId: string; apiKeyId: string; callId: string };
+  region: {
+    sessionId: string;
+    envelopeId: string;
+    reportRunId: string;
+    ruleSetId: string;
+    organizationId: string;
+    userId: string;
+    apiKeyId: string;
+    callId: string;
+    syncId: string;
+  };
 }
 
 /** An object of a département: its partner and the region's see it, the other département and region do not. */
@@ -207,6 +217,13 @@ const SCOPE: Record<string, Entry> = {
   'PATCH /api/v1/calls/:id': { regionWrite: { as: 'ADMIN', body: () => ({ title: 'Appel 2027 (prolongé)' }) } },
   'PUT /api/v1/calls/:id/ds-token': { regionWrite: { as: 'ADMIN', body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
   'PUT /api/v1/calls/:id/mapping': { regionWrite: { as: 'ADMIN', body: () => ({ fields: [{ champId: 'c-nom', target: 'promoter.name' }] }) } },
+  // A sync writes dossiers anywhere in the call's territory: the region's ARS runs it; everyone of the region reads its runs.
+  'POST /api/v1/calls/:id/sync': { regionWrite: { as: 'ADMIN', body: () => ({}) } },
+  'GET /api/v1/calls/:id/syncs': { read: REGION_WIDE },
+  'GET /api/v1/calls/:id/syncs/:syncId': { read: REGION_WIDE },
+  'POST /api/v1/applications/:id/ds-changes/accept': { write: "the dossier's scope: route matrix and test/intake" },
+  'POST /api/v1/applications/:id/ds-changes/dismiss': { write: "the dossier's scope: route matrix and test/intake" },
+  'POST /api/v1/applications/:id/ds-messages': { write: "the dossier's scope: route matrix and test/intake" },
   // One's own digest: a partner's is empty (test/digest).
   'GET /api/v1/me/digest': { read: LIST },
   'PUT /api/v1/me/digest-preferences': { write: "the caller's own preference: test/digest" },
@@ -240,6 +257,7 @@ function fill(url: string, f: Fixtures, label: Label): string {
     ':year': '2025',
     ':code': 'diagnostic-territorial',
     ':docId': side?.documentId,
+    ':syncId': f.region.syncId,
   };
   return url.replace(/:(\w+)/g, (m) => {
     const v = byParam[m];
@@ -347,8 +365,10 @@ describe('scope matrix (région × département)', () => {
         userId: admin.userId,
         apiKeyId: key.body.id,
         callId: await makeCall(t, admin, { ds: { demarcheNumber: 4242 } }),
+        syncId: '',
       },
     };
+    f.region.syncId = (await t.prisma.dsSync.create({ data: { callId: f.region.callId, trigger: 'MANUAL', status: 'SUCCEEDED' } })).id;
     headers.regionPartner = { Authorization: (await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] })).auth };
     const p43 = await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] });
     headers.partner43 = { Authorization: p43.auth };

@@ -3,7 +3,7 @@
 // one winner, retries do nothing twice.
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { canonicalJson } from '../../src/audit/hash-chain.js';
+import { canonicalJson } from '../../src/common/canonical-json.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { advance, daysAgo, heldSession, makeDossier, today } from '../helpers/dossiers.js';
 import { actor, type Actor, expectProblem, makeCommune, makeProject, makePromoter } from '../helpers/factories.js';

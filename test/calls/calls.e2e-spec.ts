@@ -59,7 +59,7 @@ describe('calls for applications', () => {
       .expect(201);
     expect(res.headers.location).toBe(`/api/v1/calls/${res.body.id}`);
     expect(res.body).toMatchObject({ regionCode: '84', departmentCodes: ['43', '15'], opensOn: '2027-01-15', closesOn: '2027-04-30', procedure: 'STEP1', version: 1 });
-    expect(res.body.ds).toEqual({ demarcheNumber: 98_765, hasToken: false });
+    expect(res.body.ds).toEqual({ demarcheNumber: 98_765, hasToken: false, writeBack: null, syncedUntil: null });
     expect((await t.http().get(`${calls}/${res.body.id}`).set('Authorization', partner.auth).expect(200)).body.title).toBe(res.body.title);
     const patched = await t.http().patch(`${calls}/${res.body.id}`).set('Authorization', director.auth).set('If-Match', '"1"').send({ closesOn: '2027-05-15' }).expect(200);
     expect(patched.body).toMatchObject({ closesOn: '2027-05-15', version: 2 });
@@ -111,7 +111,7 @@ describe('calls for applications', () => {
       .expect(200);
     const token = `ds-${randomUUID()}`;
     const set = await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token }).expect(200);
-    expect(set.body.ds).toEqual({ demarcheNumber: 4242, hasToken: true });
+    expect(set.body.ds).toEqual({ demarcheNumber: 4242, hasToken: true, writeBack: null, syncedUntil: null });
     expect(JSON.stringify(set.body)).not.toContain(token);
     const row = await t.prisma.callForApplications.findUniqueOrThrow({ where: { id: c.id } });
     expect(row.dsTokenCipher).toBeTruthy();
@@ -127,7 +127,7 @@ describe('calls for applications', () => {
       .set('Authorization', instructor.auth)
       .send({ ds: { demarcheNumber: 4343 } })
       .expect(200);
-    expect(moved.body.ds).toEqual({ demarcheNumber: 4343, hasToken: false });
+    expect(moved.body.ds).toEqual({ demarcheNumber: 4343, hasToken: false, writeBack: null, syncedUntil: null });
     expect((await t.http().patch(`${calls}/${c.id}`).set('Authorization', instructor.auth).send({ ds: null }).expect(200)).body.ds).toBeNull();
   });
 
@@ -147,7 +147,7 @@ describe('calls for applications', () => {
     await t.http().put(`${calls}/${c.id}/ds-token`).set('Authorization', instructor.auth).send({ token }).expect(200);
     ds.requests.length = 0;
     const saved = await mapping(good).expect(200);
-    expect(saved.body.mapping).toEqual({ revision: DEMARCHE.revisionId, fields: good });
+    expect(saved.body.mapping).toEqual({ revision: DEMARCHE.revisionId, fields: good, defaults: {} });
     expect(ds.requests.map((r) => [r.variables.number, r.authorization])).toEqual([[DEMARCHE.number, `Bearer ${token}`]]);
     expect((await t.http().get(`${calls}/${c.id}`).set('Authorization', partner.auth).expect(200)).body.mapping.fields).toHaveLength(5);
 

@@ -1,6 +1,7 @@
 // A local Démarches Simplifiées: a real GraphQL server (graphql-js) built from the schema subset
 // the client is written against (src/ds/schema.graphql), serving fixtures shaped like DS's
 // answers, with failures to order (a 429, a 500, a request left unanswered).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,22 +35,44 @@ export interface DemarcheFixture {
   dossiers: DossierFixture[];
 }
 
-/** What the next request gets instead of an answer. */
-export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 401 } | 'hang';
+/** What the next request gets instead of an answer ('pass': the answer, as if no failure were queued). */
+export type Failure = { status: 429; retryAfter?: number } | { status: 500 | 502 | 401 } | 'hang' | 'pass';
 
 export interface DsServer {
   url: string;
   demarches: Map<number, DemarcheFixture>;
   failures: Failure[];
   requests: { query: string; variables: Record<string, unknown>; authorization: string | undefined }[];
+  /** The pièces' bytes, served at `fileUrl(name)` (as DS's storage serves them). */
+  files: Map<string, Buffer>;
+  fileUrl(name: string): string;
+  /** The mutations received (write-back), in order. */
+  mutations: { name: 'annotation' | 'message'; input: Record<string, string> }[];
   close(): Promise<void>;
 }
 
 export async function startDsServer(demarches: DemarcheFixture[]): Promise<DsServer> {
   const schema = dsSchema();
-  const state: DsServer = { url: '', demarches: new Map(demarches.map((d) => [d.number, d])), failures: [], requests: [], close: () => Promise.resolve() };
+  const state: DsServer = {
+    url: '',
+    demarches: new Map(demarches.map((d) => [d.number, d])),
+    failures: [],
+    requests: [],
+    files: new Map(),
+    fileUrl: (name) => `${state.url.replace('/api/v2/graphql', '')}/files/${encodeURIComponent(name)}`,
+    mutations: [],
+    close: () => Promise.resolve(),
+  };
   const hanging = new Set<ServerResponse>();
   const root = {
+    dossierModifierAnnotationText: ({ input }: { input: Record<string, string> }) => {
+      state.mutations.push({ name: 'annotation', input });
+      return { errors: [], annotation: null };
+    },
+    dossierEnvoyerMessage: ({ input }: { input: Record<string, string> }) => {
+      state.mutations.push({ name: 'message', input });
+      return { errors: null, message: { id: `Q29tbWVudGFpcmUt${state.mutations.length}`, body: input.body } };
+    },
     demarche: ({ number }: { number: number }) => {
       const d = state.demarches.get(number);
       if (!d) throw new Error(`Démarche ${number} introuvable`);
@@ -71,6 +94,11 @@ export async function startDsServer(demarches: DemarcheFixture[]): Promise<DsSer
     },
   };
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url?.startsWith('/files/')) {
+      const bytes = state.files.get(decodeURIComponent(req.url.slice('/files/'.length)));
+      if (!bytes) return void res.writeHead(404).end();
+      return void res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length }).end(bytes);
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -78,7 +106,7 @@ export async function startDsServer(demarches: DemarcheFixture[]): Promise<DsSer
       state.requests.push({ ...body, authorization: req.headers.authorization });
       const failure = state.failures.shift();
       if (failure === 'hang') return void hanging.add(res);
-      if (failure) {
+      if (failure && failure !== 'pass') {
         res.writeHead(failure.status, failure.status === 429 && failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}).end('{}');
         return;
       }
@@ -110,5 +138,21 @@ export function dossierFixture(number: number, o: { modified?: string; state?: D
       { __typename: 'TextChamp', id: `c1-${number}`, champDescriptorId: 'Q2hhbXAtMQ==', label: 'Nom du projet', stringValue: `MSP n° ${number}`, value: `MSP n° ${number}` },
       { __typename: 'DecimalNumberChamp', id: `c2-${number}`, champDescriptorId: 'Q2hhbXAtMg==', label: 'Montant des travaux (€)', stringValue: '125000.5', value: 125000.5 },
     ],
+  };
+}
+
+/** A pièce of the fixtures: a small real PDF, served by `ds`, with DS's File fields (base64 MD5 checksum). */
+export function pieceFixture(ds: DsServer, name: string, o: { checksum?: string } = {}) {
+  const bytes = Buffer.from(`%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+  ds.files.set(name, bytes);
+  return {
+    bytes,
+    file: {
+      filename: name,
+      contentType: 'application/pdf',
+      byteSizeBigInt: String(bytes.length),
+      checksum: o.checksum ?? createHash('md5').update(bytes).digest('base64'),
+      url: ds.fileUrl(name),
+    },
   };
 }

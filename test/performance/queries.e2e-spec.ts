@@ -76,6 +76,7 @@ describe('SQL statements per read request', () => {
         .expect(201)
     ).body.id as string;
     const call = await makeCall(t, admin);
+    const sync = (await t.prisma.dsSync.create({ data: { callId: call, trigger: 'MANUAL', status: 'SUCCEEDED', refused: [{ dsNumber: 7, reason: 'champ vide' }] } })).id;
     const hookEvent = (await t.http().post(`/api/v1/webhooks/${hook}/test`).set('Authorization', admin.auth).expect(202)).body.eventId as string;
     for (let i = 0; i < 100 && (await t.prisma.webhookAttempt.count({ where: { eventId: hookEvent } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     urls.push(
@@ -122,6 +123,8 @@ describe('SQL statements per read request', () => {
       '/api/v1/calls?procedure=STEP1&openOn=2027-02-01',
       `/api/v1/calls/${call}`,
       `/api/v1/applications?callId=${call}`,
+      `/api/v1/calls/${call}/syncs`,
+      `/api/v1/calls/${call}/syncs/${sync}`,
     );
     void ruleSet;
     void hookEvent;

@@ -1902,6 +1902,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync the call's dossiers from Démarches Simplifiées
+         * @description Queues a run (one per call at a time: a second request answers the one queued or running). It reads the dossiers changed on DS since the last successful run (`full`: all of them), creates each new one in DRAFT with its promoter, project, expenses, site meeting and pièces (checksums checked), updates those still in DRAFT, and keeps what DS changed later for an instructor to accept. A dossier that cannot be mapped is refused whole, with its reason; a re-sync with nothing new writes nothing. The schedule (DS_SYNC_CRON) does the same for every configured call.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DsSyncController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/syncs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the call's sync runs
+         * @description The latest first: status, counts, and each refused dossier with why.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DsSyncController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}/syncs/{syncId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a sync run
+         * @description QUEUED, RUNNING (its counts so far), SUCCEEDED or FAILED (with the error; the dossiers before it are kept).
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DsSyncController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/ds-changes/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept what Démarches Simplifiées changed
+         * @description The changes DS brought after the dossier left DRAFT (`ds.pendingChanges`) written on its promoter, project and expenses, through the same checks as by hand (a committed plan's expenses stay frozen: 409). A site meeting already recorded is not moved.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DsSyncController_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/ds-changes/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss what Démarches Simplifiées changed
+         * @description Our dossier stays as it is; a later change on DS is shown again.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DsSyncController_dismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{id}/ds-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write to the promoter on Démarches Simplifiées
+         * @description A message on the DS dossier (write-back: the call's ds.writeBack.messages and instructeurId must be set); without a body, one asking for the pièces the dossier's next move still needs. Recorded in the dossier's history (DS_MESSAGE_SENT) once DS has taken it; sent once, never retried.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR.
+         */
+        post: operations["DsSyncController_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2931,6 +3063,56 @@ export interface components {
             /** @example 2026-11-20T09:41:27.512Z */
             decidedAt: string | null;
         };
+        DsChangeDto: {
+            /**
+             * @description The mapping target that changed (or expenses)
+             * @example project.populationServed
+             */
+            field: string;
+            /**
+             * @description What our dossier holds (a text, a count, or the expenses)
+             * @example 4200
+             */
+            from: (string | null) | number | {
+                category?: string;
+                nature?: string;
+                label?: string;
+                amountCents?: string;
+            }[];
+            /**
+             * @description What DS now says
+             * @example 5100
+             */
+            to: (string | null) | number | {
+                category?: string;
+                nature?: string;
+                label?: string;
+                amountCents?: string;
+            }[];
+        };
+        ApplicationDsDto: {
+            /**
+             * @description The dossier number on Démarches Simplifiées
+             * @example 12345678
+             */
+            number: number;
+            /**
+             * @description The dossier's state on DS, beside ours
+             * @example EN_CONSTRUCTION
+             * @enum {string}
+             */
+            state: "EN_CONSTRUCTION" | "EN_INSTRUCTION" | "ACCEPTE" | "REFUSE" | "SANS_SUITE";
+            /** @example https://www.demarches-simplifiees.fr/procedures/98765/dossiers/12345678 */
+            url: string;
+            /**
+             * Format: date-time
+             * @description When a sync last wrote it
+             * @example 2027-02-01T09:00:05.000Z
+             */
+            syncedAt: string;
+            /** @description What DS changed after the dossier left DRAFT, not applied until accepted (POST …/ds-changes/accept) or dismissed */
+            pendingChanges: components["schemas"]["DsChangeDto"][];
+        };
         ChecklistDto: {
             /**
              * @description The move the procedure expects next; null once the dossier has ended
@@ -3062,6 +3244,8 @@ export interface components {
              * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
              */
             callId: string | null;
+            /** @description The dossier on Démarches Simplifiées it came from; null when entered by hand */
+            ds: components["schemas"]["ApplicationDsDto"] | (never | null);
             /**
              * @description What the caller's role may do next
              * @example [
@@ -4497,12 +4681,31 @@ export interface components {
             /** @example null */
             nextCursor: string | null;
         };
+        CallWriteBackDto: {
+            /**
+             * @description The DS instructeur (its GraphQL id) the service writes as
+             * @example SW5zdHJ1Y3RldXItMTIz
+             */
+            instructeurId: string;
+            /**
+             * @description A private annotation (text) of the démarche: each sync writes our status there, so DS's users see where the dossier stands; null: none
+             * @example Q2hhbXAtOTk5
+             */
+            statusAnnotationId?: string | null;
+            /**
+             * @description Instructors may write to promoters on DS (POST /applications/{id}/ds-messages); false by default
+             * @example true
+             */
+            messages?: boolean;
+        };
         CallDsDto: {
             /**
              * @description The number of the démarche on Démarches Simplifiées that collects the applications
              * @example 98765
              */
             demarcheNumber: number;
+            /** @description Writing back to DS (off unless given): our status as an annotation, messages to promoters */
+            writeBack?: components["schemas"]["CallWriteBackDto"] | (never | null);
         };
         CreateCallDto: {
             /** @example Appel à candidatures 2027 — maisons de santé pluriprofessionnelles */
@@ -4545,6 +4748,14 @@ export interface components {
              * @example true
              */
             hasToken: boolean;
+            /** @description null: nothing is written back to DS */
+            writeBack: components["schemas"]["CallWriteBackDto"] | (never | null);
+            /**
+             * Format: date-time
+             * @description The next sync reads the dossiers changed on DS since then
+             * @example 2027-02-01T08:59:00.000Z
+             */
+            syncedUntil: string | null;
         };
         MappedFieldDto: {
             /**
@@ -4576,6 +4787,51 @@ export interface components {
              */
             kind?: "REQUEST" | "LETTER_OF_INTENT" | "PROJET_DE_SANTE" | "ENGAGEMENT_CONFORMITE" | "REGLEMENT_FONCTIONNEMENT" | "FINANCING_PLAN" | "COORDINATION_DELIVERABLE" | "CONVENTION" | "RECOVERY_PLAN" | "RECEIPT" | "DECISION_LETTER" | "OTHER";
         };
+        MappingDefaultsDto: {
+            /**
+             * @description The promoters' legal type (default OTHER)
+             * @example SISA
+             * @enum {string}
+             */
+            legalType?: "COMMUNE" | "EPCI" | "ASSOCIATION" | "MUTUELLE" | "PUBLIC_HEALTH_ESTABLISHMENT" | "PRIVATE_NONPROFIT_HEALTH_ESTABLISHMENT" | "SCIC" | "SISA" | "OTHER";
+            /**
+             * @description The projects' kind (default MSP)
+             * @example MSP
+             * @enum {string}
+             */
+            kind?: "MSP" | "CDS_MEDICAL" | "CDS_POLYVALENT" | "CDS_DENTAIRE" | "CDS_INFIRMIER" | "PSP" | "ANTENNE";
+            /**
+             * @description An existing centre (default: true for an AUDIT call, false otherwise)
+             * @example false
+             */
+            existing?: boolean;
+            /**
+             * @description Default false, until the instructor checks the budget
+             * @example false
+             */
+            balancedBudget?: boolean;
+            /**
+             * @description Default NONE
+             * @example NONE
+             * @enum {string}
+             */
+            convention?: "NONE" | "ACCORD_NATIONAL" | "ACI";
+            /**
+             * @description When no champ feeds it (default 0)
+             * @example 0
+             */
+            doctorsPlanned?: number;
+            /**
+             * @description When no champ feeds it (default 0)
+             * @example 0
+             */
+            professionalsPlanned?: number;
+            /**
+             * @description When no champ feeds it (default 0)
+             * @example 0
+             */
+            populationServed?: number;
+        };
         CallMappingDto: {
             /**
              * @description The revision of the démarche it was checked against
@@ -4583,6 +4839,7 @@ export interface components {
              */
             revision: string;
             fields: components["schemas"]["MappedFieldDto"][];
+            defaults: components["schemas"]["MappingDefaultsDto"];
         };
         CallDto: {
             /**
@@ -4670,6 +4927,125 @@ export interface components {
         MappingDto: {
             /** @description promoter.name, project.name and project.commune are required */
             fields: components["schemas"]["MappedFieldDto"][];
+            /** @description What DS does not give, for every dossier of the call (a champ that feeds a count wins over its default) */
+            defaults?: components["schemas"]["MappingDefaultsDto"];
+        };
+        RequestSyncDto: {
+            /**
+             * @description Every dossier of the démarche, not only those changed on DS since the last successful sync
+             * @example false
+             */
+            full?: boolean;
+        };
+        RefusedDossierDto: {
+            /**
+             * @description The DS dossier number
+             * @example 12345678
+             */
+            dsNumber: number;
+            /** @example champ "Nom du porteur" (Q2hhbXAtMQ==, promoter.name) is empty; the dossier cannot be created without it */
+            reason: string;
+        };
+        DsSyncDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708193
+             */
+            callId: string;
+            /**
+             * @example SUCCEEDED
+             * @enum {string}
+             */
+            status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            /**
+             * @example MANUAL
+             * @enum {string}
+             */
+            trigger: "MANUAL" | "SCHEDULED";
+            /**
+             * @description Every dossier, not only those changed since the last sync
+             * @example false
+             */
+            full: boolean;
+            /**
+             * Format: date-time
+             * @description The dossiers changed on DS since then were read (null: all)
+             * @example 2027-02-01T08:59:00.000Z
+             */
+            since: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-02-01T09:00:00.000Z
+             */
+            requestedAt: string;
+            /**
+             * Format: date-time
+             * @example 2027-02-01T09:00:01.000Z
+             */
+            startedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2027-02-01T09:00:09.000Z
+             */
+            finishedAt: string | null;
+            /**
+             * @description Dossiers created (in DRAFT)
+             * @example 41
+             */
+            created: number;
+            /**
+             * @description Dossiers updated: in DRAFT, or their DS state, new pièces, or changes waiting for an instructor
+             * @example 3
+             */
+            updated: number;
+            /**
+             * @description Dossiers read again with nothing new: nothing written
+             * @example 112
+             */
+            unchanged: number;
+            /** @description Dossiers refused whole, each with why; nothing of them was written */
+            refused: components["schemas"]["RefusedDossierDto"][];
+            /**
+             * @description Requests sent to Démarches Simplifiées (retries included)
+             * @example 3
+             */
+            requests: number;
+            /**
+             * @description Pièces downloaded (their checksum checked)
+             * @example 86
+             */
+            files: number;
+            /**
+             * @description Why the run failed (FAILED); the dossiers before it are kept
+             * @example null
+             */
+            error: string | null;
+        };
+        DsSyncPageDto: {
+            items: components["schemas"]["DsSyncDto"][];
+            /** @example null */
+            nextCursor: string | null;
+        };
+        DsMessageDto: {
+            /**
+             * @description The message; absent: one asking for the pièces the dossier still lacks
+             * @example Bonjour, il manque le projet de santé signé à votre dossier. Merci de le déposer sur Démarches Simplifiées.
+             */
+            body?: string;
+        };
+        DsMessageSentDto: {
+            /**
+             * @description The message's id on DS
+             * @example Q29tbWVudGFpcmUtMQ==
+             */
+            messageId: string;
+            /** @example Bonjour, il manque … */
+            body: string;
         };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
         Problem: {
@@ -9893,6 +10269,335 @@ export interface operations {
             414: components["responses"]["UriTooLong"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The mapping does not fit the démarche (rule mapping-invalid, with errors), or Démarches Simplifiées refused the token or the démarche (rule ds-refused). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            /** @description Démarches Simplifiées did not answer (ds-unavailable): try again later. The database is unreachable or busy, or the instance is shutting down: Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DsSyncController_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestSyncDto"];
+            };
+        };
+        responses: {
+            /** @description Queued (or the run already under way): read it back at …/syncs/{syncId} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsSyncDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description A call's sync belongs to the region as a whole (rule region-wide-write). The caller's role is not among those admitted (ADMIN, INSTRUCTOR, DIRECTOR). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The call has no démarche, no token or no mapping (rule ds-not-configured). A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DsSyncController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsSyncPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such call in the caller's region. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DsSyncController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                syncId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsSyncDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such call in the region, or no such run of it. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DsSyncController_accept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in your territory. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing waits (rule no-ds-changes), the dossier did not come from DS (not-from-ds), or a change is refused. A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DsSyncController_dismiss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the resource answered, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in your territory. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing waits (rule no-ds-changes), or the dossier did not come from DS (not-from-ds). A request with the same Idempotency-Key is still running. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    DsSyncController_message: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to send again: the same key and body answer the first outcome (nothing done twice); another body: 422; the first still running: 409. Kept 24 h, per caller and path. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DsMessageDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsMessageSentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in your territory. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The dossier did not come from Démarches Simplifiées (rule not-from-ds).
+             *
+             *     Messages are off for the call (rule ds-write-back-off), or no pièce is missing and no body was given (nothing-missing). A request with the same Idempotency-Key is still running.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Démarches Simplifiées refused the message (rule ds-refused). The Idempotency-Key was sent before with another body. */
             422: {
                 headers: {
                     [name: string]: unknown;

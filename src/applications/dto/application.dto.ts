@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
 import { IsBusinessDate } from '../../common/validation/dates.js';
-import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, DocumentKind, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
+import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, DocumentKind, type DsState, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
 import { ACTIONS } from '../workflow.js';
 
 const STATUSES = Object.values(ApplicationStatus);
@@ -230,6 +230,37 @@ export class ChecklistDto {
   missing: DocumentKind[];
 }
 
+/** A mapped value: a text, a count, or the expenses (amounts in cents as text). */
+type DsValue = string | number | { category: string; nature: string; label: string; amountCents: string }[] | null;
+const DS_VALUE = [
+  { type: 'string', nullable: true },
+  { type: 'integer' },
+  {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { category: { type: 'string' }, nature: { type: 'string' }, label: { type: 'string' }, amountCents: { type: 'string', pattern: '^\\d+$' } },
+    },
+  },
+];
+
+export const DS_STATES: DsState[] = ['EN_CONSTRUCTION', 'EN_INSTRUCTION', 'ACCEPTE', 'REFUSE', 'SANS_SUITE'];
+
+export class DsChangeDto {
+  @ApiProperty({ example: 'project.populationServed', description: 'The mapping target that changed (or expenses)' }) field: string;
+  @ApiProperty({ example: 4200, oneOf: DS_VALUE, description: 'What our dossier holds (a text, a count, or the expenses)' }) from: DsValue;
+  @ApiProperty({ example: 5100, oneOf: DS_VALUE, description: 'What DS now says' }) to: DsValue;
+}
+
+export class ApplicationDsDto {
+  @ApiProperty({ example: 12_345_678, description: 'The dossier number on Démarches Simplifiées' }) number: number;
+  @ApiProperty({ enum: DS_STATES, example: 'EN_CONSTRUCTION', description: "The dossier's state on DS, beside ours" }) state: DsState;
+  @ApiProperty({ example: 'https://www.demarches-simplifiees.fr/procedures/98765/dossiers/12345678' }) url: string;
+  @ApiProperty({ example: '2027-02-01T09:00:05.000Z', format: 'date-time', description: 'When a sync last wrote it' }) syncedAt: string;
+  @ApiProperty({ type: [DsChangeDto], description: 'What DS changed after the dossier left DRAFT, not applied until accepted (POST …/ds-changes/accept) or dismissed' })
+  pendingChanges: DsChangeDto[];
+}
+
 export class ApplicationDto {
   @ApiProperty({ example: '01a236fb-ad5e-7576-b488-e3f7226133c1', format: 'uuid' }) id: string;
   @ApiProperty({ example: '01a236f9-3c21-7b4e-9d12-6f0a8e4b2c17', format: 'uuid' }) projectId: string;
@@ -272,6 +303,7 @@ export class ApplicationDto {
     description: 'The call for applications it answers; null when entered by hand',
   })
   callId: string | null;
+  @ApiProperty({ type: ApplicationDsDto, nullable: true, description: 'The dossier on Démarches Simplifiées it came from; null when entered by hand' }) ds: ApplicationDsDto | null;
   @ApiProperty({ example: ['SCHEDULE_INFORMATION', 'WITHDRAW'], enum: [...ACTIONS], isArray: true, description: "What the caller's role may do next" }) allowedActions: string[];
   @ApiProperty({ type: ChecklistDto, description: 'The pièces of the next move: required, present, missing (seed 002)' }) checklist: ChecklistDto;
   @ApiProperty({ example: '2026-11-23T06:00:03.044Z' }) lastEventAt: string;

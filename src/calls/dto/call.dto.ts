@@ -1,14 +1,56 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE, REGION_CODE } from '../../common/validation/codes.js';
 import { IsCalendarDate } from '../../common/validation/dates.js';
 import { IsOmittable } from '../../common/validation/optional.js';
-import { DocumentKind, ExpenseCategory, ExpenseNature, type CallProcedure } from '../../generated/prisma/enums.js';
+import { Convention, DocumentKind, ExpenseCategory, ExpenseNature, LegalType, ProjectKind, type CallProcedure } from '../../generated/prisma/enums.js';
 import { TARGET_NAMES, type Target } from '../mapping.js';
 
 export const CALL_PROCEDURES: CallProcedure[] = ['STEP1', 'AUDIT'];
+
+export class CallWriteBackDto {
+  @ApiProperty({ example: 'SW5zdHJ1Y3RldXItMTIz', description: 'The DS instructeur (its GraphQL id) the service writes as', maxLength: 100 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  instructeurId: string;
+
+  @ApiPropertyOptional({
+    example: 'Q2hhbXAtOTk5',
+    nullable: true,
+    type: String,
+    description: "A private annotation (text) of the démarche: each sync writes our status there, so DS's users see where the dossier stands; null: none",
+    maxLength: 100,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  statusAnnotationId?: string | null;
+
+  @ApiPropertyOptional({ example: true, description: 'Instructors may write to promoters on DS (POST /applications/{id}/ds-messages); false by default' })
+  @IsOptional()
+  @IsBoolean()
+  messages?: boolean;
+}
 
 export class CallDsDto {
   @ApiProperty({ example: 98_765, description: 'The number of the démarche on Démarches Simplifiées that collects the applications' })
@@ -16,6 +58,12 @@ export class CallDsDto {
   @Min(1)
   @Max(2_147_483_647)
   demarcheNumber: number;
+
+  @ApiPropertyOptional({ type: CallWriteBackDto, nullable: true, description: 'Writing back to DS (off unless given): our status as an annotation, messages to promoters' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CallWriteBackDto)
+  writeBack?: CallWriteBackDto | null;
 }
 
 export class CreateCallDto {
@@ -108,6 +156,24 @@ export class MappedFieldDto {
   @ApiPropertyOptional({ enum: Object.values(DocumentKind), example: 'PROJET_DE_SANTE' }) @IsOptional() @IsIn(Object.values(DocumentKind)) kind?: DocumentKind;
 }
 
+export class MappingDefaultsDto {
+  @ApiPropertyOptional({ enum: Object.values(LegalType), example: 'SISA', description: "The promoters' legal type (default OTHER)" })
+  @IsOptional()
+  @IsIn(Object.values(LegalType))
+  legalType?: LegalType;
+
+  @ApiPropertyOptional({ enum: Object.values(ProjectKind), example: 'MSP', description: "The projects' kind (default MSP)" })
+  @IsOptional()
+  @IsIn(Object.values(ProjectKind))
+  kind?: ProjectKind;
+  @ApiPropertyOptional({ example: false, description: 'An existing centre (default: true for an AUDIT call, false otherwise)' }) @IsOptional() @IsBoolean() existing?: boolean;
+  @ApiPropertyOptional({ example: false, description: 'Default false, until the instructor checks the budget' }) @IsOptional() @IsBoolean() balancedBudget?: boolean;
+  @ApiPropertyOptional({ enum: Object.values(Convention), example: 'NONE', description: 'Default NONE' }) @IsOptional() @IsIn(Object.values(Convention)) convention?: Convention;
+  @ApiPropertyOptional({ example: 0, description: 'When no champ feeds it (default 0)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) doctorsPlanned?: number;
+  @ApiPropertyOptional({ example: 0, description: 'When no champ feeds it (default 0)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000) professionalsPlanned?: number;
+  @ApiPropertyOptional({ example: 0, description: 'When no champ feeds it (default 0)' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) populationServed?: number;
+}
+
 export class MappingDto {
   @ApiProperty({ type: [MappedFieldDto], description: 'promoter.name, project.name and project.commune are required' })
   @IsArray()
@@ -116,16 +182,26 @@ export class MappingDto {
   @ValidateNested({ each: true })
   @Type(() => MappedFieldDto)
   fields: MappedFieldDto[];
+
+  @ApiPropertyOptional({ type: MappingDefaultsDto, description: 'What DS does not give, for every dossier of the call (a champ that feeds a count wins over its default)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MappingDefaultsDto)
+  defaults?: MappingDefaultsDto;
 }
 
 export class CallMappingDto {
   @ApiProperty({ example: 'UHJvY2VkdXJlUmV2aXNpb24tMQ==', description: 'The revision of the démarche it was checked against' }) revision: string;
   @ApiProperty({ type: [MappedFieldDto] }) fields: MappedFieldDto[];
+  @ApiProperty({ type: MappingDefaultsDto }) defaults: MappingDefaultsDto;
 }
 
 export class CallDsStateDto {
   @ApiProperty({ example: 98_765 }) demarcheNumber: number;
   @ApiProperty({ example: true, description: 'Whether its API token is set (the token itself is never answered)' }) hasToken: boolean;
+  @ApiProperty({ type: CallWriteBackDto, nullable: true, description: 'null: nothing is written back to DS' }) writeBack: CallWriteBackDto | null;
+  @ApiProperty({ example: '2027-02-01T08:59:00.000Z', format: 'date-time', nullable: true, type: String, description: 'The next sync reads the dossiers changed on DS since then' })
+  syncedUntil: string | null;
 }
 
 export class CallDto {

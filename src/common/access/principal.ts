@@ -1,9 +1,12 @@
 import type { Funder, OrganizationType, Role } from '../../generated/prisma/enums.js';
 import { ApiProblem } from '../errors/problem.js';
 
-/** Who is calling: a user (JWT) or an API key. Every access decision reads only this. */
+/**
+ * Who is calling: a user (JWT) or an API key; or the service itself (SYSTEM: a sync from
+ * Démarches Simplifiées, under its run's id). Every access decision reads only this.
+ */
 export interface Principal {
-  kind: 'USER' | 'API_KEY';
+  kind: 'USER' | 'API_KEY' | 'SYSTEM';
   id: string;
   role: Role;
   organizationId: string;

@@ -4,7 +4,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { canonicalJson } from '../../audit/hash-chain.js';
+import { canonicalJson } from '../canonical-json.js';
 import { TransactionHost } from '../../database/transaction-host.js';
 import type { Principal } from '../access/principal.js';
 import { ApiProblem, conflict, invalid } from '../errors/problem.js';
