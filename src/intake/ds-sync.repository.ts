@@ -133,6 +133,11 @@ export class DsSyncRepository extends Repository {
     return this.db.commune.findMany({ where: { regionCode, postalCodes: { has: code }, active: true }, select, orderBy: { inseeCode: 'asc' }, take: 10 });
   }
 
+  /** The region's promoter of this SIREN (the first recorded), or null. */
+  promoterBySiren(regionCode: string, siren: string): Promise<{ id: string } | null> {
+    return this.db.promoter.findFirst({ where: { regionCode, siren }, select: { id: true }, orderBy: { id: 'asc' } });
+  }
+
   /** The promoter and project of a dossier (what a re-sync updates). */
   async dossier(applicationId: string): Promise<{ status: string; projectId: string; promoterId: string; regionCode: string }> {
     const a = await this.db.application.findUniqueOrThrow({

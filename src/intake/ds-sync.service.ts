@@ -249,12 +249,16 @@ export class DsSyncService implements OnModuleInit {
   ): Promise<Outcome> {
     const defaults = (call.mappingDefaults ?? {}) as MappingDefaults;
     const commune = values.project.commune.code!;
-    const promoter = await this.promoters.create(principal, {
-      name: values.promoter.name,
-      siren: values.promoter.siren ?? undefined,
-      legalType: defaults.legalType ?? 'OTHER',
-      communeInsee: commune,
-    });
+    // A promoter the region already knows by its SIREN (a SISA answering a second call) is the same one.
+    const known = values.promoter.siren ? await this.syncs.promoterBySiren(call.regionCode, values.promoter.siren) : null;
+    const promoter =
+      known ??
+      (await this.promoters.create(principal, {
+        name: values.promoter.name,
+        siren: values.promoter.siren ?? undefined,
+        legalType: defaults.legalType ?? 'OTHER',
+        communeInsee: commune,
+      }));
     const existing = defaults.existing ?? call.procedure === 'AUDIT';
     const project = await this.projects.create(principal, {
       name: values.project.name,

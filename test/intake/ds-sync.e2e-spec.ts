@@ -67,6 +67,7 @@ describe('sync from Démarches Simplifiées', () => {
     number: number,
     o: {
       name?: string;
+      siret?: string;
       commune?: string;
       travaux?: string;
       population?: string;
@@ -89,7 +90,9 @@ describe('sync from Démarches Simplifiées', () => {
       ...dossierFixture(number, { modified: o.modified ?? '2026-11-02T10:00:00+01:00', state: o.state }),
       champs: [
         champ('TextChamp', CHAMPS.porteur, 'Nom du porteur', `SISA Les Tilleuls ${number}`, { value: `SISA Les Tilleuls ${number}` }),
-        champ('SiretChamp', CHAMPS.siret, 'SIRET du porteur', '821 430 040 00017', { etablissement: { __typename: 'PersonneMorale', id: 'pm', siret: '82143004000017' } }),
+        champ('SiretChamp', CHAMPS.siret, 'SIRET du porteur', o.siret ?? siretOf(number), {
+          etablissement: { __typename: 'PersonneMorale', id: 'pm', siret: o.siret ?? siretOf(number) },
+        }),
         champ('TextChamp', CHAMPS.projet, 'Nom du projet', o.name ?? `MSP du plateau ${number}`, { value: o.name ?? `MSP du plateau ${number}` }),
         champ('CommuneChamp', CHAMPS.commune, 'Commune d’implantation', `Commune (${o.commune ?? communeA})`, {
           commune: { code: o.commune ?? communeA, name: 'Commune', postalCode: null },
@@ -103,6 +106,7 @@ describe('sync from Démarches Simplifiées', () => {
     };
   }
 
+  const siretOf = (number: number) => `82143${String(number).padStart(4, '0')}00017`;
   const http = () => t.http();
   const syncOf = async (callId: string, body: Record<string, unknown> = {}) => {
     const queued = await http().post(`/api/v1/calls/${callId}/sync`).set('Authorization', instructor.auth).send(body).expect(202);
@@ -196,7 +200,7 @@ describe('sync from Démarches Simplifiées', () => {
       balancedBudget: true,
     });
     const promoter = (await http().get(`/api/v1/promoters/${project.promoterId}`).set('Authorization', instructor.auth).expect(200)).body;
-    expect(promoter).toMatchObject({ name: 'SISA Les Tilleuls 1001', siren: '821430040', legalType: 'SISA' });
+    expect(promoter).toMatchObject({ name: 'SISA Les Tilleuls 1001', siren: '821431001', legalType: 'SISA' });
     const expenses = (await http().get(`/api/v1/applications/${first.id}/expenses`).set('Authorization', instructor.auth).expect(200)).body;
     expect(expenses.items).toEqual([expect.objectContaining({ category: 'IMMOBILIER', nature: 'WORKS', label: 'Travaux', amountCents: 41_250_050 })]);
     const docs = (await http().get(`/api/v1/applications/${first.id}/documents`).set('Authorization', instructor.auth).expect(200)).body.items;
@@ -221,15 +225,25 @@ describe('sync from Démarches Simplifiées', () => {
 
   it('updates a DRAFT dossier, keeps later changes for an instructor, follows DS state, reads only what changed', async () => {
     const callId = await configured();
-    demarche.dossiers = [dossier(2001), dossier(2002, { visite: '2026-11-20' }), dossier(2003)];
+    demarche.dossiers = [dossier(2001), dossier(2002, { visite: '2026-11-20' }), dossier(2003, { siret: siretOf(2001).replace(/00017$/, '00025') })];
     expect(await syncOf(callId)).toMatchObject({ status: 'SUCCEEDED', created: 3 });
+    // Two establishments of one SIREN: one promoter.
+    const projectOf = async (n: number) =>
+      (
+        await http()
+          .get(`/api/v1/projects/${(await byNumber(callId, n)).projectId}`)
+          .set('Authorization', instructor.auth)
+          .expect(200)
+      ).body;
+    expect((await projectOf(2003)).promoterId).toBe((await projectOf(2001)).promoterId);
+    expect((await projectOf(2002)).promoterId).not.toBe((await projectOf(2001)).promoterId);
     const watermark = (await http().get(`/api/v1/calls/${callId}`).set('Authorization', instructor.auth).expect(200)).body.ds.syncedUntil;
     expect(watermark).not.toBeNull();
     const later = new Date(Date.now() + 60_000).toISOString();
     demarche.dossiers = [
       dossier(2001, { population: '6100', modified: later }),
       dossier(2002, { name: 'MSP du plateau (projet révisé)', travaux: '450000', visite: '2026-11-20', modified: later }),
-      dossier(2003, { state: 'en_instruction', modified: later }),
+      dossier(2003, { siret: siretOf(2001).replace(/00017$/, '00025'), state: 'en_instruction', modified: later }),
       // Older than the watermark: not even read.
       dossier(2004, { modified: '2026-10-01T00:00:00+02:00' }),
     ];
