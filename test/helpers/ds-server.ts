@@ -141,9 +141,13 @@ export function dossierFixture(number: number, o: { modified?: string; state?: D
   };
 }
 
-/** A pièce of the fixtures: a small real PDF, served by `ds`, with DS's File fields (base64 MD5 checksum). */
-export function pieceFixture(ds: DsServer, name: string, o: { checksum?: string } = {}) {
-  const bytes = Buffer.from(`%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+/** A pièce of the fixtures: a small real PDF (`padTo` bytes when given), served by `ds`, with DS's File fields (base64 MD5 checksum). */
+export function pieceFixture(ds: DsServer, name: string, o: { checksum?: string; padTo?: number } = {}) {
+  const head = `%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\n`;
+  const tail = 'trailer << /Root 1 0 R >>\n%%EOF\n';
+  // `padTo`: a comment line as long as it takes (a pièce of a realistic size).
+  const pad = o.padTo ? `%${'x'.repeat(Math.max(0, o.padTo - head.length - tail.length - 2))}\n` : '';
+  const bytes = Buffer.from(head + pad + tail);
   ds.files.set(name, bytes);
   return {
     bytes,
