@@ -60,6 +60,7 @@ export default defineConfig([
 
   {
     files: ['**/*.ts'],
+    ignores: ['console/**'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
@@ -83,6 +84,16 @@ export default defineConfig([
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
     },
+  },
+  // The console (a browser bundle, its own tsconfig).
+  {
+    files: ['console/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { project: ['./console/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', UNUSED] },
   },
   // TypeScript files outside tsconfig.test.json (prisma.config.ts): syntax rules only.
   {

@@ -1,4 +1,4 @@
-// `npm start` runs the built service; this rebuilds it first only when a source file, the
+// `npm start` runs the built service; this rebuilds it (and the console) first only when a source file, the
 // schema or a migration is newer than the last build, so an unchanged tree starts at once.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -15,3 +15,7 @@ const built = existsSync(stamp) && existsSync('src/generated/prisma/client.ts') 
 const schemaChanged = !existsSync('src/generated/prisma/client.ts') || statSync('prisma/schema.prisma').mtimeMs > statSync('src/generated/prisma/client.ts').mtimeMs;
 if (schemaChanged) execSync('node scripts/prisma-generate.mjs', { stdio: 'inherit' });
 if (schemaChanged || newest('src') > built) execSync('npx tsc -p tsconfig.json', { stdio: 'inherit' });
+// The console: rebuilt when its sources (or the client it uses) are newer than its page.
+const page = 'dist/web/index.html';
+const consoleBuilt = existsSync(page) ? statSync(page).mtimeMs : 0;
+if (Math.max(newest('console'), newest('clients/typescript/src')) > consoleBuilt) execSync('node scripts/build-console.mjs', { stdio: 'inherit' });

@@ -7,6 +7,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, requestIdOf } from './app.module.js';
 import { sendProblem, writeClientProblem } from './common/errors/problem.filter.js';
 import { ApiProblem, invalid } from './common/errors/problem.js';
+import { serveConsole } from './common/http/console.js';
 import { completeDocument } from './common/http/openapi.js';
 import { installPipeline } from './common/http/pipeline.js';
 import { inputProblem } from './common/http/validation.js';
@@ -75,6 +76,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       if (method !== 'HEAD') registered.push({ method, url: route.url });
     }
   });
+  // The instructors' console (console/, built into dist/web/ by npm install): `/` and `/assets/`.
+  await serveConsole(fastify);
 
   const metrics = app.get(MetricsService);
   const logging = await app.resolve(PinoLogger);

@@ -27,6 +27,7 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { LettersModule } from './letters/letters.module.js';
 import { DATABASE_URL } from './database/database-url.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntakeModule } from './intake/intake.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -97,6 +98,7 @@ const FEATURES = [
   WebhooksModule,
   CallsModule,
   IntakeModule,
+  DashboardModule,
 ];
 
 @Module({})

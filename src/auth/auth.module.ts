@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AuthController } from './auth.controller.js';
+import { SessionController } from './session.controller.js';
 import { AuthService } from './auth.service.js';
 import { jwtKey } from './jwt-key.js';
 import { AccessTokens } from './jwt.strategy.js';
@@ -25,7 +26,7 @@ import { LocalStrategy } from './local.strategy.js';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionController],
   providers: [AuthService, LocalStrategy, AccessTokens],
   // The global access guard authenticates bearer tokens with it.
   exports: [AccessTokens],

@@ -9,7 +9,7 @@ import { ApiProblem, unauthorized } from '../common/errors/problem.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { MeDto, TokensDto } from './dto/login.dto.js';
 
-const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export interface AuthenticatedUser {

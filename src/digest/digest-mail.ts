@@ -2,7 +2,7 @@
 // digest holds. Pure: facts in, text out; every value interpolated into the HTML is escaped.
 import { daysBetween } from '../common/validation/dates.js';
 import type { ApplicationStatus } from '../generated/prisma/enums.js';
-import { STATUS_WORDS } from '../letters/letters.js';
+import { STATUS_WORDS } from '../common/words.js';
 import { frenchDate } from '../letters/tagged-pdf.js';
 import { DUE_SOON_DAYS } from '../reports/report-types.js';
 

@@ -22,7 +22,7 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { type DsClient, type DsDossier as DsDossierPayload, DsError } from '../ds/ds-client.js';
 import { DsGateway, problemOf } from '../ds/ds-gateway.js';
 import { PIECE_TITLES } from '../documents/piece-kinds.js';
-import { STATUS_WORDS } from '../letters/letters.js';
+import { STATUS_WORDS } from '../common/words.js';
 import type { ApplicationDto } from '../applications/dto/application.dto.js';
 import { FundingService } from '../funding/funding.service.js';
 import type { CallForApplications, DocumentKind, DsDossier, DsState, DsSync } from '../generated/prisma/client.js';

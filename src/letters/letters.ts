@@ -3,6 +3,7 @@
 // out (tagged-pdf.ts).
 import type { ApplicationStatus, DecisionOutcome, DocumentKind, OpinionOutcome, ProjectKind, Zone } from '../generated/prisma/enums.js';
 import { PIECE_TITLES } from '../documents/piece-kinds.js';
+import { KIND_WORDS, OPINION_WORDS, percent, STATUS_WORDS, ZONE_WORDS } from '../common/words.js';
 import { euros, frenchDate, TaggedPdf } from './tagged-pdf.js';
 
 /** The dossier as the letters name it. */
@@ -48,42 +49,7 @@ export interface DecisionFacts extends DossierFacts {
   signedBy: string | null;
 }
 
-export const KIND_WORDS: Record<ProjectKind, string> = {
-  MSP: 'Maison de santé pluriprofessionnelle',
-  CDS_MEDICAL: 'Centre de santé médical',
-  CDS_POLYVALENT: 'Centre de santé polyvalent',
-  CDS_DENTAIRE: 'Centre de santé dentaire',
-  CDS_INFIRMIER: 'Centre de santé infirmier',
-  PSP: 'Pôle de santé pluriprofessionnel',
-  ANTENNE: 'Antenne de centre de santé',
-};
-
-export const ZONE_WORDS: Record<Zone, string> = {
-  ZIP: "zone d'intervention prioritaire (ZIP)",
-  ZAC: "zone d'action complémentaire (ZAC)",
-  NONE: 'hors zonage',
-};
-
 const PLAN_WORDS = { COMPUTED: 'calculé', COMMITTED: 'engagé', RELEASED: 'libéré' } as const;
-
-/** Where the dossier stands, in the procedure's words. */
-export const STATUS_WORDS: Record<ApplicationStatus, string> = {
-  DRAFT: 'en préparation',
-  SITE_MEETING_HELD: 'réunion sur site tenue',
-  SUBMITTED: 'demande reçue',
-  CARPEC_REVIEW: 'à l’ordre du jour de la CARPEC',
-  AWAITING_DECISION: 'en attente de la décision du directeur général',
-  STEP2_IN_PROGRESS: 'étape 2 en cours',
-  DELIVERABLES_RECEIVED: 'livrables reçus, récépissé à délivrer',
-  RECEIPT_ISSUED: 'récépissé délivré',
-  STEP3_IN_PROGRESS: 'étape 3 en cours',
-  COMPLETED: 'accompagnement achevé',
-  AUDIT_IN_PROGRESS: 'audit en cours',
-  AUDIT_DELIVERED: 'plan de retour à l’équilibre remis',
-  REJECTED: 'refusé',
-  WITHDRAWN: 'retiré',
-  CLOSED: 'clos',
-};
 
 /** The warnings of eligibility.ts, in French for the committee (their rule named). */
 const WARNING_WORDS: Record<string, string> = {
@@ -91,16 +57,6 @@ const WARNING_WORDS: Record<string, string> = {
   'cds-catchment-4000': 'Un centre de santé est conçu pour un bassin d’environ 4 000 habitants',
   'antenne-facts-missing': 'Les conditions de l’antenne (horaires, distance, système d’information) ne sont pas renseignées',
 };
-
-export const OPINION_WORDS: Record<OpinionOutcome, string> = {
-  FAVORABLE: 'favorable',
-  FAVORABLE_WITH_RESERVATIONS: 'favorable avec réserves',
-  UNFAVORABLE: 'défavorable',
-  NOTED: 'pris acte',
-};
-
-/** Basis points as a French percentage, in integers: 2550 → « 25,50 % ». */
-export const percent = (bps: number) => `${Math.trunc(bps / 100)},${String(Math.abs(bps % 100)).padStart(2, '0')} %`;
 
 const letterhead = (f: DossierFacts) => [f.arsName, `Agence régionale de santé ${f.regionName}`, 'Direction de l’offre de soins — exercice coordonné'];
 const centre = (f: DossierFacts): [string, string][] => [

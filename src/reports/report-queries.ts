@@ -22,7 +22,7 @@ export const DUE_SOON = sqlFragment(String(Number(DUE_SOON_DAYS)));
  * once the due date has passed; the daily digest (src/digest) reads the same definition.
  */
 export const RECEIPT_AWAITED = sqlFragment(`r.id IS NULL AND a.status = 'DELIVERABLES_RECEIVED'`);
-const DORMANT = sqlFragment(String(Number(DORMANT_DAYS)));
+export const DORMANT = sqlFragment(String(Number(DORMANT_DAYS)));
 const MISSING_PIECE = sqlFragment(String(Number(MISSING_PIECE_DAYS)));
 const REQUIRED_PIECES = sqlFragment(requiredPiecesSql());
 

@@ -65,6 +65,13 @@ const MATRIX: Record<string, Entry> = {
   'GET /docs/docs/swagger-ui-init.js': { public: true },
   'GET /docs-json': { public: true },
   'GET /docs-yaml': { public: true },
+  // The console's page and assets (its data comes from the API routes below).
+  'GET /': { public: true },
+  'GET /assets/*': { public: true },
+  'POST /api/v1/auth/session': { public: true },
+  'POST /api/v1/auth/session/refresh': { public: true },
+  'DELETE /api/v1/auth/session': { public: true },
+  'GET /api/v1/dashboard': { roles: STAFF },
   'POST /api/v1/auth/login': { public: true },
   'POST /api/v1/auth/refresh': { public: true },
   'POST /api/v1/auth/logout': { public: true },

@@ -83,7 +83,14 @@ const SCOPE: Record<string, Entry> = {
   'POST /api/v1/auth/login': { public: true },
   'POST /api/v1/auth/refresh': { public: true },
   'POST /api/v1/auth/logout': { public: true },
+  'GET /': { public: true },
+  'GET /assets/*': { public: true },
+  'POST /api/v1/auth/session': { public: true },
+  'POST /api/v1/auth/session/refresh': { public: true },
+  'DELETE /api/v1/auth/session': { public: true },
   'GET /api/v1/me': { read: LIST },
+  // Counts and the most urgent dossiers of the caller's territory only (the other département's names never in it).
+  'GET /api/v1/dashboard': { read: LIST },
 
   'GET /api/v1/organizations': { read: ACCOUNT_LIST },
   'GET /api/v1/organizations/:id': { read: ACCOUNTS },

@@ -37,10 +37,11 @@ export interface Answer {
 }
 
 /**
- * Paths the document does not describe on purpose: the document itself and its UI, and the
- * Prometheus scrape (excluded from the document, not part of the API).
+ * Paths the document does not describe on purpose: the document itself and its UI, the
+ * Prometheus scrape (excluded from the document, not part of the API), and the console's page
+ * and assets (`/`, `/assets/…`: a client of the API, not the API).
  */
-const OUTSIDE = /^\/(?:docs(?:-json|-yaml)?(?:\/.*)?|metrics)$/;
+const OUTSIDE = /^\/(?:docs(?:-json|-yaml)?(?:\/.*)?|metrics|assets\/.*)?$/;
 
 /** Headers whose absence breaks a client when the document promises them. */
 const HEADERS_THAT_MATTER = ['etag', 'location', 'retry-after', 'www-authenticate'];

@@ -123,6 +123,7 @@ describe('SQL statements per read request', () => {
       '/api/v1/calls?procedure=STEP1&openOn=2027-02-01',
       `/api/v1/calls/${call}`,
       `/api/v1/applications?callId=${call}`,
+      '/api/v1/dashboard',
       `/api/v1/calls/${call}/syncs`,
       `/api/v1/calls/${call}/syncs/${sync}`,
     );

@@ -312,6 +312,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a console session (the browser's sign-in)
+         * @description As POST /auth/login, but the refresh token is set as an HttpOnly, SameSite=Strict cookie and never answered.
+         *
+         *     Public: no credentials needed.
+         */
+        post: operations["SessionController_open"];
+        /**
+         * Close the console session (sign-out)
+         * @description Its refresh token and its successors are revoked; the cookie is cleared.
+         *
+         *     Public: no credentials needed.
+         */
+        delete: operations["SessionController_close"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new access token for the console session
+         * @description The session cookie's refresh token is rotated (each works once).
+         *
+         *     Public: no credentials needed.
+         */
+        post: operations["SessionController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communes": {
         parameters: {
             query?: never;
@@ -2034,6 +2084,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the dossiers of your territory stand
+         * @description Dossiers by status and étape; récépissés overdue and due within 15 days, and open dossiers idle for 90 days (the DEADLINES report’s rules, today in Europe/Paris), the most urgent listed; the open envelopes by funder: amount, committed, remaining, paid.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["DashboardController_read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2399,6 +2471,18 @@ export interface components {
              * @enum {string}
              */
             organizationType: "ARS" | "REGION" | "PREFECTURE_REGION" | "PREFECTURE_DEPARTEMENT" | "CONSEIL_DEPARTEMENTAL" | "CPAM";
+        };
+        ConsoleSessionDto: {
+            /**
+             * @description Keep it in memory only
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMWEyMzZmMi04ZDRlLTdhNjEtYjJjOS00ZTVmNmE3YjhjOTIifQ.c2lnbmF0dXJl
+             */
+            accessToken: string;
+            /**
+             * @description Seconds until the access token expires: refresh before.
+             * @example 900
+             */
+            expiresIn: number;
         };
         CreateCommuneDto: {
             /**
@@ -5047,6 +5131,105 @@ export interface components {
             /** @example Bonjour, il manque … */
             body: string;
         };
+        StatusCountDto: {
+            /**
+             * @example SUBMITTED
+             * @enum {string}
+             */
+            status: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED";
+            /**
+             * @description The étape of the status (null: an audit’s, or ended)
+             * @example 2
+             */
+            step: number | null;
+            /** @example 14 */
+            count: number;
+        };
+        DeadlineCountsDto: {
+            /**
+             * @description Récépissés awaited past their due date
+             * @example 1
+             */
+            overdue: number;
+            /**
+             * @description Récépissés due within 15 days
+             * @example 3
+             */
+            dueSoon: number;
+            /**
+             * @description Open dossiers with no event for 90 days
+             * @example 5
+             */
+            idle: number;
+        };
+        UrgentDossierDto: {
+            /**
+             * Format: uuid
+             * @example 01a23722-7e1f-7a02-8b3c-4d5e6f708192
+             */
+            applicationId: string;
+            /** @example MSP du Haut-Allier */
+            projectName: string;
+            /**
+             * @example DELIVERABLES_RECEIVED
+             * @enum {string}
+             */
+            status: "DRAFT" | "SITE_MEETING_HELD" | "SUBMITTED" | "CARPEC_REVIEW" | "AWAITING_DECISION" | "REJECTED" | "STEP2_IN_PROGRESS" | "DELIVERABLES_RECEIVED" | "RECEIPT_ISSUED" | "STEP3_IN_PROGRESS" | "COMPLETED" | "AUDIT_IN_PROGRESS" | "AUDIT_DELIVERED" | "WITHDRAWN" | "CLOSED";
+            /** @example 43 */
+            departmentCode: string;
+            /**
+             * @example RECEIPT_DUE_SOON
+             * @enum {string}
+             */
+            kind: "RECEIPT_OVERDUE" | "RECEIPT_DUE_SOON" | "IDLE";
+            /**
+             * Format: date
+             * @description The récépissé due date, or the last event (idle)
+             * @example 2026-12-14
+             */
+            date: string;
+        };
+        FunderEnvelopesDto: {
+            /**
+             * @example REGION
+             * @enum {string}
+             */
+            funder: "REGION" | "ARS" | "DETR" | "DSIL" | "FNADT" | "DEPARTEMENT";
+            /**
+             * @description The open envelopes of the funder in your territory, in cents
+             * @example 1770000000
+             */
+            amountCents: number;
+            /**
+             * @description Committed on them
+             * @example 312500000
+             */
+            committedCents: number;
+            /**
+             * @description amountCents − committedCents
+             * @example 1457500000
+             */
+            remainingCents: number;
+            /**
+             * @description Paid on the funder's lines (a partner: only its own funders')
+             * @example 120000000
+             */
+            paidCents: number;
+        };
+        DashboardDto: {
+            /**
+             * Format: date
+             * @description The day (Europe/Paris) the deadlines are counted on
+             * @example 2026-12-03
+             */
+            date: string;
+            /** @description Dossiers of your territory by status (those with none left out) */
+            byStatus: components["schemas"]["StatusCountDto"][];
+            deadlines: components["schemas"]["DeadlineCountsDto"];
+            /** @description The most urgent of them (overdue first), at most 50 */
+            urgent: components["schemas"]["UrgentDossierDto"][];
+            envelopes: components["schemas"]["FunderEnvelopesDto"][];
+        };
         /** @description RFC 9457 problem details: the one shape of every error. Some problems carry more members than those listed here, naming the values a rule compared. */
         Problem: {
             /**
@@ -6130,6 +6313,142 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SessionController_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description msp_session=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth/session */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSessionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The e-mail or the password is wrong. */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request came from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many failed logins: Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before sending the request again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SessionController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The request came from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SessionController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleSessionDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No session, or it expired or was revoked. */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request came from another origin. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["ContentTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -10618,6 +10937,31 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    DashboardController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

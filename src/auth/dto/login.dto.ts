@@ -21,6 +21,15 @@ export class TokensDto {
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires.' }) expiresIn: number;
 }
 
+export class ConsoleSessionDto {
+  @ApiProperty({
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMWEyMzZmMi04ZDRlLTdhNjEtYjJjOS00ZTVmNmE3YjhjOTIifQ.c2lnbmF0dXJl',
+    description: 'Keep it in memory only',
+  })
+  accessToken: string;
+  @ApiProperty({ example: 900, description: 'Seconds until the access token expires: refresh before.' }) expiresIn: number;
+}
+
 export class MeDto {
   @ApiProperty({ example: 'USER', enum: ['USER', 'API_KEY'] }) kind: string;
   @ApiProperty({ example: '01a236f2-8d4e-7a61-b2c9-4e5f6a7b8c92', format: 'uuid' }) id: string;

@@ -166,6 +166,7 @@ const TAGS: Record<string, string> = {
     "Signed, retried deliveries of the service's events to partners' systems (Standard Webhooks): subscriptions per organisation, each receiving the events of its scope; the delivery log, test events, redelivery.",
   calls:
     'Calls for applications (appels à candidatures): the campaigns through which promoters apply, for étape 1 or the audit, optionally collected on Démarches Simplifiées; dossiers belong to one.',
+  dashboard: "Where the territory's dossiers stand, the récépissé deadlines and idle dossiers, and the envelopes by funder: the console's first page.",
   notifications: "The daily e-mail of what waits for each person (instructors' dossiers and deadlines, the director's signatures), and the choice to receive it.",
   carpec: 'CARPEC séances: their agenda and the opinions (avis) they give on dossiers.',
   funding: "Rule sets, a dossier's expenses and funding plan (the split between funders), and the partners' commitments and payments.",

@@ -1,0 +1,56 @@
+// The console's one door to the service: the typed client of the contract (no hand-written
+// fetch), an access token kept in memory only, renewed through the session cookie (HttpOnly,
+// SameSite=Strict: no script can read it). SECURITY.md, Console.
+import { createClient, type components } from '../../clients/typescript/src/index.js';
+
+export type Schemas = components['schemas'];
+export type Problem = Schemas['Problem'] & { rule?: string; errors?: { field: string; message: string }[]; missing?: string[] };
+
+let accessToken: string | undefined;
+let renewal: ReturnType<typeof setTimeout> | undefined;
+
+export const api = createClient({ baseUrl: window.location.origin, accessToken: () => accessToken });
+
+/** What a call answered: its data, or the problem the API gave (never thrown). */
+export type Answer<T> = { data: T; problem?: undefined } | { data?: undefined; problem: Problem };
+
+function keep(session: Schemas['ConsoleSessionDto']): void {
+  accessToken = session.accessToken;
+  clearTimeout(renewal);
+  // A minute before it expires (the API's 900 s by default), through the cookie.
+  renewal = setTimeout(() => void refresh(), Math.max(10, session.expiresIn - 60) * 1000);
+}
+
+export async function signIn(email: string, password: string): Promise<Problem | undefined> {
+  const { data, error, response } = await api.POST('/api/v1/auth/session', { body: { email, password } });
+  if (data) keep(data);
+  return data ? undefined : problemOf(error, response);
+}
+
+/** Resumes the session of the cookie (a page reloaded): whether there is one. */
+export async function refresh(): Promise<boolean> {
+  const { data } = await api.POST('/api/v1/auth/session/refresh');
+  if (data) keep(data);
+  else accessToken = undefined;
+  return data !== undefined;
+}
+
+export async function signOut(): Promise<void> {
+  clearTimeout(renewal);
+  await api.DELETE('/api/v1/auth/session');
+  accessToken = undefined;
+}
+
+/** Runs a call of the typed client; an expired access token is renewed once and the call sent again. */
+export async function call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Answer<T>> {
+  let res = await send();
+  if (res.response.status === 401 && (await refresh())) res = await send();
+  if (res.data !== undefined && res.response.ok) return { data: res.data };
+  if (res.response.ok) return { data: undefined as T };
+  return { problem: problemOf(res.error, res.response) };
+}
+
+function problemOf(error: unknown, response: Response): Problem {
+  if (error && typeof error === 'object' && 'status' in error) return error as Problem;
+  return { type: 'about:blank', title: response.statusText || 'Erreur', status: response.status, detail: `Le service a répondu ${response.status}.` } as Problem;
+}

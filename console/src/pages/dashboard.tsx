@@ -1,0 +1,84 @@
+import { api, call } from '../api.js';
+import type { Me } from '../main.js';
+import { BarChart, Loaded, Table, useAnswer } from '../ui.js';
+import { day, euros, FUNDER_WORDS, STATUS_WORDS } from '../words.js';
+
+const KIND = { RECEIPT_OVERDUE: 'Récépissé en retard', RECEIPT_DUE_SOON: 'Récépissé dû sous 15 jours', IDLE: 'Sans événement depuis 90 jours' } as const;
+
+export function Dashboard({ me }: { me: Me }) {
+  const { answer } = useAnswer(() => call(() => api.GET('/api/v1/dashboard')), 'dashboard');
+  return (
+    <>
+      <h1>Tableau de bord</h1>
+      <p>
+        {me.departmentCode ? `Département ${me.departmentCode}` : `Région ${me.regionCode}`} — {me.organizationName}
+      </p>
+      <Loaded answer={answer}>
+        {(d) => {
+          const steps = [1, 2, 3].map((step) => ({ label: `Étape ${step}`, value: d.byStatus.filter((s) => s.step === step).reduce((n, s) => n + s.count, 0) }));
+          const other = d.byStatus.filter((s) => s.step === null).reduce((n, s) => n + s.count, 0);
+          return (
+            <>
+              <div class="fr-grid-row fr-grid-row--gutters">
+                <section class="fr-col-12 fr-col-lg-6" aria-labelledby="etapes">
+                  <h2 id="etapes">Dossiers par étape</h2>
+                  <BarChart title="Dossiers par étape" bars={[...steps, { label: 'Audits et dossiers terminés', value: other, tone: 'grey' }]} />
+                  <Table
+                    caption="Dossiers par statut"
+                    rows={d.byStatus}
+                    columns={[
+                      { label: 'Statut', cell: (s) => <a href={`#/dossiers?status=${s.status}`}>{STATUS_WORDS[s.status]}</a> },
+                      { label: 'Étape', cell: (s) => s.step ?? '—', numeric: true },
+                      { label: 'Dossiers', cell: (s) => s.count, numeric: true },
+                    ]}
+                  />
+                </section>
+                <section class="fr-col-12 fr-col-lg-6" aria-labelledby="echeances">
+                  <h2 id="echeances">Échéances au {day(d.date)}</h2>
+                  <BarChart
+                    title="Échéances"
+                    bars={[
+                      { label: 'Récépissés en retard', value: d.deadlines.overdue, tone: 'red' },
+                      { label: 'Récépissés dus sous 15 jours', value: d.deadlines.dueSoon, tone: 'blue' },
+                      { label: 'Dossiers inactifs (90 jours)', value: d.deadlines.idle, tone: 'grey' },
+                    ]}
+                  />
+                  <Table
+                    caption="Dossiers les plus urgents"
+                    rows={d.urgent}
+                    empty="Aucune échéance proche."
+                    columns={[
+                      { label: 'Dossier', cell: (u) => <a href={`#/dossiers/${u.applicationId}`}>{u.projectName}</a> },
+                      { label: 'Dépt', cell: (u) => u.departmentCode },
+                      { label: 'Échéance', cell: (u) => KIND[u.kind] },
+                      { label: 'Date', cell: (u) => day(u.date) },
+                    ]}
+                  />
+                </section>
+              </div>
+              <section aria-labelledby="enveloppes" class="fr-mt-4w">
+                <h2 id="enveloppes">Enveloppes par financeur</h2>
+                <BarChart
+                  title="Reste à engager par financeur (euros)"
+                  bars={d.envelopes.map((e) => ({ label: FUNDER_WORDS[e.funder] ?? e.funder, value: Math.round(e.remainingCents / 100), tone: 'green' }))}
+                />
+                <Table
+                  caption="Enveloppes ouvertes : montants, engagé, reste à engager, payé"
+                  rows={d.envelopes}
+                  empty="Aucune enveloppe ouverte dans votre territoire."
+                  columns={[
+                    { label: 'Financeur', cell: (e) => FUNDER_WORDS[e.funder] ?? e.funder },
+                    { label: 'Enveloppes', cell: (e) => euros(e.amountCents), numeric: true },
+                    { label: 'Engagé', cell: (e) => euros(e.committedCents), numeric: true },
+                    { label: 'Reste à engager', cell: (e) => euros(e.remainingCents), numeric: true },
+                    { label: 'Payé', cell: (e) => euros(e.paidCents), numeric: true },
+                  ]}
+                />
+              </section>
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,447 @@
+import { useState } from 'preact/hooks';
+import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
+import type { Me } from '../main.js';
+import { formValues, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
+import { ACTION_WORDS, day, euros, EVENT_WORDS, FUNDER_WORDS, KIND_WORDS, moment, OPINION_WORDS, percent, PIECE_TITLES, STATUS_WORDS, ZONE_WORDS } from '../words.js';
+
+type Application = Schemas['ApplicationDto'];
+type Field = { name: string; label: string; type: 'date' | 'text' | 'textarea' | 'select'; required?: boolean; options?: [string, string][] };
+
+const PLAN_WORDS: Record<string, string> = { COMPUTED: 'calculé (non engagé)', COMMITTED: 'engagé', RELEASED: 'libéré' };
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+const REASON: Field[] = [{ name: 'reason', label: 'Motif', type: 'textarea', required: true }];
+const OUTCOMES: [string, string][] = Object.entries(OPINION_WORDS);
+
+/** The form of each move, and the call that sends it (the API's route for it). */
+function formOf(action: string, sessions: [string, string][]): { fields: Field[]; send: (id: string, v: Record<string, string>) => Promise<Answer<unknown>> } | undefined {
+  const path = { path: { id: '' } };
+  const p = (id: string) => ({ params: { ...path, path: { id } } });
+  switch (action) {
+    case 'RECORD_SITE_MEETING':
+      return {
+        fields: [
+          { name: 'heldOn', label: 'Date de la rencontre', type: 'date', required: true },
+          { name: 'participants', label: 'Participants', type: 'text', required: true },
+          { name: 'findings', label: 'Constats', type: 'textarea', required: true },
+        ],
+        send: (id, v) =>
+          call(() => api.POST('/api/v1/applications/{id}/site-meeting', { ...p(id), body: { heldOn: v.heldOn, participants: v.participants, findings: v.findings } })),
+      };
+    case 'SUBMIT':
+      return {
+        fields: [{ name: 'receivedOn', label: 'Demande reçue le', type: 'date' }],
+        send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/submit', { ...p(id), body: v.receivedOn ? { receivedOn: v.receivedOn } : {} })),
+      };
+    case 'SCHEDULE_OPINION':
+    case 'SCHEDULE_INFORMATION':
+      return {
+        fields: [{ name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: sessions }],
+        send: (id, v) =>
+          call(() =>
+            api.POST('/api/v1/carpec-sessions/{id}/agenda', {
+              params: { path: { id: v.sessionId } },
+              body: { applicationId: id, purpose: action === 'SCHEDULE_OPINION' ? 'OPINION' : 'INFORMATION' },
+            }),
+          ),
+      };
+    case 'RECORD_OPINION':
+    case 'NOTE_INFORMATION':
+      return {
+        fields: [
+          { name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: sessions },
+          {
+            name: 'outcome',
+            label: 'Avis',
+            type: 'select',
+            required: true,
+            options: action === 'NOTE_INFORMATION' ? [['NOTED', 'pris acte']] : OUTCOMES.filter(([k]) => k !== 'NOTED'),
+          },
+          { name: 'reservations', label: 'Réserves', type: 'textarea' },
+        ],
+        send: (id, v) =>
+          call(() =>
+            api.POST('/api/v1/carpec-sessions/{id}/opinions', {
+              params: { path: { id: v.sessionId } },
+              body: { applicationId: id, outcome: v.outcome as Schemas['OpinionDto']['outcome'], ...(v.reservations && { reservations: v.reservations }) },
+            }),
+          ),
+      };
+    case 'APPROVE':
+    case 'REJECT':
+      return {
+        fields: [
+          { name: 'decidedOn', label: 'Décidé le', type: 'date', required: true },
+          { name: 'motivation', label: 'Motivation', type: 'textarea', required: action === 'REJECT' },
+        ],
+        send: (id, v) =>
+          call(() =>
+            api.POST('/api/v1/applications/{id}/decision', {
+              ...p(id),
+              body: { outcome: action === 'APPROVE' ? 'APPROVED' : 'REJECTED', decidedOn: v.decidedOn, ...(v.motivation && { motivation: v.motivation }) },
+            }),
+          ),
+      };
+    case 'RECEIVE_DELIVERABLES':
+      return {
+        fields: [{ name: 'receivedOn', label: 'Livrables reçus le', type: 'date', required: true }],
+        send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/deliverables', { ...p(id), body: { receivedOn: v.receivedOn } })),
+      };
+    case 'ISSUE_RECEIPT':
+      return {
+        fields: [
+          { name: 'issuedOn', label: 'Délivré le', type: 'date', required: true },
+          { name: 'finessEj', label: 'N° FINESS entité juridique', type: 'text', required: true },
+          { name: 'finessEt', label: 'N° FINESS établissement', type: 'text', required: true },
+        ],
+        send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/receipt', { ...p(id), body: { issuedOn: v.issuedOn, finessEj: v.finessEj, finessEt: v.finessEt } })),
+      };
+    case 'COMPLETE':
+      return {
+        fields: [{ name: 'summary', label: 'Bilan', type: 'textarea', required: true }],
+        send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/complete', { ...p(id), body: { summary: v.summary } })),
+      };
+    case 'DELIVER_AUDIT_PLAN':
+      return {
+        fields: [
+          { name: 'deliveredOn', label: 'Remis le', type: 'date', required: true },
+          { name: 'summary', label: 'Résumé du plan', type: 'textarea', required: true },
+        ],
+        send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/audit-plan', { ...p(id), body: { deliveredOn: v.deliveredOn, summary: v.summary } })),
+      };
+    case 'WITHDRAW':
+      return { fields: REASON, send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/withdraw', { ...p(id), body: { reason: v.reason } })) };
+    case 'CLOSE':
+      return { fields: REASON, send: (id, v) => call(() => api.POST('/api/v1/applications/{id}/close', { ...p(id), body: { reason: v.reason } })) };
+    default:
+      return undefined;
+  }
+}
+
+function ActionForm({ action, fields, onSend }: { action: string; fields: Field[]; onSend: (values: Record<string, string>) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const values = formValues(event);
+    setBusy(true);
+    await onSend(values);
+    setBusy(false);
+  };
+  const id = (name: string) => `${action}-${name}`;
+  return (
+    <form onSubmit={(e) => void submit(e)} aria-label={ACTION_WORDS[action] ?? action} class="fr-mb-3w">
+      <fieldset class="fr-fieldset">
+        <legend class="fr-fieldset__legend">{ACTION_WORDS[action] ?? action}</legend>
+        {fields.map((f) => (
+          <div class="fr-fieldset__element">
+            <div class={f.type === 'select' ? 'fr-select-group' : 'fr-input-group'}>
+              <label class="fr-label" for={id(f.name)}>
+                {f.label}
+                {f.required ? '' : ' (facultatif)'}
+              </label>
+              {f.type === 'select' ? (
+                <select class="fr-select" id={id(f.name)} name={f.name} required={f.required}>
+                  {(f.options ?? []).map(([value, label]) => (
+                    <option value={value}>{label}</option>
+                  ))}
+                </select>
+              ) : f.type === 'textarea' ? (
+                <textarea class="fr-input" id={id(f.name)} name={f.name} required={f.required} />
+              ) : (
+                <input class="fr-input" id={id(f.name)} name={f.name} type={f.type} required={f.required} value={f.type === 'date' && f.required ? today() : undefined} />
+              )}
+            </div>
+          </div>
+        ))}
+        <div class="fr-fieldset__element">
+          <button class="fr-btn" type="submit" disabled={busy}>
+            {ACTION_WORDS[action] ?? action}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+function Definition({ rows }: { rows: [string, preact.ComponentChildren][] }) {
+  return (
+    <dl class="fr-mb-2w">
+      {rows.map(([term, value]) => (
+        <div class="fr-grid-row">
+          <dt class="fr-col-12 fr-col-md-5 fr-text--bold">{term}</dt>
+          <dd class="fr-col-12 fr-col-md-7 fr-m-0">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Context({ app }: { app: Application }) {
+  const { answer } = useAnswer(async () => {
+    const project = await call(() => api.GET('/api/v1/projects/{id}', { params: { path: { id: app.projectId } } }));
+    if (project.problem) return project;
+    const [promoter, commune] = await Promise.all([
+      call(() => api.GET('/api/v1/promoters/{id}', { params: { path: { id: project.data.promoterId } } })),
+      call(() => api.GET('/api/v1/communes/{inseeCode}', { params: { path: { inseeCode: project.data.communeInsee } } })),
+    ]);
+    return { data: { project: project.data, promoter: promoter.data, commune: commune.data } };
+  }, `${app.id}-${app.version}`);
+  return (
+    <Loaded answer={answer}>
+      {({ project, promoter, commune }) => (
+        <div class="fr-grid-row fr-grid-row--gutters">
+          <section class="fr-col-12 fr-col-md-6" aria-labelledby="projet">
+            <h2 id="projet">Projet</h2>
+            <Definition
+              rows={[
+                ['Structure', KIND_WORDS[project.kind]],
+                ['Porteur', promoter ? `${promoter.name}${promoter.siren ? ` (SIREN ${promoter.siren})` : ''}` : '—'],
+                ['Médecins prévus', project.doctorsPlanned],
+                ['Professionnels prévus', project.professionalsPlanned],
+                ['Population desservie', project.populationServed],
+                ['Budget équilibré', project.balancedBudget ? 'oui' : 'non'],
+              ]}
+            />
+          </section>
+          <section class="fr-col-12 fr-col-md-6" aria-labelledby="commune">
+            <h2 id="commune">Commune</h2>
+            {commune ? (
+              <Definition
+                rows={[
+                  ['Commune', `${commune.name} (${commune.inseeCode})`],
+                  ['Zonage', ZONE_WORDS[commune.zone]],
+                  ['Quartier prioritaire, île, rural', [commune.qpv && 'QPV', commune.island && 'île', commune.rural && 'rurale'].filter(Boolean).join(', ') || 'non'],
+                  ['Éligibilité DETR', commune.detr ? `${commune.detr.status}${commune.detr.reason ? ` — ${commune.detr.reason}` : ''}` : '—'],
+                  ['Éligible', app.eligible ? 'oui' : `non — ${app.eligibilityReasons.join(' ; ')}`],
+                ]}
+              />
+            ) : (
+              <p>—</p>
+            )}
+          </section>
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
+function Plan({ app, me, onChanged }: { app: Application; me: Me; onChanged: (notice: string) => void }) {
+  const { answer, reload } = useAnswer(() => call(() => api.GET('/api/v1/applications/{id}/funding-plan', { params: { path: { id: app.id } } })), `${app.id}-${app.version}`);
+  const [problem, setProblem] = useState<Problem>();
+  if (answer?.problem?.status === 404) return <p>Aucun plan de financement calculé.</p>;
+  const mine = (funder: string) => me.role !== 'PARTNER' || me.funders.includes(funder as never);
+  const commit = async (funder: Schemas['PlanLineDto']['funder'], euros: string) => {
+    const cents = Math.round(Number(euros.replace(',', '.')) * 100);
+    const res = await call(() => api.PUT('/api/v1/applications/{id}/funding-plan/lines/{funder}', { params: { path: { id: app.id, funder } }, body: { committedCents: cents } }));
+    setProblem(res.problem);
+    if (!res.problem) {
+      reload();
+      onChanged(`Engagement de ${FUNDER_WORDS[funder]} enregistré.`);
+    }
+  };
+  return (
+    <Loaded answer={answer}>
+      {(plan) => (
+        <>
+          {problem && <Refusal problem={problem} />}
+          <Definition
+            rows={[
+              ['Statut du plan', plan.status ? (PLAN_WORDS[plan.status] ?? plan.status) : '—'],
+              ['Coût total', euros(plan.totalCents)],
+              ['Dépense éligible', euros(plan.eligibleCostCents)],
+              ['Plafond des aides publiques', euros(plan.publicCeilingCents)],
+              ['Total des aides publiques', euros(plan.publicTotalCents)],
+              ['Autofinancement', euros(plan.selfFinancingCents)],
+            ]}
+          />
+          <Table
+            caption="Lignes du plan : montant et pourquoi ce montant"
+            rows={plan.lines}
+            columns={[
+              { label: 'Financeur', cell: (l) => FUNDER_WORDS[l.funder] ?? l.funder },
+              { label: 'Assiette', cell: (l) => euros(l.baseCents), numeric: true },
+              { label: 'Taux', cell: (l) => percent(l.appliedRateBps), numeric: true },
+              { label: 'Montant', cell: (l) => euros(l.amountCents), numeric: true },
+              {
+                label: 'Pourquoi ce montant',
+                cell: (l) => (
+                  <>
+                    {l.eligible ? '' : 'Non éligible. '}
+                    {l.boundBy ? `Limité par : ${l.boundBy}. ` : ''}
+                    {l.reasons.join(' ; ')}
+                  </>
+                ),
+              },
+              { label: 'Engagé', cell: (l) => euros(l.committedCents), numeric: true },
+              { label: 'Payé', cell: (l) => euros(l.paidCents), numeric: true },
+              {
+                label: 'Engagement',
+                cell: (l) =>
+                  plan.status === 'COMMITTED' && mine(l.funder) && me.role !== 'AUDITOR' ? (
+                    <form
+                      aria-label={`Engagement ${FUNDER_WORDS[l.funder]}`}
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void commit(l.funder, formValues(e).euros);
+                      }}
+                    >
+                      <label class="fr-label fr-sr-only" for={`commit-${l.funder}`}>
+                        Montant engagé par {FUNDER_WORDS[l.funder]} (euros)
+                      </label>
+                      <input class="fr-input" id={`commit-${l.funder}`} name="euros" inputMode="decimal" required />
+                      <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+                        Engager
+                      </button>
+                    </form>
+                  ) : (
+                    '—'
+                  ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+export function Dossier({ id, me }: { id: string; me: Me }) {
+  const { answer, reload } = useAnswer(async () => {
+    const [app, events, documents, sessions] = await Promise.all([
+      call(() => api.GET('/api/v1/applications/{id}', { params: { path: { id } } })),
+      call(() => api.GET('/api/v1/applications/{id}/events', { params: { path: { id }, query: { limit: 200 } } })),
+      call(() => api.GET('/api/v1/applications/{id}/documents', { params: { path: { id } } })),
+      call(() => api.GET('/api/v1/carpec-sessions', { params: { query: { limit: 50 } } })),
+    ]);
+    if (app.problem) return app;
+    return { data: { app: app.data, events: events.data?.items ?? [], documents: documents.data?.items ?? [], sessions: sessions.data?.items ?? [] } };
+  }, id);
+  const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  const [open, setOpen] = useState<string>();
+  return (
+    <Loaded answer={answer}>
+      {({ app, events, documents, sessions }) => {
+        const sessionOptions = sessions.map((s) => [s.id, `${day(s.sessionDate)} — ${s.title}`] as [string, string]);
+        const send = async (action: string, values: Record<string, string>) => {
+          const res = await formOf(action, sessionOptions)!.send(app.id, values);
+          setProblem(res.problem);
+          if (!res.problem) {
+            setOpen(undefined);
+            setNotice(`${ACTION_WORDS[action] ?? action} : fait.`);
+            reload();
+          }
+        };
+        const actions = app.allowedActions.filter((a) => formOf(a, sessionOptions));
+        return (
+          <>
+            <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
+              <ol class="fr-breadcrumb__list">
+                <li>
+                  <a class="fr-breadcrumb__link" href="#/dossiers">
+                    Dossiers
+                  </a>
+                </li>
+                <li>
+                  <a class="fr-breadcrumb__link" aria-current="page">
+                    {app.projectName}
+                  </a>
+                </li>
+              </ol>
+            </nav>
+            <h1>{app.projectName}</h1>
+            <p>
+              <span class="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">{STATUS_WORDS[app.status]}</span>
+              {app.step ? `Étape ${app.step}` : app.procedure === 'AUDIT' ? 'Audit' : ''} — département {app.departmentCode} — {ZONE_WORDS[app.zone]}
+              {app.ds && (
+                <>
+                  {' '}
+                  — <a href={app.ds.url}>dossier n° {app.ds.number} sur Démarches Simplifiées</a> ({app.ds.state})
+                </>
+              )}
+            </p>
+            {notice && <Notice>{notice}</Notice>}
+            {problem && <Refusal problem={problem} />}
+            <section aria-labelledby="actions" class="fr-mb-4w">
+              <h2 id="actions">Actions possibles</h2>
+              {actions.length === 0 ? (
+                <p>Aucune action ne vous est ouverte sur ce dossier dans son état actuel.</p>
+              ) : (
+                <ul class="fr-btns-group fr-btns-group--inline">
+                  {actions.map((a) => (
+                    <li>
+                      <button
+                        type="button"
+                        class={`fr-btn ${open === a ? '' : 'fr-btn--secondary'}`}
+                        aria-expanded={open === a}
+                        onClick={() => setOpen(open === a ? undefined : a)}
+                      >
+                        {ACTION_WORDS[a] ?? a}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {open && <ActionForm action={open} fields={formOf(open, sessionOptions)!.fields} onSend={(v) => send(open, v)} />}
+            </section>
+            <Context app={app} />
+            <section aria-labelledby="pieces" class="fr-mt-4w">
+              <h2 id="pieces">Pièces</h2>
+              {app.checklist.nextAction && (
+                <p>
+                  Pour « {ACTION_WORDS[app.checklist.nextAction] ?? app.checklist.nextAction} » :{' '}
+                  {app.checklist.required.length === 0
+                    ? 'aucune pièce requise.'
+                    : app.checklist.missing.length === 0
+                      ? 'toutes les pièces requises sont présentes.'
+                      : `il manque ${app.checklist.missing.map((k) => PIECE_TITLES[k]).join(', ')}.`}
+                </p>
+              )}
+              <Table
+                caption="Pièces du dossier"
+                rows={documents}
+                empty="Aucune pièce."
+                columns={[
+                  { label: 'Pièce', cell: (d) => PIECE_TITLES[d.kind] },
+                  { label: 'Fichier', cell: (d) => `${d.filename} (version ${d.version})` },
+                  { label: 'Déposée le', cell: (d) => moment(d.uploadedAt) },
+                ]}
+              />
+            </section>
+            <section aria-labelledby="decision" class="fr-mt-4w">
+              <h2 id="decision">Avis, décision et récépissé</h2>
+              <Definition
+                rows={[
+                  ['Décision du directeur général', app.decision ? `${app.decision.outcome === 'APPROVED' ? 'accord' : 'refus'} le ${day(app.decision.decidedOn)}` : '—'],
+                  [
+                    'Récépissé',
+                    app.receipt
+                      ? `délivré le ${day(app.receipt.issuedOn)} (FINESS ${app.receipt.finessEj} / ${app.receipt.finessEt})`
+                      : app.receiptDueOn
+                        ? `dû au plus tard le ${day(app.receiptDueOn)}`
+                        : '—',
+                  ],
+                ]}
+              />
+            </section>
+            <section aria-labelledby="financement" class="fr-mt-4w">
+              <h2 id="financement">Plan de financement</h2>
+              <Plan app={app} me={me} onChanged={setNotice} />
+            </section>
+            <section aria-labelledby="chronologie" class="fr-mt-4w">
+              <h2 id="chronologie">Chronologie</h2>
+              <ol class="fr-mb-0">
+                {events.map((e) => (
+                  <li>
+                    <strong>{moment(e.at)}</strong> — {EVENT_WORDS[e.type] ?? (e.toStatus ? `${STATUS_WORDS[e.toStatus]}` : e.type)}
+                    {e.fromStatus && e.toStatus && e.fromStatus !== e.toStatus ? ` (${STATUS_WORDS[e.fromStatus]} → ${STATUS_WORDS[e.toStatus]})` : ''}
+                    {e.reason ? ` — ${e.reason}` : ''}
+                  </li>
+                ))}
+              </ol>
+            </section>
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}

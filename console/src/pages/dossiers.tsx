@@ -1,0 +1,126 @@
+import { api, call, type Schemas } from '../api.js';
+import type { Me } from '../main.js';
+import { formValues, go, Loaded, Table, useAnswer } from '../ui.js';
+import { day, KIND_WORDS, STATUS_WORDS } from '../words.js';
+
+type Status = Schemas['ApplicationDto']['status'];
+const STATUSES = Object.keys(STATUS_WORDS) as Status[];
+
+/** The dossiers of the caller's territory, with the API's filters; keyset pages (the cursor in the URL). */
+export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
+  const query = {
+    status: (params.get('status') || undefined) as Status | undefined,
+    departmentCode: params.get('departmentCode') || undefined,
+    q: params.get('q') || undefined,
+    assignee: params.get('mine') ? 'me' : undefined,
+    cursor: params.get('cursor') || undefined,
+    limit: 25,
+  };
+  const { answer } = useAnswer(() => call(() => api.GET('/api/v1/applications', { params: { query } })), params.toString());
+  const apply = (event: Event) => {
+    event.preventDefault();
+    const values = formValues(event);
+    const next = new URLSearchParams();
+    for (const key of ['status', 'departmentCode', 'q', 'mine']) if (values[key]) next.set(key, values[key]);
+    go(`#/dossiers?${next.toString()}`);
+  };
+  const page = (cursor: string | null) => {
+    const next = new URLSearchParams(params);
+    if (cursor) next.set('cursor', cursor);
+    else next.delete('cursor');
+    go(`#/dossiers?${next.toString()}`);
+  };
+  return (
+    <>
+      <h1>Dossiers</h1>
+      <form onSubmit={apply} aria-label="Filtrer les dossiers" class="fr-mb-3w">
+        <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+          <div class="fr-col-12 fr-col-md-4">
+            <div class="fr-search-bar" role="search">
+              <label class="fr-label" for="q">
+                Rechercher un projet
+              </label>
+              <input class="fr-input" id="q" name="q" type="search" placeholder="Nom du projet" value={query.q ?? ''} />
+            </div>
+          </div>
+          <div class="fr-col-12 fr-col-md-3">
+            <div class="fr-select-group">
+              <label class="fr-label" for="status">
+                Statut
+              </label>
+              <select class="fr-select" id="status" name="status" value={query.status ?? ''}>
+                <option value="">Tous</option>
+                {STATUSES.map((s) => (
+                  <option value={s}>{STATUS_WORDS[s]}</option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {!me.departmentCode && (
+            <div class="fr-col-6 fr-col-md-2">
+              <div class="fr-input-group">
+                <label class="fr-label" for="departmentCode">
+                  Département
+                </label>
+                <input class="fr-input" id="departmentCode" name="departmentCode" inputMode="numeric" maxLength={3} value={query.departmentCode ?? ''} />
+              </div>
+            </div>
+          )}
+          {me.role !== 'PARTNER' && (
+            <div class="fr-col-6 fr-col-md-2">
+              <div class="fr-checkbox-group">
+                <input type="checkbox" id="mine" name="mine" value="1" checked={Boolean(params.get('mine'))} />
+                <label class="fr-label" for="mine">
+                  Mes dossiers
+                </label>
+              </div>
+            </div>
+          )}
+          <div class="fr-col-12 fr-col-md-1">
+            <button class="fr-btn" type="submit">
+              Filtrer
+            </button>
+          </div>
+        </div>
+      </form>
+      <Loaded answer={answer}>
+        {(list) => (
+          <>
+            <Table
+              caption="Dossiers de votre territoire"
+              rows={list.items}
+              empty="Aucun dossier ne répond à ces critères."
+              columns={[
+                { label: 'Projet', cell: (a) => <a href={`#/dossiers/${a.id}`}>{a.projectName}</a> },
+                { label: 'Structure', cell: (a) => KIND_WORDS[a.kind] },
+                { label: 'Dépt', cell: (a) => a.departmentCode },
+                { label: 'Statut', cell: (a) => <span class="fr-badge fr-badge--sm fr-badge--info fr-badge--no-icon">{STATUS_WORDS[a.status]}</span> },
+                { label: 'Récépissé dû', cell: (a) => day(a.receiptDueOn) },
+                { label: 'Dernier événement', cell: (a) => day(a.lastEventAt) },
+              ]}
+            />
+            <nav class="fr-pagination" role="navigation" aria-label="Pages de dossiers">
+              <ul class="fr-pagination__list">
+                <li>
+                  <button type="button" class="fr-pagination__link fr-pagination__link--first" disabled={!query.cursor} onClick={() => page(null)}>
+                    Première page
+                  </button>
+                </li>
+                <li>
+                  <button
+                    type="button"
+                    class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label"
+                    disabled={!list.nextCursor}
+                    onClick={() => page(list.nextCursor)}
+                  >
+                    Page suivante
+                  </button>
+                </li>
+              </ul>
+            </nav>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+// The console's shared pieces, in the DSFR's markup: alerts, tables, a bar chart with its
+// figures as a table, a link that moves the hash route.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Answer, Problem } from './api.js';
+import { refusalWords } from './words.js';
+
+/** A refusal of the API: what it means in French, then the API's own words. */
+export function Refusal({ problem, words }: { problem: Problem; words?: string }) {
+  return (
+    <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
+      <h2 class="fr-alert__title">{words ?? refusalWords(problem)}</h2>
+      <p>
+        Réponse du service ({problem.status}) : <span lang="en">{problem.detail}</span>
+      </p>
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
+      <p>{children}</p>
+    </div>
+  );
+}
+
+/** Loads `load` when `key` changes; renders the data, a loading line or the refusal. */
+export function useAnswer<T>(load: () => Promise<Answer<T>>, key: string): { answer: Answer<T> | undefined; reload: () => void } {
+  const [answer, setAnswer] = useState<Answer<T>>();
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setAnswer(undefined);
+    void load().then((a) => live && setAnswer(a));
+    return () => {
+      live = false;
+    };
+  }, [key, tick]);
+  return { answer, reload: () => setTick((t) => t + 1) };
+}
+
+export function Loaded<T>({ answer, children }: { answer: Answer<T> | undefined; children: (data: T) => ComponentChildren }) {
+  if (!answer) return <p aria-busy="true">Chargement…</p>;
+  if (answer.problem) return <Refusal problem={answer.problem} />;
+  return <>{children(answer.data)}</>;
+}
+
+export interface Column<R> {
+  label: string;
+  cell: (row: R) => ComponentChildren;
+  numeric?: boolean;
+}
+
+export function Table<R>({ caption, rows, columns, empty = 'Aucun élément.' }: { caption: string; rows: R[]; columns: Column<R>[]; empty?: string }) {
+  return (
+    <div class="fr-table fr-table--no-caption">
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container">
+          <div class="fr-table__content">
+            <table>
+              <caption>{caption}</caption>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th scope="col" class={c.numeric ? 'fr-cell--right' : undefined}>
+                      {c.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.length === 0 ? (
+                  <tr>
+                    <td colSpan={columns.length}>{empty}</td>
+                  </tr>
+                ) : (
+                  rows.map((r) => (
+                    <tr>
+                      {columns.map((c) => (
+                        <td class={c.numeric ? 'fr-cell--right' : undefined}>{c.cell(r)}</td>
+                      ))}
+                    </tr>
+                  ))
+                )}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Horizontal bars (SVG, hidden from screen readers: the same figures follow as a table). */
+export function BarChart({ title, bars }: { title: string; bars: { label: string; value: number; tone?: 'blue' | 'red' | 'green' | 'grey' }[] }) {
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const colours = { blue: '#000091', red: '#ce0500', green: '#18753c', grey: '#666666' };
+  const height = bars.length * 28 + 8;
+  return (
+    <figure class="fr-m-0" aria-hidden="true">
+      <svg viewBox={`0 0 600 ${height}`} width="100%" height={height} role="img" focusable="false">
+        <title>{title}</title>
+        {bars.map((b, i) => (
+          <g transform={`translate(0 ${i * 28 + 4})`}>
+            <text x="0" y="16" font-size="13" fill="#161616">
+              {b.label}
+            </text>
+            <rect x="230" y="2" height="18" width={Math.max(1, (b.value / max) * 330)} fill={colours[b.tone ?? 'blue']} />
+            <text x={236 + (b.value / max) * 330} y="16" font-size="13" fill="#161616">
+              {b.value}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+}
+
+/** A submitted form's fields, trimmed (a file field, which the console has none of, is empty). */
+export function formValues(event: Event): Record<string, string> {
+  const form = new FormData(event.currentTarget as HTMLFormElement);
+  return Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === 'string' ? v.trim() : '']));
+}
+
+export const go = (hash: string) => {
+  window.location.hash = hash;
+};

@@ -1,0 +1,284 @@
+// The instructors' console in a real Chromium (issue 24): @sparticuz/chromium, which npm install
+// brings (or CHROMIUM_PATH, a browser of the machine's), driven by playwright-core against the
+// real service and database. An instructor signs in, finds a dossier, records the site meeting,
+// is refused the submission without its pièces (in French, and in the API's words), submits,
+// sees it in the timeline; the director decides; a département partner sees only its
+// département's dossiers and no action but its own funder's line. axe-core runs on every page;
+// the dashboard, a dossier and a funding plan are saved under docs/console/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import chromium from '@sparticuz/chromium';
+import { type Browser, type BrowserContext, chromium as playwright, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { providePieces } from '../helpers/documents.js';
+import { advance, makeDossier } from '../helpers/dossiers.js';
+import { actor, type Actor, makeOrganization, makeUser, PASSWORD } from '../helpers/factories.js';
+import { activeRuleSet, envelope } from '../helpers/funding.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = 'docs/console';
+/** A browser's steps, on a loaded 2-core machine. */
+const STEPS = 90_000;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+describe('the console in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let emails: Record<'instructor' | 'director' | 'partner', string>;
+  let draft: { id: string };
+  let awaiting: { id: string };
+  let committed: { id: string };
+  let cantal: { id: string };
+  const audited: string[] = [];
+  const contexts: BrowserContext[] = [];
+
+  /** axe-core on the page as it is: no serious or critical violation. */
+  async function axe(page: Page, where: string) {
+    await page.addScriptTag({ content: AXE });
+    const violations = await page.evaluate(async () => {
+      const w = globalThis as unknown as { axe: { run: (o: object) => Promise<{ violations: AxeViolation[] }> } };
+      return (await w.axe.run({ resultTypes: ['violations'] })).violations;
+    });
+    audited.push(
+      `${where}: ${violations.length} violation(s)${violations.length ? ` (${violations.map((v) => `${v.id}/${v.impact} ${JSON.stringify(v.nodes.map((n) => n.target))}`).join(', ')})` : ''}`,
+    );
+    expect({
+      where,
+      serious: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((n) => n.target))}`),
+    }).toEqual({
+      where,
+      serious: [],
+    });
+  }
+
+  /** A page of its own (cookies, storage); CSP bypassed only so that axe-core can be injected. */
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    page.on('requestfailed', (r) => console.error(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
+    return page;
+  }
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(base);
+    await page
+      .getByRole('heading', { level: 1, name: 'Connexion' })
+      .waitFor({ timeout: 15_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${(await page.content()).slice(0, 3000)}`);
+      });
+    await page.getByLabel('Adresse électronique').fill(email);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+  }
+
+  async function person(
+    role: 'INSTRUCTOR' | 'DIRECTOR' | 'PARTNER',
+    org: { type?: 'ARS' | 'CONSEIL_DEPARTEMENTAL'; departmentCode?: string; funders?: ('DEPARTEMENT' | 'ARS')[] } = {},
+  ) {
+    const organization = await makeOrganization(t, { type: org.type ?? 'ARS', departmentCode: org.departmentCode ?? null, funders: org.funders ?? ['ARS'] });
+    return (await makeUser(t, role, organization.id)).email;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`;
+    const admin = await actor(t, 'ADMIN');
+    const instructor: Actor = await actor(t, 'INSTRUCTOR');
+    const director: Actor = await actor(t, 'DIRECTOR');
+    emails = {
+      instructor: await person('INSTRUCTOR'),
+      director: await person('DIRECTOR'),
+      partner: await person('PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '43', funders: ['DEPARTEMENT'] }),
+    };
+    await activeRuleSet(t, admin, {
+      REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 4000, minRateBps: 1000, maxRateBps: 6000, priority: 1 },
+      DEPARTEMENT: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2500, priority: 2 },
+      ARS: { categories: ['EQUIPEMENT'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 5000, minRateBps: 0, maxRateBps: 8000, capCents: 5_000_000, priority: 3 },
+    });
+    await envelope(t, admin, 'REGION', 500_000_000);
+    await envelope(t, admin, 'ARS', 100_000_000);
+    await envelope(t, admin, 'DEPARTEMENT', 80_000_000, '43');
+    const who = { instructor, director };
+    draft = await makeDossier(t, instructor, { name: 'MSP des Gorges de l’Allier' });
+    awaiting = await makeDossier(t, instructor, { name: 'MSP du plateau de la Chaise-Dieu' });
+    await advance(t, awaiting.id, 'AWAITING_DECISION', who);
+    committed = await makeDossier(t, instructor, { name: 'Centre de santé de Brioude' });
+    await advance(t, committed.id, 'STEP2_IN_PROGRESS', who);
+    await t
+      .http()
+      .put(`/api/v1/applications/${committed.id}/expenses`)
+      .set('Authorization', instructor.auth)
+      .send([
+        { category: 'IMMOBILIER', nature: 'WORKS', label: 'Réhabilitation du rez-de-chaussée', amountCents: 48_000_000 },
+        { category: 'EQUIPEMENT', nature: 'MEDICAL_EQUIPMENT', label: 'Équipement médical', amountCents: 6_500_000 },
+      ])
+      .expect(200);
+    await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
+    await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/commit`).set('Authorization', director.auth).send({}).expect(200);
+    cantal = await makeDossier(t, instructor, { name: 'MSP du Cantal', commune: { departmentCode: '15', inseeCode: '15777' } });
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await playwright.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? (await chromium.executablePath()),
+      // Not as one process (the package's default, for AWS Lambda): a closed context would take the browser with it.
+      args: [...chromium.args.filter((a) => a !== '--single-process'), '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      headless: true,
+    });
+  }, 120_000);
+  // Each test's browser contexts closed, their connections with them.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    console.info(`axe-core:\n  ${audited.join('\n  ')}`);
+    await browser?.close();
+    await t?.close();
+  }, STEPS);
+
+  it(
+    'renders the first page in under a second, sending under 300 kB of JavaScript compressed',
+    async () => {
+      const page = await newPage();
+      let scriptBytes = 0;
+      page.on('response', (res) => {
+        if (res.url().endsWith('.js')) void res.headerValue('content-length').then((n) => (scriptBytes += Number(n ?? 0)));
+      });
+      const started = Date.now();
+      await page.goto(base);
+      await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+      const firstRender = Date.now() - started;
+      console.info(`first render (sign-in page, cold): ${firstRender} ms; JavaScript sent: ${scriptBytes} bytes`);
+      expect(scriptBytes).toBeGreaterThan(0);
+      expect(scriptBytes).toBeLessThan(300_000);
+      await axe(page, 'sign-in');
+      // A wrong password: said in French, with the API's words.
+      await page.getByLabel('Adresse électronique').fill(emails.instructor);
+      await page.getByLabel('Mot de passe').fill('pas le bon mot de passe');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('alert').getByText('Adresse électronique ou mot de passe incorrect.').waitFor();
+    },
+    STEPS,
+  );
+
+  it(
+    'lets an instructor find a dossier, record its site meeting, and submit it once its pièces are in',
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.instructor);
+      await axe(page, 'dashboard');
+      await page.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
+
+      await page.getByRole('link', { name: 'Dossiers', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dossiers' }).waitFor();
+      await page.getByLabel('Rechercher un projet').fill('Gorges');
+      await page.getByRole('button', { name: 'Filtrer' }).click();
+      await page.waitForURL(/#\/dossiers\?q=Gorges$/);
+      // The search answers this one, not the others (they were listed before it).
+      await page.getByRole('link', { name: 'MSP du Cantal' }).waitFor({ state: 'detached' });
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor();
+      expect(await page.getByRole('table', { name: 'Dossiers de votre territoire' }).getByRole('link').count()).toBe(1);
+      await axe(page, 'dossiers');
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).click();
+      await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
+      await axe(page, 'dossier (draft)');
+
+      await page.getByRole('button', { name: 'Enregistrer la rencontre sur site' }).click();
+      await page.getByLabel('Participants').fill('ARS (DD43), maire, 3 médecins généralistes');
+      await page.getByLabel('Constats').fill('Local communal de 400 m² à réhabiliter ; SISA en cours de constitution.');
+      await page.getByRole('form', { name: 'Enregistrer la rencontre sur site' }).getByRole('button').click();
+      await page.getByRole('status').getByText('Enregistrer la rencontre sur site : fait.').waitFor();
+      await page.getByText('réunion sur site tenue').first().waitFor();
+
+      // Without its pièces the submission is refused: in French, and as the API words it.
+      await page.getByRole('button', { name: 'Enregistrer la demande (dépôt)' }).click();
+      await page.getByRole('form', { name: 'Enregistrer la demande (dépôt)' }).getByRole('button').click();
+      const refusal = page.getByRole('alert');
+      await refusal.getByText('Il manque des pièces au dossier pour cette étape').waitFor();
+      expect(await refusal.textContent()).toContain('Réponse du service (422)');
+      await axe(page, 'dossier (refusal shown)');
+
+      const instructorActor = {
+        auth: `Bearer ${(await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken}`,
+      } as Actor;
+      await providePieces(t, draft.id, instructorActor);
+      await page.reload();
+      await page.getByRole('button', { name: 'Enregistrer la demande (dépôt)' }).click();
+      await page.getByRole('form', { name: 'Enregistrer la demande (dépôt)' }).getByRole('button').click();
+      await page.getByRole('status').getByText('Enregistrer la demande (dépôt) : fait.').waitFor();
+      await page.getByRole('region', { name: 'Chronologie' }).getByText('Demande enregistrée').waitFor();
+      expect(await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true } })).toEqual({ status: 'SUBMITTED' });
+
+      await page.goto(`${base}#/seances`);
+      await page.getByRole('heading', { level: 1, name: 'Séances de la CARPEC' }).waitFor();
+      await axe(page, 'séances');
+      await page.goto(`${base}#/rapports`);
+      await page.getByRole('heading', { level: 1, name: 'Rapports' }).waitFor();
+      await axe(page, 'rapports');
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+    },
+    STEPS,
+  );
+
+  it(
+    'lets the director decide, and shows a funding plan with why each amount',
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.director);
+      await page.goto(`${base}#/dossiers/${awaiting.id}`);
+      await page.getByRole('heading', { level: 1, name: 'MSP du plateau de la Chaise-Dieu' }).waitFor();
+      await page.getByRole('button', { name: 'Décider : accord' }).click();
+      await page.getByRole('form', { name: 'Décider : accord' }).getByRole('button').click();
+      await page.getByRole('status').getByText('Décider : accord : fait.').waitFor();
+      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: awaiting.id } })).status).toBe('STEP2_IN_PROGRESS');
+
+      await page.goto(`${base}#/dossiers/${committed.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Centre de santé de Brioude' }).waitFor();
+      await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
+      await axe(page, 'dossier (committed plan)');
+      await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
+      await page.getByRole('region', { name: 'Plan de financement' }).screenshot({ path: `${SHOTS}/funding-plan.png` });
+    },
+    STEPS,
+  );
+
+  it(
+    "shows a département partner only its département's dossiers, and no action but its own line's",
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.partner);
+      await page.getByRole('link', { name: 'Dossiers', exact: true }).click();
+      await page.getByRole('link', { name: 'Centre de santé de Brioude' }).waitFor();
+      expect(await page.getByRole('link', { name: 'MSP du Cantal' }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Centre de santé de Brioude' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Centre de santé de Brioude' }).waitFor();
+      await page.getByText('Aucune action ne vous est ouverte sur ce dossier dans son état actuel.').waitFor();
+      await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
+      // Its own funder's line only.
+      expect(await page.getByRole('form', { name: /^Engagement / }).count()).toBe(1);
+      await page.getByLabel('Montant engagé par Département (euros)').fill('12000');
+      await page.getByRole('button', { name: 'Engager' }).click();
+      await page.getByRole('status').getByText('Engagement de Département enregistré.').waitFor();
+      const line = await t.prisma.fundingPlanLine.findFirstOrThrow({ where: { funder: 'DEPARTEMENT', plan: { applicationId: committed.id } } });
+      expect(line.committedCents).toBe(1_200_000n);
+      await axe(page, 'dossier (partner)');
+      // Another département's dossier: not found, said in French.
+      await page.goto(`${base}#/dossiers/${cantal.id}`);
+      await page.getByRole('alert').getByText('Introuvable dans votre territoire.').waitFor();
+    },
+    STEPS,
+  );
+});
