@@ -15,6 +15,8 @@ const ROLES: Role[] = ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER', 'AUDITOR', 
 interface Entry {
   /** Public routes answer without authentication. */
   public?: true;
+  /** Public, but admitted by a credential of its own (the console's session cookie): 401 to anyone without it. */
+  cookie?: true;
   roles?: Role[];
   /**
    * What an admitted caller of region 53 gets on region 84's fixture (path parameters are
@@ -69,7 +71,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /': { public: true },
   'GET /assets/*': { public: true },
   'POST /api/v1/auth/session': { public: true },
-  'POST /api/v1/auth/session/refresh': { public: true },
+  'POST /api/v1/auth/session/refresh': { public: true, cookie: true },
   'DELETE /api/v1/auth/session': { public: true },
   'GET /api/v1/dashboard': { roles: STAFF },
   'POST /api/v1/auth/login': { public: true },
@@ -388,8 +390,8 @@ describe('role × route access matrix', () => {
           .send(method === 'GET' || method === 'DELETE' ? undefined : {});
         cases++;
         const admitted = entry.public || (caller !== 'ANONYMOUS' && entry.roles!.includes(caller));
-        const expected = admitted ? 'not 401/403' : caller === 'ANONYMOUS' ? 401 : 403;
-        const ok = admitted ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === expected;
+        const expected = entry.cookie ? 401 : admitted ? 'not 401/403' : caller === 'ANONYMOUS' ? 401 : 403;
+        const ok = entry.cookie ? res.status === 401 : admitted ? res.status !== 401 && res.status !== 403 && res.status < 500 : res.status === expected;
         if (!ok) failures.push(`${method} ${url} as ${caller}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
       }
     }
