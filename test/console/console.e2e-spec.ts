@@ -174,6 +174,40 @@ describe('the console in a browser', () => {
   );
 
   it(
+    'works with the keyboard alone: sign in, then reach a dossier from the menu',
+    async () => {
+      const page = await newPage();
+      await page.goto(base);
+      await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+      /** Tabs until the focused element is the one `matches` names (at most 40 times). */
+      const tabTo = async (matches: (e: { id: string; text: string }) => boolean) => {
+        for (let i = 0; i < 40; i++) {
+          await page.keyboard.press('Tab');
+          const focused = await page.evaluate(() => {
+            const e = (globalThis as unknown as { document: { activeElement: { id: string; textContent: string | null } | null } }).document.activeElement;
+            return { id: e?.id ?? '', text: (e?.textContent ?? '').trim() };
+          });
+          if (matches(focused)) return;
+        }
+        throw new Error('not reached with Tab');
+      };
+      await tabTo((e) => e.id === 'email');
+      await page.keyboard.type(emails.instructor);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+      await tabTo((e) => e.text === 'Dossiers');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Dossiers' }).waitFor();
+      await tabTo((e) => e.text === 'MSP des Gorges de l’Allier');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
+    },
+    STEPS,
+  );
+
+  it(
     'lets an instructor find a dossier, record its site meeting, and submit it once its pièces are in',
     async () => {
       const page = await newPage();
@@ -274,6 +308,11 @@ describe('the console in a browser', () => {
       await page.getByRole('status').getByText('Engagement de Département enregistré.').waitFor();
       const line = await t.prisma.fundingPlanLine.findFirstOrThrow({ where: { funder: 'DEPARTEMENT', plan: { applicationId: committed.id } } });
       expect(line.committedCents).toBe(1_200_000n);
+      // Then a payment on it, in euros as people type them.
+      await page.getByLabel('Montant payé par Département (euros)').fill('3 000,50');
+      await page.getByRole('button', { name: 'Enregistrer le paiement' }).click();
+      await page.getByRole('status').getByText('Paiement de Département enregistré.').waitFor();
+      expect(await t.prisma.payment.findMany({ where: { lineId: line.id }, select: { kind: true, amountCents: true } })).toEqual([{ kind: 'ADVANCE', amountCents: 300_050n }]);
       await axe(page, 'dossier (partner)');
       // Another département's dossier: not found, said in French.
       await page.goto(`${base}#/dossiers/${cantal.id}`);

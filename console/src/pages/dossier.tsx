@@ -175,7 +175,7 @@ function Definition({ rows }: { rows: [string, preact.ComponentChildren][] }) {
   );
 }
 
-function Context({ app }: { app: Application }) {
+function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (problem?: Problem) => void }) {
   const { answer } = useAnswer(async () => {
     const project = await call(() => api.GET('/api/v1/projects/{id}', { params: { path: { id: app.projectId } } }));
     if (project.problem) return project;
@@ -212,11 +212,16 @@ function Context({ app }: { app: Application }) {
                   ['Quartier prioritaire, île, rural', [commune.qpv && 'QPV', commune.island && 'île', commune.rural && 'rurale'].filter(Boolean).join(', ') || 'non'],
                   ['Éligibilité DETR', commune.detr ? `${commune.detr.status}${commune.detr.reason ? ` — ${commune.detr.reason}` : ''}` : '—'],
                   ['Éligible', app.eligible ? 'oui' : `non — ${app.eligibilityReasons.join(' ; ')}`],
+                  [
+                    'Confirmation DETR de la préfecture',
+                    app.detrConfirmation ? `${app.detrConfirmation.decision === 'CONFIRMED' ? 'confirmée' : 'refusée'} — ${app.detrConfirmation.reason}` : '—',
+                  ],
                 ]}
               />
             ) : (
               <p>—</p>
             )}
+            {commune?.detr?.status === 'TO_CONFIRM' && !app.detrConfirmation && me.organizationType === 'PREFECTURE_DEPARTEMENT' && <DetrConfirmation app={app} onDone={onDetr} />}
           </section>
         </div>
       )}
@@ -224,83 +229,200 @@ function Context({ app }: { app: Application }) {
   );
 }
 
+/** Euros as typed ("12 000,50") to integer cents, without floating point; null when it is not an amount. */
+function centsOf(text: string): number | null {
+  const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(text.replace(/[\s\u00a0\u202f€]/g, ''));
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || '0') : null;
+}
+
+const PAYMENT_KINDS: [string, string][] = [
+  ['ADVANCE', 'Avance'],
+  ['INSTALMENT', 'Acompte'],
+  ['BALANCE', 'Solde'],
+];
+
+/** A funder's commitment and payments on a committed plan: the ARS's staff for any line, a partner for its own funder's. */
+function LineForms({ line, onSend }: { line: Schemas['PlanLineDto']; onSend: (what: 'commit' | 'pay', values: Record<string, string>) => Promise<void> }) {
+  const who = FUNDER_WORDS[line.funder] ?? line.funder;
+  const id = (name: string) => `${line.funder}-${name}`;
+  return (
+    <div class="fr-grid-row fr-grid-row--gutters fr-mb-2w">
+      <form class="fr-col-12 fr-col-md-5" aria-label={`Engagement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('commit', formValues(e)))}>
+        <div class="fr-input-group">
+          <label class="fr-label" for={id('commit')}>
+            Montant engagé par {who} (euros)
+          </label>
+          <input class="fr-input" id={id('commit')} name="euros" inputMode="decimal" required />
+        </div>
+        <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+          Engager
+        </button>
+      </form>
+      {line.committedCents !== null && (
+        <form class="fr-col-12 fr-col-md-7" aria-label={`Paiement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('pay', formValues(e)))}>
+          <div class="fr-grid-row fr-grid-row--gutters">
+            <div class="fr-col-4 fr-select-group">
+              <label class="fr-label" for={id('kind')}>
+                Nature
+              </label>
+              <select class="fr-select" id={id('kind')} name="kind">
+                {PAYMENT_KINDS.map(([value, label]) => (
+                  <option value={value}>{label}</option>
+                ))}
+              </select>
+            </div>
+            <div class="fr-col-4 fr-input-group">
+              <label class="fr-label" for={id('paid')}>
+                Montant payé par {who} (euros)
+              </label>
+              <input class="fr-input" id={id('paid')} name="euros" inputMode="decimal" required />
+            </div>
+            <div class="fr-col-4 fr-input-group">
+              <label class="fr-label" for={id('paidOn')}>
+                Payé le
+              </label>
+              <input class="fr-input" id={id('paidOn')} name="paidOn" type="date" value={today()} required />
+            </div>
+          </div>
+          <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
+            Enregistrer le paiement
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
 function Plan({ app, me, onChanged }: { app: Application; me: Me; onChanged: (notice: string) => void }) {
   const { answer, reload } = useAnswer(() => call(() => api.GET('/api/v1/applications/{id}/funding-plan', { params: { path: { id: app.id } } })), `${app.id}-${app.version}`);
   const [problem, setProblem] = useState<Problem>();
   if (answer?.problem?.status === 404) return <p>Aucun plan de financement calculé.</p>;
-  const mine = (funder: string) => me.role !== 'PARTNER' || me.funders.includes(funder as never);
-  const commit = async (funder: Schemas['PlanLineDto']['funder'], euros: string) => {
-    const cents = Math.round(Number(euros.replace(',', '.')) * 100);
-    const res = await call(() => api.PUT('/api/v1/applications/{id}/funding-plan/lines/{funder}', { params: { path: { id: app.id, funder } }, body: { committedCents: cents } }));
+  const writer = me.role === 'ADMIN' || me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR' || me.role === 'PARTNER';
+  const mine = (funder: string) => writer && (me.role !== 'PARTNER' || me.funders.includes(funder as never));
+  const send = async (funder: Schemas['PlanLineDto']['funder'], what: 'commit' | 'pay', values: Record<string, string>) => {
+    const who = FUNDER_WORDS[funder] ?? funder;
+    const cents = centsOf(values.euros);
+    if (cents === null) {
+      setProblem({
+        type: 'about:blank',
+        title: 'Montant',
+        status: 400,
+        detail: `"${values.euros}" is not an amount in euros.`,
+        errors: [{ field: 'montant', message: 'en euros, au plus deux décimales' }],
+      } as Problem);
+      return;
+    }
+    const path = { id: app.id, funder };
+    const res =
+      what === 'commit'
+        ? await call(() => api.PUT('/api/v1/applications/{id}/funding-plan/lines/{funder}', { params: { path }, body: { committedCents: cents } }))
+        : await call(() =>
+            api.POST('/api/v1/applications/{id}/funding-plan/lines/{funder}/payments', {
+              params: { path },
+              body: { kind: values.kind as Schemas['PaymentDto']['kind'], amountCents: cents, paidOn: values.paidOn },
+            }),
+          );
     setProblem(res.problem);
     if (!res.problem) {
       reload();
-      onChanged(`Engagement de ${FUNDER_WORDS[funder]} enregistré.`);
+      onChanged(what === 'commit' ? `Engagement de ${who} enregistré.` : `Paiement de ${who} enregistré.`);
     }
   };
   return (
     <Loaded answer={answer}>
-      {(plan) => (
-        <>
-          {problem && <Refusal problem={problem} />}
-          <Definition
-            rows={[
-              ['Statut du plan', plan.status ? (PLAN_WORDS[plan.status] ?? plan.status) : '—'],
-              ['Coût total', euros(plan.totalCents)],
-              ['Dépense éligible', euros(plan.eligibleCostCents)],
-              ['Plafond des aides publiques', euros(plan.publicCeilingCents)],
-              ['Total des aides publiques', euros(plan.publicTotalCents)],
-              ['Autofinancement', euros(plan.selfFinancingCents)],
-            ]}
-          />
-          <Table
-            caption="Lignes du plan : montant et pourquoi ce montant"
-            rows={plan.lines}
-            columns={[
-              { label: 'Financeur', cell: (l) => FUNDER_WORDS[l.funder] ?? l.funder },
-              { label: 'Assiette', cell: (l) => euros(l.baseCents), numeric: true },
-              { label: 'Taux', cell: (l) => percent(l.appliedRateBps), numeric: true },
-              { label: 'Montant', cell: (l) => euros(l.amountCents), numeric: true },
-              {
-                label: 'Pourquoi ce montant',
-                cell: (l) => (
-                  <>
-                    {l.eligible ? '' : 'Non éligible. '}
-                    {l.boundBy ? `Limité par : ${l.boundBy}. ` : ''}
-                    {l.reasons.join(' ; ')}
-                  </>
-                ),
-              },
-              { label: 'Engagé', cell: (l) => euros(l.committedCents), numeric: true },
-              { label: 'Payé', cell: (l) => euros(l.paidCents), numeric: true },
-              {
-                label: 'Engagement',
-                cell: (l) =>
-                  plan.status === 'COMMITTED' && mine(l.funder) && me.role !== 'AUDITOR' ? (
-                    <form
-                      aria-label={`Engagement ${FUNDER_WORDS[l.funder]}`}
-                      onSubmit={(e) => {
-                        e.preventDefault();
-                        void commit(l.funder, formValues(e).euros);
-                      }}
-                    >
-                      <label class="fr-label fr-sr-only" for={`commit-${l.funder}`}>
-                        Montant engagé par {FUNDER_WORDS[l.funder]} (euros)
-                      </label>
-                      <input class="fr-input" id={`commit-${l.funder}`} name="euros" inputMode="decimal" required />
-                      <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-                        Engager
-                      </button>
-                    </form>
-                  ) : (
-                    '—'
+      {(plan) => {
+        const yours = plan.status === 'COMMITTED' ? plan.lines.filter((l) => l.eligible && mine(l.funder)) : [];
+        return (
+          <>
+            {problem && <Refusal problem={problem} />}
+            <Definition
+              rows={[
+                ['Statut du plan', plan.status ? (PLAN_WORDS[plan.status] ?? plan.status) : '—'],
+                ['Coût total', euros(plan.totalCents)],
+                ['Dépense éligible', euros(plan.eligibleCostCents)],
+                ['Plafond des aides publiques', euros(plan.publicCeilingCents)],
+                ['Total des aides publiques', euros(plan.publicTotalCents)],
+                ['Autofinancement', euros(plan.selfFinancingCents)],
+              ]}
+            />
+            <Table
+              caption="Lignes du plan : montant et pourquoi ce montant"
+              rows={plan.lines}
+              columns={[
+                { label: 'Financeur', cell: (l) => FUNDER_WORDS[l.funder] ?? l.funder },
+                { label: 'Assiette', cell: (l) => euros(l.baseCents), numeric: true },
+                { label: 'Taux', cell: (l) => percent(l.appliedRateBps), numeric: true },
+                { label: 'Montant', cell: (l) => euros(l.amountCents), numeric: true },
+                {
+                  label: 'Pourquoi ce montant',
+                  cell: (l) => (
+                    <>
+                      {l.eligible ? '' : 'Non éligible. '}
+                      {l.boundBy ? `Limité par : ${l.boundBy}. ` : ''}
+                      {l.reasons.join(' ; ')}
+                    </>
                   ),
-              },
-            ]}
-          />
-        </>
-      )}
+                },
+                { label: 'Engagé', cell: (l) => euros(l.committedCents), numeric: true },
+                { label: 'Payé', cell: (l) => euros(l.paidCents), numeric: true },
+              ]}
+            />
+            {yours.length > 0 && (
+              <section aria-labelledby="engagements">
+                <h3 id="engagements">Engagements et paiements</h3>
+                {yours.map((line) => (
+                  <LineForms line={line} onSend={(what, values) => send(line.funder, what, values)} />
+                ))}
+              </section>
+            )}
+          </>
+        );
+      }}
     </Loaded>
+  );
+}
+
+/** The préfecture de département's word on a DETR eligibility to confirm. */
+function DetrConfirmation({ app, onDone }: { app: Application; onDone: (problem?: Problem) => void }) {
+  const submit = async (values: Record<string, string>) => {
+    const res = await call(() =>
+      api.POST('/api/v1/applications/{id}/detr-confirmation', {
+        params: { path: { id: app.id } },
+        body: { decision: values.decision as Schemas['DetrConfirmationDto']['decision'], reason: values.reason },
+      }),
+    );
+    onDone(res.problem);
+  };
+  return (
+    <form aria-label="Éligibilité DETR" onSubmit={(e) => (e.preventDefault(), void submit(formValues(e)))}>
+      <fieldset class="fr-fieldset">
+        <legend class="fr-fieldset__legend">Éligibilité à la DETR à confirmer par la préfecture</legend>
+        <div class="fr-fieldset__element">
+          <div class="fr-select-group">
+            <label class="fr-label" for="detr-decision">
+              Décision
+            </label>
+            <select class="fr-select" id="detr-decision" name="decision">
+              <option value="CONFIRMED">Éligibilité confirmée</option>
+              <option value="REFUSED">Éligibilité refusée</option>
+            </select>
+          </div>
+        </div>
+        <div class="fr-fieldset__element">
+          <div class="fr-input-group">
+            <label class="fr-label" for="detr-reason">
+              Motif
+            </label>
+            <textarea class="fr-input" id="detr-reason" name="reason" required />
+          </div>
+        </div>
+        <div class="fr-fieldset__element">
+          <button class="fr-btn fr-btn--secondary" type="submit">
+            Enregistrer la décision DETR
+          </button>
+        </div>
+      </fieldset>
+    </form>
   );
 }
 
@@ -332,6 +454,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
           }
         };
         const actions = app.allowedActions.filter((a) => formOf(a, sessionOptions));
+        const opinions = sessions.flatMap((session) => session.agenda.filter((i) => i.applicationId === app.id).map((i) => ({ ...i, session })));
         return (
           <>
             <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
@@ -383,7 +506,17 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               )}
               {open && <ActionForm action={open} fields={formOf(open, sessionOptions)!.fields} onSend={(v) => send(open, v)} />}
             </section>
-            <Context app={app} />
+            <Context
+              app={app}
+              me={me}
+              onDetr={(refused) => {
+                setProblem(refused);
+                if (!refused) {
+                  setNotice('Décision DETR enregistrée.');
+                  reload();
+                }
+              }}
+            />
             <section aria-labelledby="pieces" class="fr-mt-4w">
               <h2 id="pieces">Pièces</h2>
               {app.checklist.nextAction && (
@@ -411,6 +544,17 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               <h2 id="decision">Avis, décision et récépissé</h2>
               <Definition
                 rows={[
+                  [
+                    'Avis de la CARPEC',
+                    opinions.length
+                      ? opinions
+                          .map(
+                            (o) =>
+                              `${day(o.session.sessionDate)} (${o.session.title}) : ${o.outcome ? OPINION_WORDS[o.outcome] : 'à rendre'}${o.reservations ? ` — ${o.reservations}` : ''}`,
+                          )
+                          .join(' ; ')
+                      : '—',
+                  ],
                   ['Décision du directeur général', app.decision ? `${app.decision.outcome === 'APPROVED' ? 'accord' : 'refus'} le ${day(app.decision.decidedOn)}` : '—'],
                   [
                     'Récépissé',
