@@ -39,6 +39,15 @@ const NAV = [
   ['#/rapports', 'Rapports'],
 ] as const;
 
+/** The State's block mark (its CSS draws the Marianne and the motto). */
+const Marianne = () => (
+  <p class="fr-logo">
+    République
+    <br />
+    Française
+  </p>
+);
+
 function Header({ me, route, onSignOut }: { me: Me | undefined; route: string; onSignOut: () => void }) {
   return (
     <header role="banner" class="fr-header">
@@ -48,11 +57,7 @@ function Header({ me, route, onSignOut }: { me: Me | undefined; route: string; o
             <div class="fr-header__brand fr-enlarge-link">
               <div class="fr-header__brand-top">
                 <div class="fr-header__logo">
-                  <p class="fr-logo">
-                    République
-                    <br />
-                    Française
-                  </p>
+                  <Marianne />
                 </div>
               </div>
               <div class="fr-header__service">
@@ -213,11 +218,7 @@ function App() {
         <div class="fr-container">
           <div class="fr-footer__body">
             <div class="fr-footer__brand">
-              <p class="fr-logo">
-                République
-                <br />
-                Française
-              </p>
+              <Marianne />
             </div>
             <div class="fr-footer__content">
               <p class="fr-footer__content-desc">Agence régionale de santé — financement public des maisons et centres de santé. API et documentation : /docs.</p>
