@@ -15,7 +15,8 @@ const built = existsSync(stamp) && existsSync('src/generated/prisma/client.ts') 
 const schemaChanged = !existsSync('src/generated/prisma/client.ts') || statSync('prisma/schema.prisma').mtimeMs > statSync('src/generated/prisma/client.ts').mtimeMs;
 if (schemaChanged) execSync('node scripts/prisma-generate.mjs', { stdio: 'inherit' });
 if (schemaChanged || newest('src') > built) execSync('npx tsc -p tsconfig.json', { stdio: 'inherit' });
-// The console: rebuilt when its sources (or the client it uses) are newer than its page.
+// The console: rebuilt when its sources, the client or the service's pure modules it bundles
+// (src/common/words.ts…) are newer than its page.
 const page = 'dist/web/index.html';
 const consoleBuilt = existsSync(page) ? statSync(page).mtimeMs : 0;
-if (Math.max(newest('console'), newest('clients/typescript/src')) > consoleBuilt) execSync('node scripts/build-console.mjs', { stdio: 'inherit' });
+if (Math.max(newest('console'), newest('clients/typescript/src'), newest('src')) > consoleBuilt) execSync('node scripts/build-console.mjs', { stdio: 'inherit' });

@@ -27,12 +27,29 @@ export async function signIn(email: string, password: string): Promise<Problem |
   return data ? undefined : problemOf(error, response);
 }
 
-/** Resumes the session of the cookie (a page reloaded): whether there is one. */
-export async function refresh(): Promise<boolean> {
-  const { data } = await api.POST('/api/v1/auth/session/refresh');
-  if (data) keep(data);
-  else accessToken = undefined;
-  return data !== undefined;
+let renewing: Promise<boolean> | undefined;
+
+/**
+ * Resumes the session of the cookie (a page reloaded), or renews the access token: whether
+ * there is a session. One renewal at a time — in this page (calls answered 401 together share
+ * it) and across the browser's tabs (a lock): the cookie's token works once, and a second use
+ * would revoke the session.
+ */
+export function refresh(): Promise<boolean> {
+  renewing ??= (async () => {
+    const renew = async () => {
+      const { data } = await api.POST('/api/v1/auth/session/refresh');
+      if (data) keep(data);
+      else accessToken = undefined;
+      return data !== undefined;
+    };
+    try {
+      return navigator.locks ? await navigator.locks.request('msp-session-refresh', renew) : await renew();
+    } finally {
+      renewing = undefined;
+    }
+  })();
+  return renewing;
 }
 
 export async function signOut(): Promise<void> {

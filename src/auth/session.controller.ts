@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { type AuthenticatedUser, AuthService, REFRESH_TTL_MS } from './auth.service.js';
 import { LoginDto, ConsoleSessionDto, type TokensDto } from './dto/login.dto.js';
 import { LocalAuthGuard } from './local-auth.guard.js';
+import { SameOriginGuard } from './same-origin.guard.js';
 
 export const SESSION_COOKIE = 'msp_session';
 const SESSION_PATH = '/api/v1/auth/session';
@@ -28,7 +29,7 @@ export class SessionController {
 
   @Post()
   @Public()
-  @UseGuards(LocalAuthGuard)
+  @UseGuards(SameOriginGuard, LocalAuthGuard)
   @HttpCode(200)
   @ApiOperation({
     summary: "Open a console session (the browser's sign-in)",
@@ -40,36 +41,36 @@ export class SessionController {
   })
   @ApiProblems([401, 'The e-mail or the password is wrong.'], [403, 'The request came from another origin.'], [429, 'Too many failed logins: Retry-After.'])
   async open(@Body() _body: LoginDto, @Req() request: FastifyRequest & { user: AuthenticatedUser }, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionDto> {
-    this.sameOrigin(request);
     return this.keep(reply, request, await this.auth.issueTokens(request.user, request.ip));
   }
 
   @Post('refresh')
   @Public()
+  @UseGuards(SameOriginGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'A new access token for the console session', description: "The session cookie's refresh token is rotated (each works once)." })
   @ApiOkResponse({ type: ConsoleSessionDto })
   @ApiProblems([401, 'No session, or it expired or was revoked.'], [403, 'The request came from another origin.'])
   async refresh(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<ConsoleSessionDto> {
-    this.sameOrigin(request);
     const token = sessionCookieOf(request);
     if (!token) throw unauthorized('No console session: sign in.');
     try {
       return this.keep(reply, request, await this.auth.refresh(token));
     } catch (error) {
-      void reply.header('set-cookie', this.cookie(request, '', 0));
+      // A session that is no more (401) loses its cookie; a database away for a moment (503) does not sign anyone out.
+      if (error instanceof ApiProblem && error.status === 401) void reply.header('set-cookie', this.cookie(request, '', 0));
       throw error;
     }
   }
 
   @Delete()
   @Public()
+  @UseGuards(SameOriginGuard)
   @HttpCode(204)
   @ApiOperation({ summary: 'Close the console session (sign-out)', description: 'Its refresh token and its successors are revoked; the cookie is cleared.' })
   @ApiNoContentResponse()
   @ApiProblems([403, 'The request came from another origin.'])
   async close(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    this.sameOrigin(request);
     const token = sessionCookieOf(request);
     if (token) await this.auth.logout(token);
     void reply.header('set-cookie', this.cookie(request, '', 0));
@@ -83,17 +84,6 @@ export class SessionController {
   private cookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
     const secure = request.protocol === 'https' || this.config.nodeEnv === 'production';
     return `${SESSION_COOKIE}=${value}; Path=${SESSION_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
-  }
-
-  /** A cross-site request never gets here with the cookie (SameSite=Strict); one from another origin is refused all the same. */
-  private sameOrigin(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    if (origin === undefined) return;
-    if (origin !== `${request.protocol}://${request.host}`) {
-      throw new ApiProblem(403, `A console session is opened from the console itself (${request.protocol}://${request.host}), not from ${origin}.`, 'forbidden', {
-        rule: 'same-origin',
-      });
-    }
   }
 }
 

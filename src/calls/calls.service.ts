@@ -187,7 +187,9 @@ export class CallsService {
       entityId: id,
       expectedVersion: undefined,
       find: () => this.calls.find(p.regionCode, id),
-      write: (before) => this.calls.update(id, before.version, { mapping: fields, mappingRevision: demarche.revisionId, mappingDefaults: { ...dto.defaults } }),
+      // Another mapping reads the démarche anew: every dossier, at the next sync.
+      write: (before) =>
+        this.calls.update(id, before.version, { mapping: fields, mappingRevision: demarche.revisionId, mappingDefaults: { ...dto.defaults }, dsSyncedUntil: null }),
       view: toCallDto,
     });
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { stepOf } from '../applications/workflow.js';
 import { fundersVisibleTo, type Principal, territoryOf } from '../common/access/principal.js';
+import { centsToJson } from '../common/money.js';
 import { parisToday } from '../common/validation/dates.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import type { DashboardDto } from './dto/dashboard.dto.js';
@@ -20,7 +21,13 @@ export class DashboardService {
       urgent: row.urgent,
       envelopes: row.envelopes.map((e) => {
         const [amount, committed] = [BigInt(e.amountCents), BigInt(e.committedCents)];
-        return { funder: e.funder, amountCents: Number(amount), committedCents: Number(committed), remainingCents: Number(amount - committed), paidCents: Number(e.paidCents) };
+        return {
+          funder: e.funder,
+          amountCents: centsToJson(amount),
+          committedCents: centsToJson(committed),
+          remainingCents: centsToJson(amount - committed),
+          paidCents: centsToJson(BigInt(e.paidCents)),
+        };
       }),
     };
   }

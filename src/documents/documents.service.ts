@@ -17,7 +17,8 @@ import { SNIFF_BYTES, sniff } from './sniff.js';
 import { BLOB_STORE, type BlobStore, type ByteRange } from './storage/blob-store.js';
 
 /** A dossier that has left the procedure takes no more pièces (they are kept and still read). */
-const ARCHIVED: ApplicationStatus[] = ['WITHDRAWN', 'CLOSED'];
+/** The statuses in which a dossier takes no more pièces. */
+export const ARCHIVED: ApplicationStatus[] = ['WITHDRAWN', 'CLOSED'];
 
 /** The bytes of an upload, stored under `key` (not yet a document's). */
 interface Received {

@@ -43,6 +43,10 @@ export class DsSyncRepository extends Repository {
 
   /** A new run, or the one of the call already queued or running (one at a time). */
   async request(callId: string, trigger: 'MANUAL' | 'SCHEDULED', full: boolean, requestedById: string | null): Promise<{ sync: DsSync; created: boolean }> {
+    // A run left RUNNING past its job's retries (its worker gone for good) no longer holds the call.
+    await this.sqlCount`
+      UPDATE ds_syncs SET status = 'FAILED', finished_at = now(), error = 'abandoned: its worker stopped (no progress for 3 hours)'
+      WHERE call_id = ${callId}::uuid AND status = 'RUNNING' AND started_at < now() - interval '3 hours'`;
     const [row] = await this.sql<{ id: string }>`
       INSERT INTO ds_syncs (id, call_id, trigger, "full", requested_by_id) VALUES (${uuidv7()}::uuid, ${callId}::uuid, ${trigger}, ${full}, ${requestedById}::uuid)
       ON CONFLICT (call_id) WHERE status IN ('QUEUED', 'RUNNING') DO NOTHING RETURNING id`;
@@ -71,10 +75,13 @@ export class DsSyncRepository extends Repository {
     return this.db.dsSync.update({ where: { id }, data: { since, ...counts(c) } });
   }
 
-  /** Ends the run; a successful one moves the call's watermark to `syncedUntil`. */
-  async finish(sync: DsSync, c: SyncCounts, outcome: { error: string } | { syncedUntil: Date }): Promise<DsSync> {
+  /**
+   * Ends the run; a successful one moves the call's watermark to `syncedUntil` — unless the call
+   * was given another démarche meanwhile (its watermark was reset).
+   */
+  async finish(sync: DsSync, c: SyncCounts, outcome: { error: string } | { syncedUntil: Date; demarcheNumber: number }): Promise<DsSync> {
     if ('syncedUntil' in outcome) {
-      await this.db.callForApplications.update({ where: { id: sync.callId }, data: { dsSyncedUntil: outcome.syncedUntil } });
+      await this.db.callForApplications.updateMany({ where: { id: sync.callId, dsDemarcheNumber: outcome.demarcheNumber }, data: { dsSyncedUntil: outcome.syncedUntil } });
     }
     return this.db.dsSync.update({
       where: { id: sync.id },
@@ -139,7 +146,7 @@ export class DsSyncRepository extends Repository {
   }
 
   /** The promoter and project of a dossier (what a re-sync updates). */
-  async dossier(applicationId: string): Promise<{ status: string; projectId: string; promoterId: string; regionCode: string }> {
+  async dossier(applicationId: string): Promise<{ status: ApplicationStatus; projectId: string; promoterId: string; regionCode: string }> {
     const a = await this.db.application.findUniqueOrThrow({
       where: { id: applicationId },
       select: { status: true, regionCode: true, project: { select: { id: true, promoterId: true } } },

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AuditedWrites } from '../audit/audited-writes.js';
@@ -18,8 +18,9 @@ import { type Page, pageOf } from '../common/http/pagination.js';
 import { parisToday, toDbDate } from '../common/validation/dates.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TransactionHost } from '../database/transaction-host.js';
-import { DocumentsService } from '../documents/documents.service.js';
+import { ARCHIVED, DocumentsService } from '../documents/documents.service.js';
 import { type DsClient, type DsDossier as DsDossierPayload, DsError } from '../ds/ds-client.js';
+import { openPiece } from '../ds/ds-files.js';
 import { DsGateway, problemOf } from '../ds/ds-gateway.js';
 import { PIECE_TITLES } from '../documents/piece-kinds.js';
 import { STATUS_WORDS } from '../common/words.js';
@@ -127,10 +128,19 @@ export class DsSyncService implements OnModuleInit {
     assertConfigured(call);
     const sync = await this.writes.run(p, async () => {
       const { sync, created } = await this.syncs.request(callId, 'MANUAL', full, p.kind === 'USER' ? p.id : null);
-      if (created) await this.jobs.send(SYNC_QUEUE, { syncId: sync.id });
+      await this.queue(sync);
       return { audit: { action: 'call.sync', entity: 'call', entityId: callId, regionCode: call.regionCode, after: { syncId: sync.id, full, queued: created } }, result: sync };
     });
     return toDsSyncDto(sync);
+  }
+
+  /**
+   * Sends a queued run's job — again when the run was already queued: a send lost to a crash
+   * or to a queue not yet started would otherwise leave it waiting for ever (pg-boss keeps one
+   * job per run: its singleton key).
+   */
+  private async queue(sync: DsSync): Promise<void> {
+    if (sync.status === 'QUEUED') await this.jobs.send(SYNC_QUEUE, { syncId: sync.id }, { singletonKey: sync.id });
   }
 
   async list(p: Principal, callId: string, query: DsSyncQuery): Promise<Page<DsSyncDto>> {
@@ -151,10 +161,8 @@ export class DsSyncService implements OnModuleInit {
     let queued = 0;
     for (const call of await this.syncs.configuredCalls(closedSince)) {
       const { sync, created } = await this.tx.transaction(() => this.syncs.request(call.id, 'SCHEDULED', false, null));
-      if (created) {
-        await this.jobs.send(SYNC_QUEUE, { syncId: sync.id });
-        queued++;
-      }
+      await this.queue(sync);
+      if (created) queued++;
     }
     return queued;
   }
@@ -171,18 +179,23 @@ export class DsSyncService implements OnModuleInit {
     try {
       assertConfigured(call);
       const client = this.ds.client(this.secrets.open(call.dsTokenCipher!));
+      // The next run reads again from the earliest change refused now: a refusal stays visible until its dossier is taken.
+      let until = new Date(startedAt.getTime() - 60_000);
       for await (const page of client.dossiers(call.dsDemarcheNumber!, since ?? undefined, this.config.ds.syncPageSize)) {
         for (const dossier of page) {
           const outcome = await this.one(call, sync.id, dossier, counts);
-          if (typeof outcome === 'object') counts.refused.push({ dsNumber: dossier.number, reason: outcome.refused });
-          else counts[outcome]++;
+          if (typeof outcome === 'object') {
+            counts.refused.push({ dsNumber: dossier.number, reason: outcome.refused });
+            const changed = new Date(new Date(dossier.dateDerniereModification).getTime() - 1);
+            if (changed < until) until = changed;
+          } else counts[outcome]++;
         }
         counts.requests = client.requests;
         await this.syncs.progress(sync.id, since, counts);
       }
       if (call.dsStatusAnnotationId && call.dsInstructeurId) await this.annotate(call, client);
       counts.requests = client.requests;
-      return await this.syncs.finish(sync, counts, { syncedUntil: new Date(startedAt.getTime() - 60_000) });
+      return await this.syncs.finish(sync, counts, { syncedUntil: until, demarcheNumber: call.dsDemarcheNumber! });
     } catch (error) {
       const message = error instanceof DsError || error instanceof ApiProblem ? error.message : `internal error: ${(error as Error).message}`;
       if (!(error instanceof DsError || error instanceof ApiProblem)) this.logger.error({ err: error, syncId }, 'sync failed');
@@ -202,7 +215,9 @@ export class DsSyncService implements OnModuleInit {
     const state = STATES[dossier.state];
     const link = await this.syncs.link(call.id, dossier.number);
     const taken = (link?.files ?? []) as unknown as TakenFile[];
-    const newPieces = pieces.filter((x) => !taken.some((f) => f.champId === x.champId && f.checksum === x.checksum));
+    let newPieces = pieces.filter((x) => !taken.some((f) => f.champId === x.champId && f.checksum === x.checksum));
+    // A withdrawn or closed dossier takes no more pièces: they are not even fetched.
+    if (link && newPieces.length && ARCHIVED.includes((await this.syncs.dossier(link.applicationId)).status)) newPieces = [];
     if (link && sameJson(link.readValues, values) && link.state === state && newPieces.length === 0) return 'unchanged';
 
     const maxBytes = BigInt(this.config.documents.maxBytes);
@@ -231,7 +246,8 @@ export class DsSyncService implements OnModuleInit {
     } catch (error) {
       // What the services refuse (a commune outside the call's départements, a committed plan's
       // frozen expenses…) refuses the dossier; anything else fails the run.
-      if (error instanceof ApiProblem) return { refused: error.message };
+      // (A 5xx — the database busy or away — fails the run instead: the dossier is not at fault.)
+      if (error instanceof ApiProblem && error.status < 500) return { refused: error.message };
       throw error;
     } finally {
       if (folder) await rm(folder, { recursive: true, force: true });
@@ -306,8 +322,7 @@ export class DsSyncService implements OnModuleInit {
     const applied = link.appliedValues as unknown as DossierValues;
     const { status } = await this.syncs.dossier(link.applicationId);
     const changes = changesBetween(before, values);
-    const archived = status === 'WITHDRAWN' || status === 'CLOSED';
-    const taken = [...(link.files as unknown as TakenFile[]), ...(archived ? [] : await this.addPieces(principal, link.applicationId, pieces, files))];
+    const taken = [...(link.files as unknown as TakenFile[]), ...(await this.addPieces(principal, link.applicationId, pieces, files))];
     let appliedNow = applied;
     if (changes.length) {
       if (status === 'DRAFT') {
@@ -388,23 +403,18 @@ export class DsSyncService implements OnModuleInit {
   /** Downloads a pièce to `path`, checking its size and DS's checksum (base64 MD5); the reason it cannot be taken, or null. */
   private async download(piece: DossierPiece, path: string): Promise<string | null> {
     const what = `pièce "${piece.filename}" (${piece.label})`;
-    let res: Response;
+    let res: IncomingMessage;
     try {
-      if (!/^https?:\/\//.test(piece.url)) return `${what}: its URL is not http(s)`;
-      res = await fetch(piece.url, { signal: AbortSignal.timeout(this.config.ds.timeoutMs * 4), redirect: 'follow' });
+      res = await openPiece(piece.url, { trustedOrigin: new URL(this.config.ds.apiUrl).origin, timeoutMs: this.config.ds.timeoutMs });
     } catch (error) {
       return `${what} could not be downloaded: ${(error as Error).message}`;
-    }
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      return `${what} could not be downloaded: HTTP ${res.status}`;
     }
     const md5 = createHash('md5');
     let size = 0n;
     const max = BigInt(this.config.documents.maxBytes);
     try {
       await pipeline(
-        Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>),
+        res,
         async function* (source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             size += BigInt(chunk.length);
@@ -528,7 +538,9 @@ export class DsSyncService implements OnModuleInit {
     return `${new URL(this.config.ds.apiUrl).origin}/procedures/${call.dsDemarcheNumber}/dossiers/${number}`;
   }
 
+  /** A call's runs are the region's (their refusals quote what dossiers of any département hold): read by its region-wide callers. */
   private async callOf(p: Principal, callId: string): Promise<CallForApplications> {
+    assertRegionWide(p, "A call's sync runs");
     const call = await this.syncs.call(callId);
     if (!call || call.regionCode !== p.regionCode) throw notFound(`Call ${callId}`);
     return call;

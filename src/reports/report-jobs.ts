@@ -123,9 +123,9 @@ export class ReportJobs implements OnApplicationBootstrap, OnApplicationShutdown
     this.onDemand.push({ queue, expireInSeconds, run: run as (data: object) => Promise<unknown> });
   }
 
-  /** Sends a job to a `worker` queue once the caller's transaction (if any) has committed. */
-  async send(queue: string, data: object): Promise<void> {
-    await this.tx.afterCommit(async () => (await this.queue()).send(queue, data));
+  /** Sends a job to a `worker` queue once the caller's transaction (if any) has committed (`singletonKey`: at most one such job queued). */
+  async send(queue: string, data: object, options: { singletonKey?: string } = {}): Promise<void> {
+    await this.tx.afterCommit(async () => (await this.queue()).send(queue, data, options));
   }
 
   /** The started queue, or 503 when it could not start within a few seconds. */

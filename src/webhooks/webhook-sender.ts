@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
-import { guardedLookup, targetRefusal } from './target-guard.js';
+import { guardedLookup, targetRefusal } from '../common/http/target-guard.js';
 
 export interface Signed {
   id: string;

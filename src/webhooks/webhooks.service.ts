@@ -10,7 +10,7 @@ import type { WebhookSubscription } from '../generated/prisma/client.js';
 import { TEST_EVENT } from '../outbox/event-types.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
 import type { CreateWebhookDto, DeliveryAttemptDto, DeliveryQuery, DeliveryQueuedDto, UpdateWebhookDto, WebhookDto, WebhookWithSecretDto } from './dto/webhook.dto.js';
-import { targetRefusal } from './target-guard.js';
+import { targetRefusal } from '../common/http/target-guard.js';
 import { type AttemptRow, WebhooksRepository } from './webhooks.repository.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -224,10 +224,10 @@ const SCOPE: Record<string, Entry> = {
   'PATCH /api/v1/calls/:id': { regionWrite: { as: 'ADMIN', body: () => ({ title: 'Appel 2027 (prolongé)' }) } },
   'PUT /api/v1/calls/:id/ds-token': { regionWrite: { as: 'ADMIN', body: () => ({ token: 'a-token-of-démarches-simplifiées' }) } },
   'PUT /api/v1/calls/:id/mapping': { regionWrite: { as: 'ADMIN', body: () => ({ fields: [{ champId: 'c-nom', target: 'promoter.name' }] }) } },
-  // A sync writes dossiers anywhere in the call's territory: the region's ARS runs it; everyone of the region reads its runs.
+  // A sync writes dossiers anywhere in the call's territory: the region's ARS runs it; its runs (their refusals quote any département's dossiers) are read region-wide only.
   'POST /api/v1/calls/:id/sync': { regionWrite: { as: 'ADMIN', body: () => ({}) } },
-  'GET /api/v1/calls/:id/syncs': { read: REGION_WIDE },
-  'GET /api/v1/calls/:id/syncs/:syncId': { read: REGION_WIDE },
+  'GET /api/v1/calls/:id/syncs': { read: { region: [200, 403, 403, 404] } },
+  'GET /api/v1/calls/:id/syncs/:syncId': { read: { region: [200, 403, 403, 404] } },
   'POST /api/v1/applications/:id/ds-changes/accept': { write: "the dossier's scope: route matrix and test/intake" },
   'POST /api/v1/applications/:id/ds-changes/dismiss': { write: "the dossier's scope: route matrix and test/intake" },
   'POST /api/v1/applications/:id/ds-messages': { write: "the dossier's scope: route matrix and test/intake" },

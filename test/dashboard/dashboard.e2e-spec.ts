@@ -28,7 +28,7 @@ describe('dashboard', () => {
     await advance(t, due.id, 'DELIVERABLES_RECEIVED', { instructor, director });
     const idle = await makeDossier(t, instructor, { name: 'MSP oubliée' });
     await t.prisma.application.update({ where: { id: idle.id }, data: { lastEventAt: new Date(Date.now() - 100 * 86_400_000) } });
-    const cantal = await makeDossier(t, instructor, { commune: { departmentCode: '15', inseeCode: '15501' }, name: 'MSP du Cantal' });
+    await makeDossier(t, instructor, { commune: { departmentCode: '15', inseeCode: '15501' }, name: 'MSP du Cantal' });
     const region = await envelope(t, admin, 'REGION', 50_000_000);
     await t.prisma.envelopeMovement.create({ data: { envelopeId: region.id, kind: 'COMMITMENT', amountCents: 12_500_000n, note: 'test' } });
     await envelope(t, admin, 'ARS', 10_000_000);
@@ -55,6 +55,5 @@ describe('dashboard', () => {
     expect(mine.byStatus).toEqual([{ status: 'DRAFT', step: 1, count: 1 }]);
     expect(mine.deadlines).toEqual({ overdue: 0, dueSoon: 0, idle: 0 });
     expect(JSON.stringify(mine)).not.toContain('MSP oubliée');
-    void cantal;
   });
 });

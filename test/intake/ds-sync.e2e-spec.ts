@@ -112,8 +112,8 @@ describe('sync from Démarches Simplifiées', () => {
     const queued = await http().post(`/api/v1/calls/${callId}/sync`).set('Authorization', instructor.auth).send(body).expect(202);
     expect(queued.body).toMatchObject({ callId, trigger: 'MANUAL' });
     // pg-boss's worker runs it; the run is read back until it has ended.
-    for (let i = 0; i < 200; i++) {
-      const run = (await http().get(`/api/v1/calls/${callId}/syncs/${queued.body.id}`).set('Authorization', partner.auth).expect(200)).body;
+    for (let i = 0; i < 600; i++) {
+      const run = (await http().get(`/api/v1/calls/${callId}/syncs/${queued.body.id}`).set('Authorization', instructor.auth).expect(200)).body;
       if (run.status === 'SUCCEEDED' || run.status === 'FAILED') return run;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -328,8 +328,34 @@ describe('sync from Démarches Simplifiées', () => {
     expect(await t.app.get(DsSyncService).scheduled()).toBeGreaterThanOrEqual(1);
     expect(await t.prisma.dsSync.count({ where: { trigger: 'SCHEDULED', callId } })).toBe(before + 1);
     expect(await t.prisma.dsSync.count({ where: { callId: bare } })).toBe(0);
-    const list = (await http().get(`/api/v1/calls/${callId}/syncs`).set('Authorization', partner.auth).expect(200)).body.items;
+    const list = (await http().get(`/api/v1/calls/${callId}/syncs`).set('Authorization', instructor.auth).expect(200)).body.items;
     expect(list[0].trigger).toBe('SCHEDULED');
+    // A département's partner reads none: the refusals quote dossiers of every département.
+    expect(expectProblem(await http().get(`/api/v1/calls/${callId}/syncs`).set('Authorization', partner.auth), 403).rule).toBe('region-wide-write');
+    // The scheduled runs end before the next test changes the démarche's fixtures.
+    for (let i = 0; i < 600 && (await t.prisma.dsSync.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } })) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await t.prisma.dsSync.count({ where: { status: { in: ['QUEUED', 'RUNNING'] } } })).toBe(0);
+  });
+
+  it("refuses a pièce whose URL leaves DS's host for a private or metadata address, and re-reads a refused dossier until it is taken", async () => {
+    const callId = await configured();
+    const withUrl = (number: number, url: string) => {
+      const d = dossier(number);
+      const champ = d.champs.find((c) => c.champDescriptorId === CHAMPS.projetSante) as unknown as { files: { url: string }[] };
+      champ.files[0].url = url;
+      return d;
+    };
+    demarche.dossiers = [withUrl(5001, 'http://169.254.169.254/latest/meta-data/'), withUrl(5002, 'https://10.1.2.3/projet.pdf'), dossier(5003)];
+    const run = await syncOf(callId);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', created: 1 });
+    expect(run.refused).toEqual([
+      { dsNumber: 5001, reason: expect.stringContaining('must be an https URL') },
+      { dsNumber: 5002, reason: expect.stringContaining('must not target a private, link-local or reserved address') },
+    ]);
+    expect(await t.prisma.promoter.count({ where: { name: { in: ['SISA Les Tilleuls 5001', 'SISA Les Tilleuls 5002'] } } })).toBe(0);
+    // The watermark stays before the refused dossiers' change: the next run reads them again (and takes them once DS serves them).
+    demarche.dossiers = [dossier(5001), dossier(5002), dossier(5003)];
+    expect(await syncOf(callId)).toMatchObject({ status: 'SUCCEEDED', created: 2, unchanged: 1, refused: [] });
   });
 
   it('writes our status back as a private annotation, and asks the promoter for missing pièces by a DS message', async () => {

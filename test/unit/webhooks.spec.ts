@@ -5,7 +5,7 @@ import { SecretBox } from '../../src/common/crypto/secret-box.js';
 import { loadConfig } from '../../src/config/config.js';
 import { moveEvents } from '../../src/outbox/dossier-events.js';
 import { MAX_RETRY_DELAY_MS, retryDelayMs, shortestRetrySpanMs } from '../../src/webhooks/retry-schedule.js';
-import { addressRefusal, guardedLookup, targetRefusal } from '../../src/webhooks/target-guard.js';
+import { addressRefusal, guardedLookup, targetRefusal } from '../../src/common/http/target-guard.js';
 import { eventBody, send, sign } from '../../src/webhooks/webhook-sender.js';
 
 describe('addressRefusal', () => {

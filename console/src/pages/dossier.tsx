@@ -231,7 +231,7 @@ function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (probl
 
 /** Euros as typed ("12 000,50") to integer cents, without floating point; null when it is not an amount. */
 function centsOf(text: string): number | null {
-  const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(text.replace(/[\s\u00a0\u202f€]/g, ''));
+  const m = /^(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(text.replace(/[\s\u00a0\u202f€]/g, ''));
   return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || '0') : null;
 }
 

@@ -1,4 +1,5 @@
-// Where a webhook may be sent (SSRF guard). Pure but for `guardedLookup`, which resolves.
+// Where the service may send a request it was told to (SSRF guard): webhook targets, and the
+// pièces of Démarches Simplifiées' dossiers. Pure but for `guardedLookup`, which resolves.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
