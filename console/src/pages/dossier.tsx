@@ -147,7 +147,7 @@ function ActionForm({ action, fields, onSend }: { action: string; fields: Field[
               ) : f.type === 'textarea' ? (
                 <textarea class="fr-input" id={id(f.name)} name={f.name} required={f.required} />
               ) : (
-                <input class="fr-input" id={id(f.name)} name={f.name} type={f.type} required={f.required} value={f.type === 'date' && f.required ? today() : undefined} />
+                <input class="fr-input" id={id(f.name)} name={f.name} type={f.type} required={f.required} defaultValue={f.type === 'date' && f.required ? today() : undefined} />
               )}
             </div>
           </div>
@@ -281,7 +281,7 @@ function LineForms({ line, onSend }: { line: Schemas['PlanLineDto']; onSend: (wh
               <label class="fr-label" for={id('paidOn')}>
                 Payé le
               </label>
-              <input class="fr-input" id={id('paidOn')} name="paidOn" type="date" value={today()} required />
+              <input class="fr-input" id={id('paidOn')} name="paidOn" type="date" defaultValue={today()} required />
             </div>
           </div>
           <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">

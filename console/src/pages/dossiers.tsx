@@ -33,14 +33,15 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
   return (
     <>
       <h1>Dossiers</h1>
-      <form onSubmit={apply} aria-label="Filtrer les dossiers" class="fr-mb-3w">
+      {/* Uncontrolled fields (what is typed survives the list arriving), set anew with each search. */}
+      <form key={params.toString()} onSubmit={apply} aria-label="Filtrer les dossiers" class="fr-mb-3w">
         <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <div class="fr-col-12 fr-col-md-4">
             <div class="fr-search-bar" role="search">
               <label class="fr-label" for="q">
                 Rechercher un projet
               </label>
-              <input class="fr-input" id="q" name="q" type="search" placeholder="Nom du projet" value={query.q ?? ''} />
+              <input class="fr-input" id="q" name="q" type="search" placeholder="Nom du projet" defaultValue={query.q ?? ''} />
             </div>
           </div>
           <div class="fr-col-12 fr-col-md-3">
@@ -48,10 +49,12 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
               <label class="fr-label" for="status">
                 Statut
               </label>
-              <select class="fr-select" id="status" name="status" value={query.status ?? ''}>
+              <select class="fr-select" id="status" name="status">
                 <option value="">Tous</option>
                 {STATUSES.map((s) => (
-                  <option value={s}>{STATUS_WORDS[s]}</option>
+                  <option value={s} selected={s === query.status}>
+                    {STATUS_WORDS[s]}
+                  </option>
                 ))}
               </select>
             </div>
@@ -62,14 +65,14 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
                 <label class="fr-label" for="departmentCode">
                   Département
                 </label>
-                <input class="fr-input" id="departmentCode" name="departmentCode" inputMode="numeric" maxLength={3} value={query.departmentCode ?? ''} />
+                <input class="fr-input" id="departmentCode" name="departmentCode" inputMode="numeric" maxLength={3} defaultValue={query.departmentCode ?? ''} />
               </div>
             </div>
           )}
           {me.role !== 'PARTNER' && (
             <div class="fr-col-6 fr-col-md-2">
               <div class="fr-checkbox-group">
-                <input type="checkbox" id="mine" name="mine" value="1" checked={Boolean(params.get('mine'))} />
+                <input type="checkbox" id="mine" name="mine" value="1" defaultChecked={Boolean(params.get('mine'))} />
                 <label class="fr-label" for="mine">
                   Mes dossiers
                 </label>
