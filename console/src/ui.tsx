@@ -93,7 +93,15 @@ export function Table<R>({ caption, rows, columns, empty = 'Aucun élément.' }:
 }
 
 /** Horizontal bars (SVG, hidden from screen readers: the same figures follow as a table). */
-export function BarChart({ title, bars }: { title: string; bars: { label: string; value: number; tone?: 'blue' | 'red' | 'green' | 'grey' }[] }) {
+export function BarChart({
+  title,
+  bars,
+  format = (n) => n.toLocaleString('fr-FR'),
+}: {
+  title: string;
+  bars: { label: string; value: number; tone?: 'blue' | 'red' | 'green' | 'grey' }[];
+  format?: (value: number) => string;
+}) {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const colours = { blue: '#000091', red: '#ce0500', green: '#18753c', grey: '#666666' };
   const height = bars.length * 28 + 8;
@@ -108,7 +116,7 @@ export function BarChart({ title, bars }: { title: string; bars: { label: string
             </text>
             <rect x="230" y="2" height="18" width={Math.max(1, (b.value / max) * 330)} fill={colours[b.tone ?? 'blue']} />
             <text x={236 + (b.value / max) * 330} y="16" font-size="13" fill="#161616">
-              {b.value}
+              {format(b.value)}
             </text>
           </g>
         ))}

@@ -250,6 +250,7 @@ describe('npm run seed:demo', () => {
     expect(Number((await one<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'report_run.request' AND entity_id = $1`, [report.id])).n)).toBe(1);
 
     // What to open first: /docs, a list filtered by status, a dossier with a late récépissé, a committed plan with payments.
+    expect(first.stdout).toMatch(/Open the console, http:\/\/localhost:\d+\/, and sign in/);
     expect(first.stdout).toMatch(/http:\/\/localhost:\d+\/docs/);
     expect(first.stdout).toMatch(/\/api\/v1\/applications\?status=AWAITING_DECISION/);
     const lateId = new RegExp(`/api/v1/applications/(${UUID})  — .*ISSUED_LATE`).exec(first.stdout)?.[1];

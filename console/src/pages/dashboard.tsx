@@ -59,8 +59,9 @@ export function Dashboard({ me }: { me: Me }) {
               <section aria-labelledby="enveloppes" class="fr-mt-4w">
                 <h2 id="enveloppes">Enveloppes par financeur</h2>
                 <BarChart
-                  title="Reste à engager par financeur (euros)"
-                  bars={d.envelopes.map((e) => ({ label: FUNDER_WORDS[e.funder] ?? e.funder, value: Math.round(e.remainingCents / 100), tone: 'green' }))}
+                  title="Reste à engager par financeur"
+                  bars={d.envelopes.map((e) => ({ label: FUNDER_WORDS[e.funder] ?? e.funder, value: e.remainingCents, tone: 'green' }))}
+                  format={euros}
                 />
                 <Table
                   caption="Enveloppes ouvertes : montants, engagé, reste à engager, payé"
