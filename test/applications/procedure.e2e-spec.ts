@@ -734,6 +734,9 @@ describe('the procedure of the seeds', () => {
       expect((await events(id)).at(-1)).toMatchObject({ type: 'LETTER_OF_INTENT_REQUESTED', data: { letterOfIntentRequested: true } });
       expectProblem(await t.http().patch(app(id)).set(I()).send({}), 400);
       expectProblem(await t.http().patch(app(id)).set(I()).send({ letterOfIntentRequested: 'oui' }), 400);
+      // null is not "no": the column cannot be null (the fuzz's field sweep found it answered 500).
+      const refused = expectProblem(await t.http().patch(app(id)).set(I()).send({ assigneeId: instructor.userId, letterOfIntentRequested: null }), 400);
+      expect(refused.errors).toEqual([expect.objectContaining({ field: 'letterOfIntentRequested' })]);
       expect((await get(id)).letterOfIntentRequested).toBe(true);
     });
 

@@ -5,6 +5,7 @@ import { Type } from 'class-transformer';
 import { PageQuery } from '../../common/http/pagination.js';
 import { DEPARTMENT_CODE } from '../../common/validation/codes.js';
 import { IsBusinessDate } from '../../common/validation/dates.js';
+import { IsOmittable } from '../../common/validation/optional.js';
 import { ActorKind, ApplicationStatus, DecisionOutcome, DetrDecision, DocumentKind, type DsState, Procedure, ProjectKind, Zone } from '../../generated/prisma/enums.js';
 import { ACTIONS } from '../workflow.js';
 
@@ -42,7 +43,7 @@ export class UpdateApplicationDto {
   @IsUUID()
   assigneeId?: string | null;
   @ApiPropertyOptional({ example: true, description: 'The ARS asked the promoter for a letter of intent (seed 002, note 8)' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   letterOfIntentRequested?: boolean;
 }
