@@ -12,6 +12,13 @@ export interface SyncCounts {
   files: number;
 }
 
+export interface DossierOfLink {
+  applicationId: string;
+  status: ApplicationStatus;
+  projectId: string;
+  promoterId: string;
+}
+
 export interface LinkData {
   applicationId: string;
   callId: string;
@@ -145,13 +152,10 @@ export class DsSyncRepository extends Repository {
     return this.db.promoter.findFirst({ where: { regionCode, siren }, select: { id: true }, orderBy: { id: 'asc' } });
   }
 
-  /** The promoter and project of a dossier (what a re-sync updates). */
-  async dossier(applicationId: string): Promise<{ status: ApplicationStatus; projectId: string; promoterId: string; regionCode: string }> {
-    const a = await this.db.application.findUniqueOrThrow({
-      where: { id: applicationId },
-      select: { status: true, regionCode: true, project: { select: { id: true, promoterId: true } } },
-    });
-    return { status: a.status, regionCode: a.regionCode, projectId: a.project.id, promoterId: a.project.promoterId };
+  /** A dossier's status, promoter and project (what a re-sync updates). */
+  async dossier(applicationId: string): Promise<DossierOfLink> {
+    const a = await this.db.application.findUniqueOrThrow({ where: { id: applicationId }, select: { status: true, project: { select: { id: true, promoterId: true } } } });
+    return { applicationId, status: a.status, projectId: a.project.id, promoterId: a.project.promoterId };
   }
 }
 

@@ -30,7 +30,7 @@ import type { CallForApplications, DocumentKind, DsDossier, DsState, DsSync } fr
 import { ProjectsService } from '../projects/projects.service.js';
 import { PromotersService } from '../promoters/promoters.service.js';
 import { ReportJobs } from '../reports/report-jobs.js';
-import { DsSyncRepository, type SyncCounts } from './ds-sync.repository.js';
+import { type DossierOfLink, DsSyncRepository, type SyncCounts } from './ds-sync.repository.js';
 import type { DsMessageSentDto, DsSyncDto, DsSyncQuery } from './dto/ds-sync.dto.js';
 
 export const SYNC_QUEUE = 'ds-sync';
@@ -122,9 +122,7 @@ export class DsSyncService implements OnModuleInit {
 
   /** Queues a sync of the call (202), or answers the one already queued or running. */
   async request(p: Principal, callId: string, full: boolean): Promise<DsSyncDto> {
-    assertRegionWide(p, "A call's sync");
-    const call = await this.syncs.call(callId);
-    if (!call || call.regionCode !== p.regionCode) throw notFound(`Call ${callId}`);
+    const call = await this.callOf(p, callId);
     assertConfigured(call);
     const sync = await this.writes.run(p, async () => {
       const { sync, created } = await this.syncs.request(callId, 'MANUAL', full, p.kind === 'USER' ? p.id : null);
@@ -320,13 +318,13 @@ export class DsSyncService implements OnModuleInit {
   ): Promise<Outcome> {
     const before = link.readValues as unknown as DossierValues;
     const applied = link.appliedValues as unknown as DossierValues;
-    const { status } = await this.syncs.dossier(link.applicationId);
+    const dossierNow = await this.syncs.dossier(link.applicationId);
     const changes = changesBetween(before, values);
     const taken = [...(link.files as unknown as TakenFile[]), ...(await this.addPieces(principal, link.applicationId, pieces, files))];
     let appliedNow = applied;
     if (changes.length) {
-      if (status === 'DRAFT') {
-        await this.apply(principal, link.applicationId, applied, values, true);
+      if (dossierNow.status === 'DRAFT') {
+        await this.apply(principal, dossierNow, link.number, applied, values);
         appliedNow = values;
         await this.event(principal, link.applicationId, 'DS_UPDATED', { dsNumber: link.number, changes });
       } else {
@@ -352,8 +350,8 @@ export class DsSyncService implements OnModuleInit {
    * (and, in DRAFT, records the site meeting the promoter declared), through the services that
    * check and audit them.
    */
-  async apply(principal: Principal, applicationId: string, from: DossierValues, to: DossierValues, draft: boolean): Promise<void> {
-    const d = await this.syncs.dossier(applicationId);
+  private async apply(principal: Principal, d: DossierOfLink, dsNumber: number, from: DossierValues, to: DossierValues): Promise<void> {
+    const applicationId = d.applicationId;
     const promoter = {
       ...(from.promoter.name !== to.promoter.name && { name: to.promoter.name }),
       ...(from.promoter.siren !== to.promoter.siren && to.promoter.siren !== null && { siren: to.promoter.siren }),
@@ -368,10 +366,7 @@ export class DsSyncService implements OnModuleInit {
     };
     if (Object.keys(project).length) await this.projects.update(principal, d.projectId, project);
     if (!sameJson(from.expenses, to.expenses)) await this.funding.replaceExpenses(principal, applicationId, expensesOf(to));
-    if (draft && to.siteMeetingHeldOn && !from.siteMeetingHeldOn) {
-      const link = await this.syncs.linkOf(applicationId);
-      await this.siteMeeting(principal, applicationId, to.siteMeetingHeldOn, link?.number ?? 0);
-    }
+    if (d.status === 'DRAFT' && to.siteMeetingHeldOn && !from.siteMeetingHeldOn) await this.siteMeeting(principal, applicationId, to.siteMeetingHeldOn, dsNumber);
   }
 
   private event(principal: Principal, applicationId: string, type: string, data: object): Promise<void> {
@@ -486,10 +481,7 @@ export class DsSyncService implements OnModuleInit {
       const read = link.readValues as unknown as DossierValues;
       const changes = changesBetween(applied, read);
       if (!changes.length) throw conflict('Démarches Simplifiées changed nothing that waits for an instructor.', { rule: 'no-ds-changes' });
-      if (how === 'accept') {
-        const { status } = await this.syncs.dossier(applicationId);
-        await this.apply(p, applicationId, applied, read, status === 'DRAFT');
-      }
+      if (how === 'accept') await this.apply(p, await this.syncs.dossier(applicationId), link.number, applied, read);
       await this.syncs.updateLink(applicationId, { appliedValues: read });
       await this.event(p, applicationId, how === 'accept' ? 'DS_CHANGES_ACCEPTED' : 'DS_CHANGES_DISMISSED', { dsNumber: link.number, changes });
       return {
@@ -538,9 +530,9 @@ export class DsSyncService implements OnModuleInit {
     return `${new URL(this.config.ds.apiUrl).origin}/procedures/${call.dsDemarcheNumber}/dossiers/${number}`;
   }
 
-  /** A call's runs are the region's (their refusals quote what dossiers of any département hold): read by its region-wide callers. */
+  /** A call's runs are the region's (their refusals quote what dossiers of any département hold): run and read by its region-wide callers. */
   private async callOf(p: Principal, callId: string): Promise<CallForApplications> {
-    assertRegionWide(p, "A call's sync runs");
+    assertRegionWide(p, "A call's sync");
     const call = await this.syncs.call(callId);
     if (!call || call.regionCode !== p.regionCode) throw notFound(`Call ${callId}`);
     return call;
