@@ -1,4 +1,5 @@
-// Builds the console (console/) into dist/web/: one JavaScript bundle and one stylesheet
+// Builds the console (console/) into dist/web/: its JavaScript (the app, and the chart library
+// in a chunk loaded only by the pages with a chart) and one stylesheet
 // with hashed names (esbuild), the DSFR's fonts and icons beside them, index.html naming them,
 // and each text file precompressed (brotli and gzip) for @fastify/static. Run by `npm install`
 // (postinstall) and `npm run console:build`. Prints the sizes the first page sends.
@@ -13,6 +14,8 @@ mkdirSync(`${out}/assets`, { recursive: true });
 
 const result = await build({
   entryPoints: { app: 'console/src/main.tsx', style: 'console/src/styles.css' },
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   minify: true,
   format: 'esm',

@@ -1,5 +1,5 @@
-// The console's shared pieces, in the DSFR's markup: alerts, tables, a bar chart with its
-// figures as a table, a link that moves the hash route.
+// The console's shared pieces, in the DSFR's markup: alerts, tables, form values, a link that
+// moves the hash route.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Answer, Problem } from './api.js';
@@ -89,39 +89,6 @@ export function Table<R>({ caption, rows, columns, empty = 'Aucun élément.' }:
         </div>
       </div>
     </div>
-  );
-}
-
-/** Horizontal bars (SVG, hidden from screen readers: the same figures follow as a table). */
-export function BarChart({
-  title,
-  bars,
-  format = (n) => n.toLocaleString('fr-FR'),
-}: {
-  title: string;
-  bars: { label: string; value: number; tone?: 'blue' | 'red' | 'green' | 'grey' }[];
-  format?: (value: number) => string;
-}) {
-  const max = Math.max(1, ...bars.map((b) => b.value));
-  const colours = { blue: '#000091', red: '#ce0500', green: '#18753c', grey: '#666666' };
-  const height = bars.length * 28 + 8;
-  return (
-    <figure class="fr-m-0" aria-hidden="true">
-      <svg viewBox={`0 0 600 ${height}`} width="100%" height={height} role="img" focusable="false">
-        <title>{title}</title>
-        {bars.map((b, i) => (
-          <g transform={`translate(0 ${i * 28 + 4})`}>
-            <text x="0" y="16" font-size="13" fill="#161616">
-              {b.label}
-            </text>
-            <rect x="230" y="2" height="18" width={Math.max(1, (b.value / max) * 330)} fill={colours[b.tone ?? 'blue']} />
-            <text x={236 + (b.value / max) * 330} y="16" font-size="13" fill="#161616">
-              {format(b.value)}
-            </text>
-          </g>
-        ))}
-      </svg>
-    </figure>
   );
 }
 

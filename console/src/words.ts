@@ -50,6 +50,9 @@ export const EVENT_WORDS: Record<string, string> = {
 const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 /** Integer cents in euros, for reading only (never computed with). */
 export const euros = (cents: number | null | undefined) => (cents == null ? '—' : euroFormat.format(cents / 100));
+const compactEuroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
+/** For a chart's axis: 1,2 M €. */
+export const eurosShort = (cents: number) => compactEuroFormat.format(cents / 100);
 export const day = (iso: string | null | undefined) => (iso ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '—');
 export const moment = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 

@@ -4,8 +4,11 @@
 // is refused the submission without its pièces (in French, and in the API's words), submits,
 // sees it in the timeline; the director decides; a département partner sees only its
 // département's dossiers and no action but its own funder's line. axe-core runs on every page;
-// the dashboard, a dossier and a funding plan are saved under docs/console/.
+// the dashboard, a dossier and a funding plan are saved as PNG in CONSOLE_SCREENSHOTS (by
+// `npm run console:screenshots`: docs/console/), else in the system's temporary folder.
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import chromium from '@sparticuz/chromium';
@@ -17,7 +20,7 @@ import { actor, type Actor, makeOrganization, makeUser, PASSWORD } from '../help
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = 'docs/console';
+const SHOTS = process.env.CONSOLE_SCREENSHOTS ?? join(tmpdir(), 'console-screenshots');
 /** A browser's steps, on a loaded 2-core machine. */
 const STEPS = 90_000;
 
@@ -59,11 +62,22 @@ describe('the console in a browser', () => {
     });
   }
 
-  /** A page of its own (cookies, storage); CSP bypassed only so that axe-core can be injected. */
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  /**
+   * A page of its own (cookies, storage). The CSP is bypassed so that axe-core can be injected,
+   * except in a page that keeps it (`csp`): there, every violation is kept in `cspViolations`.
+   */
+  async function newPage(csp = false): Promise<Page> {
+    const context = await browser.newContext({ bypassCSP: !csp, viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     contexts.push(context);
     const page = await context.newPage();
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as {
+        cspViolations: string[];
+        document: { addEventListener: (t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void) => void };
+      };
+      w.cspViolations = [];
+      w.document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     page.on('requestfailed', (r) => console.error(`request failed: ${r.url()} ${r.failure()?.errorText}`));
     page.on('console', (m) => m.type() === 'error' && console.error(`console: ${m.text()}`));
@@ -175,9 +189,9 @@ describe('the console in a browser', () => {
   );
 
   it(
-    'works with the keyboard alone: sign in, then reach a dossier from the menu',
+    'works with the keyboard alone, under its Content-Security-Policy: sign in, see the charts, reach a dossier from the menu',
     async () => {
-      const page = await newPage();
+      const page = await newPage(true);
       await page.goto(base);
       await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
       /** Tabs until the focused element is the one `matches` names (at most 40 times). */
@@ -200,6 +214,19 @@ describe('the console in a browser', () => {
       await page.keyboard.type(PASSWORD);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+      // The charts' library, loaded on demand, draws under the policy: a canvas with pixels on it.
+      const chart = page.getByRole('img', { name: /^Dossiers par étape\. Étape 1 : \d+ ; Étape 2 : \d+/ });
+      await chart.waitFor();
+      await page.waitForFunction(() => {
+        interface Canvas {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+        }
+        const canvas = (globalThis as unknown as { document: { querySelector: (s: string) => Canvas | null } }).document.querySelector('canvas');
+        const pixels = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        return pixels?.some((alpha, i) => i % 4 === 3 && alpha > 0) ?? false;
+      });
       await tabTo((e) => e.text === 'Dossiers');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Dossiers' }).waitFor();
@@ -208,6 +235,7 @@ describe('the console in a browser', () => {
       await tabTo((e) => e.text === 'MSP des Gorges de l’Allier');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
+      expect(await page.evaluate(() => (globalThis as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
     },
     STEPS,
   );

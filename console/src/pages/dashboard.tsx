@@ -1,7 +1,8 @@
 import { api, call } from '../api.js';
 import type { Me } from '../main.js';
-import { BarChart, Loaded, Table, useAnswer } from '../ui.js';
-import { day, euros, FUNDER_WORDS, STATUS_WORDS } from '../words.js';
+import { BarChart } from '../chart.js';
+import { Loaded, Table, useAnswer } from '../ui.js';
+import { day, euros, eurosShort, FUNDER_WORDS, STATUS_WORDS } from '../words.js';
 
 const KIND = { RECEIPT_OVERDUE: 'Récépissé en retard', RECEIPT_DUE_SOON: 'Récépissé dû sous 15 jours', IDLE: 'Sans événement depuis 90 jours' } as const;
 
@@ -22,7 +23,11 @@ export function Dashboard({ me }: { me: Me }) {
               <div class="fr-grid-row fr-grid-row--gutters">
                 <section class="fr-col-12 fr-col-lg-6" aria-labelledby="etapes">
                   <h2 id="etapes">Dossiers par étape</h2>
-                  <BarChart title="Dossiers par étape" bars={[...steps, { label: 'Audits et dossiers terminés', value: other, tone: 'grey' }]} />
+                  <BarChart
+                    title="Dossiers par étape"
+                    labels={[...steps.map((s) => s.label), 'Audits et dossiers terminés']}
+                    series={[{ label: 'Dossiers', values: [...steps.map((s) => s.value), other], tone: ['blue', 'blue', 'blue', 'grey'] }]}
+                  />
                   <Table
                     caption="Dossiers par statut"
                     rows={d.byStatus}
@@ -37,11 +42,8 @@ export function Dashboard({ me }: { me: Me }) {
                   <h2 id="echeances">Échéances au {day(d.date)}</h2>
                   <BarChart
                     title="Échéances"
-                    bars={[
-                      { label: 'Récépissés en retard', value: d.deadlines.overdue, tone: 'red' },
-                      { label: 'Récépissés dus sous 15 jours', value: d.deadlines.dueSoon, tone: 'blue' },
-                      { label: 'Dossiers inactifs (90 jours)', value: d.deadlines.idle, tone: 'grey' },
-                    ]}
+                    labels={['Récépissés en retard', 'Récépissés dus sous 15 jours', 'Dossiers inactifs (90 jours)']}
+                    series={[{ label: 'Dossiers', values: [d.deadlines.overdue, d.deadlines.dueSoon, d.deadlines.idle], tone: ['red', 'orange', 'grey'] }]}
                   />
                   <Table
                     caption="Dossiers les plus urgents"
@@ -59,9 +61,15 @@ export function Dashboard({ me }: { me: Me }) {
               <section aria-labelledby="enveloppes" class="fr-mt-4w">
                 <h2 id="enveloppes">Enveloppes par financeur</h2>
                 <BarChart
-                  title="Reste à engager par financeur"
-                  bars={d.envelopes.map((e) => ({ label: FUNDER_WORDS[e.funder] ?? e.funder, value: e.remainingCents, tone: 'green' }))}
-                  format={euros}
+                  title="Enveloppes par financeur : payé, engagé non payé, reste à engager"
+                  labels={d.envelopes.map((e) => FUNDER_WORDS[e.funder] ?? e.funder)}
+                  series={[
+                    { label: 'Payé', values: d.envelopes.map((e) => e.paidCents), tone: 'blue' },
+                    { label: 'Engagé, non payé', values: d.envelopes.map((e) => Math.max(0, e.committedCents - e.paidCents)), tone: 'lightBlue' },
+                    { label: 'Reste à engager', values: d.envelopes.map((e) => e.remainingCents), tone: 'green' },
+                  ]}
+                  stacked
+                  format={eurosShort}
                 />
                 <Table
                   caption="Enveloppes ouvertes : montants, engagé, reste à engager, payé"
