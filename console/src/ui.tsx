@@ -1,5 +1,5 @@
-// The console's shared pieces, in the DSFR's markup: alerts, tables, form values, a link that
-// moves the hash route.
+// The console's shared pieces, in the DSFR's markup: alerts, tables, definition lists, form
+// values, a download, a link that moves the hash route.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Answer, Problem } from './api.js';
@@ -90,6 +90,27 @@ export function Table<R>({ caption, rows, columns, empty = 'Aucun élément.' }:
       </div>
     </div>
   );
+}
+
+/** Terms and their values, as a definition list. */
+export function Definition({ rows }: { rows: [string, ComponentChildren][] }) {
+  return (
+    <dl class="fr-mb-2w">
+      {rows.map(([term, value]) => (
+        <div class="fr-grid-row">
+          <dt class="fr-col-12 fr-col-md-5 fr-text--bold">{term}</dt>
+          <dd class="fr-col-12 fr-col-md-7 fr-m-0">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Saves bytes the API answered (a pièce, a report) as a file of the browser's downloads. */
+export function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  Object.assign(document.createElement('a'), { href: url, download: filename }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A submitted form's fields, trimmed (a file field, which the console has none of, is empty). */

@@ -24,6 +24,25 @@ export const ACTION_WORDS: Record<string, string> = {
   CLOSE: 'Clore le dossier',
 };
 
+export const CATEGORY_WORDS: Record<string, string> = {
+  IMMOBILIER: 'Immobilier',
+  EQUIPEMENT: 'Équipement',
+  SI_PARTAGE: "Système d'information partagé",
+  INGENIERIE: 'Ingénierie',
+  FONCTIONNEMENT: 'Fonctionnement',
+};
+
+export const NATURE_WORDS: Record<string, string> = {
+  LAND: 'Foncier',
+  WORKS: 'Travaux',
+  VRD: 'Voirie et réseaux divers',
+  FEES_STUDIES: 'Honoraires et études',
+  FURNITURE: 'Mobilier',
+  MEDICAL_EQUIPMENT: 'Équipement médical',
+  IT_FIRST_PURCHASE: 'Premier équipement informatique',
+  OTHER: 'Autre',
+};
+
 export const FUNDER_WORDS: Record<string, string> = {
   REGION: 'Région',
   ARS: 'ARS',
@@ -53,6 +72,8 @@ export const euros = (cents: number | null | undefined) => (cents == null ? '—
 const compactEuroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
 /** For a chart's axis: 1,2 M €. */
 export const eurosShort = (cents: number) => compactEuroFormat.format(cents / 100);
+/** Today in Paris, as a date field's value (2026-12-03). */
+export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 export const day = (iso: string | null | undefined) => (iso ? new Date(`${iso.slice(0, 10)}T12:00:00Z`).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '—');
 export const moment = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 

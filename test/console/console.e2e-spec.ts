@@ -1,8 +1,9 @@
 // The instructors' console in a real Chromium (issue 24): @sparticuz/chromium, which npm install
 // brings (or CHROMIUM_PATH, a browser of the machine's), driven by playwright-core against the
 // real service and database. An instructor signs in, finds a dossier, records the site meeting,
-// is refused the submission without its pièces (in French, and in the API's words), submits,
-// sees it in the timeline; the director decides; a département partner sees only its
+// is refused the submission without its pièces (in French, and in the API's words), adds them
+// and downloads one, submits, sees it in the timeline; the director decides, enters expenses,
+// computes and commits a funding plan; a département partner sees only its
 // département's dossiers and no action but its own funder's line. axe-core runs on every page;
 // the dashboard, a dossier and a funding plan are saved as PNG in CONSOLE_SCREENSHOTS (by
 // `npm run console:screenshots`: docs/console/), else in the system's temporary folder.
@@ -14,7 +15,7 @@ import { createRequire } from 'node:module';
 import chromium from '@sparticuz/chromium';
 import { type Browser, type BrowserContext, chromium as playwright, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { providePieces } from '../helpers/documents.js';
+import { samplePdf, sha256 } from '../helpers/documents.js';
 import { advance, makeDossier } from '../helpers/dossiers.js';
 import { actor, type Actor, makeOrganization, makeUser, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
@@ -39,6 +40,7 @@ describe('the console in a browser', () => {
   let draft: { id: string };
   let awaiting: { id: string };
   let committed: { id: string };
+  let computing: { id: string };
   let cantal: { id: string };
   const audited: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -106,6 +108,12 @@ describe('the console in a browser', () => {
     return (await makeUser(t, role, organization.id)).email;
   }
 
+  /** What the API's checklist says the dossier's next move still needs. */
+  async function checklistOf(id: string): Promise<string[]> {
+    const instructor = (await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken as string;
+    return (await t.http().get(`/api/v1/applications/${id}`).set('Authorization', `Bearer ${instructor}`).expect(200)).body.checklist.missing as string[];
+  }
+
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
     await t.app.listen(0, '127.0.0.1');
@@ -143,6 +151,8 @@ describe('the console in a browser', () => {
       .expect(200);
     await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/compute`).set('Authorization', instructor.auth).send({}).expect(200);
     await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/commit`).set('Authorization', director.auth).send({}).expect(200);
+    computing = await makeDossier(t, instructor, { name: 'MSP de Langeac' });
+    await advance(t, computing.id, 'STEP2_IN_PROGRESS', who);
     cantal = await makeDossier(t, instructor, { name: 'MSP du Cantal', commune: { departmentCode: '15', inseeCode: '15777' } });
     mkdirSync(SHOTS, { recursive: true });
     browser = await playwright.launch({
@@ -241,7 +251,7 @@ describe('the console in a browser', () => {
   );
 
   it(
-    'lets an instructor find a dossier, record its site meeting, and submit it once its pièces are in',
+    'lets an instructor find a dossier, record its site meeting, add the pièces it lacks and submit it',
     async () => {
       const page = await newPage();
       await signIn(page, emails.instructor);
@@ -278,12 +288,27 @@ describe('the console in a browser', () => {
       expect(await refusal.textContent()).toContain('Réponse du service (422)');
       await axe(page, 'dossier (refusal shown)');
 
-      const instructorActor = {
-        auth: `Bearer ${(await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken}`,
-      } as Actor;
-      await providePieces(t, draft.id, instructorActor);
-      await page.reload();
-      await page.getByRole('button', { name: 'Enregistrer la demande (dépôt)' }).click();
+      // The pièces the checklist names, added through the console; one downloaded again, the same bytes.
+      const missing = await checklistOf(draft.id);
+      expect(missing.length).toBeGreaterThan(0);
+      for (const kind of missing) {
+        await page.getByLabel('Pièce', { exact: true }).selectOption(kind);
+        await page.getByLabel('Fichier').setInputFiles({ name: `${kind.toLowerCase()}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(kind) });
+        await page.getByRole('button', { name: 'Ajouter la pièce' }).click();
+        await page
+          .getByRole('status')
+          .getByText(/^Pièce ajoutée : /)
+          .waitFor();
+        await page.getByRole('button', { name: new RegExp(`^Télécharger ${kind.toLowerCase()}\\.pdf`) }).waitFor();
+      }
+      expect(await checklistOf(draft.id)).toEqual([]);
+      await page.getByText('toutes les pièces requises sont présentes.').waitFor();
+      const downloaded = page.waitForEvent('download');
+      await page.getByRole('button', { name: new RegExp(`^Télécharger ${missing[0].toLowerCase()}\\.pdf`) }).click();
+      const file = await downloaded;
+      expect(file.suggestedFilename()).toBe(`${missing[0].toLowerCase()}.pdf`);
+      expect(sha256(readFileSync(await file.path()))).toBe(sha256(samplePdf(missing[0])));
+      // The submission's form is still open: sent again, now with its pièces.
       await page.getByRole('form', { name: 'Enregistrer la demande (dépôt)' }).getByRole('button').click();
       await page.getByRole('status').getByText('Enregistrer la demande (dépôt) : fait.').waitFor();
       await page.getByRole('region', { name: 'Chronologie' }).getByText('Demande enregistrée').waitFor();
@@ -302,7 +327,7 @@ describe('the console in a browser', () => {
   );
 
   it(
-    'lets the director decide, and shows a funding plan with why each amount',
+    'lets the director decide, enter expenses, compute and commit a funding plan, and shows why each amount',
     async () => {
       const page = await newPage();
       await signIn(page, emails.director);
@@ -312,6 +337,43 @@ describe('the console in a browser', () => {
       await page.getByRole('form', { name: 'Décider : accord' }).getByRole('button').click();
       await page.getByRole('status').getByText('Décider : accord : fait.').waitFor();
       expect((await t.prisma.application.findUniqueOrThrow({ where: { id: awaiting.id } })).status).toBe('STEP2_IN_PROGRESS');
+
+      // Expenses typed as people type euros; a wrong amount is refused before anything is sent.
+      await page.goto(`${base}#/dossiers/${computing.id}`);
+      await page.getByRole('heading', { level: 1, name: 'MSP de Langeac' }).waitFor();
+      await page.getByText('Aucun plan de financement calculé.').waitFor();
+      await page.getByRole('button', { name: 'Modifier les dépenses' }).click();
+      const expense = (n: number) => page.getByRole('group', { name: `Dépense ${n}` });
+      for (const [n, category, nature, label, amount] of [
+        [1, 'IMMOBILIER', 'WORKS', 'Réhabilitation du rez-de-chaussée', '480 000,001'],
+        [2, 'EQUIPEMENT', 'MEDICAL_EQUIPMENT', 'Équipement médical', '65000'],
+      ] as const) {
+        await page.getByRole('button', { name: 'Ajouter une dépense' }).click();
+        await expense(n).getByLabel('Catégorie').selectOption(category);
+        await expense(n).getByLabel('Nature').selectOption(nature);
+        await expense(n).getByLabel('Libellé').fill(label);
+        await expense(n).getByLabel('Montant HT (euros)').fill(amount);
+      }
+      await page.getByRole('button', { name: 'Enregistrer les dépenses' }).click();
+      await page.getByRole('alert').getByText('Le formulaire contient une erreur : dépense 1, montant HT (en euros, au plus deux décimales).').waitFor();
+      expect(await t.prisma.expense.count({ where: { applicationId: computing.id } })).toBe(0);
+      await expense(1).getByLabel('Montant HT (euros)').fill('480 000');
+      await page.getByRole('button', { name: 'Enregistrer les dépenses' }).click();
+      await page.getByRole('status').getByText('Dépenses enregistrées.').waitFor();
+      await page.getByRole('table', { name: 'Dépenses du projet, hors taxes' }).getByText('480 000,00 €').waitFor();
+      await page.getByRole('button', { name: 'Calculer le plan' }).click();
+      await page.getByRole('status').getByText('Plan de financement calculé.').waitFor();
+      await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
+      await page.getByRole('button', { name: 'Engager le plan' }).click();
+      await page.getByRole('status').getByText('Plan de financement engagé : les enveloppes sont consommées.').waitFor();
+      // The same expenses as the dossier committed through the API: the same split, to the cent.
+      const lines = async (applicationId: string) =>
+        (await t.prisma.fundingPlan.findFirstOrThrow({ where: { applicationId }, include: { lines: { orderBy: { funder: 'asc' } } } })).lines.map((l) => [l.funder, l.amountCents]);
+      const plan = await t.prisma.fundingPlan.findFirstOrThrow({ where: { applicationId: computing.id } });
+      expect(plan.status).toBe('COMMITTED');
+      expect(await lines(computing.id)).toEqual(await lines(committed.id));
+      await page.getByRole('button', { name: 'Modifier les dépenses' }).waitFor({ state: 'detached' });
+      await axe(page, 'dossier (plan engagé par la direction)');
 
       await page.goto(`${base}#/dossiers/${committed.id}`);
       await page.getByRole('heading', { level: 1, name: 'Centre de santé de Brioude' }).waitFor();

@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { formValues, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
-import { ACTION_WORDS, day, euros, EVENT_WORDS, FUNDER_WORDS, KIND_WORDS, moment, OPINION_WORDS, percent, PIECE_TITLES, STATUS_WORDS, ZONE_WORDS } from '../words.js';
+import { Definition, formValues, Loaded, Notice, Refusal, useAnswer } from '../ui.js';
+import { FundingPlan } from './funding-plan.js';
+import { Pieces } from './pieces.js';
+import { ACTION_WORDS, day, EVENT_WORDS, KIND_WORDS, moment, OPINION_WORDS, STATUS_WORDS, today, ZONE_WORDS } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
 type Field = { name: string; label: string; type: 'date' | 'text' | 'textarea' | 'select'; required?: boolean; options?: [string, string][] };
 
-const PLAN_WORDS: Record<string, string> = { COMPUTED: 'calculé (non engagé)', COMMITTED: 'engagé', RELEASED: 'libéré' };
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 const REASON: Field[] = [{ name: 'reason', label: 'Motif', type: 'textarea', required: true }];
 const OUTCOMES: [string, string][] = Object.entries(OPINION_WORDS);
 
@@ -162,19 +162,6 @@ function ActionForm({ action, fields, onSend }: { action: string; fields: Field[
   );
 }
 
-function Definition({ rows }: { rows: [string, preact.ComponentChildren][] }) {
-  return (
-    <dl class="fr-mb-2w">
-      {rows.map(([term, value]) => (
-        <div class="fr-grid-row">
-          <dt class="fr-col-12 fr-col-md-5 fr-text--bold">{term}</dt>
-          <dd class="fr-col-12 fr-col-md-7 fr-m-0">{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
 function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (problem?: Problem) => void }) {
   const { answer } = useAnswer(async () => {
     const project = await call(() => api.GET('/api/v1/projects/{id}', { params: { path: { id: app.projectId } } }));
@@ -225,159 +212,6 @@ function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (probl
           </section>
         </div>
       )}
-    </Loaded>
-  );
-}
-
-/** Euros as typed ("12 000,50") to integer cents, without floating point; null when it is not an amount. */
-function centsOf(text: string): number | null {
-  const m = /^(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(text.replace(/[\s\u00a0\u202f€]/g, ''));
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || '0') : null;
-}
-
-const PAYMENT_KINDS: [string, string][] = [
-  ['ADVANCE', 'Avance'],
-  ['INSTALMENT', 'Acompte'],
-  ['BALANCE', 'Solde'],
-];
-
-/** A funder's commitment and payments on a committed plan: the ARS's staff for any line, a partner for its own funder's. */
-function LineForms({ line, onSend }: { line: Schemas['PlanLineDto']; onSend: (what: 'commit' | 'pay', values: Record<string, string>) => Promise<void> }) {
-  const who = FUNDER_WORDS[line.funder] ?? line.funder;
-  const id = (name: string) => `${line.funder}-${name}`;
-  return (
-    <div class="fr-grid-row fr-grid-row--gutters fr-mb-2w">
-      <form class="fr-col-12 fr-col-md-5" aria-label={`Engagement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('commit', formValues(e)))}>
-        <div class="fr-input-group">
-          <label class="fr-label" for={id('commit')}>
-            Montant engagé par {who} (euros)
-          </label>
-          <input class="fr-input" id={id('commit')} name="euros" inputMode="decimal" required />
-        </div>
-        <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-          Engager
-        </button>
-      </form>
-      {line.committedCents !== null && (
-        <form class="fr-col-12 fr-col-md-7" aria-label={`Paiement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('pay', formValues(e)))}>
-          <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-4 fr-select-group">
-              <label class="fr-label" for={id('kind')}>
-                Nature
-              </label>
-              <select class="fr-select" id={id('kind')} name="kind">
-                {PAYMENT_KINDS.map(([value, label]) => (
-                  <option value={value}>{label}</option>
-                ))}
-              </select>
-            </div>
-            <div class="fr-col-4 fr-input-group">
-              <label class="fr-label" for={id('paid')}>
-                Montant payé par {who} (euros)
-              </label>
-              <input class="fr-input" id={id('paid')} name="euros" inputMode="decimal" required />
-            </div>
-            <div class="fr-col-4 fr-input-group">
-              <label class="fr-label" for={id('paidOn')}>
-                Payé le
-              </label>
-              <input class="fr-input" id={id('paidOn')} name="paidOn" type="date" defaultValue={today()} required />
-            </div>
-          </div>
-          <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-            Enregistrer le paiement
-          </button>
-        </form>
-      )}
-    </div>
-  );
-}
-
-function Plan({ app, me, onChanged }: { app: Application; me: Me; onChanged: (notice: string) => void }) {
-  const { answer, reload } = useAnswer(() => call(() => api.GET('/api/v1/applications/{id}/funding-plan', { params: { path: { id: app.id } } })), `${app.id}-${app.version}`);
-  const [problem, setProblem] = useState<Problem>();
-  if (answer?.problem?.status === 404) return <p>Aucun plan de financement calculé.</p>;
-  const writer = me.role === 'ADMIN' || me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR' || me.role === 'PARTNER';
-  const mine = (funder: string) => writer && (me.role !== 'PARTNER' || me.funders.includes(funder as never));
-  const send = async (funder: Schemas['PlanLineDto']['funder'], what: 'commit' | 'pay', values: Record<string, string>) => {
-    const who = FUNDER_WORDS[funder] ?? funder;
-    const cents = centsOf(values.euros);
-    if (cents === null) {
-      setProblem({
-        type: 'about:blank',
-        title: 'Montant',
-        status: 400,
-        detail: `"${values.euros}" is not an amount in euros.`,
-        errors: [{ field: 'montant', message: 'en euros, au plus deux décimales' }],
-      } as Problem);
-      return;
-    }
-    const path = { id: app.id, funder };
-    const res =
-      what === 'commit'
-        ? await call(() => api.PUT('/api/v1/applications/{id}/funding-plan/lines/{funder}', { params: { path }, body: { committedCents: cents } }))
-        : await call(() =>
-            api.POST('/api/v1/applications/{id}/funding-plan/lines/{funder}/payments', {
-              params: { path },
-              body: { kind: values.kind as Schemas['PaymentDto']['kind'], amountCents: cents, paidOn: values.paidOn },
-            }),
-          );
-    setProblem(res.problem);
-    if (!res.problem) {
-      reload();
-      onChanged(what === 'commit' ? `Engagement de ${who} enregistré.` : `Paiement de ${who} enregistré.`);
-    }
-  };
-  return (
-    <Loaded answer={answer}>
-      {(plan) => {
-        const yours = plan.status === 'COMMITTED' ? plan.lines.filter((l) => l.eligible && mine(l.funder)) : [];
-        return (
-          <>
-            {problem && <Refusal problem={problem} />}
-            <Definition
-              rows={[
-                ['Statut du plan', plan.status ? (PLAN_WORDS[plan.status] ?? plan.status) : '—'],
-                ['Coût total', euros(plan.totalCents)],
-                ['Dépense éligible', euros(plan.eligibleCostCents)],
-                ['Plafond des aides publiques', euros(plan.publicCeilingCents)],
-                ['Total des aides publiques', euros(plan.publicTotalCents)],
-                ['Autofinancement', euros(plan.selfFinancingCents)],
-              ]}
-            />
-            <Table
-              caption="Lignes du plan : montant et pourquoi ce montant"
-              rows={plan.lines}
-              columns={[
-                { label: 'Financeur', cell: (l) => FUNDER_WORDS[l.funder] ?? l.funder },
-                { label: 'Assiette', cell: (l) => euros(l.baseCents), numeric: true },
-                { label: 'Taux', cell: (l) => percent(l.appliedRateBps), numeric: true },
-                { label: 'Montant', cell: (l) => euros(l.amountCents), numeric: true },
-                {
-                  label: 'Pourquoi ce montant',
-                  cell: (l) => (
-                    <>
-                      {l.eligible ? '' : 'Non éligible. '}
-                      {l.boundBy ? `Limité par : ${l.boundBy}. ` : ''}
-                      {l.reasons.join(' ; ')}
-                    </>
-                  ),
-                },
-                { label: 'Engagé', cell: (l) => euros(l.committedCents), numeric: true },
-                { label: 'Payé', cell: (l) => euros(l.paidCents), numeric: true },
-              ]}
-            />
-            {yours.length > 0 && (
-              <section aria-labelledby="engagements">
-                <h3 id="engagements">Engagements et paiements</h3>
-                {yours.map((line) => (
-                  <LineForms line={line} onSend={(what, values) => send(line.funder, what, values)} />
-                ))}
-              </section>
-            )}
-          </>
-        );
-      }}
     </Loaded>
   );
 }
@@ -519,25 +353,17 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
             />
             <section aria-labelledby="pieces" class="fr-mt-4w">
               <h2 id="pieces">Pièces</h2>
-              {app.checklist.nextAction && (
-                <p>
-                  Pour « {ACTION_WORDS[app.checklist.nextAction] ?? app.checklist.nextAction} » :{' '}
-                  {app.checklist.required.length === 0
-                    ? 'aucune pièce requise.'
-                    : app.checklist.missing.length === 0
-                      ? 'toutes les pièces requises sont présentes.'
-                      : `il manque ${app.checklist.missing.map((k) => PIECE_TITLES[k]).join(', ')}.`}
-                </p>
-              )}
-              <Table
-                caption="Pièces du dossier"
-                rows={documents}
-                empty="Aucune pièce."
-                columns={[
-                  { label: 'Pièce', cell: (d) => PIECE_TITLES[d.kind] },
-                  { label: 'Fichier', cell: (d) => `${d.filename} (version ${d.version})` },
-                  { label: 'Déposée le', cell: (d) => moment(d.uploadedAt) },
-                ]}
+              <Pieces
+                app={app}
+                me={me}
+                pieces={documents}
+                onChanged={(refused, done) => {
+                  setProblem(refused);
+                  if (done) {
+                    setNotice(done);
+                    reload();
+                  }
+                }}
               />
             </section>
             <section aria-labelledby="decision" class="fr-mt-4w">
@@ -569,7 +395,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
             </section>
             <section aria-labelledby="financement" class="fr-mt-4w">
               <h2 id="financement">Plan de financement</h2>
-              <Plan app={app} me={me} onChanged={setNotice} />
+              <FundingPlan app={app} me={me} onChanged={setNotice} />
             </section>
             <section aria-labelledby="chronologie" class="fr-mt-4w">
               <h2 id="chronologie">Chronologie</h2>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, call, type Problem } from '../api.js';
-import { Loaded, Refusal, Table, useAnswer } from '../ui.js';
+import { download, Loaded, Refusal, Table, useAnswer } from '../ui.js';
 import { day } from '../words.js';
 
 const TYPES: Record<string, string> = { PIPELINE: 'Suivi des dossiers', FUNDING: 'Financements', DEADLINES: 'Échéances', FOLLOW_UP: 'Suivi des sites' };
@@ -10,14 +10,11 @@ const STATES: Record<string, string> = { QUEUED: 'en attente', RUNNING: 'en cour
 export function Reports() {
   const { answer } = useAnswer(() => call(() => api.GET('/api/v1/reports/runs', { params: { query: { limit: 100 } } })), 'runs');
   const [problem, setProblem] = useState<Problem>();
-  const download = async (id: string, format: 'csv' | 'xlsx', name: string) => {
+  const fetchRun = async (id: string, format: 'csv' | 'xlsx', name: string) => {
     const res = await call(() => api.GET('/api/v1/reports/runs/{id}/download', { params: { path: { id }, query: { format } }, parseAs: 'blob' }));
     setProblem(res.problem);
     if (res.problem) return;
-    const url = URL.createObjectURL(res.data);
-    const link = Object.assign(document.createElement('a'), { href: url, download: `${name}.${format}` });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(res.data, `${name}.${format}`);
   };
   return (
     <>
@@ -41,7 +38,7 @@ export function Reports() {
                     <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
                       {(['csv', 'xlsx'] as const).map((f) => (
                         <li>
-                          <button type="button" class="fr-btn fr-btn--tertiary" onClick={() => void download(r.id, f, `${r.type}-${r.date}`)}>
+                          <button type="button" class="fr-btn fr-btn--tertiary" onClick={() => void fetchRun(r.id, f, `${r.type}-${r.date}`)}>
                             {f.toUpperCase()}
                             <span class="fr-sr-only">
                               {' '}

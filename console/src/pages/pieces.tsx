@@ -1,0 +1,118 @@
+// A dossier's pièces: what the next move needs (the API's checklist), the pièces there, each
+// downloaded through the typed client, and a pièce added by the ARS (multipart, as the API takes it).
+import { useState } from 'preact/hooks';
+import { api, call, type Problem, type Schemas } from '../api.js';
+import type { Me } from '../main.js';
+import { download, formValues, Refusal, Table } from '../ui.js';
+import { ACTION_WORDS, moment, PIECE_TITLES } from '../words.js';
+
+type Application = Schemas['ApplicationDto'];
+type Piece = Schemas['DocumentDto'];
+
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} ko` : `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`);
+
+function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem | undefined, kind: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const { kind, label } = formValues(event);
+    // The fields first, then the file: the API reads them before it streams the file to the storage.
+    const body = new FormData();
+    body.append('kind', kind);
+    if (label) body.append('label', label);
+    body.append('file', new FormData(form).get('file') as File);
+    setBusy(true);
+    const res = await call(() => api.POST('/api/v1/applications/{id}/documents', { params: { path: { id: app.id } }, body: body as unknown as Schemas['UploadDocumentDto'] }));
+    setBusy(false);
+    if (!res.problem) form.reset();
+    onSent(res.problem, kind);
+  };
+  const first = app.checklist.missing[0] ?? 'OTHER';
+  return (
+    <form aria-label="Ajouter une pièce" onSubmit={(e) => void submit(e)} class="fr-mt-2w">
+      <fieldset class="fr-fieldset">
+        <legend class="fr-fieldset__legend">Ajouter une pièce</legend>
+        <div class="fr-fieldset__element">
+          <div class="fr-select-group">
+            <label class="fr-label" for="piece-kind">
+              Pièce
+            </label>
+            <select class="fr-select" id="piece-kind" name="kind" defaultValue={first} key={first}>
+              {Object.entries(PIECE_TITLES).map(([value, words]) => (
+                <option value={value}>{words}</option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div class="fr-fieldset__element">
+          <div class="fr-input-group">
+            <label class="fr-label" for="piece-label">
+              Description (facultatif)
+            </label>
+            <input class="fr-input" id="piece-label" name="label" maxLength={200} />
+          </div>
+        </div>
+        <div class="fr-fieldset__element">
+          <div class="fr-upload-group">
+            <label class="fr-label" for="piece-file">
+              Fichier
+              <span class="fr-hint-text">PDF, image, document bureautique ou CSV ; le type est lu dans le contenu du fichier.</span>
+            </label>
+            <input class="fr-upload" id="piece-file" name="file" type="file" required />
+          </div>
+        </div>
+        <div class="fr-fieldset__element">
+          <button class="fr-btn fr-btn--secondary" type="submit" disabled={busy}>
+            Ajouter la pièce
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+export function Pieces({ app, me, pieces, onChanged }: { app: Application; me: Me; pieces: Piece[]; onChanged: (problem: Problem | undefined, notice?: string) => void }) {
+  const [problem, setProblem] = useState<Problem>();
+  const fetchPiece = async (piece: Piece) => {
+    const res = await call(() => api.GET('/api/v1/applications/{id}/documents/{docId}/content', { params: { path: { id: app.id, docId: piece.id } }, parseAs: 'blob' }));
+    setProblem(res.problem);
+    if (!res.problem) download(res.data, piece.filename);
+  };
+  return (
+    <>
+      {problem && <Refusal problem={problem} />}
+      {app.checklist.nextAction && (
+        <p>
+          Pour « {ACTION_WORDS[app.checklist.nextAction] ?? app.checklist.nextAction} » :{' '}
+          {app.checklist.required.length === 0
+            ? 'aucune pièce requise.'
+            : app.checklist.missing.length === 0
+              ? 'toutes les pièces requises sont présentes.'
+              : `il manque ${app.checklist.missing.map((k) => PIECE_TITLES[k]).join(', ')}.`}
+        </p>
+      )}
+      <Table
+        caption="Pièces du dossier"
+        rows={pieces}
+        empty="Aucune pièce."
+        columns={[
+          { label: 'Pièce', cell: (d) => PIECE_TITLES[d.kind] },
+          { label: 'Description', cell: (d) => d.label ?? '—' },
+          { label: 'Déposée le', cell: (d) => moment(d.uploadedAt) },
+          {
+            label: 'Fichier',
+            cell: (d) => (
+              <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary" onClick={() => void fetchPiece(d)}>
+                Télécharger {d.filename} (version {d.version}, {size(d.sizeBytes)})
+              </button>
+            ),
+          },
+        ]}
+      />
+      {(me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR') && (
+        <AddPiece app={app} onSent={(refused, kind) => onChanged(refused, refused ? undefined : `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
+      )}
+    </>
+  );
+}
