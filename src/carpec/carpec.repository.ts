@@ -3,7 +3,9 @@ import type { Territory } from '../common/access/principal.js';
 import { Repository } from '../database/repository.js';
 import type { AgendaPurpose, Prisma } from '../generated/prisma/client.js';
 
-const withAgenda = { agendaItems: { include: { opinion: true }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CarpecSessionInclude;
+/** What an agenda item shows of its dossier: the project's name and the département. */
+const dossier = { application: { select: { departmentCode: true, project: { select: { name: true } } } } } satisfies Prisma.CarpecAgendaItemInclude;
+const withAgenda = { agendaItems: { include: { opinion: true, ...dossier }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CarpecSessionInclude;
 export type SessionRow = Prisma.CarpecSessionGetPayload<{ include: typeof withAgenda }>;
 
 /**
@@ -15,7 +17,7 @@ const agendaIn = (territory: Territory) =>
   ({
     agendaItems: {
       ...(territory.departmentCode && { where: { application: { departmentCode: territory.departmentCode } } }),
-      include: { opinion: true },
+      include: { opinion: true, ...dossier },
       orderBy: { createdAt: 'asc' },
     },
   }) satisfies Prisma.CarpecSessionInclude;
@@ -40,7 +42,7 @@ export class CarpecRepository extends Repository {
   }
 
   addItem(sessionId: string, applicationId: string, purpose: AgendaPurpose) {
-    return this.db.carpecAgendaItem.create({ data: { sessionId, applicationId, purpose } });
+    return this.db.carpecAgendaItem.create({ data: { sessionId, applicationId, purpose }, include: dossier });
   }
 
   /** The item of this session that awaits an opinion for the dossier, for this purpose. */

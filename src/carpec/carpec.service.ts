@@ -17,6 +17,8 @@ export const toSessionDto = (s: SessionRow): SessionDto => ({
     id: i.id,
     sessionId: i.sessionId,
     applicationId: i.applicationId,
+    projectName: i.application.project.name,
+    departmentCode: i.application.departmentCode,
     purpose: i.purpose,
     outcome: i.opinion?.outcome ?? null,
     reservations: i.opinion?.reservations ?? null,

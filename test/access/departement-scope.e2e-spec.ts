@@ -73,7 +73,10 @@ describe('the département boundary', () => {
     expect(session.agenda.map((i: { applicationId: string }) => i.applicationId)).toEqual([dossier74]);
     expect(JSON.stringify(list.body)).not.toContain('insolvent');
     const one = await t.http().get(`/api/v1/carpec-sessions/${sessionId}`).set(as(partner74)).expect(200);
-    expect(one.body.agenda).toEqual([expect.objectContaining({ applicationId: dossier74, outcome: 'NOTED', reservations: 'sous réserve du bail' })]);
+    const project74 = await t.prisma.application.findUniqueOrThrow({ where: { id: dossier74 }, select: { project: { select: { name: true } } } });
+    expect(one.body.agenda).toEqual([
+      expect.objectContaining({ applicationId: dossier74, projectName: project74.project.name, departmentCode: '74', outcome: 'NOTED', reservations: 'sous réserve du bail' }),
+    ]);
     // The region's partner and the ARS see both items.
     const region = await t.http().get(`/api/v1/carpec-sessions/${sessionId}`).set(as(regionPartner)).expect(200);
     expect(region.body.agenda.map((i: { applicationId: string }) => i.applicationId).sort()).toEqual([dossier43, dossier74].sort());

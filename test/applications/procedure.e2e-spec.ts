@@ -53,7 +53,9 @@ describe('the procedure of the seeds', () => {
       .send({ receivedOn: dates.receivedOn })
       .expect(200);
     const s = await session(dates.sessionDate);
-    await t.http().post(`/api/v1/carpec-sessions/${s}/agenda`).set(I()).send({ applicationId: id, purpose: 'OPINION' }).expect(201);
+    const item = await t.http().post(`/api/v1/carpec-sessions/${s}/agenda`).set(I()).send({ applicationId: id, purpose: 'OPINION' }).expect(201);
+    const dossier = await t.prisma.application.findUniqueOrThrow({ where: { id }, select: { departmentCode: true, project: { select: { name: true } } } });
+    expect(item.body).toMatchObject({ applicationId: id, projectName: dossier.project.name, departmentCode: dossier.departmentCode, purpose: 'OPINION', outcome: null });
     await t.http().post(`/api/v1/carpec-sessions/${s}/opinions`).set(I()).send({ applicationId: id, outcome: 'FAVORABLE' }).expect(201);
     return id;
   }

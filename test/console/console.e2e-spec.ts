@@ -2,7 +2,8 @@
 // brings (or CHROMIUM_PATH, a browser of the machine's), driven by playwright-core against the
 // real service and database. An instructor signs in, finds a dossier, records the site meeting,
 // is refused the submission without its pièces (in French, and in the API's words), adds them
-// and downloads one, submits, sees it in the timeline; the director decides, enters expenses,
+// and downloads one, submits, sees it in the timeline, creates a séance, puts the dossier on its
+// agenda and records the avis there, downloads the séance's pack; the director decides, enters expenses,
 // computes and commits a funding plan; a département partner sees only its
 // département's dossiers and no action but its own funder's line. axe-core runs on every page;
 // the dashboard, a dossier and a funding plan are saved as PNG in CONSOLE_SCREENSHOTS (by
@@ -251,7 +252,7 @@ describe('the console in a browser', () => {
   );
 
   it(
-    'lets an instructor find a dossier, record its site meeting, add the pièces it lacks and submit it',
+    'lets an instructor find a dossier, record its site meeting, add the pièces it lacks, submit it, and have the CARPEC give its avis',
     async () => {
       const page = await newPage();
       await signIn(page, emails.instructor);
@@ -314,9 +315,42 @@ describe('the console in a browser', () => {
       await page.getByRole('region', { name: 'Chronologie' }).getByText('Demande enregistrée').waitFor();
       expect(await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true } })).toEqual({ status: 'SUBMITTED' });
 
-      await page.goto(`${base}#/seances`);
+      // A séance created today, the dossier put on its agenda from its page, the avis recorded on the séance's.
+      await page.getByRole('link', { name: 'Séances CARPEC' }).click();
       await page.getByRole('heading', { level: 1, name: 'Séances de la CARPEC' }).waitFor();
       await axe(page, 'séances');
+      const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      await page.getByLabel('Date de la séance').fill(today);
+      await page.getByLabel('Intitulé').fill('CARPEC Haute-Loire');
+      await page.getByRole('button', { name: 'Créer la séance' }).click();
+      await page.getByRole('heading', { level: 2, name: /^CARPEC Haute-Loire/ }).waitFor();
+      const sessionId = (await t.prisma.carpecSession.findFirstOrThrow({ where: { title: 'CARPEC Haute-Loire' } })).id;
+      expect(page.url()).toBe(`${base}#/seances/${sessionId}`);
+      await page.goto(`${base}#/dossiers/${draft.id}`);
+      await page.getByRole('button', { name: "Inscrire à l'ordre du jour de la CARPEC (avis)" }).click();
+      const schedule = page.getByRole('form', { name: "Inscrire à l'ordre du jour de la CARPEC (avis)" });
+      await schedule.getByLabel('Séance de la CARPEC').selectOption(sessionId);
+      await schedule.getByRole('button').click();
+      await page.getByRole('status').getByText("Inscrire à l'ordre du jour de la CARPEC (avis) : fait.").waitFor();
+      await page.goto(`${base}#/seances/${sessionId}`);
+      const opinion = page.getByRole('form', { name: 'Avis sur MSP des Gorges de l’Allier' });
+      await opinion.getByLabel('Avis').selectOption('FAVORABLE_WITH_RESERVATIONS');
+      await opinion.getByLabel('Réserves (facultatif)').fill('Sous réserve du bail signé');
+      await axe(page, 'séance (avis à rendre)');
+      await opinion.getByRole('button', { name: 'Enregistrer l’avis' }).click();
+      await page.getByRole('status').getByText('Avis enregistré pour MSP des Gorges de l’Allier.').waitFor();
+      await page.getByRole('cell', { name: /Sous réserve du bail signé/ }).waitFor();
+      expect(await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id }, select: { status: true } })).toEqual({ status: 'AWAITING_DECISION' });
+      // The séance's pack: a ZIP (its first bytes), named after the séance.
+      const packed = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Télécharger le dossier de séance (ZIP)' }).click();
+      const pack = await packed;
+      expect(pack.suggestedFilename()).toBe(`seance-carpec-${today}.zip`);
+      expect(
+        readFileSync(await pack.path())
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
       await page.goto(`${base}#/rapports`);
       await page.getByRole('heading', { level: 1, name: 'Rapports' }).waitFor();
       await axe(page, 'rapports');

@@ -3523,6 +3523,16 @@ export interface components {
              */
             applicationId: string;
             /**
+             * @description The dossier's project
+             * @example MSP de Brioude
+             */
+            projectName: string;
+            /**
+             * @description The dossier's département
+             * @example 43
+             */
+            departmentCode: string;
+            /**
              * @example OPINION
              * @enum {string}
              */

@@ -4,6 +4,7 @@ import type { Me } from '../main.js';
 import { Definition, formValues, Loaded, Notice, Refusal, useAnswer } from '../ui.js';
 import { FundingPlan } from './funding-plan.js';
 import { Pieces } from './pieces.js';
+import { allSessions } from './seances.js';
 import { ACTION_WORDS, day, EVENT_WORDS, KIND_WORDS, moment, OPINION_WORDS, STATUS_WORDS, today, ZONE_WORDS } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -13,7 +14,11 @@ const REASON: Field[] = [{ name: 'reason', label: 'Motif', type: 'textarea', req
 const OUTCOMES: [string, string][] = Object.entries(OPINION_WORDS);
 
 /** The form of each move, and the call that sends it (the API's route for it). */
-function formOf(action: string, sessions: [string, string][]): { fields: Field[]; send: (id: string, v: Record<string, string>) => Promise<Answer<unknown>> } | undefined {
+function formOf(
+  action: string,
+  sessions: [string, string][],
+  awaiting: [string, string][],
+): { fields: Field[]; send: (id: string, v: Record<string, string>) => Promise<Answer<unknown>> } | undefined {
   const path = { path: { id: '' } };
   const p = (id: string) => ({ params: { ...path, path: { id } } });
   switch (action) {
@@ -48,7 +53,7 @@ function formOf(action: string, sessions: [string, string][]): { fields: Field[]
     case 'NOTE_INFORMATION':
       return {
         fields: [
-          { name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: sessions },
+          { name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: awaiting },
           {
             name: 'outcome',
             label: 'Avis',
@@ -266,7 +271,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
       call(() => api.GET('/api/v1/applications/{id}', { params: { path: { id } } })),
       call(() => api.GET('/api/v1/applications/{id}/events', { params: { path: { id }, query: { limit: 200 } } })),
       call(() => api.GET('/api/v1/applications/{id}/documents', { params: { path: { id } } })),
-      call(() => api.GET('/api/v1/carpec-sessions', { params: { query: { limit: 50 } } })),
+      allSessions(),
     ]);
     if (app.problem) return app;
     return { data: { app: app.data, events: events.data?.items ?? [], documents: documents.data?.items ?? [], sessions: sessions.data?.items ?? [] } };
@@ -277,9 +282,14 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
   return (
     <Loaded answer={answer}>
       {({ app, events, documents, sessions }) => {
-        const sessionOptions = sessions.map((s) => [s.id, `${day(s.sessionDate)} — ${s.title}`] as [string, string]);
+        // The latest séances first: the next one is the one a dossier is put on.
+        const sessionOptions = [...sessions]
+          .sort((a, b) => b.sessionDate.localeCompare(a.sessionDate))
+          .map((s) => [s.id, `${day(s.sessionDate)} — ${s.title}`] as [string, string]);
+        // The séances where this dossier awaits its avis: the only ones an opinion can be recorded for.
+        const awaiting = sessionOptions.filter(([sid]) => sessions.some((s) => s.id === sid && s.agenda.some((i) => i.applicationId === app.id && !i.outcome)));
         const send = async (action: string, values: Record<string, string>) => {
-          const res = await formOf(action, sessionOptions)!.send(app.id, values);
+          const res = await formOf(action, sessionOptions, awaiting)!.send(app.id, values);
           setProblem(res.problem);
           if (!res.problem) {
             setOpen(undefined);
@@ -287,7 +297,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
             reload();
           }
         };
-        const actions = app.allowedActions.filter((a) => formOf(a, sessionOptions));
+        const actions = app.allowedActions.filter((a) => formOf(a, sessionOptions, awaiting));
         const opinions = sessions.flatMap((session) => session.agenda.filter((i) => i.applicationId === app.id).map((i) => ({ ...i, session })));
         return (
           <>
@@ -338,7 +348,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
                   ))}
                 </ul>
               )}
-              {open && <ActionForm action={open} fields={formOf(open, sessionOptions)!.fields} onSend={(v) => send(open, v)} />}
+              {open && <ActionForm action={open} fields={formOf(open, sessionOptions, awaiting)!.fields} onSend={(v) => send(open, v)} />}
             </section>
             <Context
               app={app}

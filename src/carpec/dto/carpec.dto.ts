@@ -48,6 +48,8 @@ export class AgendaItemViewDto {
   @ApiProperty({ example: '01a23703-0b4c-7e2d-a6f9-3e4d5c6b7a19', format: 'uuid' }) id: string;
   @ApiProperty({ example: '01a23702-7f1a-7c55-8b3e-1d2c3b4a5f08', format: 'uuid' }) sessionId: string;
   @ApiProperty({ example: '01a236fb-ad5e-7576-b488-e3f7226133c1', format: 'uuid' }) applicationId: string;
+  @ApiProperty({ example: 'MSP de Brioude', description: "The dossier's project" }) projectName: string;
+  @ApiProperty({ example: '43', description: "The dossier's département" }) departmentCode: string;
   @ApiProperty({ example: 'OPINION', enum: PURPOSES }) purpose: AgendaPurpose;
   @ApiProperty({ example: 'FAVORABLE', enum: OUTCOMES, nullable: true }) outcome: OpinionOutcome | null;
   @ApiProperty({ example: null, type: String, nullable: true }) reservations: string | null;
