@@ -427,6 +427,14 @@ describe('the console in a browser', () => {
       await page.getByRole('link', { name: 'Dossiers', exact: true }).click();
       await page.getByRole('link', { name: 'Centre de santé de Brioude' }).waitFor();
       expect(await page.getByRole('link', { name: 'MSP du Cantal' }).count()).toBe(0);
+      // The API's filters: étape 2 leaves out the dossier still in étape 1.
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor();
+      await page.getByLabel('Étape').selectOption('2');
+      await page.getByRole('button', { name: 'Filtrer' }).click();
+      await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash === '#/dossiers?step=2');
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor({ state: 'detached' });
+      await page.getByRole('link', { name: 'Centre de santé de Brioude' }).waitFor();
+      await axe(page, 'dossiers (partenaire, étape 2)');
       await page.getByRole('link', { name: 'Centre de santé de Brioude' }).click();
       await page.getByRole('heading', { level: 1, name: 'Centre de santé de Brioude' }).waitFor();
       await page.getByText('Aucune action ne vous est ouverte sur ce dossier dans son état actuel.').waitFor();

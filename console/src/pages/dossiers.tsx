@@ -1,15 +1,30 @@
+import type { paths } from '../../../clients/typescript/src/index.js';
 import { api, call, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
 import { formValues, go, Loaded, Table, useAnswer } from '../ui.js';
-import { day, KIND_WORDS, STATUS_WORDS } from '../words.js';
+import { day, KIND_WORDS, STATUS_WORDS, ZONE_WORDS } from '../words.js';
 
+type Query = NonNullable<paths['/api/v1/applications']['get']['parameters']['query']>;
 type Status = Schemas['ApplicationDto']['status'];
-const STATUSES = Object.keys(STATUS_WORDS) as Status[];
+
+/** The list's filters that are a choice: the API's query parameter and its values, in French. */
+const CHOICES: { name: 'status' | 'step' | 'procedure' | 'kind' | 'zone'; label: string; options: Record<string, string>; width: string }[] = [
+  { name: 'status', label: 'Statut', options: STATUS_WORDS, width: 'fr-col-md-3' },
+  { name: 'step', label: 'Étape', options: { 1: 'Étape 1', 2: 'Étape 2', 3: 'Étape 3' }, width: 'fr-col-md-2' },
+  { name: 'procedure', label: 'Procédure', options: { ACCOMPANIMENT: 'Accompagnement', AUDIT: 'Audit' }, width: 'fr-col-md-2' },
+  { name: 'kind', label: 'Structure', options: KIND_WORDS, width: 'fr-col-md-3' },
+  { name: 'zone', label: 'Zonage', options: ZONE_WORDS, width: 'fr-col-md-2' },
+];
+const FILTERS = ['q', 'departmentCode', 'mine', ...CHOICES.map((c) => c.name)];
 
 /** The dossiers of the caller's territory, with the API's filters; keyset pages (the cursor in the URL). */
 export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
-  const query = {
+  const query: Query = {
     status: (params.get('status') || undefined) as Status | undefined,
+    step: params.get('step') ? (Number(params.get('step')) as 1 | 2 | 3) : undefined,
+    procedure: (params.get('procedure') || undefined) as Query['procedure'],
+    kind: (params.get('kind') || undefined) as Query['kind'],
+    zone: (params.get('zone') || undefined) as Query['zone'],
     departmentCode: params.get('departmentCode') || undefined,
     q: params.get('q') || undefined,
     assignee: params.get('mine') ? 'me' : undefined,
@@ -21,7 +36,7 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
     event.preventDefault();
     const values = formValues(event);
     const next = new URLSearchParams();
-    for (const key of ['status', 'departmentCode', 'q', 'mine']) if (values[key]) next.set(key, values[key]);
+    for (const key of FILTERS) if (values[key]) next.set(key, values[key]);
     go(`#/dossiers?${next.toString()}`);
   };
   const page = (cursor: string | null) => {
@@ -44,21 +59,23 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
               <input class="fr-input" id="q" name="q" type="search" placeholder="Nom du projet" defaultValue={query.q ?? ''} />
             </div>
           </div>
-          <div class="fr-col-12 fr-col-md-3">
-            <div class="fr-select-group">
-              <label class="fr-label" for="status">
-                Statut
-              </label>
-              <select class="fr-select" id="status" name="status">
-                <option value="">Tous</option>
-                {STATUSES.map((s) => (
-                  <option value={s} selected={s === query.status}>
-                    {STATUS_WORDS[s]}
-                  </option>
-                ))}
-              </select>
+          {CHOICES.map((c) => (
+            <div class={`fr-col-6 ${c.width}`}>
+              <div class="fr-select-group">
+                <label class="fr-label" for={c.name}>
+                  {c.label}
+                </label>
+                <select class="fr-select" id={c.name} name={c.name}>
+                  <option value="">Tous</option>
+                  {Object.entries(c.options).map(([value, words]) => (
+                    <option value={value} selected={value === params.get(c.name)}>
+                      {words}
+                    </option>
+                  ))}
+                </select>
+              </div>
             </div>
-          </div>
+          ))}
           {!me.departmentCode && (
             <div class="fr-col-6 fr-col-md-2">
               <div class="fr-input-group">
@@ -79,7 +96,7 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
               </div>
             </div>
           )}
-          <div class="fr-col-12 fr-col-md-1">
+          <div class="fr-col-12 fr-col-md-2">
             <button class="fr-btn" type="submit">
               Filtrer
             </button>
