@@ -17,6 +17,9 @@ export function Refusal({ problem, words }: { problem: Problem; words?: string }
   );
 }
 
+/** What a part of a page did: the API's refusal, or what was done (the page then reads its data again). */
+export type Settle = (problem: Problem | undefined, done?: string) => void;
+
 export function Notice({ children }: { children: ComponentChildren }) {
   return (
     <div class="fr-alert fr-alert--success fr-mb-3w" role="status">

@@ -18,7 +18,7 @@ import { type Browser, type BrowserContext, chromium as playwright, type Page } 
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { samplePdf, sha256 } from '../helpers/documents.js';
 import { advance, makeDossier } from '../helpers/dossiers.js';
-import { actor, type Actor, makeOrganization, makeUser, PASSWORD } from '../helpers/factories.js';
+import { actor, type Actor, makeCall, makeOrganization, makeUser, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -42,6 +42,7 @@ describe('the console in a browser', () => {
   let awaiting: { id: string };
   let committed: { id: string };
   let computing: { id: string };
+  let fromDs: { id: string; projectId: string };
   let cantal: { id: string };
   const audited: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -154,6 +155,37 @@ describe('the console in a browser', () => {
     await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/commit`).set('Authorization', director.auth).send({}).expect(200);
     computing = await makeDossier(t, instructor, { name: 'MSP de Langeac' });
     await advance(t, computing.id, 'STEP2_IN_PROGRESS', who);
+    // A dossier that came from Démarches Simplifiées, where the promoter changed the population
+    // served after it left DRAFT: the change waits for an instructor (as a sync leaves it).
+    fromDs = await makeDossier(t, instructor, { name: 'MSP de Paulhaguet' });
+    await advance(t, fromDs.id, 'SUBMITTED', who);
+    const project = await t.prisma.project.findUniqueOrThrow({ where: { id: fromDs.projectId }, include: { promoter: true } });
+    const applied = {
+      promoter: { name: project.promoter.name, siren: project.promoter.siren },
+      project: {
+        name: project.name,
+        commune: { code: project.communeInsee, postalCode: null },
+        doctorsPlanned: project.doctorsPlanned,
+        professionalsPlanned: project.professionalsPlanned,
+        populationServed: project.populationServed,
+      },
+      siteMeetingHeldOn: null,
+      expenses: [],
+    };
+    await t.prisma.dsDossier.create({
+      data: {
+        applicationId: fromDs.id,
+        callId: await makeCall(t, admin),
+        number: 4242,
+        dsId: 'RG9zc2llci00MjQy',
+        state: 'EN_INSTRUCTION',
+        url: 'https://www.demarches-simplifiees.fr/procedures/98765/dossiers/4242',
+        dsUpdatedAt: new Date(),
+        syncedAt: new Date(),
+        appliedValues: applied,
+        readValues: { ...applied, project: { ...applied.project, populationServed: project.populationServed + 900 } },
+      },
+    });
     cantal = await makeDossier(t, instructor, { name: 'MSP du Cantal', commune: { departmentCode: '15', inseeCode: '15777' } });
     mkdirSync(SHOTS, { recursive: true });
     browser = await playwright.launch({
@@ -415,6 +447,32 @@ describe('the console in a browser', () => {
       await axe(page, 'dossier (committed plan)');
       await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
       await page.getByRole('region', { name: 'Plan de financement' }).screenshot({ path: `${SHOTS}/funding-plan.png` });
+    },
+    STEPS,
+  );
+
+  it(
+    'shows what the promoter changed on Démarches Simplifiées, and applies it when the instructor accepts',
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.instructor);
+      await page.goto(`${base}#/dossiers/${fromDs.id}`);
+      await page.getByRole('heading', { level: 1, name: 'MSP de Paulhaguet' }).waitFor();
+      const before = (await t.prisma.project.findUniqueOrThrow({ where: { id: fromDs.projectId } })).populationServed;
+      const pending = page.getByRole('table', { name: 'Modifications du porteur sur Démarches Simplifiées, en attente' });
+      await pending.getByRole('row', { name: `Population desservie ${before} ${before + 900}` }).waitFor();
+      await axe(page, 'dossier (Démarches Simplifiées)');
+      // The call has no write-back: the API refuses the message, and the page says so.
+      await page.getByRole('button', { name: 'Envoyer sur Démarches Simplifiées' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/^Réponse du service \(4\d\d\)/)
+        .waitFor();
+      await page.getByRole('button', { name: 'Appliquer les modifications' }).click();
+      await page.getByRole('status').getByText('Modifications de Démarches Simplifiées appliquées au dossier.').waitFor();
+      await pending.waitFor({ state: 'detached' });
+      expect((await t.prisma.project.findUniqueOrThrow({ where: { id: fromDs.projectId } })).populationServed).toBe(before + 900);
+      await page.getByRole('region', { name: 'Chronologie' }).getByText('Modifications de Démarches Simplifiées appliquées').waitFor();
     },
     STEPS,
   );

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, formValues, Loaded, Notice, Refusal, useAnswer } from '../ui.js';
+import { Definition, formValues, Loaded, Notice, Refusal, type Settle, useAnswer } from '../ui.js';
+import { Demarches } from './demarches.js';
 import { FundingPlan } from './funding-plan.js';
 import { Pieces } from './pieces.js';
 import { allSessions } from './seances.js';
@@ -167,7 +168,7 @@ function ActionForm({ action, fields, onSend }: { action: string; fields: Field[
   );
 }
 
-function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (problem?: Problem) => void }) {
+function Context({ app, me, onDone }: { app: Application; me: Me; onDone: Settle }) {
   const { answer } = useAnswer(async () => {
     const project = await call(() => api.GET('/api/v1/projects/{id}', { params: { path: { id: app.projectId } } }));
     if (project.problem) return project;
@@ -213,7 +214,7 @@ function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (probl
             ) : (
               <p>—</p>
             )}
-            {commune?.detr?.status === 'TO_CONFIRM' && !app.detrConfirmation && me.organizationType === 'PREFECTURE_DEPARTEMENT' && <DetrConfirmation app={app} onDone={onDetr} />}
+            {commune?.detr?.status === 'TO_CONFIRM' && !app.detrConfirmation && me.organizationType === 'PREFECTURE_DEPARTEMENT' && <DetrConfirmation app={app} onDone={onDone} />}
           </section>
         </div>
       )}
@@ -222,7 +223,7 @@ function Context({ app, me, onDetr }: { app: Application; me: Me; onDetr: (probl
 }
 
 /** The préfecture de département's word on a DETR eligibility to confirm. */
-function DetrConfirmation({ app, onDone }: { app: Application; onDone: (problem?: Problem) => void }) {
+function DetrConfirmation({ app, onDone }: { app: Application; onDone: Settle }) {
   const submit = async (values: Record<string, string>) => {
     const res = await call(() =>
       api.POST('/api/v1/applications/{id}/detr-confirmation', {
@@ -230,7 +231,7 @@ function DetrConfirmation({ app, onDone }: { app: Application; onDone: (problem?
         body: { decision: values.decision as Schemas['DetrConfirmationDto']['decision'], reason: values.reason },
       }),
     );
-    onDone(res.problem);
+    onDone(res.problem, 'Décision DETR enregistrée.');
   };
   return (
     <form aria-label="Éligibilité DETR" onSubmit={(e) => (e.preventDefault(), void submit(formValues(e)))}>
@@ -279,6 +280,13 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [open, setOpen] = useState<string>();
+  const settle: Settle = (refused, done) => {
+    setProblem(refused);
+    if (!refused) {
+      setNotice(done);
+      reload();
+    }
+  };
   return (
     <Loaded answer={answer}>
       {({ app, events, documents, sessions }) => {
@@ -290,12 +298,8 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
         const awaiting = sessionOptions.filter(([sid]) => sessions.some((s) => s.id === sid && s.agenda.some((i) => i.applicationId === app.id && !i.outcome)));
         const send = async (action: string, values: Record<string, string>) => {
           const res = await formOf(action, sessionOptions, awaiting)!.send(app.id, values);
-          setProblem(res.problem);
-          if (!res.problem) {
-            setOpen(undefined);
-            setNotice(`${ACTION_WORDS[action] ?? action} : fait.`);
-            reload();
-          }
+          if (!res.problem) setOpen(undefined);
+          settle(res.problem, `${ACTION_WORDS[action] ?? action} : fait.`);
         };
         const actions = app.allowedActions.filter((a) => formOf(a, sessionOptions, awaiting));
         const opinions = sessions.flatMap((session) => session.agenda.filter((i) => i.applicationId === app.id).map((i) => ({ ...i, session })));
@@ -319,12 +323,6 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
             <p>
               <span class="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">{STATUS_WORDS[app.status]}</span>
               {app.step ? `Étape ${app.step}` : app.procedure === 'AUDIT' ? 'Audit' : ''} — département {app.departmentCode} — {ZONE_WORDS[app.zone]}
-              {app.ds && (
-                <>
-                  {' '}
-                  — <a href={app.ds.url}>dossier n° {app.ds.number} sur Démarches Simplifiées</a> ({app.ds.state})
-                </>
-              )}
             </p>
             {notice && <Notice>{notice}</Notice>}
             {problem && <Refusal problem={problem} />}
@@ -350,32 +348,12 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               )}
               {open && <ActionForm action={open} fields={formOf(open, sessionOptions, awaiting)!.fields} onSend={(v) => send(open, v)} />}
             </section>
-            <Context
-              app={app}
-              me={me}
-              onDetr={(refused) => {
-                setProblem(refused);
-                if (!refused) {
-                  setNotice('Décision DETR enregistrée.');
-                  reload();
-                }
-              }}
-            />
+            <Context app={app} me={me} onDone={settle} />
             <section aria-labelledby="pieces" class="fr-mt-4w">
               <h2 id="pieces">Pièces</h2>
-              <Pieces
-                app={app}
-                me={me}
-                pieces={documents}
-                onChanged={(refused, done) => {
-                  setProblem(refused);
-                  if (done) {
-                    setNotice(done);
-                    reload();
-                  }
-                }}
-              />
+              <Pieces app={app} me={me} pieces={documents} onDone={settle} />
             </section>
+            <Demarches app={app} me={me} onDone={settle} />
             <section aria-labelledby="decision" class="fr-mt-4w">
               <h2 id="decision">Avis, décision et récépissé</h2>
               <Definition

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { download, formValues, Refusal, Table } from '../ui.js';
+import { download, formValues, Refusal, type Settle, Table } from '../ui.js';
 import { ACTION_WORDS, moment, PIECE_TITLES } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -72,7 +72,7 @@ function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem
   );
 }
 
-export function Pieces({ app, me, pieces, onChanged }: { app: Application; me: Me; pieces: Piece[]; onChanged: (problem: Problem | undefined, notice?: string) => void }) {
+export function Pieces({ app, me, pieces, onDone }: { app: Application; me: Me; pieces: Piece[]; onDone: Settle }) {
   const [problem, setProblem] = useState<Problem>();
   const fetchPiece = async (piece: Piece) => {
     const res = await call(() => api.GET('/api/v1/applications/{id}/documents/{docId}/content', { params: { path: { id: app.id, docId: piece.id } }, parseAs: 'blob' }));
@@ -111,7 +111,7 @@ export function Pieces({ app, me, pieces, onChanged }: { app: Application; me: M
         ]}
       />
       {(me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR') && (
-        <AddPiece app={app} onSent={(refused, kind) => onChanged(refused, refused ? undefined : `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
+        <AddPiece app={app} onSent={(refused, kind) => onDone(refused, `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
       )}
     </>
   );

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { download, formValues, go, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
+import { download, formValues, go, Loaded, Notice, Refusal, type Settle, Table, useAnswer } from '../ui.js';
 import { day, OPINION_WORDS, today } from '../words.js';
 
 type Session = Schemas['SessionDto'];
@@ -23,7 +23,7 @@ export async function allSessions(): Promise<Answer<{ items: Session[] }>> {
 }
 
 /** The avis of an item still open: an opinion, or "noted" for an item listed for information. */
-function OpinionForm({ session, item, onDone }: { session: Session; item: Item; onDone: (problem: Problem | undefined, notice?: string) => void }) {
+function OpinionForm({ session, item, onDone }: { session: Session; item: Item; onDone: Settle }) {
   const id = (name: string) => `${item.id}-${name}`;
   const outcomes = Object.entries(OPINION_WORDS).filter(([k]) => (item.purpose === 'INFORMATION' ? k === 'NOTED' : k !== 'NOTED'));
   const submit = async (values: Record<string, string>) => {
@@ -33,7 +33,7 @@ function OpinionForm({ session, item, onDone }: { session: Session; item: Item; 
         body: { applicationId: item.applicationId, outcome: values.outcome as Schemas['OpinionDto']['outcome'], ...(values.reservations && { reservations: values.reservations }) },
       }),
     );
-    onDone(res.problem, res.problem ? undefined : `Avis enregistré pour ${item.projectName}.`);
+    onDone(res.problem, `Avis enregistré pour ${item.projectName}.`);
   };
   return (
     <form aria-label={`Avis sur ${item.projectName}`} onSubmit={(e) => (e.preventDefault(), void submit(formValues(e)))}>
@@ -61,7 +61,7 @@ function OpinionForm({ session, item, onDone }: { session: Session; item: Item; 
 }
 
 /** A séance; what is done on it is said by the page above it (it stays while the séance reloads). */
-function OneSession({ session, me, onDone }: { session: Session; me: Me; onDone: (problem: Problem | undefined, notice?: string) => void }) {
+function OneSession({ session, me, onDone }: { session: Session; me: Me; onDone: Settle }) {
   const records = me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR';
   const held = session.sessionDate <= today();
   const pack = async () => {
@@ -162,8 +162,8 @@ export function Seances({ id, me }: { id?: string; me: Me }) {
                 me={me}
                 onDone={(refused, done) => {
                   setProblem(refused);
-                  setNotice(done);
-                  if (done) reload();
+                  setNotice(refused ? undefined : done);
+                  if (!refused && done) reload();
                 }}
               />
             ))
