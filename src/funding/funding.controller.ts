@@ -184,6 +184,19 @@ export class FundingPlansController {
     return this.funding.addPayment(p, id, funder as Funder, dto);
   }
 
+  @Get('applications/:id/detr-confirmation')
+  @Roles(...STAFF_READERS)
+  @ApiOperation({
+    summary: "Read a dossier's DETR eligibility and the préfecture's word on it",
+    description:
+      "The promoter's eligibility from the official data (a commune by its population, an EPCI by its EPCI's); when TO_CONFIRM, the préfecture de département's decision once given.",
+  })
+  @ApiOkResponse({ type: DetrConfirmationResultDto })
+  @ApiProblems([404, 'No such dossier in the caller’s territory.'])
+  detr(@CurrentPrincipal() p: Principal, @Param('id', UuidParam) id: string): Promise<DetrConfirmationResultDto> {
+    return this.funding.detr(p, id);
+  }
+
   @Post('applications/:id/detr-confirmation')
   @Roles('PARTNER')
   @HttpCode(200)

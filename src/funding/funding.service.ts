@@ -325,6 +325,12 @@ export class FundingService {
    * depends on the potentiel financier), per dossier: until it is CONFIRMED the DETR line gets
    * no amount. Only a partner of the dossier's département granting DETR may give it.
    */
+  async detr(p: Principal, id: string): Promise<DetrConfirmationResultDto> {
+    const dossier = await this.funding.dossier(territoryOf(p), id);
+    if (!dossier) throw notFound(`Dossier ${id}`);
+    return detrView(dossier.id, promoterDetr(dossier.project.promoter), dossier);
+  }
+
   confirmDetr(p: Principal, id: string, dto: DetrConfirmationDto): Promise<DetrConfirmationResultDto> {
     if (p.organizationType !== 'PREFECTURE_DEPARTEMENT' || !p.funders.includes('DETR') || !p.departmentCode) {
       throw forbidden("DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier's département.");

@@ -199,6 +199,7 @@ const MATRIX: Record<string, Entry> = {
   },
   'POST /api/v1/funding/simulate': { roles: ['ADMIN', 'INSTRUCTOR', 'DIRECTOR', 'PARTNER'] },
   // Only a préfecture de département granting DETR may: any other partner gets 403 (tested in test/funding/fidelity).
+  'GET /api/v1/applications/:id/detr-confirmation': { roles: STAFF, otherRegion: { status: 404 } },
   'POST /api/v1/applications/:id/detr-confirmation': { roles: ['PARTNER'] },
 
   'POST /api/v1/envelopes': { roles: ADMIN, otherRegion: { status: 403, body: () => ({ funder: 'REGION', regionCode: '84', programme: 'x', amountCents: 1 }) } },

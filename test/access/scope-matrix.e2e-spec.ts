@@ -164,6 +164,7 @@ const SCOPE: Record<string, Entry> = {
   'POST /api/v1/applications/:id/funding-plan/commit': { write: 'director: route matrix' },
   'PUT /api/v1/applications/:id/funding-plan/lines/:funder': { write: "a partner's own funder, dossier in its territory: test/funding" },
   'POST /api/v1/applications/:id/funding-plan/lines/:funder/payments': { write: "a partner's own funder, dossier in its territory: test/funding" },
+  'GET /api/v1/applications/:id/detr-confirmation': { read: DEPT },
   'POST /api/v1/applications/:id/detr-confirmation': { write: 'the DETR préfecture of the dossier’s département: test/funding/fidelity' },
   'POST /api/v1/funding/simulate': { write: 'computes, writes nothing' },
 

@@ -37,12 +37,13 @@ describe('the console in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
-  let emails: Record<'instructor' | 'director' | 'partner', string>;
+  let emails: Record<'instructor' | 'director' | 'partner' | 'prefecture', string>;
   let draft: { id: string };
   let awaiting: { id: string };
   let committed: { id: string };
   let computing: { id: string };
   let fromDs: { id: string; projectId: string };
+  let toConfirm: { id: string };
   let cantal: { id: string };
   const audited: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -104,7 +105,7 @@ describe('the console in a browser', () => {
 
   async function person(
     role: 'INSTRUCTOR' | 'DIRECTOR' | 'PARTNER',
-    org: { type?: 'ARS' | 'CONSEIL_DEPARTEMENTAL'; departmentCode?: string; funders?: ('DEPARTEMENT' | 'ARS')[] } = {},
+    org: { type?: 'ARS' | 'CONSEIL_DEPARTEMENTAL' | 'PREFECTURE_DEPARTEMENT'; departmentCode?: string; funders?: ('DEPARTEMENT' | 'ARS' | 'DETR')[] } = {},
   ) {
     const organization = await makeOrganization(t, { type: org.type ?? 'ARS', departmentCode: org.departmentCode ?? null, funders: org.funders ?? ['ARS'] });
     return (await makeUser(t, role, organization.id)).email;
@@ -127,6 +128,7 @@ describe('the console in a browser', () => {
       instructor: await person('INSTRUCTOR'),
       director: await person('DIRECTOR'),
       partner: await person('PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '43', funders: ['DEPARTEMENT'] }),
+      prefecture: await person('PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] }),
     };
     await activeRuleSet(t, admin, {
       REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 4000, minRateBps: 1000, maxRateBps: 6000, priority: 1 },
@@ -155,6 +157,8 @@ describe('the console in a browser', () => {
     await t.http().post(`/api/v1/applications/${committed.id}/funding-plan/commit`).set('Authorization', director.auth).send({}).expect(200);
     computing = await makeDossier(t, instructor, { name: 'MSP de Langeac' });
     await advance(t, computing.id, 'STEP2_IN_PROGRESS', who);
+    // A commune's promoter of 5,000 inhabitants: DETR to be confirmed by the préfecture.
+    toConfirm = await makeDossier(t, instructor, { name: 'MSP de Saugues', commune: { population: 5000 } });
     // A dossier that came from Démarches Simplifiées, where the promoter changed the population
     // served after it left DRAFT: the change waits for an instructor (as a sync leaves it).
     fromDs = await makeDossier(t, instructor, { name: 'MSP de Paulhaguet' });
@@ -473,6 +477,33 @@ describe('the console in a browser', () => {
       await pending.waitFor({ state: 'detached' });
       expect((await t.prisma.project.findUniqueOrThrow({ where: { id: fromDs.projectId } })).populationServed).toBe(before + 900);
       await page.getByRole('region', { name: 'Chronologie' }).getByText('Modifications de Démarches Simplifiées appliquées').waitFor();
+    },
+    STEPS,
+  );
+
+  it(
+    'lets a préfecture de département confirm a DETR eligibility to confirm, its only action',
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.prefecture);
+      await page.goto(`${base}#/dossiers/${toConfirm.id}`);
+      await page.getByRole('heading', { level: 1, name: 'MSP de Saugues' }).waitFor();
+      await page.getByText(/^à confirmer par la préfecture de département — population 5,000/).waitFor();
+      await page.getByText('Aucune action ne vous est ouverte sur ce dossier dans son état actuel.').waitFor();
+      const form = page.getByRole('form', { name: 'Éligibilité DETR' });
+      await axe(page, 'dossier (préfecture, DETR à confirmer)');
+      await form.getByLabel('Décision').selectOption('CONFIRMED');
+      await form.getByLabel('Motif').fill('Potentiel financier sous le seuil');
+      await form.getByRole('button', { name: 'Enregistrer la décision DETR' }).click();
+      await page.getByRole('status').getByText('Décision DETR enregistrée.').waitFor();
+      await page.getByText('confirmée — Potentiel financier sous le seuil').waitFor();
+      expect(await form.count()).toBe(0);
+      expect(await t.prisma.application.findUniqueOrThrow({ where: { id: toConfirm.id }, select: { detrDecision: true, detrReason: true } })).toEqual({
+        detrDecision: 'CONFIRMED',
+        detrReason: 'Potentiel financier sous le seuil',
+      });
+      // No other form than the DETR one was offered: no pièce, no expense, no line of its own.
+      expect(await page.getByRole('button', { name: /^(Ajouter la pièce|Modifier les dépenses|Calculer le plan|Engager)/ }).count()).toBe(0);
     },
     STEPS,
   );

@@ -181,6 +181,15 @@ describe('funding faithful to the seeds', () => {
     it('TO_CONFIRM: no amount until the préfecture de département of the dossier confirms it; others may not', async () => {
       const id = await dossierOf({ insee: '43203', population: 5000, legalType: 'COMMUNE' });
       expect((await detrLine(id)).reasons[0]).toMatch(/to be confirmed by the préfecture/);
+      // What every reader of the dossier sees: to confirm, no decision yet.
+      expect((await t.http().get(`/api/v1/applications/${id}/detr-confirmation`).set(I()).expect(200)).body).toEqual({
+        applicationId: id,
+        status: 'TO_CONFIRM',
+        reason: expect.stringMatching(/^population 5,000 between 2,000 and 20,000/),
+        decision: null,
+        decisionReason: null,
+        decidedAt: null,
+      });
 
       const region = await actor(t, 'PARTNER', { type: 'REGION', funders: ['REGION'] });
       expectProblem(await t.http().post(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', region.auth).send({ decision: 'CONFIRMED', reason: 'x' }), 403);
@@ -197,6 +206,7 @@ describe('funding faithful to the seeds', () => {
         .expect(200);
       expect(confirmed.body).toMatchObject({ status: 'TO_CONFIRM', decision: 'CONFIRMED', decisionReason: 'Potentiel financier sous le seuil' });
       expect(await detrLine(id)).toMatchObject({ eligible: true, amountCents: 3_000_000 });
+      expect((await t.http().get(`/api/v1/applications/${id}/detr-confirmation`).set('Authorization', region.auth).expect(200)).body).toEqual(confirmed.body);
       const events = (await t.http().get(`/api/v1/applications/${id}/events`).set(I()).expect(200)).body.items;
       expect(events.at(-1)).toMatchObject({ type: 'DETR_CONFIRMED', reason: 'Potentiel financier sous le seuil' });
       const audit = await t.prisma.auditLog.findFirst({ where: { action: 'application.detr_confirmation', entityId: id } });

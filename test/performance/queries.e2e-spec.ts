@@ -101,6 +101,7 @@ describe('SQL statements per read request', () => {
       `/api/v1/applications/${id}/events`,
       `/api/v1/applications/${id}/expenses`,
       `/api/v1/applications/${id}/funding-plan`,
+      `/api/v1/applications/${id}/detr-confirmation`,
       `/api/v1/applications/${id}/documents`,
       `/api/v1/applications/${id}/documents/${doc}`,
       `/api/v1/applications/${id}/documents/${doc}/content`,

@@ -1387,7 +1387,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Read a dossier's DETR eligibility and the préfecture's word on it
+         * @description The promoter's eligibility from the official data (a commune by its population, an EPCI by its EPCI's); when TO_CONFIRM, the préfecture de département's decision once given.
+         *
+         *     Roles admitted: ADMIN, INSTRUCTOR, DIRECTOR, PARTNER, AUDITOR.
+         */
+        get: operations["FundingPlansController_detr"];
         put?: never;
         /**
          * The préfecture de département confirms or refuses a DETR eligibility TO_CONFIRM
@@ -4097,15 +4103,6 @@ export interface components {
             /** @example 2026-11-20 */
             paidOn: string;
         };
-        DetrConfirmationDto: {
-            /**
-             * @example CONFIRMED
-             * @enum {string}
-             */
-            decision: "CONFIRMED" | "REFUSED";
-            /** @example Potentiel financier sous le seuil */
-            reason: string;
-        };
         DetrConfirmationResultDto: {
             /**
              * Format: uuid
@@ -4129,6 +4126,15 @@ export interface components {
             decisionReason: string | null;
             /** @example 2026-11-20T09:41:27.512Z */
             decidedAt: string | null;
+        };
+        DetrConfirmationDto: {
+            /**
+             * @example CONFIRMED
+             * @enum {string}
+             */
+            decision: "CONFIRMED" | "REFUSED";
+            /** @example Potentiel financier sous le seuil */
+            reason: string;
         };
         SimulatedProjectDto: {
             /** @example false */
@@ -9030,6 +9036,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    FundingPlansController_detr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetrConfirmationResultDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description No such dossier in the caller’s territory. No such resource in the caller's territory. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            414: components["responses"]["UriTooLong"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

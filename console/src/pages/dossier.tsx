@@ -11,6 +11,7 @@ import { ACTION_WORDS, day, EVENT_WORDS, KIND_WORDS, moment, OPINION_WORDS, STAT
 type Application = Schemas['ApplicationDto'];
 type Field = { name: string; label: string; type: 'date' | 'text' | 'textarea' | 'select'; required?: boolean; options?: [string, string][] };
 
+const DETR_WORDS: Record<string, string> = { ELIGIBLE: 'éligible', TO_CONFIRM: 'à confirmer par la préfecture de département', NOT_ELIGIBLE: 'non éligible' };
 const REASON: Field[] = [{ name: 'reason', label: 'Motif', type: 'textarea', required: true }];
 const OUTCOMES: [string, string][] = Object.entries(OPINION_WORDS);
 
@@ -172,15 +173,16 @@ function Context({ app, me, onDone }: { app: Application; me: Me; onDone: Settle
   const { answer } = useAnswer(async () => {
     const project = await call(() => api.GET('/api/v1/projects/{id}', { params: { path: { id: app.projectId } } }));
     if (project.problem) return project;
-    const [promoter, commune] = await Promise.all([
+    const [promoter, commune, detr] = await Promise.all([
       call(() => api.GET('/api/v1/promoters/{id}', { params: { path: { id: project.data.promoterId } } })),
       call(() => api.GET('/api/v1/communes/{inseeCode}', { params: { path: { inseeCode: project.data.communeInsee } } })),
+      call(() => api.GET('/api/v1/applications/{id}/detr-confirmation', { params: { path: { id: app.id } } })),
     ]);
-    return { data: { project: project.data, promoter: promoter.data, commune: commune.data } };
+    return { data: { project: project.data, promoter: promoter.data, commune: commune.data, detr: detr.data } };
   }, `${app.id}-${app.version}`);
   return (
     <Loaded answer={answer}>
-      {({ project, promoter, commune }) => (
+      {({ project, promoter, commune, detr }) => (
         <div class="fr-grid-row fr-grid-row--gutters">
           <section class="fr-col-12 fr-col-md-6" aria-labelledby="projet">
             <h2 id="projet">Projet</h2>
@@ -203,8 +205,8 @@ function Context({ app, me, onDone }: { app: Application; me: Me; onDone: Settle
                   ['Commune', `${commune.name} (${commune.inseeCode})`],
                   ['Zonage', ZONE_WORDS[commune.zone]],
                   ['Quartier prioritaire, île, rural', [commune.qpv && 'QPV', commune.island && 'île', commune.rural && 'rurale'].filter(Boolean).join(', ') || 'non'],
-                  ['Éligibilité DETR', commune.detr ? `${commune.detr.status}${commune.detr.reason ? ` — ${commune.detr.reason}` : ''}` : '—'],
                   ['Éligible', app.eligible ? 'oui' : `non — ${app.eligibilityReasons.join(' ; ')}`],
+                  ['Éligibilité du porteur à la DETR', detr ? `${DETR_WORDS[detr.status] ?? detr.status} — ${detr.reason}` : '—'],
                   [
                     'Confirmation DETR de la préfecture',
                     app.detrConfirmation ? `${app.detrConfirmation.decision === 'CONFIRMED' ? 'confirmée' : 'refusée'} — ${app.detrConfirmation.reason}` : '—',
@@ -214,7 +216,9 @@ function Context({ app, me, onDone }: { app: Application; me: Me; onDone: Settle
             ) : (
               <p>—</p>
             )}
-            {commune?.detr?.status === 'TO_CONFIRM' && !app.detrConfirmation && me.organizationType === 'PREFECTURE_DEPARTEMENT' && <DetrConfirmation app={app} onDone={onDone} />}
+            {detr?.status === 'TO_CONFIRM' && !app.detrConfirmation && me.organizationType === 'PREFECTURE_DEPARTEMENT' && me.funders.includes('DETR') && (
+              <DetrConfirmation app={app} onDone={onDone} />
+            )}
           </section>
         </div>
       )}
