@@ -4,7 +4,8 @@
 import { createClient, type components } from '../../clients/typescript/src/index.js';
 
 export type Schemas = components['schemas'];
-export type Problem = Schemas['Problem'] & { rule?: string; errors?: { field: string; message: string }[]; missing?: string[] };
+/** The API's problem; `local` when the page itself refused what was typed, before sending it. */
+export type Problem = Schemas['Problem'] & { rule?: string; errors?: { field: string; message: string }[]; missing?: string[]; local?: boolean };
 
 let accessToken: string | undefined;
 let renewal: ReturnType<typeof setTimeout> | undefined;

@@ -1,18 +1,22 @@
 // The console's shared pieces, in the DSFR's markup: alerts, tables, definition lists, form
 // values, a download, a link that moves the hash route.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Answer, Problem } from './api.js';
 import { refusalWords } from './words.js';
 
-/** A refusal of the API: what it means in French, then the API's own words. */
+/** A refusal of the API: what it means in French, then the API's own words (none when the page refused it before sending). */
 export function Refusal({ problem, words }: { problem: Problem; words?: string }) {
   return (
     <div class="fr-alert fr-alert--error fr-mb-3w" role="alert">
       <h2 class="fr-alert__title">{words ?? refusalWords(problem)}</h2>
-      <p>
-        Réponse du service ({problem.status}) : <span lang="en">{problem.detail}</span>
-      </p>
+      {problem.local ? (
+        <p>Rien n’a été envoyé.</p>
+      ) : (
+        <p>
+          Réponse du service ({problem.status}) : <span lang="en">{problem.detail}</span>
+        </p>
+      )}
     </div>
   );
 }
@@ -20,21 +24,38 @@ export function Refusal({ problem, words }: { problem: Problem; words?: string }
 /** What a part of a page did: the API's refusal, or what was done (the page then reads its data again). */
 export type Settle = (problem: Problem | undefined, done?: string) => void;
 
-export function Notice({ children }: { children: ComponentChildren }) {
+/**
+ * What was just done: a live region always on the page (so that what appears in it is
+ * announced), and the focus moved to it (the button pressed has often gone with its form).
+ */
+export function Notice({ children }: { children?: ComponentChildren }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (children) box.current?.focus();
+  }, [children]);
   return (
-    <div class="fr-alert fr-alert--success fr-mb-3w" role="status">
-      <p>{children}</p>
+    <div role="status">
+      {children && (
+        <div class="fr-alert fr-alert--success fr-mb-3w" tabIndex={-1} ref={box}>
+          <p>{children}</p>
+        </div>
+      )}
     </div>
   );
 }
 
-/** Loads `load` when `key` changes; renders the data, a loading line or the refusal. */
+/**
+ * Loads `load` when `key` changes (the page shows it loading) and again on `reload` (the page
+ * keeps what it shows until the new answer replaces it: its state and focus stay).
+ */
 export function useAnswer<T>(load: () => Promise<Answer<T>>, key: string): { answer: Answer<T> | undefined; reload: () => void } {
   const [answer, setAnswer] = useState<Answer<T>>();
   const [tick, setTick] = useState(0);
+  const shown = useRef<string>();
   useEffect(() => {
     let live = true;
-    setAnswer(undefined);
+    if (shown.current !== key) setAnswer(undefined);
+    shown.current = key;
     void load().then((a) => live && setAnswer(a));
     return () => {
       live = false;

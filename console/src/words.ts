@@ -84,6 +84,8 @@ export const EVENT_WORDS: Record<string, string> = {
   AUDIT_PLAN_DELIVERED: "Plan de retour à l'équilibre remis",
   WITHDRAWN: 'Retrait du porteur',
   CLOSED: 'Dossier clos',
+  DETR_CONFIRMED: 'Éligibilité DETR confirmée par la préfecture',
+  DETR_REFUSED: 'Éligibilité DETR refusée par la préfecture',
 };
 
 const euroFormat = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });

@@ -431,6 +431,18 @@ describe('the console in a browser', () => {
       await page.getByRole('button', { name: 'Enregistrer les dépenses' }).click();
       await page.getByRole('status').getByText('Dépenses enregistrées.').waitFor();
       await page.getByRole('table', { name: 'Dépenses du projet, hors taxes' }).getByText('480 000,00 €').waitFor();
+      // Opened again and saved as it is: each expense keeps its category and nature.
+      const saved = () =>
+        t.prisma.expense.findMany({ where: { applicationId: computing.id }, orderBy: { position: 'asc' }, select: { category: true, nature: true, amountCents: true } });
+      const first = await saved();
+      expect(first).toEqual([
+        { category: 'IMMOBILIER', nature: 'WORKS', amountCents: 48_000_000n },
+        { category: 'EQUIPEMENT', nature: 'MEDICAL_EQUIPMENT', amountCents: 6_500_000n },
+      ]);
+      await page.getByRole('button', { name: 'Modifier les dépenses' }).click();
+      await page.getByRole('button', { name: 'Enregistrer les dépenses' }).click();
+      await page.getByRole('form', { name: 'Dépenses du projet' }).waitFor({ state: 'detached' });
+      expect(await saved()).toEqual(first);
       await page.getByRole('button', { name: 'Calculer le plan' }).click();
       await page.getByRole('status').getByText('Plan de financement calculé.').waitFor();
       await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
@@ -443,6 +455,9 @@ describe('the console in a browser', () => {
       expect(plan.status).toBe('COMMITTED');
       expect(await lines(computing.id)).toEqual(await lines(committed.id));
       await page.getByRole('button', { name: 'Modifier les dépenses' }).waitFor({ state: 'detached' });
+      // The lines' commitments and payments are each funder's own: none is offered to the director.
+      await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
+      expect(await page.getByRole('form', { name: /^(Engagement|Paiement) / }).count()).toBe(0);
       await axe(page, 'dossier (plan engagé par la direction)');
 
       await page.goto(`${base}#/dossiers/${committed.id}`);
@@ -497,13 +512,14 @@ describe('the console in a browser', () => {
       await form.getByRole('button', { name: 'Enregistrer la décision DETR' }).click();
       await page.getByRole('status').getByText('Décision DETR enregistrée.').waitFor();
       await page.getByText('confirmée — Potentiel financier sous le seuil').waitFor();
+      await page.getByRole('region', { name: 'Chronologie' }).getByText('Éligibilité DETR confirmée par la préfecture').waitFor();
       expect(await form.count()).toBe(0);
       expect(await t.prisma.application.findUniqueOrThrow({ where: { id: toConfirm.id }, select: { detrDecision: true, detrReason: true } })).toEqual({
         detrDecision: 'CONFIRMED',
         detrReason: 'Potentiel financier sous le seuil',
       });
-      // No other form than the DETR one was offered: no pièce, no expense, no line of its own.
-      expect(await page.getByRole('button', { name: /^(Ajouter la pièce|Modifier les dépenses|Calculer le plan|Engager)/ }).count()).toBe(0);
+      // Nothing of the ARS's instruction is offered to it: no pièce, no expense, no computation.
+      expect(await page.getByRole('button', { name: /^(Ajouter la pièce|Modifier les dépenses|Calculer)/ }).count()).toBe(0);
     },
     STEPS,
   );

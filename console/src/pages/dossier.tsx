@@ -19,7 +19,7 @@ const OUTCOMES: [string, string][] = Object.entries(OPINION_WORDS);
 function formOf(
   action: string,
   sessions: [string, string][],
-  awaiting: [string, string][],
+  awaiting: (purpose: 'OPINION' | 'INFORMATION') => [string, string][],
 ): { fields: Field[]; send: (id: string, v: Record<string, string>) => Promise<Answer<unknown>> } | undefined {
   const path = { path: { id: '' } };
   const p = (id: string) => ({ params: { ...path, path: { id } } });
@@ -55,7 +55,7 @@ function formOf(
     case 'NOTE_INFORMATION':
       return {
         fields: [
-          { name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: awaiting },
+          { name: 'sessionId', label: 'Séance de la CARPEC', type: 'select', required: true, options: awaiting(action === 'NOTE_INFORMATION' ? 'INFORMATION' : 'OPINION') },
           {
             name: 'outcome',
             label: 'Avis',
@@ -284,12 +284,14 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
   const [problem, setProblem] = useState<Problem>();
   const [notice, setNotice] = useState<string>();
   const [open, setOpen] = useState<string>();
-  const settle: Settle = (refused, done) => {
+  /** What a part of the page said: its refusal, or what it did (then, unless it reads its own data again, the dossier is read again). */
+  const say: Settle = (refused, done) => {
     setProblem(refused);
-    if (!refused) {
-      setNotice(done);
-      reload();
-    }
+    setNotice(refused ? undefined : done);
+  };
+  const settle: Settle = (refused, done) => {
+    say(refused, done);
+    if (!refused) reload();
   };
   return (
     <Loaded answer={answer}>
@@ -298,8 +300,11 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
         const sessionOptions = [...sessions]
           .sort((a, b) => b.sessionDate.localeCompare(a.sessionDate))
           .map((s) => [s.id, `${day(s.sessionDate)} — ${s.title}`] as [string, string]);
-        // The séances where this dossier awaits its avis: the only ones an opinion can be recorded for.
-        const awaiting = sessionOptions.filter(([sid]) => sessions.some((s) => s.id === sid && s.agenda.some((i) => i.applicationId === app.id && !i.outcome)));
+        // The séances held where this dossier awaits an avis (or to be noted): the only ones it can be recorded for.
+        const awaiting = (purpose: 'OPINION' | 'INFORMATION') =>
+          sessionOptions.filter(([sid]) =>
+            sessions.some((s) => s.id === sid && s.sessionDate <= today() && s.agenda.some((i) => i.applicationId === app.id && i.purpose === purpose && !i.outcome)),
+          );
         const send = async (action: string, values: Record<string, string>) => {
           const res = await formOf(action, sessionOptions, awaiting)!.send(app.id, values);
           if (!res.problem) setOpen(undefined);
@@ -328,7 +333,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               <span class="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">{STATUS_WORDS[app.status]}</span>
               {app.step ? `Étape ${app.step}` : app.procedure === 'AUDIT' ? 'Audit' : ''} — département {app.departmentCode} — {ZONE_WORDS[app.zone]}
             </p>
-            {notice && <Notice>{notice}</Notice>}
+            <Notice>{notice}</Notice>
             {problem && <Refusal problem={problem} />}
             <section aria-labelledby="actions" class="fr-mb-4w">
               <h2 id="actions">Actions possibles</h2>
@@ -387,7 +392,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
             </section>
             <section aria-labelledby="financement" class="fr-mt-4w">
               <h2 id="financement">Plan de financement</h2>
-              <FundingPlan app={app} me={me} onChanged={setNotice} />
+              <FundingPlan app={app} me={me} onDone={say} />
             </section>
             <section aria-labelledby="chronologie" class="fr-mt-4w">
               <h2 id="chronologie">Chronologie</h2>

@@ -1,10 +1,10 @@
 // A dossier's funding plan: its expenses (edited by the ARS until the plan is committed), the
 // split computed by the API with each line's "why this amount", the director's commitment of
 // the plan, then each funder's commitment and payments on its own line.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, formValues, Loaded, Refusal, Table, useAnswer } from '../ui.js';
+import { Definition, formValues, Loaded, Refusal, type Settle, Table, useAnswer } from '../ui.js';
 import { CATEGORY_WORDS, euros, FUNDER_WORDS, NATURE_WORDS, percent, today } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -31,8 +31,9 @@ function notAnAmount(field: string, text: string): Problem {
     type: 'about:blank',
     title: 'Montant',
     status: 400,
-    detail: `"${text}" is not an amount in euros.`,
+    detail: `« ${text} » n’est pas un montant en euros.`,
     errors: [{ field, message: 'en euros, au plus deux décimales' }],
+    local: true,
   } as Problem;
 }
 
@@ -43,6 +44,12 @@ const typed = (cents: number | null | undefined) => (cents == null ? '' : `${Mat
 function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (expenses: Expense[] | Problem) => Promise<void>; onCancel: () => void }) {
   const [rows, setRows] = useState<{ key: number; e?: Expense }[]>(() => items.map((e, key) => ({ key, e })));
   const [next, setNext] = useState(items.length);
+  // Where the focus goes once the rows change: a new row's first field, or, when the row with
+  // the button pressed is gone, the button that adds one.
+  const [focus, setFocus] = useState<string>();
+  useEffect(() => {
+    if (focus) document.getElementById(focus)?.focus();
+  }, [rows]);
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
@@ -70,9 +77,11 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
                 <label class="fr-label" for={id('category')}>
                   Catégorie
                 </label>
-                <select class="fr-select" id={id('category')} name="category" defaultValue={e?.category}>
+                <select class="fr-select" id={id('category')} name="category">
                   {Object.entries(CATEGORY_WORDS).map(([value, words]) => (
-                    <option value={value}>{words}</option>
+                    <option value={value} selected={value === e?.category}>
+                      {words}
+                    </option>
                   ))}
                 </select>
               </div>
@@ -82,9 +91,11 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
                 <label class="fr-label" for={id('nature')}>
                   Nature
                 </label>
-                <select class="fr-select" id={id('nature')} name="nature" defaultValue={e?.nature ?? 'OTHER'}>
+                <select class="fr-select" id={id('nature')} name="nature">
                   {Object.entries(NATURE_WORDS).map(([value, words]) => (
-                    <option value={value}>{words}</option>
+                    <option value={value} selected={value === (e?.nature ?? 'OTHER')}>
+                      {words}
+                    </option>
                   ))}
                 </select>
               </div>
@@ -114,7 +125,14 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
               </div>
             </div>
             <div class="fr-fieldset__element">
-              <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary" onClick={() => setRows(rows.filter((r) => r.key !== key))}>
+              <button
+                type="button"
+                class="fr-btn fr-btn--sm fr-btn--tertiary"
+                onClick={() => {
+                  setFocus('expense-add');
+                  setRows(rows.filter((r) => r.key !== key));
+                }}
+              >
                 Retirer la dépense {i + 1}
               </button>
             </div>
@@ -125,8 +143,10 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
         <li>
           <button
             type="button"
+            id="expense-add"
             class="fr-btn fr-btn--secondary"
             onClick={() => {
+              setFocus(`expense-${next}-category`);
               setRows([...rows, { key: next }]);
               setNext(next + 1);
             }}
@@ -163,7 +183,7 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
           <input class="fr-input" id={id('commit')} name="euros" inputMode="decimal" required />
         </div>
         <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-          Engager
+          Engager<span class="fr-sr-only"> pour {who}</span>
         </button>
       </form>
       {line.committedCents !== null && (
@@ -193,7 +213,7 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
             </div>
           </div>
           <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
-            Enregistrer le paiement
+            Enregistrer le paiement<span class="fr-sr-only"> de {who}</span>
           </button>
         </form>
       )}
@@ -201,7 +221,7 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
   );
 }
 
-export function FundingPlan({ app, me, onChanged }: { app: Application; me: Me; onChanged: (notice: string) => void }) {
+export function FundingPlan({ app, me, onDone }: { app: Application; me: Me; onDone: Settle }) {
   const { answer, reload } = useAnswer(async () => {
     const path = { params: { path: { id: app.id } } };
     const [expenses, plan] = await Promise.all([
@@ -215,10 +235,9 @@ export function FundingPlan({ app, me, onChanged }: { app: Application; me: Me; 
   }, `${app.id}-${app.version}`);
   const [problem, setProblem] = useState<Problem>();
   const [editing, setEditing] = useState(false);
-  /** The ARS's instruction (expenses, computation), the director's commitment: the API's roles for them. */
+  /** The API's roles: the ARS instructs (expenses, computation), its director commits the plan, each partner its own funder's line. */
   const instructs = me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR';
-  const writer = me.role === 'ADMIN' || instructs || me.role === 'PARTNER';
-  const mine = (funder: string) => writer && (me.role !== 'PARTNER' || me.funders.includes(funder as never));
+  const mine = (funder: Line['funder']) => me.role === 'PARTNER' && me.funders.includes(funder);
   const path = { params: { path: { id: app.id } } };
   /** Sends, then shows the refusal or reloads the plan and says what was done. */
   const run = async (send: () => Promise<Answer<unknown>>, done: string) => {
@@ -227,7 +246,7 @@ export function FundingPlan({ app, me, onChanged }: { app: Application; me: Me; 
     if (!res.problem) {
       setEditing(false);
       reload();
-      onChanged(done);
+      onDone(undefined, done);
     }
   };
   const line = async (funder: Line['funder'], what: 'commit' | 'pay', values: Record<string, string>) => {
@@ -260,7 +279,10 @@ export function FundingPlan({ app, me, onChanged }: { app: Application; me: Me; 
             {editing ? (
               <ExpensesForm
                 items={expenses.items}
-                onCancel={() => setEditing(false)}
+                onCancel={() => {
+                  setEditing(false);
+                  setProblem(undefined);
+                }}
                 onSend={async (sent) => {
                   if (!Array.isArray(sent)) return setProblem(sent);
                   await run(() => call(() => api.PUT('/api/v1/applications/{id}/expenses', { ...path, body: sent })), 'Dépenses enregistrées.');

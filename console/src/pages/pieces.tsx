@@ -38,9 +38,11 @@ function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem
             <label class="fr-label" for="piece-kind">
               Pièce
             </label>
-            <select class="fr-select" id="piece-kind" name="kind" defaultValue={first} key={first}>
+            <select class="fr-select" id="piece-kind" name="kind" key={first}>
               {Object.entries(PIECE_TITLES).map(([value, words]) => (
-                <option value={value}>{words}</option>
+                <option value={value} selected={value === first}>
+                  {words}
+                </option>
               ))}
             </select>
           </div>

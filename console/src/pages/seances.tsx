@@ -54,7 +54,7 @@ function OpinionForm({ session, item, onDone }: { session: Session; item: Item; 
         <textarea class="fr-input" id={id('reservations')} name="reservations" />
       </div>
       <button class="fr-btn fr-btn--sm" type="submit">
-        Enregistrer l’avis
+        Enregistrer l’avis<span class="fr-sr-only"> sur {item.projectName}</span>
       </button>
     </form>
   );
@@ -151,7 +151,7 @@ export function Seances({ id, me }: { id?: string; me: Me }) {
   return (
     <>
       <h1>Séances de la CARPEC</h1>
-      {notice && <Notice>{notice}</Notice>}
+      <Notice>{notice}</Notice>
       {problem && <Refusal problem={problem} />}
       <Loaded answer={answer}>
         {(list) =>
