@@ -59,10 +59,19 @@ export async function signOut(): Promise<void> {
   accessToken = undefined;
 }
 
+let lost: (() => void) | undefined;
+/** What to do when the session is gone (expired, revoked, signed out in another tab): sign in again. */
+export function onSessionLost(then: () => void): void {
+  lost = then;
+}
+
 /** Runs a call of the typed client; an expired access token is renewed once and the call sent again. */
 export async function call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Answer<T>> {
   let res = await send();
-  if (res.response.status === 401 && (await refresh())) res = await send();
+  if (res.response.status === 401) {
+    if (await refresh()) res = await send();
+    else lost?.();
+  }
   if (res.data !== undefined && res.response.ok) return { data: res.data };
   if (res.response.ok) return { data: undefined as T };
   return { problem: problemOf(res.error, res.response) };

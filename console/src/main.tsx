@@ -2,7 +2,7 @@
 // typed client. Routes are the URL's hash (#/dossiers/…): the service serves one page.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, call, refresh, type Schemas, signIn, signOut } from './api.js';
+import { api, call, onSessionLost, refresh, type Schemas, signIn, signOut } from './api.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Dossier } from './pages/dossier.js';
 import { Dossiers } from './pages/dossiers.js';
@@ -112,7 +112,7 @@ function Header({ me, route, onSignOut }: { me: Me | undefined; route: string; o
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+function SignIn({ onSignedIn, ended }: { onSignedIn: () => void; ended: boolean }) {
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
@@ -128,6 +128,11 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     <div class="fr-grid-row fr-grid-row--center">
       <div class="fr-col-12 fr-col-md-6">
         <h1>Connexion</h1>
+        {ended && !problem && (
+          <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
+            <p>Votre session a pris fin (expirée, ou fermée depuis un autre onglet) : reconnectez-vous pour reprendre où vous étiez.</p>
+          </div>
+        )}
         {problem && <Refusal problem={problem} words={problem.status === 401 ? 'Adresse électronique ou mot de passe incorrect.' : undefined} />}
         <form onSubmit={(e) => void submit(e)} aria-label="Connexion">
           <fieldset class="fr-fieldset">
@@ -163,11 +168,16 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
 function App() {
   const route = useRoute();
   const [me, setMe] = useState<Me | null>();
+  const [ended, setEnded] = useState(false);
   const load = async () => {
     const answer = await call(() => api.GET('/api/v1/me'));
     setMe(answer.data ?? null);
   };
   useEffect(() => {
+    onSessionLost(() => {
+      setEnded(true);
+      setMe(null);
+    });
     void refresh().then((resumed) => (resumed ? load() : setMe(null)));
   }, []);
   // Each page says where it is: its title, and the focus on its heading.
@@ -182,7 +192,16 @@ function App() {
   const parts = path.split('/').filter(Boolean);
   let page;
   if (me === undefined) page = <p aria-busy="true">Chargement…</p>;
-  else if (me === null) page = <SignIn onSignedIn={() => void load()} />;
+  else if (me === null)
+    page = (
+      <SignIn
+        ended={ended}
+        onSignedIn={() => {
+          setEnded(false);
+          void load();
+        }}
+      />
+    );
   else if (parts[0] === 'dossiers' && parts[1]) page = <Dossier key={parts[1]} id={parts[1]} me={me} />;
   else if (parts[0] === 'dossiers') page = <Dossiers me={me} params={params} />;
   else if (parts[0] === 'seances') page = <Seances key={parts[1] ?? 'list'} id={parts[1]} me={me} />;

@@ -497,6 +497,31 @@ describe('the console in a browser', () => {
   );
 
   it(
+    'asks to sign in again when the session has ended elsewhere, and comes back to the page asked for',
+    async () => {
+      const page = await newPage();
+      await signIn(page, emails.instructor);
+      // Signed out in another tab (every refresh token of the account revoked), and the access
+      // token refused: it is changed on its way to the (real) service, as an expired one would be.
+      await t.prisma.refreshToken.updateMany({ where: { user: { email: emails.instructor } }, data: { revokedAt: new Date() } });
+      await page.route('**/api/v1/applications?*', (route) => route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer expired' } }));
+      await page.getByRole('link', { name: 'Dossiers', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+      await page
+        .getByRole('status')
+        .getByText(/^Votre session a pris fin/)
+        .waitFor();
+      await page.unrouteAll();
+      await page.getByLabel('Adresse électronique').fill(emails.instructor);
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dossiers' }).waitFor();
+      expect(new URL(page.url()).hash).toBe('#/dossiers');
+    },
+    STEPS,
+  );
+
+  it(
     'lets a préfecture de département confirm a DETR eligibility to confirm, its only action',
     async () => {
       const page = await newPage();
