@@ -56,6 +56,11 @@ export function Dashboard({ me }: { me: Me }) {
                       { label: 'Date', cell: (u) => day(u.date) },
                     ]}
                   />
+                  {d.urgent.length < d.deadlines.overdue + d.deadlines.dueSoon + d.deadlines.idle && (
+                    <p class="fr-text--sm">
+                      Les {d.urgent.length} plus urgentes sont listées ici ; toutes figurent dans le rapport <a href="#/rapports">« Échéances »</a> de chaque nuit.
+                    </p>
+                  )}
                 </section>
               </div>
               <section aria-labelledby="enveloppes" class="fr-mt-4w">
