@@ -462,7 +462,14 @@ describe('the console in a browser', () => {
 
       await page.goto(`${base}#/dossiers/${committed.id}`);
       await page.getByRole('heading', { level: 1, name: 'Centre de santé de Brioude' }).waitFor();
-      await page.getByRole('table', { name: /Lignes du plan/ }).waitFor();
+      // Why this amount: the calculator's reason, its rule named in French, its words the API's.
+      const region = await t.prisma.fundingPlanLine.findFirstOrThrow({ where: { funder: 'REGION', plan: { applicationId: committed.id } } });
+      expect(region.reasons[0]).toMatch(/^defaultRateBps: /);
+      await page
+        .getByRole('table', { name: /Lignes du plan/ })
+        .getByRole('row', { name: /^Région/ })
+        .getByText(`Taux par défaut : ${region.reasons[0].replace(/^defaultRateBps: /, '')}`)
+        .waitFor();
       await axe(page, 'dossier (committed plan)');
       await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
       await page.getByRole('region', { name: 'Plan de financement' }).screenshot({ path: `${SHOTS}/funding-plan.png` });

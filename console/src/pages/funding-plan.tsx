@@ -13,6 +13,42 @@ type Line = Schemas['PlanLineDto'];
 
 const PLAN_WORDS: Record<string, string> = { COMPUTED: 'calculé (non engagé)', COMMITTED: 'engagé', RELEASED: 'libéré' };
 const BOUND_WORDS: Record<string, string> = { CAP: 'le plafond du financeur', PUBLIC_CEILING: 'le plafond des aides publiques', INELIGIBLE: "l'éligibilité" };
+/** The rule each reason of the calculator starts with (`capCents: …`), in French; the API's words follow it. */
+const RULE_WORDS: Record<string, string> = {
+  defaultRateBps: 'Taux par défaut',
+  requestedRate: 'Taux demandé',
+  capCents: 'Plafond du financeur',
+  capCentsExisting: 'Plafond du financeur (extension d’un centre existant)',
+  publicCeilingBps: 'Plafond des aides publiques',
+  baseCapCents: 'Plafond de l’assiette',
+  excludedNatures: 'Dépenses exclues',
+  territoriesByCategory: 'Territoires par catégorie',
+  territories: 'Territoires',
+  departmentCodes: 'Départements',
+  promoterTypes: 'Type de porteur',
+  kinds: 'Type de structure',
+  natures: 'Nature du projet',
+  minDoctors: 'Nombre de médecins',
+  requiresBalancedBudget: 'Budget équilibré',
+  requiresRural: 'Éligibilité DETR',
+  sisa: 'SISA',
+  conditions: 'Conditions à attester',
+  startUpAid: 'Aide au démarrage',
+  forecastDeficit: 'Déficit prévisionnel',
+};
+
+/** A reason of the calculator: its rule in French, then its words as the API gives them. */
+function Reason({ text }: { text: string }) {
+  const [, rule, rest] = /^([A-Za-z]+): (.*)$/s.exec(text) ?? [];
+  return RULE_WORDS[rule] ? (
+    <>
+      {RULE_WORDS[rule]} : <span lang="en">{rest}</span>
+    </>
+  ) : (
+    <span lang="en">{text}</span>
+  );
+}
+
 const PAYMENT_KINDS: [string, string][] = [
   ['ADVANCE', 'Avance'],
   ['INSTALMENT', 'Acompte'],
@@ -362,7 +398,12 @@ export function FundingPlan({ app, me, onDone }: { app: Application; me: Me; onD
                         <>
                           {l.eligible ? '' : 'Non éligible. '}
                           {l.boundBy ? `Limité par ${BOUND_WORDS[l.boundBy] ?? l.boundBy}. ` : ''}
-                          {l.reasons.join(' ; ')}
+                          {l.reasons.map((r, i) => (
+                            <>
+                              {i > 0 && ' ; '}
+                              <Reason text={r} />
+                            </>
+                          ))}
                         </>
                       ),
                     },
