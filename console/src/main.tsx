@@ -205,7 +205,7 @@ function App() {
   else if (parts[0] === 'dossiers' && parts[1]) page = <Dossier key={parts[1]} id={parts[1]} me={me} />;
   else if (parts[0] === 'dossiers') page = <Dossiers me={me} params={params} />;
   else if (parts[0] === 'seances') page = <Seances key={parts[1] ?? 'list'} id={parts[1]} me={me} />;
-  else if (parts[0] === 'rapports') page = <Reports />;
+  else if (parts[0] === 'rapports') page = <Reports me={me} params={params} />;
   else page = <Dashboard me={me} />;
   return (
     <>

@@ -1,10 +1,13 @@
 // The instructors' console in a real Chromium (issue 24): @sparticuz/chromium, which npm install
 // brings (or CHROMIUM_PATH, a browser of the machine's), driven by playwright-core against the
-// real service and database. An instructor signs in, finds a dossier, records the site meeting,
-// is refused the submission without its pièces (in French, and in the API's words), adds them
-// and downloads one, submits, sees it in the timeline, creates a séance, puts the dossier on its
-// agenda and records the avis there, downloads the séance's pack; the director decides, enters expenses,
-// computes and commits a funding plan; a département partner sees only its
+// real service and database. An instructor signs in, finds a dossier, takes it, records the
+// site meeting, is refused the submission without its pièces (in French, and in the API's
+// words), adds them, replaces one, withdraws another, downloads one, submits, sees it in the
+// timeline, creates a séance, puts the dossier on its agenda and records the avis there,
+// downloads the séance's pack; the director decides, enters expenses, computes and commits a
+// funding plan, has today's reports produced and downloads one; an instructor accepts what
+// Démarches Simplifiées changed; a session ended elsewhere asks to sign in again; a préfecture
+// confirms a DETR eligibility; a département partner sees only its
 // département's dossiers and no action but its own funder's line. axe-core runs on every page;
 // the dashboard, a dossier and a funding plan are saved as PNG in CONSOLE_SCREENSHOTS (by
 // `npm run console:screenshots`: docs/console/), else in the system's temporary folder.
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import chromium from '@sparticuz/chromium';
-import { type Browser, type BrowserContext, chromium as playwright, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium as playwright, type Locator, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { samplePdf, sha256 } from '../helpers/documents.js';
 import { advance, makeDossier } from '../helpers/dossiers.js';
@@ -109,6 +112,13 @@ describe('the console in a browser', () => {
   ) {
     const organization = await makeOrganization(t, { type: org.type ?? 'ARS', departmentCode: org.departmentCode ?? null, funders: org.funders ?? ['ARS'] });
     return (await makeUser(t, role, organization.id)).email;
+  }
+
+  /** Selects the option whose text holds `text`. */
+  async function pick(select: Locator, text: string) {
+    const value = await select.locator('option', { hasText: text }).getAttribute('value');
+    if (value === null) throw new Error(`no option holding "${text}"`);
+    await select.selectOption(value);
   }
 
   /** What the API's checklist says the dossier's next move still needs. */
@@ -309,6 +319,18 @@ describe('the console in a browser', () => {
       await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).click();
       await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
       await axe(page, 'dossier (draft)');
+      // Opened by another instructor: this one takes it, then finds it among its own.
+      await page.getByText('Suivi par : un autre instructeur').waitFor();
+      await page.getByRole('button', { name: 'Me confier ce dossier' }).click();
+      await page.getByRole('status').getByText('Dossier confié à vous.').waitFor();
+      await page.getByText('Suivi par : vous').waitFor();
+      const me = await t.prisma.user.findUniqueOrThrow({ where: { email: emails.instructor } });
+      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).toBe(me.id);
+      await page.goto(`${base}#/dossiers?mine=1`);
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor();
+      expect(await page.getByRole('table', { name: 'Dossiers de votre territoire' }).getByRole('link').count()).toBe(1);
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).click();
+      await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
 
       await page.getByRole('button', { name: 'Enregistrer la rencontre sur site' }).click();
       await page.getByLabel('Participants').fill('ARS (DD43), maire, 3 médecins généralistes');
@@ -330,7 +352,10 @@ describe('the console in a browser', () => {
       expect(missing.length).toBeGreaterThan(0);
       for (const kind of missing) {
         await page.getByLabel('Pièce', { exact: true }).selectOption(kind);
-        await page.getByLabel('Fichier').setInputFiles({ name: `${kind.toLowerCase()}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(kind) });
+        await page
+          .getByRole('form', { name: 'Ajouter une pièce' })
+          .getByLabel('Fichier')
+          .setInputFiles({ name: `${kind.toLowerCase()}.pdf`, mimeType: 'application/pdf', buffer: samplePdf(kind) });
         await page.getByRole('button', { name: 'Ajouter la pièce' }).click();
         await page
           .getByRole('status')
@@ -340,11 +365,35 @@ describe('the console in a browser', () => {
       }
       expect(await checklistOf(draft.id)).toEqual([]);
       await page.getByText('toutes les pièces requises sont présentes.').waitFor();
+      // The first one replaced by a new version; downloaded, it is the new bytes.
+      const v2 = samplePdf(`${missing[0]}, version signée`);
+      const replace = page.getByRole('form', { name: 'Remplacer une pièce' });
+      await pick(replace.getByLabel('Pièce à remplacer'), `— ${missing[0].toLowerCase()}.pdf (version 1)`);
+      await replace.getByLabel('Nouveau fichier').setInputFiles({ name: `${missing[0].toLowerCase()}-signe.pdf`, mimeType: 'application/pdf', buffer: v2 });
+      await replace.getByRole('button', { name: 'Enregistrer la nouvelle version' }).click();
+      await page.getByRole('status').getByText('Nouvelle version de la pièce enregistrée.').waitFor();
       const downloaded = page.waitForEvent('download');
-      await page.getByRole('button', { name: new RegExp(`^Télécharger ${missing[0].toLowerCase()}\\.pdf`) }).click();
+      await page.getByRole('button', { name: new RegExp(`^Télécharger ${missing[0].toLowerCase()}-signe\\.pdf \\(version 2`) }).click();
       const file = await downloaded;
-      expect(file.suggestedFilename()).toBe(`${missing[0].toLowerCase()}.pdf`);
-      expect(sha256(readFileSync(await file.path()))).toBe(sha256(samplePdf(missing[0])));
+      expect(file.suggestedFilename()).toBe(`${missing[0].toLowerCase()}-signe.pdf`);
+      expect(sha256(readFileSync(await file.path()))).toBe(sha256(v2));
+      // A pièce sent by mistake, withdrawn with its reason: kept and marked, out of the checklist.
+      await page.getByLabel('Pièce', { exact: true }).selectOption('OTHER');
+      await page
+        .getByRole('form', { name: 'Ajouter une pièce' })
+        .getByLabel('Fichier')
+        .setInputFiles({ name: 'erreur.pdf', mimeType: 'application/pdf', buffer: samplePdf('erreur') });
+      await page.getByRole('button', { name: 'Ajouter la pièce' }).click();
+      await page.getByRole('button', { name: /^Télécharger erreur\.pdf/ }).waitFor();
+      const withdraw = page.getByRole('form', { name: 'Retirer une pièce' });
+      await pick(withdraw.getByLabel('Pièce à retirer'), '— erreur.pdf (version 1)');
+      await withdraw.getByLabel('Motif').fill('Déposée par erreur');
+      await withdraw.getByRole('button', { name: 'Retirer la pièce' }).click();
+      await page.getByRole('cell', { name: 'Autre pièce (retirée : Déposée par erreur)' }).waitFor();
+      expect(await t.prisma.applicationDocument.findMany({ where: { applicationId: draft.id, filename: 'erreur.pdf' }, select: { withdrawnReason: true } })).toEqual([
+        { withdrawnReason: 'Déposée par erreur' },
+      ]);
+      expect(await checklistOf(draft.id)).toEqual([]);
       // The submission's form is still open: sent again, now with its pièces.
       await page.getByRole('form', { name: 'Enregistrer la demande (dépôt)' }).getByRole('button').click();
       await page.getByRole('status').getByText('Enregistrer la demande (dépôt) : fait.').waitFor();
@@ -473,6 +522,36 @@ describe('the console in a browser', () => {
       await axe(page, 'dossier (committed plan)');
       await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
       await page.getByRole('region', { name: 'Plan de financement' }).screenshot({ path: `${SHOTS}/funding-plan.png` });
+
+      // Today's reports produced on demand, read again until ready, one downloaded: the API's bytes.
+      await page.getByRole('link', { name: 'Rapports' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Rapports' }).waitFor();
+      await page.getByRole('button', { name: /^Produire les rapports du / }).click();
+      await page
+        .getByRole('status')
+        .getByText(/^Rapports du .* demandés/)
+        .waitFor();
+      const deadlines = page.getByRole('row', { name: /^Échéances/ });
+      await deadlines.getByRole('button', { name: /^CSV/ }).waitFor({ timeout: 60_000 });
+      await axe(page, 'rapports (produits)');
+      const csv = page.waitForEvent('download');
+      await deadlines.getByRole('button', { name: /^CSV/ }).click();
+      const report = await csv;
+      const run = await t.prisma.reportRun.findFirstOrThrow({ where: { type: 'DEADLINES' }, orderBy: { id: 'desc' } });
+      expect(report.suggestedFilename()).toBe(`DEADLINES-${run.date.toISOString().slice(0, 10)}.csv`);
+      const director = (await t.http().post('/api/v1/auth/login').send({ email: emails.director, password: PASSWORD }).expect(200)).body.accessToken as string;
+      const fromApi = await t
+        .http()
+        .get(`/api/v1/reports/runs/${run.id}/download?format=csv`)
+        .set('Authorization', `Bearer ${director}`)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      expect(readFileSync(await report.path()).equals(fromApi.body as Buffer)).toBe(true);
     },
     STEPS,
   );

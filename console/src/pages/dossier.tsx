@@ -226,6 +226,25 @@ function Context({ app, me, onDone }: { app: Application; me: Me; onDone: Settle
   );
 }
 
+/** Who instructs the dossier, and, for the ARS's instructors, taking it or letting it go (the version read, in If-Match). */
+function Assignee({ app, me, onDone }: { app: Application; me: Me; onDone: Settle }) {
+  const mine = app.assigneeId === me.id;
+  const assign = async (assigneeId: string | null) => {
+    const res = await call(() => api.PATCH('/api/v1/applications/{id}', { params: { path: { id: app.id }, header: { 'If-Match': `"${app.version}"` } }, body: { assigneeId } }));
+    onDone(res.problem, assigneeId ? 'Dossier confié à vous.' : 'Vous ne suivez plus ce dossier.');
+  };
+  return (
+    <p>
+      Suivi par : {mine ? 'vous' : app.assigneeId ? 'un autre instructeur' : 'personne'}
+      {(me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR') && (
+        <button type="button" class="fr-btn fr-btn--sm fr-btn--tertiary fr-ml-2w" onClick={() => void assign(mine ? null : me.id)}>
+          {mine ? 'Ne plus suivre ce dossier' : 'Me confier ce dossier'}
+        </button>
+      )}
+    </p>
+  );
+}
+
 /** The préfecture de département's word on a DETR eligibility to confirm. */
 function DetrConfirmation({ app, onDone }: { app: Application; onDone: Settle }) {
   const submit = async (values: Record<string, string>) => {
@@ -333,6 +352,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               <span class="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">{STATUS_WORDS[app.status]}</span>
               {app.step ? `Étape ${app.step}` : app.procedure === 'AUDIT' ? 'Audit' : ''} — département {app.departmentCode} — {ZONE_WORDS[app.zone]}
             </p>
+            <Assignee app={app} me={me} onDone={settle} />
             <Notice>{notice}</Notice>
             {problem && <Refusal problem={problem} />}
             <section aria-labelledby="actions" class="fr-mb-4w">

@@ -74,6 +74,107 @@ function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem
   );
 }
 
+/** A pièce replaced by a new version (its file, its label kept unless given), or withdrawn with a reason (kept, marked). */
+function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[]; onDone: Settle }) {
+  const [busy, setBusy] = useState(false);
+  const current = pieces.filter((p) => !p.withdrawn);
+  const named = (p: Piece) => `${PIECE_TITLES[p.kind]} — ${p.filename} (version ${p.version})`;
+  const replace = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const { docId, label } = formValues(event);
+    const body = new FormData();
+    if (label) body.append('label', label);
+    body.append('file', new FormData(form).get('file') as File);
+    setBusy(true);
+    const res = await call(() =>
+      api.POST('/api/v1/applications/{id}/documents/{docId}/versions', {
+        params: { path: { id: app.id, docId } },
+        body: body as unknown as Schemas['UploadVersionDto'],
+      }),
+    );
+    setBusy(false);
+    if (!res.problem) form.reset();
+    onDone(res.problem, 'Nouvelle version de la pièce enregistrée.');
+  };
+  const withdraw = async (values: Record<string, string>) => {
+    const res = await call(() =>
+      api.POST('/api/v1/applications/{id}/documents/{docId}/withdraw', { params: { path: { id: app.id, docId: values.docId } }, body: { reason: values.reason } }),
+    );
+    onDone(res.problem, 'Pièce retirée (elle reste lisible, marquée).');
+  };
+  if (current.length === 0) return null;
+  const options = current.map((p) => <option value={p.id}>{named(p)}</option>);
+  return (
+    <div class="fr-grid-row fr-grid-row--gutters fr-mt-2w">
+      <form class="fr-col-12 fr-col-md-6" aria-label="Remplacer une pièce" onSubmit={(e) => void replace(e)}>
+        <fieldset class="fr-fieldset">
+          <legend class="fr-fieldset__legend">Remplacer une pièce par une nouvelle version</legend>
+          <div class="fr-fieldset__element">
+            <div class="fr-select-group">
+              <label class="fr-label" for="replace-doc">
+                Pièce à remplacer
+              </label>
+              <select class="fr-select" id="replace-doc" name="docId">
+                {options}
+              </select>
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <div class="fr-input-group">
+              <label class="fr-label" for="replace-label">
+                Nouvelle description (facultatif)
+              </label>
+              <input class="fr-input" id="replace-label" name="label" maxLength={200} />
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <div class="fr-upload-group">
+              <label class="fr-label" for="replace-file">
+                Nouveau fichier
+              </label>
+              <input class="fr-upload" id="replace-file" name="file" type="file" required />
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <button class="fr-btn fr-btn--secondary" type="submit" disabled={busy}>
+              Enregistrer la nouvelle version
+            </button>
+          </div>
+        </fieldset>
+      </form>
+      <form class="fr-col-12 fr-col-md-6" aria-label="Retirer une pièce" onSubmit={(e) => (e.preventDefault(), void withdraw(formValues(e)))}>
+        <fieldset class="fr-fieldset">
+          <legend class="fr-fieldset__legend">Retirer une pièce</legend>
+          <div class="fr-fieldset__element">
+            <div class="fr-select-group">
+              <label class="fr-label" for="withdraw-doc">
+                Pièce à retirer
+              </label>
+              <select class="fr-select" id="withdraw-doc" name="docId">
+                {options}
+              </select>
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <div class="fr-input-group">
+              <label class="fr-label" for="withdraw-reason">
+                Motif
+              </label>
+              <textarea class="fr-input" id="withdraw-reason" name="reason" required />
+            </div>
+          </div>
+          <div class="fr-fieldset__element">
+            <button class="fr-btn fr-btn--tertiary" type="submit">
+              Retirer la pièce
+            </button>
+          </div>
+        </fieldset>
+      </form>
+    </div>
+  );
+}
+
 export function Pieces({ app, me, pieces, onDone }: { app: Application; me: Me; pieces: Piece[]; onDone: Settle }) {
   const [problem, setProblem] = useState<Problem>();
   const fetchPiece = async (piece: Piece) => {
@@ -99,7 +200,7 @@ export function Pieces({ app, me, pieces, onDone }: { app: Application; me: Me; 
         rows={pieces}
         empty="Aucune pièce."
         columns={[
-          { label: 'Pièce', cell: (d) => PIECE_TITLES[d.kind] },
+          { label: 'Pièce', cell: (d) => (d.withdrawn ? `${PIECE_TITLES[d.kind]} (retirée : ${d.withdrawnReason ?? ''})` : PIECE_TITLES[d.kind]) },
           { label: 'Description', cell: (d) => d.label ?? '—' },
           { label: 'Déposée le', cell: (d) => moment(d.uploadedAt) },
           {
@@ -113,7 +214,10 @@ export function Pieces({ app, me, pieces, onDone }: { app: Application; me: Me; 
         ]}
       />
       {(me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR') && (
-        <AddPiece app={app} onSent={(refused, kind) => onDone(refused, `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
+        <>
+          <AddPiece app={app} onSent={(refused, kind) => onDone(refused, `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
+          <ChangePiece app={app} pieces={pieces} onDone={onDone} />
+        </>
       )}
     </>
   );

@@ -1,59 +1,125 @@
-import { useState } from 'preact/hooks';
+// The report runs of one date (today in Paris unless asked: the API lists runs oldest first,
+// so a date is how the latest are found), each downloaded as CSV or XLSX through the typed
+// client; the director and the administrators can have a date's reports produced now.
+import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Problem } from '../api.js';
-import { download, Loaded, Refusal, Table, useAnswer } from '../ui.js';
-import { day } from '../words.js';
+import type { Me } from '../main.js';
+import { download, formValues, go, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
+import { day, today } from '../words.js';
 
 const TYPES: Record<string, string> = { PIPELINE: 'Suivi des dossiers', FUNDING: 'Financements', DEADLINES: 'Échéances', FOLLOW_UP: 'Suivi des sites' };
 const STATES: Record<string, string> = { QUEUED: 'en attente', RUNNING: 'en cours', SUCCEEDED: 'prêt', FAILED: 'en échec' };
 
-/** The report runs of the region, each downloaded as CSV or XLSX through the typed client. */
-export function Reports() {
-  const { answer } = useAnswer(() => call(() => api.GET('/api/v1/reports/runs', { params: { query: { limit: 100 } } })), 'runs');
+export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
+  const date = params.get('date') || today();
+  const cursor = params.get('cursor') || undefined;
+  const { answer, reload } = useAnswer(
+    () => call(() => api.GET('/api/v1/reports/runs', { params: { query: { date, limit: 50, ...(cursor && { cursor }) } } })),
+    params.toString() || date,
+  );
   const [problem, setProblem] = useState<Problem>();
+  const [notice, setNotice] = useState<string>();
+  // Runs still queued or running are read again every two seconds until they finish.
+  const pending = answer?.data?.items.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING');
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setTimeout(reload, 2000);
+    return () => clearTimeout(timer);
+  }, [answer]);
   const fetchRun = async (id: string, format: 'csv' | 'xlsx', name: string) => {
     const res = await call(() => api.GET('/api/v1/reports/runs/{id}/download', { params: { path: { id }, query: { format } }, parseAs: 'blob' }));
     setProblem(res.problem);
     if (res.problem) return;
     download(res.data, `${name}.${format}`);
   };
+  const produce = async () => {
+    const res = await call(() => api.POST('/api/v1/reports/runs', { body: { date } }));
+    setProblem(res.problem);
+    setNotice(res.problem ? undefined : `Rapports du ${day(date)} demandés : ils apparaissent ci-dessous dès qu’ils sont prêts.`);
+    if (!res.problem) reload();
+  };
   return (
     <>
       <h1>Rapports</h1>
       <p>Les rapports sont produits chaque nuit ; chaque exécution se télécharge en CSV ou en XLSX.</p>
+      <Notice>{notice}</Notice>
       {problem && <Refusal problem={problem} />}
+      <form
+        key={date}
+        aria-label="Choisir la date des rapports"
+        class="fr-mb-3w"
+        onSubmit={(e) => {
+          e.preventDefault();
+          go(`#/rapports?date=${formValues(e).date}`);
+        }}
+      >
+        <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+          <div class="fr-col-12 fr-col-md-4">
+            <div class="fr-input-group">
+              <label class="fr-label" for="report-date">
+                Date des rapports
+              </label>
+              <input class="fr-input" id="report-date" name="date" type="date" defaultValue={date} required />
+            </div>
+          </div>
+          <div class="fr-col-12 fr-col-md-8">
+            <ul class="fr-btns-group fr-btns-group--inline">
+              <li>
+                <button class="fr-btn" type="submit">
+                  Afficher
+                </button>
+              </li>
+              {(me.role === 'ADMIN' || me.role === 'DIRECTOR') && (
+                <li>
+                  <button class="fr-btn fr-btn--secondary" type="button" onClick={() => void produce()}>
+                    Produire les rapports du {day(date)}
+                  </button>
+                </li>
+              )}
+            </ul>
+          </div>
+        </div>
+      </form>
       <Loaded answer={answer}>
         {(list) => (
-          <Table
-            caption="Exécutions des rapports"
-            rows={list.items}
-            empty="Aucun rapport produit."
-            columns={[
-              { label: 'Rapport', cell: (r) => TYPES[r.type] ?? r.type },
-              { label: 'Date', cell: (r) => day(r.date) },
-              { label: 'État', cell: (r) => STATES[r.status] ?? r.status },
-              {
-                label: 'Télécharger',
-                cell: (r) =>
-                  r.status === 'SUCCEEDED' ? (
-                    <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
-                      {(['csv', 'xlsx'] as const).map((f) => (
-                        <li>
-                          <button type="button" class="fr-btn fr-btn--tertiary" onClick={() => void fetchRun(r.id, f, `${r.type}-${r.date}`)}>
-                            {f.toUpperCase()}
-                            <span class="fr-sr-only">
-                              {' '}
-                              — {TYPES[r.type]} du {day(r.date)}
-                            </span>
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : (
-                    '—'
-                  ),
-              },
-            ]}
-          />
+          <>
+            <Table
+              caption={`Rapports du ${day(date)}`}
+              rows={list.items}
+              empty="Aucun rapport produit pour cette date."
+              columns={[
+                { label: 'Rapport', cell: (r) => TYPES[r.type] ?? r.type },
+                { label: 'Date', cell: (r) => day(r.date) },
+                { label: 'État', cell: (r) => (r.status === 'FAILED' && r.error ? `${STATES.FAILED} — ${r.error}` : (STATES[r.status] ?? r.status)) },
+                {
+                  label: 'Télécharger',
+                  cell: (r) =>
+                    r.status === 'SUCCEEDED' ? (
+                      <ul class="fr-btns-group fr-btns-group--inline fr-btns-group--sm">
+                        {(['csv', 'xlsx'] as const).map((f) => (
+                          <li>
+                            <button type="button" class="fr-btn fr-btn--tertiary" onClick={() => void fetchRun(r.id, f, `${r.type}-${r.date}`)}>
+                              {f.toUpperCase()}
+                              <span class="fr-sr-only">
+                                {' '}
+                                — {TYPES[r.type]} du {day(r.date)}
+                              </span>
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      '—'
+                    ),
+                },
+              ]}
+            />
+            {list.nextCursor && (
+              <button type="button" class="fr-btn fr-btn--tertiary" onClick={() => go(`#/rapports?date=${date}&cursor=${encodeURIComponent(list.nextCursor!)}`)}>
+                Rapports suivants
+              </button>
+            )}
+          </>
         )}
       </Loaded>
     </>
