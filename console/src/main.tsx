@@ -8,7 +8,7 @@ import { Dossier } from './pages/dossier.js';
 import { Dossiers } from './pages/dossiers.js';
 import { Reports } from './pages/reports.js';
 import { Seances } from './pages/seances.js';
-import { formValues, Refusal } from './ui.js';
+import { Field, formValues, Refusal } from './ui.js';
 import type { Problem } from './api.js';
 
 export type Me = Schemas['MeDto'];
@@ -138,20 +138,14 @@ function SignIn({ onSignedIn, ended }: { onSignedIn: () => void; ended: boolean 
           <fieldset class="fr-fieldset">
             <legend class="fr-fieldset__legend">Votre compte (le même que pour l’API)</legend>
             <div class="fr-fieldset__element">
-              <div class="fr-input-group">
-                <label class="fr-label" for="email">
-                  Adresse électronique
-                </label>
+              <Field id="email" label="Adresse électronique">
                 <input class="fr-input" id="email" name="email" type="email" autocomplete="username" required />
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element">
-              <div class="fr-input-group">
-                <label class="fr-label" for="password">
-                  Mot de passe
-                </label>
+              <Field id="password" label="Mot de passe">
                 <input class="fr-input" id="password" name="password" type="password" autocomplete="current-password" required />
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element">
               <button class="fr-btn" type="submit" disabled={busy}>

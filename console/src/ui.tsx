@@ -116,6 +116,33 @@ export function Table<R>({ caption, rows, columns, empty = 'Aucun élément.' }:
   );
 }
 
+/** A form field in the DSFR's markup: its group, and its label (and hint) tied to the control by `id`. */
+export function Field({
+  id,
+  label,
+  hint,
+  kind = 'input',
+  class: extra,
+  children,
+}: {
+  id: string;
+  label: ComponentChildren;
+  hint?: string;
+  kind?: 'input' | 'select' | 'upload';
+  class?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`fr-${kind}-group${extra ? ` ${extra}` : ''}`}>
+      <label class="fr-label" for={id}>
+        {label}
+        {hint && <span class="fr-hint-text">{hint}</span>}
+      </label>
+      {children}
+    </div>
+  );
+}
+
 /** Terms and their values, as a definition list. */
 export function Definition({ rows }: { rows: [string, ComponentChildren][] }) {
   return (

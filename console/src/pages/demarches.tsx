@@ -2,7 +2,7 @@
 // or dismissed by the ARS, as the API does it), and a message to the promoter on DS.
 import { api, call, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, formValues, type Settle, Table } from '../ui.js';
+import { Definition, Field, formValues, type Settle, Table } from '../ui.js';
 import { euros, moment } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -97,13 +97,9 @@ export function Demarches({ app, me, onDone }: { app: Application; me: Me; onDon
       )}
       {staff && (
         <form aria-label="Écrire au porteur" onSubmit={(e) => (e.preventDefault(), void message(formValues(e)))}>
-          <div class="fr-input-group">
-            <label class="fr-label" for="ds-message">
-              Message au porteur (facultatif)
-              <span class="fr-hint-text">Vide : un message lui demandant les pièces qui manquent encore au dossier.</span>
-            </label>
+          <Field id="ds-message" label="Message au porteur (facultatif)" hint="Vide : un message lui demandant les pièces qui manquent encore au dossier.">
             <textarea class="fr-input" id="ds-message" name="body" maxLength={5000} />
-          </div>
+          </Field>
           <button class="fr-btn fr-btn--secondary" type="submit">
             Envoyer sur Démarches Simplifiées
           </button>

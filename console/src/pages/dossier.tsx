@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, formValues, Loaded, Notice, Refusal, type Settle, useAnswer } from '../ui.js';
+import { Definition, Field, formValues, Loaded, Notice, Refusal, type Settle, useAnswer } from '../ui.js';
 import { Demarches } from './demarches.js';
 import { FundingPlan } from './funding-plan.js';
 import { Pieces } from './pieces.js';
@@ -140,11 +140,7 @@ function ActionForm({ action, fields, onSend }: { action: string; fields: Field[
         <legend class="fr-fieldset__legend">{ACTION_WORDS[action] ?? action}</legend>
         {fields.map((f) => (
           <div class="fr-fieldset__element">
-            <div class={f.type === 'select' ? 'fr-select-group' : 'fr-input-group'}>
-              <label class="fr-label" for={id(f.name)}>
-                {f.label}
-                {f.required ? '' : ' (facultatif)'}
-              </label>
+            <Field id={id(f.name)} label={`${f.label}${f.required ? '' : ' (facultatif)'}`} kind={f.type === 'select' ? 'select' : 'input'}>
               {f.type === 'select' ? (
                 <select class="fr-select" id={id(f.name)} name={f.name} required={f.required}>
                   {(f.options ?? []).map(([value, label]) => (
@@ -156,7 +152,7 @@ function ActionForm({ action, fields, onSend }: { action: string; fields: Field[
               ) : (
                 <input class="fr-input" id={id(f.name)} name={f.name} type={f.type} required={f.required} defaultValue={f.type === 'date' && f.required ? today() : undefined} />
               )}
-            </div>
+            </Field>
           </div>
         ))}
         <div class="fr-fieldset__element">
@@ -261,23 +257,17 @@ function DetrConfirmation({ app, onDone }: { app: Application; onDone: Settle })
       <fieldset class="fr-fieldset">
         <legend class="fr-fieldset__legend">Éligibilité à la DETR à confirmer par la préfecture</legend>
         <div class="fr-fieldset__element">
-          <div class="fr-select-group">
-            <label class="fr-label" for="detr-decision">
-              Décision
-            </label>
+          <Field id="detr-decision" label="Décision" kind="select">
             <select class="fr-select" id="detr-decision" name="decision">
               <option value="CONFIRMED">Éligibilité confirmée</option>
               <option value="REFUSED">Éligibilité refusée</option>
             </select>
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
-          <div class="fr-input-group">
-            <label class="fr-label" for="detr-reason">
-              Motif
-            </label>
+          <Field id="detr-reason" label="Motif">
             <textarea class="fr-input" id="detr-reason" name="reason" required />
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
           <button class="fr-btn fr-btn--secondary" type="submit">

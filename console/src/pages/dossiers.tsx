@@ -1,7 +1,7 @@
 import type { paths } from '../../../clients/typescript/src/index.js';
 import { api, call, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { formValues, go, Loaded, Table, useAnswer } from '../ui.js';
+import { Field, formValues, go, Loaded, Table, useAnswer } from '../ui.js';
 import { day, KIND_WORDS, STATUS_WORDS, ZONE_WORDS } from '../words.js';
 
 type Query = NonNullable<paths['/api/v1/applications']['get']['parameters']['query']>;
@@ -61,10 +61,7 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
           </div>
           {CHOICES.map((c) => (
             <div class={`fr-col-6 ${c.width}`}>
-              <div class="fr-select-group">
-                <label class="fr-label" for={c.name}>
-                  {c.label}
-                </label>
+              <Field id={c.name} label={<>{c.label}</>} kind="select">
                 <select class="fr-select" id={c.name} name={c.name}>
                   <option value="">Tous</option>
                   {Object.entries(c.options).map(([value, words]) => (
@@ -73,17 +70,14 @@ export function Dossiers({ me, params }: { me: Me; params: URLSearchParams }) {
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
             </div>
           ))}
           {!me.departmentCode && (
             <div class="fr-col-6 fr-col-md-2">
-              <div class="fr-input-group">
-                <label class="fr-label" for="departmentCode">
-                  Département
-                </label>
+              <Field id="departmentCode" label="Département">
                 <input class="fr-input" id="departmentCode" name="departmentCode" inputMode="numeric" maxLength={3} defaultValue={query.departmentCode ?? ''} />
-              </div>
+              </Field>
             </div>
           )}
           {me.role !== 'PARTNER' && (

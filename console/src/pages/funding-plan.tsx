@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, formValues, Loaded, Refusal, type Settle, Table, useAnswer } from '../ui.js';
+import { Definition, Field, formValues, Loaded, Refusal, type Settle, Table, useAnswer } from '../ui.js';
 import { CATEGORY_WORDS, euros, FUNDER_WORDS, NATURE_WORDS, percent, today } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -109,10 +109,7 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
           <fieldset class="fr-fieldset" key={key}>
             <legend class="fr-fieldset__legend">Dépense {i + 1}</legend>
             <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <div class="fr-select-group">
-                <label class="fr-label" for={id('category')}>
-                  Catégorie
-                </label>
+              <Field id={id('category')} label="Catégorie" kind="select">
                 <select class="fr-select" id={id('category')} name="category">
                   {Object.entries(CATEGORY_WORDS).map(([value, words]) => (
                     <option value={value} selected={value === e?.category}>
@@ -120,13 +117,10 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <div class="fr-select-group">
-                <label class="fr-label" for={id('nature')}>
-                  Nature
-                </label>
+              <Field id={id('nature')} label="Nature" kind="select">
                 <select class="fr-select" id={id('nature')} name="nature">
                   {Object.entries(NATURE_WORDS).map(([value, words]) => (
                     <option value={value} selected={value === (e?.nature ?? 'OTHER')}>
@@ -134,31 +128,22 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element">
-              <div class="fr-input-group">
-                <label class="fr-label" for={id('label')}>
-                  Libellé
-                </label>
+              <Field id={id('label')} label="Libellé">
                 <input class="fr-input" id={id('label')} name="label" defaultValue={e?.label} required />
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <div class="fr-input-group">
-                <label class="fr-label" for={id('amount')}>
-                  Montant HT (euros)
-                </label>
+              <Field id={id('amount')} label="Montant HT (euros)">
                 <input class="fr-input" id={id('amount')} name="amount" inputMode="decimal" defaultValue={typed(e?.amountCents)} required />
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element fr-fieldset__element--inline">
-              <div class="fr-input-group">
-                <label class="fr-label" for={id('vat')}>
-                  TVA (euros, facultatif)
-                </label>
+              <Field id={id('vat')} label="TVA (euros, facultatif)">
                 <input class="fr-input" id={id('vat')} name="vat" inputMode="decimal" defaultValue={e?.vatCents ? typed(e.vatCents) : ''} />
-              </div>
+              </Field>
             </div>
             <div class="fr-fieldset__element">
               <button
@@ -212,12 +197,9 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
   return (
     <div class="fr-grid-row fr-grid-row--gutters fr-mb-2w">
       <form class="fr-col-12 fr-col-md-5" aria-label={`Engagement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('commit', formValues(e)))}>
-        <div class="fr-input-group">
-          <label class="fr-label" for={id('commit')}>
-            Montant engagé par {who} (euros)
-          </label>
+        <Field id={id('commit')} label={<>Montant engagé par {who} (euros)</>}>
           <input class="fr-input" id={id('commit')} name="euros" inputMode="decimal" required />
-        </div>
+        </Field>
         <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
           Engager<span class="fr-sr-only"> pour {who}</span>
         </button>

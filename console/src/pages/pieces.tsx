@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { download, formValues, Refusal, type Settle, Table } from '../ui.js';
+import { download, Field, formValues, Refusal, type Settle, Table } from '../ui.js';
 import { ACTION_WORDS, moment, PIECE_TITLES } from '../words.js';
 
 type Application = Schemas['ApplicationDto'];
@@ -34,10 +34,7 @@ function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem
       <fieldset class="fr-fieldset">
         <legend class="fr-fieldset__legend">Ajouter une pièce</legend>
         <div class="fr-fieldset__element">
-          <div class="fr-select-group">
-            <label class="fr-label" for="piece-kind">
-              Pièce
-            </label>
+          <Field id="piece-kind" label="Pièce" kind="select">
             <select class="fr-select" id="piece-kind" name="kind" key={first}>
               {Object.entries(PIECE_TITLES).map(([value, words]) => (
                 <option value={value} selected={value === first}>
@@ -45,24 +42,17 @@ function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
-          <div class="fr-input-group">
-            <label class="fr-label" for="piece-label">
-              Description (facultatif)
-            </label>
+          <Field id="piece-label" label="Description (facultatif)">
             <input class="fr-input" id="piece-label" name="label" maxLength={200} />
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
-          <div class="fr-upload-group">
-            <label class="fr-label" for="piece-file">
-              Fichier
-              <span class="fr-hint-text">PDF, image, document bureautique ou CSV ; le type est lu dans le contenu du fichier.</span>
-            </label>
+          <Field id="piece-file" label="Fichier" kind="upload" hint="PDF, image, document bureautique ou CSV ; le type est lu dans le contenu du fichier.">
             <input class="fr-upload" id="piece-file" name="file" type="file" required />
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
           <button class="fr-btn fr-btn--secondary" type="submit" disabled={busy}>
@@ -111,30 +101,21 @@ function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[
         <fieldset class="fr-fieldset">
           <legend class="fr-fieldset__legend">Remplacer une pièce par une nouvelle version</legend>
           <div class="fr-fieldset__element">
-            <div class="fr-select-group">
-              <label class="fr-label" for="replace-doc">
-                Pièce à remplacer
-              </label>
+            <Field id="replace-doc" label="Pièce à remplacer" kind="select">
               <select class="fr-select" id="replace-doc" name="docId">
                 {options}
               </select>
-            </div>
+            </Field>
           </div>
           <div class="fr-fieldset__element">
-            <div class="fr-input-group">
-              <label class="fr-label" for="replace-label">
-                Nouvelle description (facultatif)
-              </label>
+            <Field id="replace-label" label="Nouvelle description (facultatif)">
               <input class="fr-input" id="replace-label" name="label" maxLength={200} />
-            </div>
+            </Field>
           </div>
           <div class="fr-fieldset__element">
-            <div class="fr-upload-group">
-              <label class="fr-label" for="replace-file">
-                Nouveau fichier
-              </label>
+            <Field id="replace-file" label="Nouveau fichier" kind="upload">
               <input class="fr-upload" id="replace-file" name="file" type="file" required />
-            </div>
+            </Field>
           </div>
           <div class="fr-fieldset__element">
             <button class="fr-btn fr-btn--secondary" type="submit" disabled={busy}>
@@ -147,22 +128,16 @@ function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[
         <fieldset class="fr-fieldset">
           <legend class="fr-fieldset__legend">Retirer une pièce</legend>
           <div class="fr-fieldset__element">
-            <div class="fr-select-group">
-              <label class="fr-label" for="withdraw-doc">
-                Pièce à retirer
-              </label>
+            <Field id="withdraw-doc" label="Pièce à retirer" kind="select">
               <select class="fr-select" id="withdraw-doc" name="docId">
                 {options}
               </select>
-            </div>
+            </Field>
           </div>
           <div class="fr-fieldset__element">
-            <div class="fr-input-group">
-              <label class="fr-label" for="withdraw-reason">
-                Motif
-              </label>
+            <Field id="withdraw-reason" label="Motif">
               <textarea class="fr-input" id="withdraw-reason" name="reason" required />
-            </div>
+            </Field>
           </div>
           <div class="fr-fieldset__element">
             <button class="fr-btn fr-btn--tertiary" type="submit">

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, call, type Problem } from '../api.js';
 import type { Me } from '../main.js';
-import { download, formValues, go, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
+import { download, Field, formValues, go, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
 import { day, today } from '../words.js';
 
 const TYPES: Record<string, string> = { PIPELINE: 'Suivi des dossiers', FUNDING: 'Financements', DEADLINES: 'Échéances', FOLLOW_UP: 'Suivi des sites' };
@@ -55,12 +55,9 @@ export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
       >
         <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <div class="fr-col-12 fr-col-md-4">
-            <div class="fr-input-group">
-              <label class="fr-label" for="report-date">
-                Date des rapports
-              </label>
+            <Field id="report-date" label="Date des rapports">
               <input class="fr-input" id="report-date" name="date" type="date" defaultValue={date} required />
-            </div>
+            </Field>
           </div>
           <div class="fr-col-12 fr-col-md-8">
             <ul class="fr-btns-group fr-btns-group--inline">

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { download, formValues, go, Loaded, Notice, Refusal, type Settle, Table, useAnswer } from '../ui.js';
+import { download, Field, formValues, go, Loaded, Notice, Refusal, type Settle, Table, useAnswer } from '../ui.js';
 import { day, OPINION_WORDS, today } from '../words.js';
 
 type Session = Schemas['SessionDto'];
@@ -37,22 +37,16 @@ function OpinionForm({ session, item, onDone }: { session: Session; item: Item; 
   };
   return (
     <form aria-label={`Avis sur ${item.projectName}`} onSubmit={(e) => (e.preventDefault(), void submit(formValues(e)))}>
-      <div class="fr-select-group fr-mb-1w">
-        <label class="fr-label" for={id('outcome')}>
-          Avis
-        </label>
+      <Field id={id('outcome')} label="Avis" kind="select" class="fr-mb-1w">
         <select class="fr-select" id={id('outcome')} name="outcome">
           {outcomes.map(([value, words]) => (
             <option value={value}>{words}</option>
           ))}
         </select>
-      </div>
-      <div class="fr-input-group fr-mb-1w">
-        <label class="fr-label" for={id('reservations')}>
-          Réserves (facultatif)
-        </label>
+      </Field>
+      <Field id={id('reservations')} label="Réserves (facultatif)" class="fr-mb-1w">
         <textarea class="fr-input" id={id('reservations')} name="reservations" />
-      </div>
+      </Field>
       <button class="fr-btn fr-btn--sm" type="submit">
         Enregistrer l’avis<span class="fr-sr-only"> sur {item.projectName}</span>
       </button>
@@ -115,20 +109,14 @@ function NewSession({ onCreated }: { onCreated: (problem: Problem | undefined, i
       <fieldset class="fr-fieldset">
         <legend class="fr-fieldset__legend">Nouvelle séance</legend>
         <div class="fr-fieldset__element fr-fieldset__element--inline">
-          <div class="fr-input-group">
-            <label class="fr-label" for="session-date">
-              Date de la séance
-            </label>
+          <Field id="session-date" label="Date de la séance">
             <input class="fr-input" id="session-date" name="sessionDate" type="date" required />
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
-          <div class="fr-input-group">
-            <label class="fr-label" for="session-title">
-              Intitulé
-            </label>
+          <Field id="session-title" label="Intitulé">
             <input class="fr-input" id="session-title" name="title" required maxLength={200} />
-          </div>
+          </Field>
         </div>
         <div class="fr-fieldset__element">
           <button class="fr-btn fr-btn--secondary" type="submit">
