@@ -15,8 +15,17 @@ export const api = createClient({ baseUrl: window.location.origin, accessToken: 
 /** What a call answered: its data, or the problem the API gave (never thrown). */
 export type Answer<T> = { data: T; problem?: undefined } | { data?: undefined; problem: Problem };
 
+/** Who wants to know that a session is there again (a page whose reading was refused for want of one). */
+const renewedListeners = new Set<() => void>();
+export function onSession(then: () => void): () => void {
+  renewedListeners.add(then);
+  return () => renewedListeners.delete(then);
+}
+
 function keep(session: Schemas['ConsoleSessionDto']): void {
+  const back = accessToken === undefined;
   accessToken = session.accessToken;
+  if (back) for (const then of renewedListeners) then();
   clearTimeout(renewal);
   // A minute before it expires (the API's 900 s by default), through the cookie.
   renewal = setTimeout(() => void refresh(), Math.max(10, session.expiresIn - 60) * 1000);
@@ -28,21 +37,26 @@ export async function signIn(email: string, password: string): Promise<Problem |
   return data ? undefined : problemOf(error, response);
 }
 
-let renewing: Promise<boolean> | undefined;
+/** What a renewal did: a new access token, a session that has ended (401), or no answer worth trusting (busy, offline). */
+export type Renewal = 'renewed' | 'ended' | 'failed';
+let renewing: Promise<Renewal> | undefined;
 
 /**
- * Resumes the session of the cookie (a page reloaded), or renews the access token: whether
- * there is a session. One renewal at a time — in this page (calls answered 401 together share
- * it) and across the browser's tabs (a lock): the cookie's token works once, and a second use
- * would revoke the session.
+ * Resumes the session of the cookie (a page reloaded), or renews the access token. One renewal
+ * at a time — in this page (calls answered 401 together share it) and across the browser's
+ * tabs (a lock): the cookie's token works once, and a second use would revoke the session.
  */
-export function refresh(): Promise<boolean> {
+export function refresh(): Promise<Renewal> {
   renewing ??= (async () => {
-    const renew = async () => {
-      const { data } = await api.POST('/api/v1/auth/session/refresh');
-      if (data) keep(data);
-      else accessToken = undefined;
-      return data !== undefined;
+    const renew = async (): Promise<Renewal> => {
+      try {
+        const { data, response } = await api.POST('/api/v1/auth/session/refresh');
+        if (data) keep(data);
+        else if (response.status === 401) accessToken = undefined;
+        return data ? 'renewed' : response.status === 401 ? 'ended' : 'failed';
+      } catch {
+        return 'failed';
+      }
     };
     try {
       return navigator.locks ? await navigator.locks.request('msp-session-refresh', renew) : await renew();
@@ -69,8 +83,9 @@ export function onSessionLost(then: () => void): void {
 export async function call<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Answer<T>> {
   let res = await send();
   if (res.response.status === 401) {
-    if (await refresh()) res = await send();
-    else lost?.();
+    const renewal = await refresh();
+    if (renewal === 'renewed') res = await send();
+    else if (renewal === 'ended') lost?.();
   }
   if (res.data !== undefined && res.response.ok) return { data: res.data };
   if (res.response.ok) return { data: undefined as T };

@@ -1,7 +1,7 @@
 // The instructors' console: a single page in the State's design system (DSFR), on the API's
 // typed client. Routes are the URL's hash (#/dossiers/…): the service serves one page.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, call, onSessionLost, refresh, type Schemas, signIn, signOut } from './api.js';
 import { Dashboard } from './pages/dashboard.js';
 import { Dossier } from './pages/dossier.js';
@@ -115,6 +115,9 @@ function Header({ me, route, onSignOut }: { me: Me | undefined; route: string; o
 function SignIn({ onSignedIn, ended }: { onSignedIn: () => void; ended: boolean }) {
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
+  // Said where the focus is: the link pressed has gone with the menu.
+  const endedNotice = useRef<HTMLDivElement>(null);
+  useEffect(() => endedNotice.current?.focus(), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     const { email, password } = formValues(event);
@@ -129,8 +132,8 @@ function SignIn({ onSignedIn, ended }: { onSignedIn: () => void; ended: boolean 
       <div class="fr-col-12 fr-col-md-6">
         <h1>Connexion</h1>
         {ended && !problem && (
-          <div class="fr-alert fr-alert--info fr-mb-3w" role="status">
-            <p>Votre session a pris fin (expirée, ou fermée depuis un autre onglet) : reconnectez-vous pour reprendre où vous étiez.</p>
+          <div class="fr-alert fr-alert--info fr-mb-3w" role="status" tabIndex={-1} ref={endedNotice}>
+            <p>Votre session a pris fin (expirée, ou fermée depuis un autre onglet) : reconnectez-vous pour reprendre où vous étiez ; ce que vous aviez saisi est conservé.</p>
           </div>
         )}
         {problem && <Refusal problem={problem} words={problem.status === 401 ? 'Adresse électronique ou mot de passe incorrect.' : undefined} />}
@@ -168,11 +171,9 @@ function App() {
     setMe(answer.data ?? null);
   };
   useEffect(() => {
-    onSessionLost(() => {
-      setEnded(true);
-      setMe(null);
-    });
-    void refresh().then((resumed) => (resumed ? load() : setMe(null)));
+    // The page stays (hidden) under the sign-in form: what was typed is there after signing in again.
+    onSessionLost(() => setEnded(true));
+    void refresh().then((renewal) => (renewal === 'renewed' ? load() : setMe(null)));
   }, []);
   // Each page says where it is: its title, and the focus on its heading.
   useEffect(() => {
@@ -184,18 +185,18 @@ function App() {
   const [path, query = ''] = route.slice(1).split('?');
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean);
+  const signInForm = (
+    <SignIn
+      ended={ended}
+      onSignedIn={() => {
+        setEnded(false);
+        void load();
+      }}
+    />
+  );
   let page;
   if (me === undefined) page = <p aria-busy="true">Chargement…</p>;
-  else if (me === null)
-    page = (
-      <SignIn
-        ended={ended}
-        onSignedIn={() => {
-          setEnded(false);
-          void load();
-        }}
-      />
-    );
+  else if (me === null) page = signInForm;
   else if (parts[0] === 'dossiers' && parts[1]) page = <Dossier key={parts[1]} id={parts[1]} me={me} />;
   else if (parts[0] === 'dossiers') page = <Dossiers me={me} params={params} />;
   else if (parts[0] === 'seances') page = <Seances key={parts[1] ?? 'list'} id={parts[1]} me={me} />;
@@ -215,7 +216,7 @@ function App() {
         </nav>
       </div>
       <Header
-        me={me ?? undefined}
+        me={ended ? undefined : (me ?? undefined)}
         route={route}
         onSignOut={() =>
           void signOut().then(() => {
@@ -225,7 +226,11 @@ function App() {
         }
       />
       <main role="main" id="contenu" tabIndex={-1} class="fr-container fr-py-4w">
-        {page}
+        {me && ended && signInForm}
+        {/* Keyed by the account: another one signing in gets fresh pages, not the hidden ones. */}
+        <div key={me?.id} hidden={Boolean(me && ended)}>
+          {page}
+        </div>
       </main>
       <footer class="fr-footer" role="contentinfo">
         <div class="fr-container">

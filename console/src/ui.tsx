@@ -2,7 +2,7 @@
 // values, a download, a link that moves the hash route.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Answer, Problem } from './api.js';
+import { type Answer, onSession, type Problem } from './api.js';
 import { refusalWords } from './words.js';
 
 /** A refusal of the API: what it means in French, then the API's own words (none when the page refused it before sending). */
@@ -24,20 +24,31 @@ export function Refusal({ problem, words }: { problem: Problem; words?: string }
 /** What a part of a page did: the API's refusal, or what was done (the page then reads its data again). */
 export type Settle = (problem: Problem | undefined, done?: string) => void;
 
+/** What was just done, numbered: the same words said twice are two notices. */
+export type Note = { text: string; n: number } | undefined;
+let notes = 0;
+
+/** A page's notice, and how to say one (nothing: none). */
+export function useNotice(): [Note, (text?: string) => void] {
+  const [note, setNote] = useState<Note>();
+  return [note, (text) => setNote(text ? { text, n: ++notes } : undefined)];
+}
+
 /**
  * What was just done: a live region always on the page (so that what appears in it is
- * announced), and the focus moved to it (the button pressed has often gone with its form).
+ * announced), the message new each time (keyed), and the focus moved to it (the button
+ * pressed has often gone with its form).
  */
-export function Notice({ children }: { children?: ComponentChildren }) {
+export function Notice({ note }: { note: Note }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (children) box.current?.focus();
-  }, [children]);
+    if (note) box.current?.focus();
+  }, [note]);
   return (
     <div role="status">
-      {children && (
-        <div class="fr-alert fr-alert--success fr-mb-3w" tabIndex={-1} ref={box}>
-          <p>{children}</p>
+      {note && (
+        <div class="fr-alert fr-alert--success fr-mb-3w" tabIndex={-1} ref={box} key={note.n}>
+          <p>{note.text}</p>
         </div>
       )}
     </div>
@@ -61,6 +72,8 @@ export function useAnswer<T>(load: () => Promise<Answer<T>>, key: string): { ans
       live = false;
     };
   }, [key, tick]);
+  // Refused for want of a session (401): read again once one is back (signed in again).
+  useEffect(() => (answer?.problem?.status === 401 ? onSession(() => setTick((t) => t + 1)) : undefined), [answer]);
   return { answer, reload: () => setTick((t) => t + 1) };
 }
 

@@ -319,8 +319,17 @@ describe('the console in a browser', () => {
       await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).click();
       await page.getByRole('heading', { level: 1, name: 'MSP des Gorges de l’Allier' }).waitFor();
       await axe(page, 'dossier (draft)');
-      // Opened by another instructor: this one takes it, then finds it among its own.
+      // Opened by another instructor: this one takes it, then finds it among its own. The
+      // dossier changed meanwhile (a letter of intent asked through the API): refused as the API
+      // words it (If-Match), the page reads the dossier again, and the second try is taken.
       await page.getByText('Suivi par : un autre instructeur').waitFor();
+      const token = (await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken as string;
+      await t.http().patch(`/api/v1/applications/${draft.id}`).set('Authorization', `Bearer ${token}`).send({ letterOfIntentRequested: true }).expect(200);
+      await page.getByRole('button', { name: 'Me confier ce dossier' }).click();
+      await page.getByRole('alert').getByText('Le dossier a changé depuis votre lecture : rechargez la page.').waitFor();
+      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).not.toBe(
+        (await t.prisma.user.findUniqueOrThrow({ where: { email: emails.instructor } })).id,
+      );
       await page.getByRole('button', { name: 'Me confier ce dossier' }).click();
       await page.getByRole('status').getByText('Dossier confié à vous.').waitFor();
       await page.getByText('Suivi par : vous').waitFor();
@@ -349,7 +358,7 @@ describe('the console in a browser', () => {
 
       // The pièces the checklist names, added through the console; one downloaded again, the same bytes.
       const missing = await checklistOf(draft.id);
-      expect(missing.length).toBeGreaterThan(0);
+      expect(missing.length).toBeGreaterThan(1);
       for (const kind of missing) {
         await page.getByLabel('Pièce', { exact: true }).selectOption(kind);
         await page
@@ -377,22 +386,24 @@ describe('the console in a browser', () => {
       const file = await downloaded;
       expect(file.suggestedFilename()).toBe(`${missing[0].toLowerCase()}-signe.pdf`);
       expect(sha256(readFileSync(await file.path()))).toBe(sha256(v2));
-      // A pièce sent by mistake, withdrawn with its reason: kept and marked, out of the checklist.
-      await page.getByLabel('Pièce', { exact: true }).selectOption('OTHER');
+      // A required pièce withdrawn with its reason: kept and marked, and missing again; sent anew.
+      const last = missing[missing.length - 1];
+      const withdraw = page.getByRole('form', { name: 'Retirer une pièce' });
+      await pick(withdraw.getByLabel('Pièce à retirer'), `— ${last.toLowerCase()}.pdf (version 1)`);
+      await withdraw.getByLabel('Motif').fill('Déposée par erreur');
+      await withdraw.getByRole('button', { name: 'Retirer la pièce' }).click();
+      await page.getByRole('cell', { name: / \(retirée : Déposée par erreur\)$/ }).waitFor();
+      expect(await t.prisma.applicationDocument.findMany({ where: { applicationId: draft.id, filename: `${last.toLowerCase()}.pdf` }, select: { withdrawnReason: true } })).toEqual(
+        [{ withdrawnReason: 'Déposée par erreur' }],
+      );
+      expect(await checklistOf(draft.id)).toEqual([last]);
+      await page.getByLabel('Pièce', { exact: true }).selectOption(last);
       await page
         .getByRole('form', { name: 'Ajouter une pièce' })
         .getByLabel('Fichier')
-        .setInputFiles({ name: 'erreur.pdf', mimeType: 'application/pdf', buffer: samplePdf('erreur') });
+        .setInputFiles({ name: `${last.toLowerCase()}-bis.pdf`, mimeType: 'application/pdf', buffer: samplePdf(`${last} bis`) });
       await page.getByRole('button', { name: 'Ajouter la pièce' }).click();
-      await page.getByRole('button', { name: /^Télécharger erreur\.pdf/ }).waitFor();
-      const withdraw = page.getByRole('form', { name: 'Retirer une pièce' });
-      await pick(withdraw.getByLabel('Pièce à retirer'), '— erreur.pdf (version 1)');
-      await withdraw.getByLabel('Motif').fill('Déposée par erreur');
-      await withdraw.getByRole('button', { name: 'Retirer la pièce' }).click();
-      await page.getByRole('cell', { name: 'Autre pièce (retirée : Déposée par erreur)' }).waitFor();
-      expect(await t.prisma.applicationDocument.findMany({ where: { applicationId: draft.id, filename: 'erreur.pdf' }, select: { withdrawnReason: true } })).toEqual([
-        { withdrawnReason: 'Déposée par erreur' },
-      ]);
+      await page.getByRole('button', { name: new RegExp(`^Télécharger ${last.toLowerCase()}-bis\\.pdf`) }).waitFor();
       expect(await checklistOf(draft.id)).toEqual([]);
       // The submission's form is still open: sent again, now with its pièces.
       await page.getByRole('form', { name: 'Enregistrer la demande (dépôt)' }).getByRole('button').click();
@@ -526,7 +537,7 @@ describe('the console in a browser', () => {
       // Today's reports produced on demand, read again until ready, one downloaded: the API's bytes.
       await page.getByRole('link', { name: 'Rapports' }).click();
       await page.getByRole('heading', { level: 1, name: 'Rapports' }).waitFor();
-      await page.getByRole('button', { name: /^Produire les rapports du / }).click();
+      await page.getByRole('button', { name: 'Produire les rapports de cette date' }).click();
       await page
         .getByRole('status')
         .getByText(/^Rapports du .* demandés/)
@@ -603,6 +614,8 @@ describe('the console in a browser', () => {
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.getByRole('heading', { level: 1, name: 'Dossiers' }).waitFor();
       expect(new URL(page.url()).hash).toBe('#/dossiers');
+      // The list refused for want of a session is read again: the dossiers are there.
+      await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor();
     },
     STEPS,
   );

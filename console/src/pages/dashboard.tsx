@@ -4,6 +4,8 @@ import { BarChart } from '../chart.js';
 import { Loaded, Table, useAnswer } from '../ui.js';
 import { day, euros, eurosShort, FUNDER_WORDS, STATUS_WORDS } from '../words.js';
 
+/** How many of the most urgent the API lists (GET /dashboard): more may be due. */
+const URGENT_LISTED = 50;
 const KIND = { RECEIPT_OVERDUE: 'Récépissé en retard', RECEIPT_DUE_SOON: 'Récépissé dû sous 15 jours', IDLE: 'Sans événement depuis 90 jours' } as const;
 
 export function Dashboard({ me }: { me: Me }) {
@@ -56,7 +58,7 @@ export function Dashboard({ me }: { me: Me }) {
                       { label: 'Date', cell: (u) => day(u.date) },
                     ]}
                   />
-                  {d.urgent.length < d.deadlines.overdue + d.deadlines.dueSoon + d.deadlines.idle && (
+                  {d.urgent.length === URGENT_LISTED && (
                     <p class="fr-text--sm">
                       Les {d.urgent.length} plus urgentes sont listées ici ; toutes figurent dans le rapport <a href="#/rapports">« Échéances »</a> de chaque nuit.
                     </p>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { Definition, Field, formValues, Loaded, Notice, Refusal, type Settle, useAnswer } from '../ui.js';
+import { Definition, Field, formValues, Loaded, Notice, Refusal, type Settle, useAnswer, useNotice } from '../ui.js';
 import { Demarches } from './demarches.js';
 import { FundingPlan } from './funding-plan.js';
 import { Pieces } from './pieces.js';
@@ -291,7 +291,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
     return { data: { app: app.data, events: events.data?.items ?? [], documents: documents.data?.items ?? [], sessions: sessions.data?.items ?? [] } };
   }, id);
   const [problem, setProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useNotice();
   const [open, setOpen] = useState<string>();
   /** What a part of the page said: its refusal, or what it did (then, unless it reads its own data again, the dossier is read again). */
   const say: Settle = (refused, done) => {
@@ -300,7 +300,8 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
   };
   const settle: Settle = (refused, done) => {
     say(refused, done);
-    if (!refused) reload();
+    // Done, or refused because the dossier changed meanwhile (409, 412): read it again.
+    if (!refused || refused.status === 409 || refused.status === 412) reload();
   };
   return (
     <Loaded answer={answer}>
@@ -343,7 +344,7 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
               {app.step ? `Étape ${app.step}` : app.procedure === 'AUDIT' ? 'Audit' : ''} — département {app.departmentCode} — {ZONE_WORDS[app.zone]}
             </p>
             <Assignee app={app} me={me} onDone={settle} />
-            <Notice>{notice}</Notice>
+            <Notice note={notice} />
             {problem && <Refusal problem={problem} />}
             <section aria-labelledby="actions" class="fr-mb-4w">
               <h2 id="actions">Actions possibles</h2>

@@ -87,14 +87,22 @@ function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[
     if (!res.problem) form.reset();
     onDone(res.problem, 'Nouvelle version de la pièce enregistrée.');
   };
-  const withdraw = async (values: Record<string, string>) => {
+  const withdraw = async (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const values = formValues(event);
     const res = await call(() =>
       api.POST('/api/v1/applications/{id}/documents/{docId}/withdraw', { params: { path: { id: app.id, docId: values.docId } }, body: { reason: values.reason } }),
     );
+    if (!res.problem) form.reset();
     onDone(res.problem, 'Pièce retirée (elle reste lisible, marquée).');
   };
   if (current.length === 0) return null;
-  const options = current.map((p) => <option value={p.id}>{named(p)}</option>);
+  const options = current.map((p) => (
+    <option key={p.id} value={p.id}>
+      {named(p)}
+    </option>
+  ));
   return (
     <div class="fr-grid-row fr-grid-row--gutters fr-mt-2w">
       <form class="fr-col-12 fr-col-md-6" aria-label="Remplacer une pièce" onSubmit={(e) => void replace(e)}>
@@ -124,7 +132,7 @@ function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[
           </div>
         </fieldset>
       </form>
-      <form class="fr-col-12 fr-col-md-6" aria-label="Retirer une pièce" onSubmit={(e) => (e.preventDefault(), void withdraw(formValues(e)))}>
+      <form class="fr-col-12 fr-col-md-6" aria-label="Retirer une pièce" onSubmit={(e) => void withdraw(e)}>
         <fieldset class="fr-fieldset">
           <legend class="fr-fieldset__legend">Retirer une pièce</legend>
           <div class="fr-fieldset__element">

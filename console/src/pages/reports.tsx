@@ -1,10 +1,10 @@
 // The report runs of one date (today in Paris unless asked: the API lists runs oldest first,
 // so a date is how the latest are found), each downloaded as CSV or XLSX through the typed
 // client; the director and the administrators can have a date's reports produced now.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, call, type Problem } from '../api.js';
 import type { Me } from '../main.js';
-import { download, Field, formValues, go, Loaded, Notice, Refusal, Table, useAnswer } from '../ui.js';
+import { download, Field, formValues, go, Loaded, Notice, Refusal, Table, useAnswer, useNotice } from '../ui.js';
 import { day, today } from '../words.js';
 
 const TYPES: Record<string, string> = { PIPELINE: 'Suivi des dossiers', FUNDING: 'Financements', DEADLINES: 'Échéances', FOLLOW_UP: 'Suivi des sites' };
@@ -18,12 +18,20 @@ export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
     params.toString() || date,
   );
   const [problem, setProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
-  // Runs still queued or running are read again every two seconds until they finish.
+  const [notice, setNotice] = useNotice();
+  const dateField = useRef<HTMLInputElement>(null);
+  // Runs still queued or running are read again (every 2 s, 10 s in a hidden tab; a failed
+  // read too) for ten minutes at most; their end is said when it comes.
+  const watching = useRef<number>();
   const pending = answer?.data?.items.some((r) => r.status === 'QUEUED' || r.status === 'RUNNING');
   useEffect(() => {
-    if (!pending) return;
-    const timer = setTimeout(reload, 2000);
+    if (pending) watching.current ??= Date.now();
+    else if (answer?.data && watching.current !== undefined) {
+      watching.current = undefined;
+      setNotice(`Rapports du ${day(date)} : tous terminés.`);
+    }
+    if (watching.current === undefined || Date.now() - watching.current > 10 * 60_000) return;
+    const timer = setTimeout(reload, document.hidden ? 10_000 : 2000);
     return () => clearTimeout(timer);
   }, [answer]);
   const fetchRun = async (id: string, format: 'csv' | 'xlsx', name: string) => {
@@ -32,17 +40,21 @@ export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
     if (res.problem) return;
     download(res.data, `${name}.${format}`);
   };
+  /** The reports of the date in the field (shown then, and read again until they are done). */
   const produce = async () => {
-    const res = await call(() => api.POST('/api/v1/reports/runs', { body: { date } }));
+    const asked = dateField.current?.value || date;
+    const res = await call(() => api.POST('/api/v1/reports/runs', { body: { date: asked } }));
     setProblem(res.problem);
-    setNotice(res.problem ? undefined : `Rapports du ${day(date)} demandés : ils apparaissent ci-dessous dès qu’ils sont prêts.`);
-    if (!res.problem) reload();
+    setNotice(res.problem ? undefined : `Rapports du ${day(asked)} demandés : ils apparaissent ci-dessous dès qu’ils sont prêts.`);
+    if (res.problem) return;
+    if (asked === date) reload();
+    else go(`#/rapports?date=${asked}`);
   };
   return (
     <>
       <h1>Rapports</h1>
       <p>Les rapports sont produits chaque nuit ; chaque exécution se télécharge en CSV ou en XLSX.</p>
-      <Notice>{notice}</Notice>
+      <Notice note={notice} />
       {problem && <Refusal problem={problem} />}
       <form
         key={date}
@@ -56,7 +68,7 @@ export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
         <div class="fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
           <div class="fr-col-12 fr-col-md-4">
             <Field id="report-date" label="Date des rapports">
-              <input class="fr-input" id="report-date" name="date" type="date" defaultValue={date} required />
+              <input class="fr-input" id="report-date" name="date" type="date" defaultValue={date} required ref={dateField} />
             </Field>
           </div>
           <div class="fr-col-12 fr-col-md-8">
@@ -69,7 +81,7 @@ export function Reports({ me, params }: { me: Me; params: URLSearchParams }) {
               {(me.role === 'ADMIN' || me.role === 'DIRECTOR') && (
                 <li>
                   <button class="fr-btn fr-btn--secondary" type="button" onClick={() => void produce()}>
-                    Produire les rapports du {day(date)}
+                    Produire les rapports de cette date
                   </button>
                 </li>
               )}

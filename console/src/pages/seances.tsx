@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { type Answer, api, call, type Problem, type Schemas } from '../api.js';
 import type { Me } from '../main.js';
-import { download, Field, formValues, go, Loaded, Notice, Refusal, type Settle, Table, useAnswer } from '../ui.js';
+import { download, Field, formValues, go, Loaded, Notice, Refusal, type Settle, Table, useAnswer, useNotice } from '../ui.js';
 import { day, OPINION_WORDS, today } from '../words.js';
 
 type Session = Schemas['SessionDto'];
@@ -135,11 +135,11 @@ export function Seances({ id, me }: { id?: string; me: Me }) {
     return one.problem ? one : { data: { items: [one.data] } };
   }, id ?? 'list');
   const [problem, setProblem] = useState<Problem>();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useNotice();
   return (
     <>
       <h1>Séances de la CARPEC</h1>
-      <Notice>{notice}</Notice>
+      <Notice note={notice} />
       {problem && <Refusal problem={problem} />}
       <Loaded answer={answer}>
         {(list) =>
