@@ -60,9 +60,11 @@ async function main() {
       page.on('response', (res) => {
         const kind = /\.js$/.test(res.url()) ? 'js' : /\.css$/.test(res.url()) ? 'css' : /\.woff2?$/.test(res.url()) ? 'fonts' : undefined;
         if (!kind) return;
+        // Which page it belongs to is decided when it arrives, not when its header is read.
+        const [first, dashboard] = [counting, countingDashboard];
         void res.headerValue('content-length').then((n) => {
-          if (counting) bytes[kind] += Number(n ?? 0);
-          if (kind === 'js' && countingDashboard) dashboardJs += Number(n ?? 0);
+          if (first) bytes[kind] += Number(n ?? 0);
+          if (kind === 'js' && dashboard) dashboardJs += Number(n ?? 0);
         });
       });
     }
