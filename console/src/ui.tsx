@@ -62,6 +62,7 @@ export function Notice({ note }: { note: Note }) {
 export function useAnswer<T>(load: () => Promise<Answer<T>>, key: string): { answer: Answer<T> | undefined; reload: () => void } {
   const [answer, setAnswer] = useState<Answer<T>>();
   const [tick, setTick] = useState(0);
+  const reload = () => setTick((t) => t + 1);
   const shown = useRef<string>();
   useEffect(() => {
     let live = true;
@@ -73,8 +74,8 @@ export function useAnswer<T>(load: () => Promise<Answer<T>>, key: string): { ans
     };
   }, [key, tick]);
   // Refused for want of a session (401): read again once one is back (signed in again).
-  useEffect(() => (answer?.problem?.status === 401 ? onSession(() => setTick((t) => t + 1)) : undefined), [answer]);
-  return { answer, reload: () => setTick((t) => t + 1) };
+  useEffect(() => (answer?.problem?.status === 401 ? onSession(reload) : undefined), [answer]);
+  return { answer, reload };
 }
 
 export function Loaded<T>({ answer, children }: { answer: Answer<T> | undefined; children: (data: T) => ComponentChildren }) {

@@ -179,16 +179,14 @@ export class FundingService {
   // ------------------------------------------------------------ expenses
 
   async expenses(p: Principal, id: string): Promise<ExpensesViewDto> {
-    const dossier = await this.funding.dossier(territoryOf(p), id);
-    if (!dossier) throw notFound(`Dossier ${id}`);
+    const dossier = await this.dossierIn(p, id);
     return expensesView(dossier.expenses);
   }
 
   replaceExpenses(p: Principal, id: string, items: ExpenseDto[]): Promise<ExpensesViewDto> {
     expensesWithinTotal(items);
     return this.writes.run(p, async () => {
-      const dossier = await this.funding.dossier(territoryOf(p), id);
-      if (!dossier) throw notFound(`Dossier ${id}`);
+      const dossier = await this.dossierIn(p, id);
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} takes no more expenses.`, { currentStatus: dossier.status });
       const plan = await this.funding.findPlan(id);
       if (plan?.status === 'COMMITTED') throw conflict('The funding plan is committed: its expenses are frozen.');
@@ -210,8 +208,7 @@ export class FundingService {
   /** Computes the dossier's plan and keeps it as its current plan. */
   compute(p: Principal, id: string, dto: ComputeDto): Promise<PlanDto> {
     return this.writes.run(p, async () => {
-      const dossier = await this.funding.dossier(territoryOf(p), id);
-      if (!dossier) throw notFound(`Dossier ${id}`);
+      const dossier = await this.dossierIn(p, id);
       if (CLOSED.includes(dossier.status)) throw conflict(`A dossier in ${dossier.status} gets no plan.`, { currentStatus: dossier.status });
       const ruleSet = await this.ruleSetFor(p, dto.ruleSetId);
       const rates = requestedRates(dto.requestedRates, ruleSet);
@@ -243,7 +240,7 @@ export class FundingService {
   }
 
   async plan(p: Principal, id: string): Promise<PlanDto> {
-    if (!(await this.funding.dossier(territoryOf(p), id))) throw notFound(`Dossier ${id}`);
+    await this.dossierIn(p, id);
     const row = await this.funding.findPlan(id);
     if (!row) throw notFound(`The funding plan of dossier ${id}`);
     return planFor(p, storedPlanDto(row));
@@ -257,8 +254,7 @@ export class FundingService {
    */
   commit(p: Principal, id: string): Promise<PlanDto> {
     return this.writes.run(p, async () => {
-      const dossier = await this.funding.dossier(territoryOf(p), id);
-      if (!dossier) throw notFound(`Dossier ${id}`);
+      const dossier = await this.dossierIn(p, id);
       // The dossier's row is held until the commit ends: a withdrawal or closure at the same
       // moment waits, then releases what was consumed; or it went first and is seen here.
       const status = await this.funding.holdDossier(id);
@@ -325,9 +321,15 @@ export class FundingService {
    * depends on the potentiel financier), per dossier: until it is CONFIRMED the DETR line gets
    * no amount. Only a partner of the dossier's département granting DETR may give it.
    */
-  async detr(p: Principal, id: string): Promise<DetrConfirmationResultDto> {
+  /** The dossier in the caller's territory, or 404. */
+  private async dossierIn(p: Principal, id: string): Promise<FundingDossier> {
     const dossier = await this.funding.dossier(territoryOf(p), id);
     if (!dossier) throw notFound(`Dossier ${id}`);
+    return dossier;
+  }
+
+  async detr(p: Principal, id: string): Promise<DetrConfirmationResultDto> {
+    const dossier = await this.dossierIn(p, id);
     return detrView(dossier.id, promoterDetr(dossier.project.promoter), dossier);
   }
 
@@ -336,8 +338,7 @@ export class FundingService {
       throw forbidden("DETR eligibility is confirmed by the préfecture de département that grants DETR for the dossier's département.");
     }
     return this.writes.run(p, async () => {
-      const dossier = await this.funding.dossier(territoryOf(p), id);
-      if (!dossier) throw notFound(`Dossier ${id}`);
+      const dossier = await this.dossierIn(p, id);
       const detr = promoterDetr(dossier.project.promoter);
       if (detr.status !== 'TO_CONFIRM') {
         throw businessRule('detr-not-to-confirm', `The promoter's DETR eligibility is ${detr.status} (${detr.reason}): only a TO_CONFIRM is confirmed or refused.`, {
@@ -399,8 +400,7 @@ export class FundingService {
     if (!FUNDERS.includes(funder)) throw invalid([{ field: 'funder', message: `must be one of ${FUNDERS.join(', ')}` }]);
     if (!p.funders.includes(funder)) throw forbidden(`Your organisation grants ${p.funders.join(', ') || 'no funds'}, not ${funder}.`);
     return this.writes.run(p, async () => {
-      const dossier = await this.funding.dossier(territoryOf(p), id);
-      if (!dossier) throw notFound(`Dossier ${id}`);
+      const dossier = await this.dossierIn(p, id);
       // The dossier, then the plan row (the order of a commit and of a withdrawal): a withdrawal
       // releasing the plan waits, or is waited for; and the events of one dossier are written in
       // the order they commit (docs/architecture.md, Notifications).

@@ -21,7 +21,7 @@ import { type Browser, type BrowserContext, chromium as playwright, type Locator
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { samplePdf, sha256 } from '../helpers/documents.js';
 import { advance, makeDossier } from '../helpers/dossiers.js';
-import { actor, type Actor, makeCall, makeOrganization, makeUser, PASSWORD } from '../helpers/factories.js';
+import { actor, type Actor, makeCall, PASSWORD } from '../helpers/factories.js';
 import { activeRuleSet, envelope } from '../helpers/funding.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -40,7 +40,9 @@ describe('the console in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
-  let emails: Record<'instructor' | 'director' | 'partner' | 'prefecture', string>;
+  /** The accounts that sign in to the console (their API tokens for what the tests read or change beside it). */
+  let accounts: Record<'instructor' | 'director' | 'partner' | 'prefecture', Actor>;
+  let emails: Record<keyof typeof accounts, string>;
   let draft: { id: string };
   let awaiting: { id: string };
   let committed: { id: string };
@@ -106,14 +108,6 @@ describe('the console in a browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
   }
 
-  async function person(
-    role: 'INSTRUCTOR' | 'DIRECTOR' | 'PARTNER',
-    org: { type?: 'ARS' | 'CONSEIL_DEPARTEMENTAL' | 'PREFECTURE_DEPARTEMENT'; departmentCode?: string; funders?: ('DEPARTEMENT' | 'ARS' | 'DETR')[] } = {},
-  ) {
-    const organization = await makeOrganization(t, { type: org.type ?? 'ARS', departmentCode: org.departmentCode ?? null, funders: org.funders ?? ['ARS'] });
-    return (await makeUser(t, role, organization.id)).email;
-  }
-
   /** Selects the option whose text holds `text`. */
   async function pick(select: Locator, text: string) {
     const value = await select.locator('option', { hasText: text }).getAttribute('value');
@@ -123,8 +117,7 @@ describe('the console in a browser', () => {
 
   /** What the API's checklist says the dossier's next move still needs. */
   async function checklistOf(id: string): Promise<string[]> {
-    const instructor = (await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken as string;
-    return (await t.http().get(`/api/v1/applications/${id}`).set('Authorization', `Bearer ${instructor}`).expect(200)).body.checklist.missing as string[];
+    return (await t.http().get(`/api/v1/applications/${id}`).set('Authorization', accounts.instructor.auth).expect(200)).body.checklist.missing as string[];
   }
 
   beforeAll(async () => {
@@ -134,12 +127,13 @@ describe('the console in a browser', () => {
     const admin = await actor(t, 'ADMIN');
     const instructor: Actor = await actor(t, 'INSTRUCTOR');
     const director: Actor = await actor(t, 'DIRECTOR');
-    emails = {
-      instructor: await person('INSTRUCTOR'),
-      director: await person('DIRECTOR'),
-      partner: await person('PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '43', funders: ['DEPARTEMENT'] }),
-      prefecture: await person('PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] }),
+    accounts = {
+      instructor: await actor(t, 'INSTRUCTOR', { funders: ['ARS'] }),
+      director: await actor(t, 'DIRECTOR', { funders: ['ARS'] }),
+      partner: await actor(t, 'PARTNER', { type: 'CONSEIL_DEPARTEMENTAL', departmentCode: '43', funders: ['DEPARTEMENT'] }),
+      prefecture: await actor(t, 'PARTNER', { type: 'PREFECTURE_DEPARTEMENT', departmentCode: '43', funders: ['DETR'] }),
     };
+    emails = { instructor: accounts.instructor.email, director: accounts.director.email, partner: accounts.partner.email, prefecture: accounts.prefecture.email };
     await activeRuleSet(t, admin, {
       REGION: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 4000, minRateBps: 1000, maxRateBps: 6000, priority: 1 },
       DEPARTEMENT: { categories: ['IMMOBILIER'], promoterTypes: ['COMMUNE', 'EPCI'], defaultRateBps: 1000, minRateBps: 0, maxRateBps: 2500, priority: 2 },
@@ -323,18 +317,14 @@ describe('the console in a browser', () => {
       // dossier changed meanwhile (a letter of intent asked through the API): refused as the API
       // words it (If-Match), the page reads the dossier again, and the second try is taken.
       await page.getByText('Suivi par : un autre instructeur').waitFor();
-      const token = (await t.http().post('/api/v1/auth/login').send({ email: emails.instructor, password: PASSWORD }).expect(200)).body.accessToken as string;
-      await t.http().patch(`/api/v1/applications/${draft.id}`).set('Authorization', `Bearer ${token}`).send({ letterOfIntentRequested: true }).expect(200);
+      await t.http().patch(`/api/v1/applications/${draft.id}`).set('Authorization', accounts.instructor.auth).send({ letterOfIntentRequested: true }).expect(200);
       await page.getByRole('button', { name: 'Me confier ce dossier' }).click();
       await page.getByRole('alert').getByText('Le dossier a changé depuis votre lecture : rechargez la page.').waitFor();
-      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).not.toBe(
-        (await t.prisma.user.findUniqueOrThrow({ where: { email: emails.instructor } })).id,
-      );
+      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).not.toBe(accounts.instructor.userId);
       await page.getByRole('button', { name: 'Me confier ce dossier' }).click();
       await page.getByRole('status').getByText('Dossier confié à vous.').waitFor();
       await page.getByText('Suivi par : vous').waitFor();
-      const me = await t.prisma.user.findUniqueOrThrow({ where: { email: emails.instructor } });
-      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).toBe(me.id);
+      expect((await t.prisma.application.findUniqueOrThrow({ where: { id: draft.id } })).assigneeId).toBe(accounts.instructor.userId);
       await page.goto(`${base}#/dossiers?mine=1`);
       await page.getByRole('link', { name: 'MSP des Gorges de l’Allier' }).waitFor();
       expect(await page.getByRole('table', { name: 'Dossiers de votre territoire' }).getByRole('link').count()).toBe(1);
@@ -550,11 +540,10 @@ describe('the console in a browser', () => {
       const report = await csv;
       const run = await t.prisma.reportRun.findFirstOrThrow({ where: { type: 'DEADLINES' }, orderBy: { id: 'desc' } });
       expect(report.suggestedFilename()).toBe(`DEADLINES-${run.date.toISOString().slice(0, 10)}.csv`);
-      const director = (await t.http().post('/api/v1/auth/login').send({ email: emails.director, password: PASSWORD }).expect(200)).body.accessToken as string;
       const fromApi = await t
         .http()
         .get(`/api/v1/reports/runs/${run.id}/download?format=csv`)
-        .set('Authorization', `Bearer ${director}`)
+        .set('Authorization', accounts.director.auth)
         .buffer(true)
         .parse((res, done) => {
           const chunks: Buffer[] = [];

@@ -307,14 +307,12 @@ export function Dossier({ id, me }: { id: string; me: Me }) {
     <Loaded answer={answer}>
       {({ app, events, documents, sessions }) => {
         // The latest séances first: the next one is the one a dossier is put on.
-        const sessionOptions = [...sessions]
-          .sort((a, b) => b.sessionDate.localeCompare(a.sessionDate))
-          .map((s) => [s.id, `${day(s.sessionDate)} — ${s.title}`] as [string, string]);
+        const latest = [...sessions].sort((a, b) => b.sessionDate.localeCompare(a.sessionDate));
+        const option = (s: (typeof sessions)[number]): [string, string] => [s.id, `${day(s.sessionDate)} — ${s.title}`];
+        const sessionOptions = latest.map(option);
         // The séances held where this dossier awaits an avis (or to be noted): the only ones it can be recorded for.
         const awaiting = (purpose: 'OPINION' | 'INFORMATION') =>
-          sessionOptions.filter(([sid]) =>
-            sessions.some((s) => s.id === sid && s.sessionDate <= today() && s.agenda.some((i) => i.applicationId === app.id && i.purpose === purpose && !i.outcome)),
-          );
+          latest.filter((s) => s.sessionDate <= today() && s.agenda.some((i) => i.applicationId === app.id && i.purpose === purpose && !i.outcome)).map(option);
         const send = async (action: string, values: Record<string, string>) => {
           const res = await formOf(action, sessionOptions, awaiting)!.send(app.id, values);
           if (!res.problem) setOpen(undefined);

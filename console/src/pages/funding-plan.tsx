@@ -190,7 +190,7 @@ function ExpensesForm({ items, onSend, onCancel }: { items: Expense[]; onSend: (
   );
 }
 
-/** A funder's commitment and payments on a committed plan: the ARS's staff for any line, a partner for its own funder's. */
+/** A funder's commitment and payments on a committed plan, by the partner whose funder it is. */
 function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pay', values: Record<string, string>) => Promise<void> }) {
   const who = FUNDER_WORDS[line.funder] ?? line.funder;
   const id = (name: string) => `${line.funder}-${name}`;
@@ -207,28 +207,19 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
       {line.committedCents !== null && (
         <form class="fr-col-12 fr-col-md-7" aria-label={`Paiement ${who}`} onSubmit={(e) => (e.preventDefault(), void onSend('pay', formValues(e)))}>
           <div class="fr-grid-row fr-grid-row--gutters">
-            <div class="fr-col-4 fr-select-group">
-              <label class="fr-label" for={id('kind')}>
-                Nature
-              </label>
+            <Field id={id('kind')} label="Nature" kind="select" class="fr-col-4">
               <select class="fr-select" id={id('kind')} name="kind">
                 {PAYMENT_KINDS.map(([value, label]) => (
                   <option value={value}>{label}</option>
                 ))}
               </select>
-            </div>
-            <div class="fr-col-4 fr-input-group">
-              <label class="fr-label" for={id('paid')}>
-                Montant payé par {who} (euros)
-              </label>
+            </Field>
+            <Field id={id('paid')} label={<>Montant payé par {who} (euros)</>} class="fr-col-4">
               <input class="fr-input" id={id('paid')} name="euros" inputMode="decimal" required />
-            </div>
-            <div class="fr-col-4 fr-input-group">
-              <label class="fr-label" for={id('paidOn')}>
-                Payé le
-              </label>
+            </Field>
+            <Field id={id('paidOn')} label="Payé le" class="fr-col-4">
               <input class="fr-input" id={id('paidOn')} name="paidOn" type="date" defaultValue={today()} required />
-            </div>
+            </Field>
           </div>
           <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">
             Enregistrer le paiement<span class="fr-sr-only"> de {who}</span>
@@ -240,8 +231,8 @@ function LineForms({ line, onSend }: { line: Line; onSend: (what: 'commit' | 'pa
 }
 
 export function FundingPlan({ app, me, onDone }: { app: Application; me: Me; onDone: Settle }) {
+  const path = { params: { path: { id: app.id } } };
   const { answer, reload } = useAnswer(async () => {
-    const path = { params: { path: { id: app.id } } };
     const [expenses, plan] = await Promise.all([
       call(() => api.GET('/api/v1/applications/{id}/expenses', path)),
       call(() => api.GET('/api/v1/applications/{id}/funding-plan', path)),
@@ -256,7 +247,6 @@ export function FundingPlan({ app, me, onDone }: { app: Application; me: Me; onD
   /** The API's roles: the ARS instructs (expenses, computation), its director commits the plan, each partner its own funder's line. */
   const instructs = me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR';
   const mine = (funder: Line['funder']) => me.role === 'PARTNER' && me.funders.includes(funder);
-  const path = { params: { path: { id: app.id } } };
   /** Sends, then shows the refusal or reloads the plan and says what was done. */
   const run = async (send: () => Promise<Answer<unknown>>, done: string) => {
     const res = await send();

@@ -11,22 +11,26 @@ type Piece = Schemas['DocumentDto'];
 
 const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} ko` : `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`);
 
-function AddPiece({ app, onSent }: { app: Application; onSent: (problem: Problem | undefined, kind: string) => void }) {
+/** The fields given (empty ones left out), then the form's file: the API reads the fields before it streams the file to the storage. */
+function multipart(form: HTMLFormElement, fields: Record<string, string>): FormData {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value) body.append(name, value);
+  body.append('file', new FormData(form).get('file') as File);
+  return body;
+}
+
+function AddPiece({ app, onDone }: { app: Application; onDone: Settle }) {
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const { kind, label } = formValues(event);
-    // The fields first, then the file: the API reads them before it streams the file to the storage.
-    const body = new FormData();
-    body.append('kind', kind);
-    if (label) body.append('label', label);
-    body.append('file', new FormData(form).get('file') as File);
+    const body = multipart(form, { kind, label });
     setBusy(true);
     const res = await call(() => api.POST('/api/v1/applications/{id}/documents', { params: { path: { id: app.id } }, body: body as unknown as Schemas['UploadDocumentDto'] }));
     setBusy(false);
     if (!res.problem) form.reset();
-    onSent(res.problem, kind);
+    onDone(res.problem, `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`);
   };
   const first = app.checklist.missing[0] ?? 'OTHER';
   return (
@@ -73,9 +77,7 @@ function ChangePiece({ app, pieces, onDone }: { app: Application; pieces: Piece[
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const { docId, label } = formValues(event);
-    const body = new FormData();
-    if (label) body.append('label', label);
-    body.append('file', new FormData(form).get('file') as File);
+    const body = multipart(form, { label });
     setBusy(true);
     const res = await call(() =>
       api.POST('/api/v1/applications/{id}/documents/{docId}/versions', {
@@ -198,7 +200,7 @@ export function Pieces({ app, me, pieces, onDone }: { app: Application; me: Me; 
       />
       {(me.role === 'INSTRUCTOR' || me.role === 'DIRECTOR') && (
         <>
-          <AddPiece app={app} onSent={(refused, kind) => onDone(refused, `Pièce ajoutée : ${PIECE_TITLES[kind as Piece['kind']] ?? kind}.`)} />
+          <AddPiece app={app} onDone={onDone} />
           <ChangePiece app={app} pieces={pieces} onDone={onDone} />
         </>
       )}
